@@ -1,0 +1,1 @@
+"""Pathways: case management and commissioning for supported-employment services."""

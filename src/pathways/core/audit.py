@@ -1,0 +1,140 @@
+"""The audit trail of every read and change of a person's record.
+
+Changes are recorded by django-auditlog (models register in their app's ``ready``);
+reads are recorded here as auditlog ``ACCESS`` entries carrying the channel (web, api,
+cli, export), the outcome (allowed or denied) and what was looked at. Every entry
+concerning a person carries ``person_id`` in ``additional_data`` so one query finds
+a person's whole trail. The trail is append-only: saving an existing entry or
+deleting any entry raises, and the app has no page or command that tries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.db.models import Q, QuerySet
+from django.db.models.signals import pre_delete, pre_save
+
+ALLOWED = "allowed"
+DENIED = "denied"
+
+
+class AuditTrailIsAppendOnly(Exception):
+    pass
+
+
+def _refuse_update(sender, instance: LogEntry, **kwargs: Any) -> None:
+    if instance.pk is not None and not kwargs.get("raw"):
+        raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
+
+
+def _refuse_delete(sender, instance: LogEntry, **kwargs: Any) -> None:
+    raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
+
+
+def protect_log_entries() -> None:
+    pre_save.connect(_refuse_update, sender=LogEntry, dispatch_uid="pathways-audit-no-update")
+    pre_delete.connect(_refuse_delete, sender=LogEntry, dispatch_uid="pathways-audit-no-delete")
+
+
+def client_address(request: Any) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def record_access(
+    actor: Any,
+    person: Any,
+    *,
+    channel: str,
+    outcome: str = ALLOWED,
+    what: str = "person record",
+    request: Any = None,
+    remote_addr: str | None = None,
+) -> LogEntry:
+    """Record that ``actor`` read (or was refused) ``person``'s record."""
+    return LogEntry.objects.log_create(
+        person,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_email=getattr(actor, "email", None),
+        remote_addr=remote_addr or client_address(request),
+        changes=None,
+        additional_data={
+            "person_id": person.pk,
+            "channel": channel,
+            "outcome": outcome,
+            "what": what,
+        },
+    )
+
+
+def record_event(actor: Any, obj: Any, *, channel: str, what: str, **data: Any) -> LogEntry:
+    """Record an operation that is not a row change (an import, a token issued)."""
+    return LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_email=getattr(actor, "email", None),
+        changes=None,
+        additional_data={"channel": channel, "outcome": ALLOWED, "what": what, **data},
+    )
+
+
+def person_trail(person: Any) -> QuerySet[LogEntry]:
+    """Every entry about a person — their record and rows that belong to it — newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(type(person))
+    return (
+        LogEntry.objects.filter(
+            Q(content_type=ct, object_pk=str(person.pk)) | Q(additional_data__person_id=person.pk)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")
+    )
+
+
+def describe(entry: LogEntry) -> dict[str, Any]:
+    """One entry as the CLI and the audit page show it."""
+    data = entry.additional_data or {}
+    action = {0: "create", 1: "update", 2: "delete", 3: "read"}.get(entry.action, "other")
+    return {
+        "when": entry.timestamp.isoformat(),
+        "who": entry.actor_email or (entry.actor.email if entry.actor else "system"),
+        "action": action,
+        "what": data.get("what") or f"{entry.content_type.model} {entry.object_repr}",
+        "channel": data.get("channel", "web"),
+        "outcome": data.get("outcome", ALLOWED),
+        "from": entry.remote_addr or "",
+        "changes": entry.changes if entry.action != LogEntry.Action.ACCESS else None,
+    }
+
+
+def recent_denials(user: Any, limit: int = 100) -> list[dict[str, Any]]:
+    """Refused reads of people in the authorities this DPO or admin covers, newest first."""
+    from pathways.core.models import Role
+    from pathways.core.policies import scope_of
+    from pathways.people.models import Person
+
+    scope = scope_of(user)
+    entries = list(
+        LogEntry.objects.filter(additional_data__outcome=DENIED)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")[: limit * 5]
+    )
+    ids = {(e.additional_data or {}).get("person_id") for e in entries}
+    people = Person.objects.filter(pk__in=[i for i in ids if i is not None])
+    if not scope.is_superuser:
+        people = people.filter(
+            authority_id__in=scope.authorities_for(Role.DATA_PROTECTION_OFFICER, Role.ADMIN)
+        )
+    by_id = {p.pk: p for p in people}
+    out = []
+    for entry in entries:
+        person = by_id.get(int((entry.additional_data or {}).get("person_id") or 0))
+        if person is not None:
+            out.append({**describe(entry), "person": person})
+    return out[:limit]

@@ -1,0 +1,18 @@
+from django.conf import settings
+
+from pathways.core import policies
+
+
+def branding(request):
+    """The council's own name in the header (the branding slot: no crown, no GOV.UK),
+    and which optional menu items this user has."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "council_name": settings.PATHWAYS_COUNCIL_NAME,
+        "service_name": settings.PATHWAYS_SERVICE_NAME,
+        "perms_nav": {
+            "audit": signed_in and policies.may_view_audit(user),
+            "imports": signed_in and policies.may_import(user),
+        },
+    }

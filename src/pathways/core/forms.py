@@ -1,0 +1,54 @@
+"""Form pieces shared by every app: the GOV.UK date input (day, month, year)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """Three boxes for day, month and year, as the GOV.UK date input pattern asks."""
+
+    input_type = "date_parts"
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+            forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DatePartsField(forms.MultiValueField):
+    widget = DatePartsWidget
+
+    def __init__(self, *, label_for_errors: str = "date", **kwargs):
+        self.label_for_errors = label_for_errors
+        fields = [forms.CharField(), forms.CharField(), forms.CharField()]
+        super().__init__(fields, require_all_fields=False, **kwargs)
+        self.error_messages["required"] = f"Enter the {label_for_errors}"
+        self.error_messages["incomplete"] = (
+            f"The {label_for_errors} must include a day, month and year"
+        )
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (part.strip() if part else "" for part in data_list)
+        if not (day and month and year):
+            raise ValidationError(self.error_messages["incomplete"])
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(f"The {self.label_for_errors} must be a real date") from exc
+        if len(year) != 4:
+            raise ValidationError(f"The year of the {self.label_for_errors} must have 4 digits")
+        return value

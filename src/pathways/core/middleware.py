@@ -1,0 +1,82 @@
+"""Request plumbing: API bearer tokens, idle sign-out, and no caching of personal data."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from pathways.core.models import ApiToken, hash_token
+
+API_PREFIX = "/api/"
+
+
+class BearerTokenMiddleware:
+    """Signs an API request in as the owner of its bearer token.
+
+    A token is not an ambient credential (a browser never sends it by itself), so
+    token-authenticated requests are exempt from CSRF checks; session-cookie requests
+    to the API are not treated as authenticated by the API at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.auth_via_token = False  # type: ignore[attr-defined]
+        if request.path.startswith(API_PREFIX):
+            header = request.headers.get("Authorization", "")
+            scheme, _, raw = header.partition(" ")
+            if scheme.lower() == "bearer" and raw.strip():
+                token = (
+                    ApiToken.objects.select_related("user")
+                    .filter(key_hash=hash_token(raw.strip()), revoked_at__isnull=True)
+                    .first()
+                )
+                if token and token.user.is_active:
+                    request.user = token.user
+                    request.auth_via_token = True  # type: ignore[attr-defined]
+                    request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
+                    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Signs a staff member out after a period without activity (a shared-office risk)."""
+
+    SESSION_KEY = "pathways_last_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not getattr(request, "auth_via_token", False):
+            now = int(time.time())
+            last_seen = request.session.get(self.SESSION_KEY, now)
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, "You were signed out because you were inactive.")
+                return redirect(f"{reverse('login')}?next={request.path}")
+            request.session[self.SESSION_KEY] = now
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers for signed-in users hold personal data: never cache them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith(API_PREFIX):
+            add_never_cache_headers(response)
+        return response

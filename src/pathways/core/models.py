@@ -1,0 +1,163 @@
+"""Who works where: authorities, organisations, teams, staff and their roles.
+
+Every table that holds a person's data carries the authority, so that access
+rules and a sharded deployment can both partition on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+
+class Authority(models.Model):
+    """A local authority (council area) whose residents the service supports."""
+
+    code = models.CharField(max_length=20, unique=True, help_text="ONS code, e.g. E09000025")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        NHS = "nhs", "NHS"
+        CHARITY = "charity", "Charity"
+        SOCIAL_ENTERPRISE = "social_enterprise", "Social enterprise"
+        PRIVATE = "private", "Private provider"
+        COLLEGE = "college", "College"
+        DWP = "dwp", "DWP"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team working for one authority. Its caseload cap limits open cases per worker."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="teams")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    caseload_cap = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Maximum open cases per worker; blank means no cap"
+    )
+    no_contact_days = models.PositiveIntegerField(
+        default=30, help_text="Days without contact before a case is flagged"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    INTAKE_OFFICER = "intake_officer", "Intake officer"
+    EMPLOYMENT_SPECIALIST = "employment_specialist", "Employment specialist"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    PACKAGE_APPROVER = "package_approver", "Package approver"
+    COMMISSIONER = "commissioner", "Commissioner"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
+    ADMIN = "admin", "Administrator"
+
+
+#: Roles whose remit is every resident of their team's authority, not just the
+#: people their team works with.
+AUTHORITY_WIDE_ROLES = frozenset(
+    {Role.INTAKE_OFFICER, Role.COMMISSIONER, Role.DATA_PROTECTION_OFFICER, Role.ADMIN}
+)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        if not email:
+            raise ValueError("Staff accounts need an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A staff account. The email address is the login."""
+
+    username = None  # type: ignore[assignment,misc]
+    email = models.EmailField("email address", unique=True)
+    is_demo = models.BooleanField(default=False, help_text="Created by `pathways demo`")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
+
+    objects = UserManager()  # type: ignore[assignment,misc]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Membership(models.Model):
+    """A staff member's role in a team."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=40, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team", "role"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.team}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; it acts as its owner."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="First characters, to tell tokens apart")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def generate() -> str:
+        return "pw_" + secrets.token_urlsafe(32)

@@ -1,0 +1,234 @@
+"""Every permission rule in Pathways, in one place.
+
+One policy per protected model answers both questions from the same relationship
+definitions: ``visible(user, queryset)`` scopes lists, and ``can(user, action, obj)``
+checks one object by asking whether it is in that scope, then whether the user's
+role allows the action. Pages, the API, the command line and exports all call these,
+and ``core/rules.py`` registers them with django-rules so that ``user.has_perm`` agrees.
+
+Relationships (DESIGN.md, "Access"): staff see a person when their team has a live
+relationship with them — a referral to the team that is still open, or an open
+episode of the team or allocated to them — or when they hold an authority-wide role
+(intake officer, data protection officer, admin) in the person's home authority.
+Commissioners see aggregates only: no personal details by default.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from pathways.core.models import AUTHORITY_WIDE_ROLES, Role, Team, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's memberships give them, computed once per user object."""
+
+    team_ids: frozenset[int] = frozenset()
+    roles_by_team: dict[int, frozenset[str]] = field(default_factory=dict)
+    authority_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    is_superuser: bool = False
+
+    def has_role_in_team(self, team_id: int, *roles: str) -> bool:
+        return bool(self.roles_by_team.get(team_id, frozenset()) & set(roles))
+
+    def authorities_for(self, *roles: str) -> frozenset[int]:
+        out: set[int] = set()
+        for role in roles:
+            out |= self.authority_ids_by_role.get(role, frozenset())
+        return frozenset(out)
+
+    @property
+    def personal_data_authorities(self) -> frozenset[int]:
+        """Authorities whose residents' records this user may read in full."""
+        return self.authorities_for(*(AUTHORITY_WIDE_ROLES - {Role.COMMISSIONER}))
+
+
+def scope_of(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_pathways_scope", None)
+    if cached is not None:
+        return cached
+    roles_by_team: dict[int, set[str]] = {}
+    by_role: dict[str, set[int]] = {}
+    for team_id, authority_id, role in user.memberships.values_list(
+        "team_id", "team__authority_id", "role"
+    ):
+        roles_by_team.setdefault(team_id, set()).add(role)
+        by_role.setdefault(role, set()).add(authority_id)
+    scope = Scope(
+        team_ids=frozenset(roles_by_team),
+        roles_by_team={k: frozenset(v) for k, v in roles_by_team.items()},
+        authority_ids_by_role={k: frozenset(v) for k, v in by_role.items()},
+        is_superuser=user.is_superuser,
+    )
+    user._pathways_scope = scope
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Call after changing a user's memberships in the same request."""
+    if hasattr(user, "_pathways_scope"):
+        del user._pathways_scope
+
+
+class Policy(ABC):
+    """Base: ``can`` is ``visible`` on one row plus the action's role rule."""
+
+    actions: dict[str, Any] = {}
+
+    @abstractmethod
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        """The relationships that make a row visible to the user."""
+
+    def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
+        scope = scope_of(user)
+        if scope.is_superuser:
+            return queryset
+        if not scope.team_ids:
+            return queryset.none()
+        return queryset.filter(self.scope_q(scope, user))
+
+    def can(self, user: Any, action: str, obj: Model) -> bool:
+        scope = scope_of(user)
+        if not (scope.team_ids or scope.is_superuser):
+            return False
+        rule = self.actions.get(action)
+        if rule is None:
+            raise ValueError(f"{type(self).__name__} has no action {action!r}")
+        if not scope.is_superuser and not rule(scope, user, obj):
+            return False
+        return self.visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def _any(_scope: Scope, _user: Any, _obj: Any) -> bool:
+    return True
+
+
+def _team_roles(*roles: str):
+    def rule(scope: Scope, _user: Any, obj: Any) -> bool:
+        return scope.has_role_in_team(obj.team_id, *roles)
+
+    return rule
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+def _person_writers(scope: Scope, _user: Any, person: Any) -> bool:
+    """Casework roles change records; the DPO and admins read them."""
+    writers = {
+        Role.INTAKE_OFFICER,
+        Role.EMPLOYMENT_SPECIALIST,
+        Role.TEAM_MANAGER,
+        Role.PACKAGE_APPROVER,
+    }
+    return any(roles & writers for roles in scope.roles_by_team.values())
+
+
+def _person_auditors(scope: Scope, _user: Any, person: Any) -> bool:
+    return person.authority_id in scope.authorities_for(Role.DATA_PROTECTION_OFFICER, Role.ADMIN)
+
+
+class PersonPolicy(Policy):
+    actions = {"view": _any, "change": _person_writers, "view_audit": _person_auditors}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        from pathways.casework.models import Episode
+        from pathways.referrals.models import LIVE_STATUSES, Referral
+
+        live_referrals = Referral.objects.filter(
+            team_id__in=scope.team_ids, status__in=LIVE_STATUSES
+        ).values("person_id")
+        open_episodes = Episode.objects.filter(
+            Q(team_id__in=scope.team_ids) | Q(worker=user), ended_on__isnull=True
+        ).values("person_id")
+        return (
+            Q(authority_id__in=scope.personal_data_authorities)
+            | Q(pk__in=live_referrals)
+            | Q(pk__in=open_episodes)
+        )
+
+
+# --- referrals ------------------------------------------------------------------------
+
+TRIAGE_ROLES = (Role.INTAKE_OFFICER, Role.TEAM_MANAGER)
+REFERRER_ROLES = (Role.INTAKE_OFFICER, Role.TEAM_MANAGER, Role.EMPLOYMENT_SPECIALIST)
+
+
+class ReferralPolicy(Policy):
+    actions = {
+        "view": _any,
+        "triage": _team_roles(*TRIAGE_ROLES),
+        "allocate": _team_roles(*TRIAGE_ROLES),
+        "override_cap": _team_roles(Role.TEAM_MANAGER),
+        "set_urgent": _team_roles(Role.TEAM_MANAGER),
+    }
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(team_id__in=scope.team_ids) | Q(authority_id__in=scope.personal_data_authorities)
+
+    def can_refer_to(self, user: Any, team: Team) -> bool:
+        """Intake officers refer to any team of their authority (they are the front
+        door); managers and specialists refer into their own team."""
+        scope = scope_of(user)
+        if scope.is_superuser:
+            return True
+        if team.authority_id in scope.authorities_for(Role.INTAKE_OFFICER):
+            return True
+        return scope.has_role_in_team(team.pk, *REFERRER_ROLES)
+
+    def teams_to_refer_to(self, user: Any) -> QuerySet[Team]:
+        scope = scope_of(user)
+        teams = Team.objects.select_related("authority")
+        if scope.is_superuser:
+            return teams
+        own = [t for t, roles in scope.roles_by_team.items() if roles & set(REFERRER_ROLES)]
+        return teams.filter(
+            Q(authority_id__in=scope.authorities_for(Role.INTAKE_OFFICER)) | Q(pk__in=own)
+        )
+
+
+# --- casework -------------------------------------------------------------------------
+
+
+class EpisodePolicy(Policy):
+    actions = {"view": _any}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return (
+            Q(team_id__in=scope.team_ids)
+            | Q(worker=user)
+            | Q(authority_id__in=scope.personal_data_authorities)
+        )
+
+
+# --- teams and the audit trail --------------------------------------------------------
+
+
+def may_view_audit(user: User) -> bool:
+    """The audit pages are for data protection officers and admins."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(
+        scope.authorities_for(Role.DATA_PROTECTION_OFFICER, Role.ADMIN)
+    )
+
+
+def may_import(user: User) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.authorities_for(Role.ADMIN))
+
+
+def managed_team_ids(user: User) -> frozenset[int]:
+    scope = scope_of(user)
+    return frozenset(t for t, roles in scope.roles_by_team.items() if Role.TEAM_MANAGER in roles)
+
+
+people = PersonPolicy()
+referrals = ReferralPolicy()
+episodes = EpisodePolicy()

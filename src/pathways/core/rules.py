@@ -1,0 +1,25 @@
+"""Registers the policies with django-rules, so ``user.has_perm(name, obj)`` agrees
+with the policies everywhere Django asks (templates, mixins)."""
+
+from __future__ import annotations
+
+import rules
+
+from pathways.core import policies
+
+
+def _predicate(policy: policies.Policy, action: str):
+    @rules.predicate(name=f"{type(policy).__name__}.{action}")
+    def check(user, obj=None) -> bool:
+        return obj is not None and policy.can(user, action, obj)
+
+    return check
+
+
+for _policy, _app, _model in (
+    (policies.people, "people", "person"),
+    (policies.referrals, "referrals", "referral"),
+    (policies.episodes, "casework", "episode"),
+):
+    for _action in _policy.actions:
+        rules.add_perm(f"{_app}.{_action}_{_model}", _predicate(_policy, _action))

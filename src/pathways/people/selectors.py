@@ -1,0 +1,105 @@
+"""Reads of person records, scoped by ``core.policies.people``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from pathways.core import policies
+from pathways.core.models import User
+from pathways.people.models import Person
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _as_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _DMY.match(text)
+    if m:
+        try:
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            return None
+    return None
+
+
+def people_for(user: User) -> QuerySet[Person]:
+    return policies.people.visible(user, Person.objects.select_related("authority"))
+
+
+def search_people(user: User, query: str = "", ref: str | None = None) -> QuerySet[Person]:
+    """Find people by name, reference or date of birth (``YYYY-MM-DD`` or ``DD/MM/YYYY``)."""
+    qs = people_for(user)
+    if ref:
+        qs = qs.filter(person_ref=ref)
+    query = query.strip()
+    if query:
+        day = _as_date(query)
+        if day:
+            qs = qs.filter(date_of_birth=day)
+        else:
+            words = query.split()
+            name_match = Q(
+                *[Q(given_name__icontains=w) | Q(family_name__icontains=w) for w in words]
+            )
+            qs = qs.filter(Q(person_ref__iexact=query) | name_match)
+    return qs.order_by("family_name", "given_name", "person_ref")
+
+
+def get_person(user: User, pk: int) -> Person | None:
+    """One person with everything the person page shows, in a fixed number of queries."""
+    from pathways.casework.models import Episode
+    from pathways.referrals.models import Referral
+
+    return (
+        people_for(user)
+        .prefetch_related(
+            "contacts",
+            "care_costs",
+            "consents__recorded_by",
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("team", "worker").order_by(
+                    "-received_on", "-id"
+                ),
+            ),
+            Prefetch(
+                "episodes",
+                queryset=Episode.objects.select_related("team", "worker").order_by(
+                    "-started_on", "-id"
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def person_exists(pk: int) -> Person | None:
+    """Unscoped lookup used only to audit a refused read; never shown to the user."""
+    return Person.objects.filter(pk=pk).first()
+
+
+def get_person_for_audit(user: User, pk: int) -> Person | None:
+    """A person whose audit trail this user may see (DPO or admin of their authority)."""
+    person = Person.objects.select_related("authority").filter(pk=pk).first()
+    if person is None or not policies.people.can(user, "view_audit", person):
+        return None
+    return person
+
+
+def find_person_by_ref(user: User, authority_code: str, person_ref: str) -> Person | None:
+    return people_for(user).filter(authority__code=authority_code, person_ref=person_ref).first()
+
+
+def current_consents(person: Person) -> dict:
+    """The latest consent per scope (uses the prefetched rows when present)."""
+    latest: dict = {}
+    for consent in sorted(person.consents.all(), key=lambda c: (c.given_on, c.pk)):
+        latest[consent.scope] = consent
+    return latest

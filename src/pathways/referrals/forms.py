@@ -1,0 +1,166 @@
+"""Forms at the front door. They parse and validate input; services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from pathways.core.forms import DatePartsField
+from pathways.core.models import Team
+from pathways.people.models import SupportReason
+from pathways.people.postcodes import normalise_postcode
+from pathways.referrals.models import Source
+
+
+class NewReferralForm(forms.Form):
+    """Refer someone already known (``person`` given) or someone new."""
+
+    person_ref = forms.CharField(
+        label="Client reference",
+        max_length=40,
+        required=False,
+        help_text="The council's client ID from the social-care system",
+    )
+    given_name = forms.CharField(label="First name", max_length=100, required=False)
+    family_name = forms.CharField(label="Last name", max_length=100, required=False)
+    date_of_birth = DatePartsField(
+        label="Date of birth",
+        required=False,
+        label_for_errors="date of birth",
+        help_text="For example, 27 3 1990",
+    )
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    primary_support_reason = forms.ChoiceField(
+        label="Primary support reason",
+        required=False,
+        choices=[("", "Not known")] + list(SupportReason.choices),
+    )
+    team = forms.ModelChoiceField(
+        label="Team to refer to",
+        queryset=Team.objects.none(),
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the team to refer to"},
+    )
+    source = forms.ChoiceField(
+        label="Where the referral came from",
+        choices=Source.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where the referral came from"},
+    )
+    received_on = DatePartsField(
+        label="Date received",
+        label_for_errors="date the referral was received",
+        help_text="For example, 3 11 2026",
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text=(
+            "What the person wants from employment support, and anything the team should know"
+        ),
+    )
+
+    def __init__(self, *args, teams, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["team"].queryset = teams
+        self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.authority.name})"
+        if person is not None:
+            for name in (
+                "person_ref",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "postcode",
+                "primary_support_reason",
+            ):
+                del self.fields[name]
+
+    def clean_postcode(self):
+        try:
+            return normalise_postcode(self.cleaned_data.get("postcode", ""))
+        except ValueError:
+            raise forms.ValidationError("Enter a real UK postcode, like E15 1AB") from None
+
+    def clean_received_on(self):
+        day = self.cleaned_data.get("received_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("The date received must be today or in the past")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if self.person is None:
+            required = {
+                "person_ref": "Enter the client reference",
+                "given_name": "Enter the person's first name",
+                "family_name": "Enter the person's last name",
+                "date_of_birth": "Enter the person's date of birth",
+            }
+            for name, message in required.items():
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the reason"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RedirectForm(ReasonForm):
+    to_team = forms.ModelChoiceField(
+        label="Team to redirect to",
+        queryset=Team.objects.none(),
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the team to redirect to"},
+    )
+    field_order = ["to_team", "reason", "version"]
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_team"].queryset = teams
+
+
+class UrgentForm(forms.Form):
+    urgent = forms.BooleanField(label="Urgent", required=False)
+    reason = forms.CharField(label="Why is this urgent?", widget=forms.Textarea, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("urgent") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why this referral is urgent")
+        return data
+
+
+class AllocateForm(forms.Form):
+    worker = forms.ChoiceField(
+        label="Worker",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a worker"},
+    )
+    override_reason = forms.CharField(
+        label="Reason for allocating over the cap (team managers only)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Needed only when the worker is at their caseload cap",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, loads, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].choices = [
+            (
+                str(load.worker.pk),
+                f"{load.worker} – {load.open_cases}"
+                f"{f' of {load.cap}' if load.cap is not None else ''} open cases"
+                f"{' (at cap)' if load.at_cap else ''}",
+            )
+            for load in loads
+        ]

@@ -1,0 +1,91 @@
+"""Reads at the front door, already scoped to what the user may see."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from pathways.core import policies
+from pathways.core.models import Team, User
+from pathways.referrals.models import WAITING_STATUSES, Referral, Status
+from pathways.referrals.services import ALLOCATABLE_ROLES
+
+
+def referrals_for(user: User) -> QuerySet[Referral]:
+    return policies.referrals.visible(
+        user, Referral.objects.select_related("person", "team", "team__authority", "worker")
+    )
+
+
+def triage_list(user: User, team: Team | None = None) -> QuerySet[Referral]:
+    """New referrals awaiting a decision, oldest first."""
+    qs = referrals_for(user).filter(status=Status.RECEIVED)
+    if team is not None:
+        qs = qs.filter(team=team)
+    return qs.order_by("received_on", "id")
+
+
+def waiting_list(user: User, team: Team | None = None) -> QuerySet[Referral]:
+    """Accepted referrals waiting for a worker: urgent first, then oldest first."""
+    qs = referrals_for(user).filter(status__in=WAITING_STATUSES)
+    if team is not None:
+        qs = qs.filter(team=team)
+    return qs.order_by("-urgent", "received_on", "id")
+
+
+def get_referral(user: User, pk: int) -> Referral | None:
+    return referrals_for(user).filter(pk=pk).first()
+
+
+def teams_of(user: User) -> QuerySet[Team]:
+    """Teams the user belongs to, for filters on lists."""
+    return Team.objects.filter(memberships__user=user).distinct().select_related("authority")
+
+
+@dataclass
+class WorkerLoad:
+    worker: User
+    open_cases: int
+    cap: int | None
+
+    @property
+    def at_cap(self) -> bool:
+        return self.cap is not None and self.open_cases >= self.cap
+
+    @property
+    def percent(self) -> int:
+        if not self.cap:
+            return 0
+        return min(100, round(100 * self.open_cases / self.cap))
+
+    @property
+    def bar_step(self) -> int:
+        """The bar's width in steps of 5%, as a CSS class (CSP forbids inline styles)."""
+        return 5 * round(self.percent / 5)
+
+
+def worker_loads(team: Team) -> list[WorkerLoad]:
+    """Every caseload-carrying worker in the team against the team's cap (one query)."""
+    workers = (
+        User.objects.filter(
+            is_active=True, memberships__team=team, memberships__role__in=ALLOCATABLE_ROLES
+        )
+        .annotate(
+            open_cases=Count("episodes", filter=Q(episodes__ended_on__isnull=True), distinct=True)
+        )
+        .order_by("last_name", "first_name", "email")
+        .distinct()
+    )
+    return [WorkerLoad(w, w.open_cases, team.caseload_cap) for w in workers]
+
+
+def waiting_summary(user: User, team: Team) -> dict[str, float | int | None]:
+    today = timezone.localdate()
+    days = [r.days_waited(today) for r in waiting_list(user, team).only("received_on")]
+    return {
+        "length": len(days),
+        "median_days": statistics.median(days) if days else None,
+    }

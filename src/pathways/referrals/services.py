@@ -1,0 +1,343 @@
+"""Every change at the front door: log, triage, prioritise and allocate referrals.
+
+Each function checks permission through ``core.policies``, runs in one transaction
+with the referral row locked, and refuses illegal moves with a message a user can act
+on. Changes are audited by django-auditlog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from pathways.casework.models import Episode
+from pathways.core import policies
+from pathways.core.errors import (
+    CaseloadCapReached,
+    ConcurrentEdit,
+    IllegalTransition,
+    PermissionDenied,
+)
+from pathways.core.models import Role, Team, User
+from pathways.people.models import Person
+from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Status
+
+#: Roles that carry a caseload and can be allocated people.
+ALLOCATABLE_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_MANAGER)
+
+
+def _require(user: User, action: str, referral: Referral, message: str) -> None:
+    if not policies.referrals.can(user, action, referral):
+        raise PermissionDenied(message)
+
+
+def _lock(referral: Referral, expected_version: int | None) -> Referral:
+    """Re-read the row under lock; refuse if someone changed it since the form was shown."""
+    fresh = (
+        Referral.objects.select_for_update().select_related("team", "person").get(pk=referral.pk)
+    )
+    if expected_version is not None and fresh.version != expected_version:
+        raise ConcurrentEdit(
+            "Someone else changed this referral while you were working on it. "
+            "Check its current state and try again."
+        )
+    return fresh
+
+
+def _save(referral: Referral, fields: list[str]) -> None:
+    referral.version += 1
+    referral.save(update_fields=[*fields, "version"])
+
+
+def next_referral_ref(authority_id: int) -> str:
+    """References like R000123, unique within the authority."""
+    count = Referral.objects.filter(authority_id=authority_id).count()
+    while True:
+        count += 1
+        ref = f"R{count:06d}"
+        if not Referral.objects.filter(authority_id=authority_id, referral_ref=ref).exists():
+            return ref
+
+
+@transaction.atomic
+def create_referral(
+    actor: User,
+    *,
+    person: Person,
+    team: Team,
+    source: str,
+    received_on: dt.date,
+    notes: str = "",
+    referral_ref: str | None = None,
+) -> Referral:
+    if not policies.referrals.can_refer_to(actor, team):
+        raise PermissionDenied(f"You cannot make referrals to {team.name}.")
+    if team.authority_id != person.authority_id:
+        raise IllegalTransition(
+            f"{team.name} works for {team.authority.name}; "
+            f"{person.full_name} lives in {person.authority.name}."
+        )
+    if received_on > timezone.localdate():
+        raise IllegalTransition("The date received cannot be in the future.")
+    if Referral.objects.filter(person=person, team=team, status__in=LIVE_STATUSES).exists():
+        raise IllegalTransition(f"{person.full_name} already has an open referral to {team.name}.")
+    return Referral.objects.create(
+        authority_id=person.authority_id,
+        referral_ref=referral_ref or next_referral_ref(person.authority_id),
+        person=person,
+        team=team,
+        source=source,
+        received_on=received_on,
+        notes=notes,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def accept_referral(
+    actor: User,
+    referral: Referral,
+    *,
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Referral:
+    """Accept a referral: the person joins the team's waiting list."""
+    _require(actor, "triage", referral, "Only the team's intake officer or manager can accept.")
+    referral = _lock(referral, expected_version)
+    if referral.status != Status.RECEIVED:
+        raise IllegalTransition(
+            f"This referral is {referral.get_status_display().lower()}; "
+            "only a newly received referral can be accepted."
+        )
+    referral.status = Status.ACCEPTED
+    referral.decided_on = on or timezone.localdate()
+    referral.decided_by = actor
+    _save(referral, ["status", "decided_on", "decided_by"])
+    return referral
+
+
+@transaction.atomic
+def decline_referral(
+    actor: User,
+    referral: Referral,
+    *,
+    reason: str,
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Referral:
+    _require(actor, "triage", referral, "Only the team's intake officer or manager can decline.")
+    if not reason.strip():
+        raise IllegalTransition("Give the reason for declining the referral.")
+    referral = _lock(referral, expected_version)
+    if referral.status not in (Status.RECEIVED, *WAITING_STATUSES):
+        raise IllegalTransition(
+            f"This referral is {referral.get_status_display().lower()} and cannot be declined."
+        )
+    referral.status = Status.DECLINED
+    referral.decided_on = on or timezone.localdate()
+    referral.decided_by = actor
+    referral.decision_reason = reason.strip()
+    _save(referral, ["status", "decided_on", "decided_by", "decision_reason"])
+    return referral
+
+
+@transaction.atomic
+def redirect_referral(
+    actor: User,
+    referral: Referral,
+    *,
+    to_team: Team,
+    reason: str,
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Referral:
+    """Send the person onward to another team; returns the new referral there."""
+    _require(actor, "triage", referral, "Only the team's intake officer or manager can redirect.")
+    if not reason.strip():
+        raise IllegalTransition("Give the reason for redirecting the referral.")
+    referral = _lock(referral, expected_version)
+    if referral.status not in (Status.RECEIVED, *WAITING_STATUSES):
+        raise IllegalTransition(
+            f"This referral is {referral.get_status_display().lower()} and cannot be redirected."
+        )
+    if to_team.pk == referral.team_id:
+        raise IllegalTransition("Choose a different team to redirect to.")
+    if to_team.authority_id != referral.authority_id:
+        raise IllegalTransition(f"{to_team.name} does not work for this person's authority.")
+    if Referral.objects.filter(
+        person_id=referral.person_id, team=to_team, status__in=LIVE_STATUSES
+    ).exists():
+        raise IllegalTransition(f"The person already has an open referral to {to_team.name}.")
+    day = on or timezone.localdate()
+    onward = Referral.objects.create(
+        authority_id=referral.authority_id,
+        referral_ref=next_referral_ref(referral.authority_id),
+        person_id=referral.person_id,
+        team=to_team,
+        source=referral.source,
+        received_on=day,
+        notes=f"Redirected from {referral.team.name}: {reason.strip()}",
+        created_by=actor,
+    )
+    referral.status = Status.REDIRECTED
+    referral.decided_on = day
+    referral.decided_by = actor
+    referral.decision_reason = reason.strip()
+    referral.redirected_to = onward
+    _save(referral, ["status", "decided_on", "decided_by", "decision_reason", "redirected_to"])
+    return onward
+
+
+@transaction.atomic
+def close_referral(
+    actor: User,
+    referral: Referral,
+    *,
+    reason: str,
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Referral:
+    """The person withdrew or no longer needs support before allocation."""
+    _require(actor, "triage", referral, "Only the team's intake officer or manager can close.")
+    if not reason.strip():
+        raise IllegalTransition("Give the reason for closing the referral.")
+    referral = _lock(referral, expected_version)
+    if referral.status not in (Status.RECEIVED, *WAITING_STATUSES):
+        raise IllegalTransition(
+            f"This referral is {referral.get_status_display().lower()} and cannot be closed."
+        )
+    referral.status = Status.CLOSED
+    referral.decided_on = on or timezone.localdate()
+    referral.decided_by = actor
+    referral.decision_reason = reason.strip()
+    _save(referral, ["status", "decided_on", "decided_by", "decision_reason"])
+    return referral
+
+
+@transaction.atomic
+def set_urgent(
+    actor: User,
+    referral: Referral,
+    *,
+    urgent: bool,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Referral:
+    """A manager moves someone to the top of the waiting list, saying why."""
+    _require(actor, "set_urgent", referral, "Only the team manager can mark a referral urgent.")
+    if urgent and not reason.strip():
+        raise IllegalTransition("Give the reason this referral is urgent.")
+    referral = _lock(referral, expected_version)
+    if referral.status not in (Status.RECEIVED, *WAITING_STATUSES):
+        raise IllegalTransition("Only a referral that is still waiting can be marked urgent.")
+    referral.urgent = urgent
+    referral.urgent_reason = reason.strip() if urgent else ""
+    _save(referral, ["urgent", "urgent_reason"])
+    return referral
+
+
+def open_caseload(worker: User) -> int:
+    return Episode.objects.filter(worker=worker, ended_on__isnull=True).count()
+
+
+def allocatable_workers(team: Team):
+    """The team's caseload-carrying staff with their open cases, fewest first."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__team=team, memberships__role__in=ALLOCATABLE_ROLES
+        )
+        .annotate(open_cases=Count("episodes", filter=Q(episodes__ended_on__isnull=True)))
+        .distinct()
+        .order_by("open_cases", "last_name", "first_name")
+    )
+
+
+def next_episode_ref(authority_id: int) -> str:
+    count = Episode.objects.filter(authority_id=authority_id).count()
+    while True:
+        count += 1
+        ref = f"E{count:06d}"
+        if not Episode.objects.filter(authority_id=authority_id, episode_ref=ref).exists():
+            return ref
+
+
+@transaction.atomic
+def allocate(
+    actor: User,
+    referral: Referral,
+    *,
+    worker: User,
+    override_reason: str = "",
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Episode:
+    """Allocate a waiting referral to a worker, opening an episode of support.
+
+    A worker at their team's caseload cap can only be given another case by a team
+    manager who says why; otherwise the person stays on the waiting list.
+    """
+    _require(actor, "allocate", referral, "Only the team's intake officer or manager can allocate.")
+    referral = _lock(referral, expected_version)
+    if referral.status not in WAITING_STATUSES:
+        raise IllegalTransition(
+            f"This referral is {referral.get_status_display().lower()}; "
+            "only an accepted referral on the waiting list can be allocated."
+        )
+    team = referral.team
+    if not worker.memberships.filter(team=team, role__in=ALLOCATABLE_ROLES).exists():
+        raise IllegalTransition(f"{worker} does not carry a caseload in {team.name}.")
+    # Lock the worker's row so two allocations cannot both squeeze under the cap.
+    User.objects.select_for_update().filter(pk=worker.pk).first()
+    cases = open_caseload(worker)
+    override_reason = override_reason.strip()
+    if team.caseload_cap is not None and cases >= team.caseload_cap:
+        if not override_reason:
+            raise CaseloadCapReached(
+                f"{worker} has {cases} open cases; the cap for {team.name} is "
+                f"{team.caseload_cap}. A team manager can allocate over the cap with a reason."
+            )
+        _require(
+            actor,
+            "override_cap",
+            referral,
+            "Only a team manager can allocate over the caseload cap.",
+        )
+    else:
+        override_reason = ""
+    day = on or timezone.localdate()
+    referral.status = Status.ALLOCATED
+    referral.worker = worker
+    referral.allocated_on = day
+    referral.override_reason = override_reason
+    _save(referral, ["status", "worker", "allocated_on", "override_reason"])
+    return Episode.objects.create(
+        authority_id=referral.authority_id,
+        episode_ref=next_episode_ref(referral.authority_id),
+        person_id=referral.person_id,
+        team=team,
+        worker=worker,
+        referral=referral,
+        started_on=day,
+    )
+
+
+@transaction.atomic
+def refer_new_person(
+    actor: User,
+    *,
+    team: Team,
+    person_fields: dict,
+    source: str,
+    received_on: dt.date,
+    notes: str = "",
+) -> Referral:
+    """Add someone not yet known and refer them, both or neither."""
+    from pathways.people.services import create_person
+
+    person = create_person(actor, authority=team.authority, **person_fields)
+    return create_referral(
+        actor, person=person, team=team, source=source, received_on=received_on, notes=notes
+    )

@@ -1,0 +1,290 @@
+"""Front-door pages: thin wrappers that parse a form, call a service, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pathways.core import policies
+from pathways.core.errors import ActionRefused, CaseloadCapReached
+from pathways.core.models import Team, User
+from pathways.core.types import AuthedRequest
+from pathways.people.selectors import people_for
+from pathways.referrals import selectors, services
+from pathways.referrals.forms import (
+    AllocateForm,
+    NewReferralForm,
+    ReasonForm,
+    RedirectForm,
+    UrgentForm,
+)
+from pathways.referrals.models import Referral
+
+
+def _referral_or_404(request: AuthedRequest, pk: int) -> Referral:
+    referral = selectors.get_referral(request.user, pk)
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
+
+
+@login_required
+def new_referral(request: AuthedRequest) -> HttpResponse:
+    teams = policies.referrals.teams_to_refer_to(request.user)
+    if not teams.exists():
+        raise PermissionDenied("Your role does not include making referrals.")
+    person = None
+    pid = request.GET.get("person") or request.POST.get("person") or ""
+    if pid:
+        person = people_for(request.user).filter(pk=int(pid)).first() if pid.isdigit() else None
+        if person is None:
+            raise Http404("No such person")
+    form = NewReferralForm(request.POST or None, teams=teams, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if person is not None:
+                referral = services.create_referral(
+                    request.user,
+                    person=person,
+                    team=data["team"],
+                    source=data["source"],
+                    received_on=data["received_on"],
+                    notes=data["notes"],
+                )
+            else:
+                referral = services.refer_new_person(
+                    request.user,
+                    team=data["team"],
+                    source=data["source"],
+                    received_on=data["received_on"],
+                    notes=data["notes"],
+                    person_fields={
+                        k: data[k]
+                        for k in (
+                            "person_ref",
+                            "given_name",
+                            "family_name",
+                            "date_of_birth",
+                            "postcode",
+                            "primary_support_reason",
+                        )
+                    },
+                )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Referral {referral.referral_ref} received for {referral.person.full_name}.",
+            )
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/new.html", {"form": form, "person": person})
+
+
+@login_required
+def triage(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request, "referrals/triage.html", {"referrals": selectors.triage_list(request.user)}
+    )
+
+
+@login_required
+def waiting(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request, "referrals/waiting.html", {"referrals": selectors.waiting_list(request.user)}
+    )
+
+
+def _detail_context(request: AuthedRequest, referral: Referral, **forms) -> dict:
+    user = request.user
+    version = {"version": referral.version}
+    return {
+        "referral": referral,
+        "can_triage": policies.referrals.can(user, "triage", referral),
+        "can_allocate": policies.referrals.can(user, "allocate", referral),
+        "can_set_urgent": policies.referrals.can(user, "set_urgent", referral),
+        "decline_form": forms.get("decline_form") or ReasonForm(initial=version, prefix="decline"),
+        "close_form": forms.get("close_form") or ReasonForm(initial=version, prefix="close"),
+        "redirect_form": forms.get("redirect_form")
+        or RedirectForm(initial=version, prefix="redirect", teams=_redirect_teams(user, referral)),
+        "urgent_form": forms.get("urgent_form")
+        or UrgentForm(
+            initial={**version, "urgent": referral.urgent, "reason": referral.urgent_reason},
+            prefix="urgent",
+        ),
+        "accept_version": referral.version,
+    }
+
+
+def _redirect_teams(user: User, referral: Referral):
+    return Team.objects.filter(authority_id=referral.authority_id).exclude(pk=referral.team_id)
+
+
+@login_required
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral_or_404(request, pk)
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+def _run(request: AuthedRequest, referral: Referral, action, success: str, **kwargs):
+    try:
+        action(request.user, referral, **kwargs)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("referrals:detail", referral.pk)
+
+
+@login_required
+@require_POST
+def accept(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral_or_404(request, pk)
+    version = request.POST.get("version")
+    return _run(
+        request,
+        referral,
+        services.accept_referral,
+        f"{referral.person.full_name} is now on the waiting list.",
+        expected_version=int(version) if version and version.isdigit() else None,
+    )
+
+
+@login_required
+@require_POST
+def decline(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral_or_404(request, pk)
+    form = ReasonForm(request.POST, prefix="decline")
+    if not form.is_valid():
+        return render(
+            request,
+            "referrals/detail.html",
+            _detail_context(request, referral, decline_form=form),
+            status=400,
+        )
+    return _run(
+        request,
+        referral,
+        services.decline_referral,
+        "Referral declined.",
+        reason=form.cleaned_data["reason"],
+        expected_version=form.cleaned_data["version"],
+    )
+
+
+@login_required
+@require_POST
+def close(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral_or_404(request, pk)
+    form = ReasonForm(request.POST, prefix="close")
+    if not form.is_valid():
+        return render(
+            request,
+            "referrals/detail.html",
+            _detail_context(request, referral, close_form=form),
+            status=400,
+        )
+    return _run(
+        request,
+        referral,
+        services.close_referral,
+        "Referral closed.",
+        reason=form.cleaned_data["reason"],
+        expected_version=form.cleaned_data["version"],
+    )
+
+
+@login_required
+@require_POST
+def redirect_onward(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral_or_404(request, pk)
+    form = RedirectForm(
+        request.POST, prefix="redirect", teams=_redirect_teams(request.user, referral)
+    )
+    if not form.is_valid():
+        return render(
+            request,
+            "referrals/detail.html",
+            _detail_context(request, referral, redirect_form=form),
+            status=400,
+        )
+    to_team = form.cleaned_data["to_team"]
+    return _run(
+        request,
+        referral,
+        services.redirect_referral,
+        f"Referral redirected to {to_team.name}.",
+        to_team=to_team,
+        reason=form.cleaned_data["reason"],
+        expected_version=form.cleaned_data["version"],
+    )
+
+
+@login_required
+@require_POST
+def mark_urgent(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral_or_404(request, pk)
+    form = UrgentForm(request.POST, prefix="urgent")
+    if not form.is_valid():
+        return render(
+            request,
+            "referrals/detail.html",
+            _detail_context(request, referral, urgent_form=form),
+            status=400,
+        )
+    urgent = form.cleaned_data["urgent"]
+    return _run(
+        request,
+        referral,
+        services.set_urgent,
+        "Marked urgent." if urgent else "No longer marked urgent.",
+        urgent=urgent,
+        reason=form.cleaned_data["reason"] or "",
+        expected_version=form.cleaned_data["version"],
+    )
+
+
+@login_required
+def allocate(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = _referral_or_404(request, pk)
+    if not policies.referrals.can(request.user, "allocate", referral):
+        raise PermissionDenied("Only the team's intake officer or manager can allocate.")
+    loads = selectors.worker_loads(referral.team)
+    form = AllocateForm(request.POST or None, loads=loads, initial={"version": referral.version})
+    if request.method == "POST" and form.is_valid():
+        worker = next(x.worker for x in loads if str(x.worker.pk) == form.cleaned_data["worker"])
+        try:
+            services.allocate(
+                request.user,
+                referral,
+                worker=worker,
+                override_reason=form.cleaned_data["override_reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except PermissionDenied as exc:
+            form.add_error("override_reason", str(exc))
+        except CaseloadCapReached as exc:
+            form.add_error("override_reason", exc.message)
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"{referral.person.full_name} is allocated to {worker}.")
+            return redirect("referrals:detail", referral.pk)
+    return render(
+        request,
+        "referrals/allocate.html",
+        {
+            "referral": referral,
+            "loads": loads,
+            "form": form,
+            "can_override": policies.referrals.can(request.user, "override_cap", referral),
+        },
+    )

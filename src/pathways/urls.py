@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pathways.core.urls")),
+    path("people/", include("pathways.people.urls")),
+    path("referrals/", include("pathways.referrals.urls")),
+    path("api/v1/", include("pathways.api.urls")),
+]

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from pathways.core.models import Role
+from tests.factories import (
+    AuthorityFactory,
+    ReferralFactory,
+    TeamFactory,
+    staff,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def authority(db):
+    return AuthorityFactory(code="E09000025", name="Newham")
+
+
+@pytest.fixture
+def team(authority):
+    return TeamFactory(code="SE1", name="Supported Employment", authority=authority, caseload_cap=2)
+
+
+@pytest.fixture
+def other_team(authority):
+    return TeamFactory(code="IPS1", name="IPS Mental Health", authority=authority, caseload_cap=20)
+
+
+@pytest.fixture
+def intake(team):
+    return staff(Role.INTAKE_OFFICER, team, email="intake@example.org")
+
+
+@pytest.fixture
+def manager(team):
+    return staff(Role.TEAM_MANAGER, team, email="manager@example.org")
+
+
+@pytest.fixture
+def coach(team):
+    return staff(Role.EMPLOYMENT_SPECIALIST, team, email="coach@example.org")
+
+
+@pytest.fixture
+def referral(team):
+    return ReferralFactory(team=team)

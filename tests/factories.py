@@ -1,0 +1,104 @@
+"""Test data builders. Real rows in the real database: no mocks of our own storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from pathways.casework.models import Episode
+from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
+from pathways.people.models import Person
+from pathways.referrals.models import Referral, Source, Status
+
+PASSWORD = "correct horse battery staple"
+
+
+class AuthorityFactory(DjangoModelFactory):
+    class Meta:
+        model = Authority
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"E0900{n:04d}")
+    name = factory.Sequence(lambda n: f"Borough {n}")
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.COUNCIL
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    code = factory.Sequence(lambda n: f"TEAM{n}")
+    name = factory.Sequence(lambda n: f"Team {n}")
+    authority = factory.SubFactory(AuthorityFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    caseload_cap = 40
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"staff{n}@example.org")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def staff(role: str, team: Team, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    Membership.objects.create(user=user, team=team, role=role)
+    return user
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    authority = factory.SubFactory(AuthorityFactory)
+    person_ref = factory.Sequence(lambda n: f"C{100000 + n}")
+    given_name = factory.Faker("first_name", locale="en_GB")
+    family_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = dt.date(1990, 3, 27)
+
+
+class ReferralFactory(DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    team = factory.SubFactory(TeamFactory)
+    person = factory.LazyAttribute(lambda o: PersonFactory(authority=o.team.authority))
+    authority = factory.LazyAttribute(lambda o: o.team.authority)
+    referral_ref = factory.Sequence(lambda n: f"R{n:06d}")
+    source = Source.SOCIAL_CARE_ASSESSMENT
+    received_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=10))
+    status = Status.RECEIVED
+
+
+class EpisodeFactory(DjangoModelFactory):
+    class Meta:
+        model = Episode
+
+    team = factory.SubFactory(TeamFactory)
+    person = factory.LazyAttribute(lambda o: PersonFactory(authority=o.team.authority))
+    authority = factory.LazyAttribute(lambda o: o.team.authority)
+    episode_ref = factory.Sequence(lambda n: f"E{n:06d}")
+    started_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+
+
+__all__ = ["PASSWORD", "Role", "staff"]
