@@ -4,5 +4,6 @@ urlpatterns = [
     path("", include("pathways.core.urls")),
     path("people/", include("pathways.people.urls")),
     path("referrals/", include("pathways.referrals.urls")),
+    path("imports/", include("pathways.core.import_urls")),
     path("api/v1/", include("pathways.api.urls")),
 ]
