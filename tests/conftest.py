@@ -12,8 +12,13 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Two-step sign-in has its own tests (tests/core/test_two_factor.py); elsewhere a
+    # signed-in test user goes straight to the page under test.
+    settings.PATHWAYS_REQUIRE_2FA = False
+    # The test client speaks plain HTTP; HTTPS behaviour is tested in test_security.py.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

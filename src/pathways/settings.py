@@ -62,9 +62,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pathways.core.middleware.BearerTokenMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "pathways.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pathways.core.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "pathways.core.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -198,6 +199,10 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # --- Pathways ------------------------------------------------------------------------
 PATHWAYS_COUNCIL_NAME = os.environ.get("PATHWAYS_COUNCIL_NAME", "Pathways")
 PATHWAYS_SERVICE_NAME = os.environ.get("PATHWAYS_SERVICE_NAME", "Employment support")
+# Staff confirm sign-in with a code from an authenticator app (TOTP). Off only for a
+# local demo (DJANGO_DEBUG=true) unless switched on.
+PATHWAYS_REQUIRE_2FA = env_bool("PATHWAYS_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = PATHWAYS_COUNCIL_NAME
 
 LOGGING = {
     "version": 1,

@@ -80,3 +80,30 @@ class NoStoreMiddleware:
         if request.user.is_authenticated or request.path.startswith(API_PREFIX):
             add_never_cache_headers(response)
         return response
+
+
+class RequireTwoFactorMiddleware:
+    """Staff who signed in with a password must also give an authenticator-app code
+    before they see any page; first-timers are sent to set one up."""
+
+    OPEN_PREFIXES = ("/two-factor/", "/sign-out/", "/sign-in/", "/static/", "/set-password/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.PATHWAYS_REQUIRE_2FA
+            and user.is_authenticated
+            and not getattr(request, "auth_via_token", False)
+            and not request.path.startswith(API_PREFIX)
+            and not request.path.startswith(self.OPEN_PREFIXES)
+            and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            from django_otp import devices_for_user
+
+            has_device = any(True for _ in devices_for_user(user, confirmed=True))
+            target = "two-factor-verify" if has_device else "two-factor-setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

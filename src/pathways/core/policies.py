@@ -33,6 +33,14 @@ class Scope:
     authority_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     is_superuser: bool = False
 
+    @property
+    def casework_team_ids(self) -> frozenset[int]:
+        """Teams whose people this user works with: any role but commissioner, who sees
+        aggregates only even when a member of a service team."""
+        return frozenset(
+            t for t, roles in self.roles_by_team.items() if roles - {Role.COMMISSIONER}
+        )
+
     def has_role_in_team(self, team_id: int, *roles: str) -> bool:
         return bool(self.roles_by_team.get(team_id, frozenset()) & set(roles))
 
@@ -142,11 +150,12 @@ class PersonPolicy(Policy):
         from pathways.casework.models import Episode
         from pathways.referrals.models import LIVE_STATUSES, Referral
 
+        teams = scope.casework_team_ids
         live_referrals = Referral.objects.filter(
-            team_id__in=scope.team_ids, status__in=LIVE_STATUSES
+            team_id__in=teams, status__in=LIVE_STATUSES
         ).values("person_id")
         open_episodes = Episode.objects.filter(
-            Q(team_id__in=scope.team_ids) | Q(worker=user), ended_on__isnull=True
+            Q(team_id__in=teams) | Q(worker=user), ended_on__isnull=True
         ).values("person_id")
         return (
             Q(authority_id__in=scope.personal_data_authorities)
@@ -171,7 +180,9 @@ class ReferralPolicy(Policy):
     }
 
     def scope_q(self, scope: Scope, user: Any) -> Q:
-        return Q(team_id__in=scope.team_ids) | Q(authority_id__in=scope.personal_data_authorities)
+        return Q(team_id__in=scope.casework_team_ids) | Q(
+            authority_id__in=scope.personal_data_authorities
+        )
 
     def can_refer_to(self, user: Any, team: Team) -> bool:
         """Intake officers refer to any team of their authority (they are the front
@@ -202,7 +213,7 @@ class EpisodePolicy(Policy):
 
     def scope_q(self, scope: Scope, user: Any) -> Q:
         return (
-            Q(team_id__in=scope.team_ids)
+            Q(team_id__in=scope.casework_team_ids)
             | Q(worker=user)
             | Q(authority_id__in=scope.personal_data_authorities)
         )

@@ -106,7 +106,7 @@ def waiting(request: AuthedRequest) -> HttpResponse:
 def _detail_context(request: AuthedRequest, referral: Referral, **forms) -> dict:
     user = request.user
     version = {"version": referral.version}
-    return {
+    context = {
         "referral": referral,
         "can_triage": policies.referrals.can(user, "triage", referral),
         "can_allocate": policies.referrals.can(user, "allocate", referral),
@@ -122,6 +122,10 @@ def _detail_context(request: AuthedRequest, referral: Referral, **forms) -> dict
         ),
         "accept_version": referral.version,
     }
+    context["action_forms"] = [
+        context[name] for name in ("decline_form", "close_form", "redirect_form", "urgent_form")
+    ]
+    return context
 
 
 def _redirect_teams(user: User, referral: Referral):

@@ -1,0 +1,186 @@
+"""The access matrix: every role × relationship × action, checked through the policy,
+the pages and the audit trail. Expectations are written out by hand from DESIGN.md's
+access rules, not derived from the code under test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from auditlog.models import LogEntry
+
+from pathways.core import policies
+from pathways.core.models import Role
+from pathways.referrals.models import Status
+from tests.factories import (
+    AuthorityFactory,
+    EpisodeFactory,
+    PersonFactory,
+    ReferralFactory,
+    TeamFactory,
+    staff,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [r.value for r in Role]
+CASEWORK = {"employment_specialist", "team_manager", "package_approver"}
+AUTHORITY_WIDE = {"intake_officer", "data_protection_officer", "admin"}
+
+# Relationship of the user's team to the person → who may VIEW the record.
+RELATIONSHIPS = {
+    "unrelated, same authority": AUTHORITY_WIDE,
+    "live referral to my team": AUTHORITY_WIDE | CASEWORK,
+    "declined referral to my team": AUTHORITY_WIDE,
+    "open episode in my team": AUTHORITY_WIDE | CASEWORK,
+    "closed episode in my team": AUTHORITY_WIDE,
+    "another authority": set(),
+}
+# Who may CHANGE a record they can see; who may read its AUDIT trail.
+CHANGERS = {"intake_officer", "employment_specialist", "team_manager", "package_approver"}
+AUDITORS = {"data_protection_officer", "admin"}
+
+
+def make_person(relationship: str, team):
+    if relationship == "another authority":
+        return PersonFactory(authority=AuthorityFactory())
+    person = PersonFactory(authority=team.authority)
+    if relationship == "live referral to my team":
+        ReferralFactory(team=team, person=person, status=Status.ACCEPTED)
+    elif relationship == "declined referral to my team":
+        ReferralFactory(team=team, person=person, status=Status.DECLINED)
+    elif relationship == "open episode in my team":
+        EpisodeFactory(team=team, person=person)
+    elif relationship == "closed episode in my team":
+        EpisodeFactory(team=team, person=person, ended_on=dt.date.today())
+    return person
+
+
+CASES = [(role, rel) for role in ROLES for rel in RELATIONSHIPS]
+
+
+@pytest.mark.parametrize(("role", "relationship"), CASES)
+def test_person_policy(role, relationship, team):
+    user = staff(role, team)
+    person = make_person(relationship, team)
+    may_view = role in RELATIONSHIPS[relationship]
+
+    assert policies.people.can(user, "view", person) is may_view
+    assert (person in policies.people.visible(user, type(person).objects.all())) is may_view
+    assert policies.people.can(user, "change", person) is (may_view and role in CHANGERS)
+    assert policies.people.can(user, "view_audit", person) is (may_view and role in AUDITORS)
+    assert user.has_perm("people.view_person", person) is may_view
+
+
+@pytest.mark.parametrize(("role", "relationship"), CASES)
+def test_person_page_and_its_audit(role, relationship, team, client):
+    user = staff(role, team)
+    person = make_person(relationship, team)
+    may_view = role in RELATIONSHIPS[relationship]
+    client.force_login(user)
+
+    response = client.get(f"/people/{person.pk}/")
+
+    assert response.status_code == (200 if may_view else 404)
+    if may_view:
+        assert person.family_name in response.content.decode()
+    entry = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, additional_data__person_id=person.pk
+    ).latest("timestamp")
+    assert entry.actor == user
+    assert entry.additional_data["outcome"] == ("allowed" if may_view else "denied")
+    assert entry.additional_data["channel"] == "web"
+    assert entry.remote_addr == "127.0.0.1"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_people_search_lists_only_visible_people(role, team, client):
+    user = staff(role, team)
+    people = {rel: make_person(rel, team) for rel in RELATIONSHIPS}
+    for person in people.values():
+        person.family_name = "Okonkwo"
+        person.save()
+    client.force_login(user)
+
+    html = client.get("/people/", {"q": "Okonkwo"}).content.decode()
+
+    for rel, person in people.items():
+        assert (f"/people/{person.pk}/" in html) is (role in RELATIONSHIPS[rel]), rel
+
+
+# Referral actions: where the referral sits relative to the user → allowed roles.
+REFERRAL_PLACES = ["my team", "another team, same authority", "another authority"]
+REFERRAL_EXPECTED = {
+    "view": {
+        "my team": set(ROLES) - {"commissioner"},
+        "another team, same authority": AUTHORITY_WIDE,
+        "another authority": set(),
+    },
+    "triage": {"my team": {"intake_officer", "team_manager"}},
+    "allocate": {"my team": {"intake_officer", "team_manager"}},
+    "override_cap": {"my team": {"team_manager"}},
+    "set_urgent": {"my team": {"team_manager"}},
+}
+
+
+@pytest.mark.parametrize("place", REFERRAL_PLACES)
+@pytest.mark.parametrize("role", ROLES)
+def test_referral_policy(role, place, team, client):
+    user = staff(role, team)
+    if place == "my team":
+        target_team = team
+    elif place == "another team, same authority":
+        target_team = TeamFactory(authority=team.authority)
+    else:
+        target_team = TeamFactory()
+    referral = ReferralFactory(team=target_team)
+
+    for action, allowed in REFERRAL_EXPECTED.items():
+        expected = role in allowed.get(place, set())
+        assert policies.referrals.can(user, action, referral) is expected, action
+
+    client.force_login(user)
+    page = client.get(f"/referrals/{referral.pk}/")
+    assert page.status_code == (200 if role in REFERRAL_EXPECTED["view"][place] else 404)
+    accept = client.post(f"/referrals/{referral.pk}/accept/", {"version": referral.version})
+    referral.refresh_from_db()
+    may_triage = role in REFERRAL_EXPECTED["triage"].get(place, set())
+    assert (referral.status == Status.ACCEPTED) is may_triage
+    if role not in REFERRAL_EXPECTED["view"][place]:
+        assert accept.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_make_referrals(role, team):
+    user = staff(role, team)
+    sister_team = TeamFactory(authority=team.authority)
+    elsewhere = TeamFactory()
+    referrers = {"intake_officer", "team_manager", "employment_specialist"}
+    assert policies.referrals.can_refer_to(user, team) is (role in referrers)
+    assert policies.referrals.can_refer_to(user, sister_team) is (role == "intake_officer")
+    assert policies.referrals.can_refer_to(user, elsewhere) is False
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, referral):
+    for url in [
+        "/",
+        "/people/",
+        f"/people/{referral.person_id}/",
+        "/referrals/triage/",
+        "/referrals/waiting/",
+        f"/referrals/{referral.pk}/allocate/",
+        "/audit/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/sign-in/"), url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_audit_pages_are_for_the_dpo_and_admins(role, team, client):
+    user = staff(role, team)
+    person = PersonFactory(authority=team.authority)
+    client.force_login(user)
+    allowed = role in AUDITORS
+    assert client.get("/audit/").status_code == (200 if allowed else 403)
+    assert client.get(f"/audit/people/{person.pk}/").status_code == (200 if allowed else 403)

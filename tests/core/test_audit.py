@@ -1,0 +1,69 @@
+"""The audit trail: every change and read of a person's record, append-only."""
+
+from __future__ import annotations
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import transaction
+
+from pathways.core import audit
+from pathways.core.audit import AuditTrailIsAppendOnly
+from pathways.referrals import services
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_referral_changes_are_in_the_persons_trail(client, intake, coach, referral):
+    client.force_login(intake)
+    client.post(f"/referrals/{referral.pk}/accept/", {"version": referral.version})
+    trail = [audit.describe(e) for e in audit.person_trail(referral.person)]
+    updates = [e for e in trail if e["action"] == "update"]
+    assert updates, trail
+    assert updates[0]["who"] == intake.email
+    assert updates[0]["changes"]["status"] == ["received", "accepted"]
+
+
+def test_reads_and_refusals_are_recorded_with_who_and_where(client, coach, intake, referral):
+    stranger = PersonFactory()
+    client.force_login(intake)
+    client.get(f"/people/{referral.person_id}/", REMOTE_ADDR="10.1.2.3")
+    client.get(f"/people/{stranger.pk}/", REMOTE_ADDR="10.1.2.3")
+
+    allowed = audit.describe(audit.person_trail(referral.person).first())
+    assert allowed["action"] == "read" and allowed["outcome"] == "allowed"
+    assert allowed["who"] == intake.email and allowed["from"] == "10.1.2.3"
+    refused = audit.describe(audit.person_trail(stranger).first())
+    assert refused["outcome"] == "denied" and refused["channel"] == "web"
+
+
+def test_audit_entries_cannot_be_changed_or_deleted(intake, referral):
+    entry = audit.record_access(intake, referral.person, channel="web")
+    entry.additional_data = {"outcome": "allowed", "person_id": 0}
+    with pytest.raises(AuditTrailIsAppendOnly):
+        entry.save()
+    # Each attempt in its own savepoint, as a real request's transaction would be.
+    with pytest.raises(AuditTrailIsAppendOnly), transaction.atomic():
+        entry.delete()
+    with pytest.raises(AuditTrailIsAppendOnly), transaction.atomic():
+        LogEntry.objects.filter(pk=entry.pk).delete()
+    assert LogEntry.objects.filter(pk=entry.pk, additional_data__person_id=referral.person_id)
+
+
+def test_dpo_sees_the_trail_and_refusals(client, team, intake, referral):
+    from pathways.core.models import Role
+    from tests.factories import staff
+
+    dpo = staff(Role.DATA_PROTECTION_OFFICER, team)
+    outsider = staff(Role.EMPLOYMENT_SPECIALIST, team)
+    client.force_login(outsider)
+    client.get(f"/people/{referral.person_id}/")  # allowed: a live referral to their team
+    other = PersonFactory(authority=team.authority)
+    client.get(f"/people/{other.pk}/")  # refused: unrelated
+    services.accept_referral(intake, referral)
+
+    client.force_login(dpo)
+    home = client.get("/audit/").content.decode()
+    assert other.person_ref in home and outsider.email in home
+    page = client.get(f"/audit/people/{referral.person_id}/").content.decode()
+    assert outsider.email in page and "update" in page
