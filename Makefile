@@ -34,8 +34,8 @@ run: install
 	DJANGO_DEBUG=true $(UV) run --frozen pathways serve --port 8000
 
 lint: install
-	$(UV) run --frozen ruff check src tests bench
-	$(UV) run --frozen ruff format --check src tests bench
+	$(UV) run --frozen ruff check src tests $(wildcard bench)
+	$(UV) run --frozen ruff format --check src tests $(wildcard bench)
 
 typecheck: install
 	$(UV) run --frozen mypy src

@@ -131,9 +131,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "data" / "static"
 STATICFILES_DIRS: list = [BASE_DIR / "static"]
-_govuk = PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
-if _govuk.exists():
-    STATICFILES_DIRS.append(("govuk", _govuk))
+# Only GOV.UK Frontend's images (the compiled CSS and JS are in static/build): the
+# package's thousands of source files would slow every static lookup.
+_govuk_assets = PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"
+if _govuk_assets.exists():
+    STATICFILES_DIRS.append(("govuk/assets", _govuk_assets))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

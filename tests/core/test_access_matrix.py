@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from auditlog.models import LogEntry
+from django.utils.html import escape
 
 from pathways.core import policies
 from pathways.core.models import Role
@@ -83,7 +84,7 @@ def test_person_page_and_its_audit(role, relationship, team, client):
 
     assert response.status_code == (200 if may_view else 404)
     if may_view:
-        assert person.family_name in response.content.decode()
+        assert escape(person.family_name) in response.content.decode()
     entry = LogEntry.objects.filter(
         action=LogEntry.Action.ACCESS, additional_data__person_id=person.pk
     ).latest("timestamp")

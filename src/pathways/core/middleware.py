@@ -99,7 +99,7 @@ class RequireTwoFactorMiddleware:
             and not getattr(request, "auth_via_token", False)
             and not request.path.startswith(API_PREFIX)
             and not request.path.startswith(self.OPEN_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
         ):
             from django_otp import devices_for_user
 
