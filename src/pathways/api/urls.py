@@ -1,1 +1,49 @@
-urlpatterns: list = []
+"""``/api/v1/``: the API, its OpenAPI document and docs, and JSON for every error.
+
+ninja answers a wrong method with a plain-text 405 and Django a mistyped path with an
+HTML 404; both are rewritten here so that API clients only ever parse JSON.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import URLPattern, path
+
+from pathways.api.api import api
+from pathways.api.docs import docs_asset
+
+
+def unknown_path(request: HttpRequest, rest: str) -> JsonResponse:
+    return JsonResponse({"detail": "No such API endpoint."}, status=404)
+
+
+def json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)  # keeps ninja's csrf_exempt mark
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        allowed = response["Allow"]
+        refusal = JsonResponse(
+            {"detail": f"{request.method} is not allowed here; use {allowed}."}, status=405
+        )
+        refusal["Allow"] = allowed
+        return refusal
+
+    return answer
+
+
+_patterns, _app_name, _namespace = api.urls
+_api_patterns = [
+    URLPattern(p.pattern, json_method_not_allowed(p.callback), p.default_args, p.name)
+    if isinstance(p, URLPattern)
+    else p
+    for p in _patterns
+]
+
+urlpatterns = [
+    path("docs/assets/<str:name>", docs_asset, name="api-docs-asset"),
+    path("", (_api_patterns, _app_name, _namespace)),
+    path("<path:rest>", unknown_path),
+]

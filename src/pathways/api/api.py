@@ -1,0 +1,120 @@
+"""The JSON API at ``/api/v1/``: bearer-token access, and errors that are always JSON.
+
+``core.middleware.BearerTokenMiddleware`` checks the token and signs the request in as
+its owner; the API accepts only requests signed in that way, so a browser's session
+cookie opens no door here. Every error answer carries ``detail``, a message a person
+can act on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from pathways.api import people, referrals
+from pathways.api.docs import OfflineSwagger
+from pathways.core.errors import ActionRefused
+
+#: Where ninja says a bad value came from; not part of the field's name.
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+_BODY_PARAMS = {"payload"}
+
+
+class StaffToken(HttpBearer):
+    """`Authorization: Bearer TOKEN` with a live token of an active staff account.
+
+    The middleware has already looked the token up (once per request), so this only
+    checks that it did, and that the request did not arrive on a session cookie.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if getattr(request, "auth_via_token", False) and request.user.is_authenticated:
+            return request.user
+        return None
+
+
+api = NinjaAPI(
+    title="Pathways API",
+    version="1",
+    description=(
+        "Supported-employment case management. Send `Authorization: Bearer TOKEN`; a "
+        "token (from `pathways token create EMAIL`) acts with its owner's permissions. "
+        "Records outside the caller's scope answer 404."
+    ),
+    auth=StaffToken(),
+    docs=OfflineSwagger(),
+    urls_namespace="api-v1",
+)
+api.add_router("/people", people.router)
+api.add_router("/referrals", referrals.router)
+
+
+def _detail(request: HttpRequest, detail: str, status: int, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if request.headers.get("Authorization"):
+        detail = "The API token is not valid: it is unknown, revoked, or its owner is inactive."
+    else:
+        detail = "Send an API token in the header `Authorization: Bearer TOKEN`."
+    response = _detail(request, detail, 401)
+    response["WWW-Authenticate"] = 'Bearer realm="pathways"'
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _detail(request, str(exc) or "Not found.", 404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _detail(request, str(exc) or "Your role does not allow this.", 403)
+
+
+@api.exception_handler(ActionRefused)
+def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
+    return _detail(request, exc.message, 409)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # ninja could not decode the body: a bad body like any other, so 422.
+        message = "Send the body as a JSON object, with Content-Type: application/json."
+        return _detail(request, f"body: {message}", 422, errors={"body": message})
+    return _detail(request, exc.message, exc.status_code)
+
+
+def field_name(loc: tuple | list) -> str:
+    """``("body", "payload", "team")`` → ``team``; ``("query", "page")`` → ``page``."""
+    parts = list(loc)
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] in _BODY_PARAMS:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "body"
+
+
+def _message(error: dict) -> str:
+    if str(error.get("type", "")).startswith("date_"):
+        return "Give a date as YYYY-MM-DD."
+    msg = str(error.get("msg", "This value is not valid."))
+    return msg.removeprefix("Value error, ")
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, str] = {}
+    for error in exc.errors:
+        name = field_name(error.get("loc", ()))
+        errors[name] = f"{errors[name]} {_message(error)}" if name in errors else _message(error)
+    detail = "; ".join(f"{name}: {message}" for name, message in errors.items())
+    return _detail(request, detail, 422, errors=errors)

@@ -1,0 +1,76 @@
+"""Issuing and revoking API tokens: the writes behind ``pathways token``.
+
+A token is shown once and stored only as its SHA-256, with a short prefix so that an
+operator can tell tokens apart and revoke one without ever seeing it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from pathways.core.audit import record_event
+from pathways.core.models import ApiToken, User, hash_token
+
+PREFIX_LENGTH = 8
+
+
+class TokenRefused(Exception):
+    """The token cannot be issued or revoked; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    raw: str
+    prefix: str
+    user: User
+
+
+def _active_staff(email: str) -> User:
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise TokenRefused(f"No staff account has the email address {email}.")
+    if not user.is_active:
+        raise TokenRefused(f"The account {user.email} is inactive; it cannot have API tokens.")
+    return user
+
+
+@transaction.atomic
+def issue_token(email: str) -> IssuedToken:
+    """Create a token acting as the staff member with that email."""
+    user = _active_staff(email)
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[:PREFIX_LENGTH])
+    record_event(None, user, channel="cli", what="api token created", prefix=token.prefix)
+    return IssuedToken(raw=raw, prefix=token.prefix, user=user)
+
+
+@transaction.atomic
+def revoke_tokens(prefix_or_email: str) -> list[ApiToken]:
+    """Revoke one token by its prefix, or every live token of the staff member by email.
+
+    Returns the tokens revoked now; an empty list when they were already revoked.
+    """
+    target = prefix_or_email.strip()
+    if "@" in target:
+        user = User.objects.filter(email__iexact=target).first()
+        if user is None:
+            raise TokenRefused(f"No staff account has the email address {target}.")
+        tokens = ApiToken.objects.filter(user=user)
+    else:
+        tokens = ApiToken.objects.filter(prefix=target)
+        if not tokens.exists():
+            raise TokenRefused(f"No API token starts with {target}.")
+    live = list(tokens.filter(revoked_at__isnull=True).select_related("user").select_for_update())
+    if "@" not in target and len(live) > 1:
+        raise TokenRefused(
+            f"{len(live)} live tokens start with {target}; revoke by the owner's email instead."
+        )
+    now = timezone.now()
+    for token in live:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record_event(None, token.user, channel="cli", what="api token revoked", prefix=token.prefix)
+    return live
