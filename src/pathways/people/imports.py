@@ -1,0 +1,174 @@
+"""Import kinds for person records and their care-package costs (docs/imports.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from pathways.core.importing import (
+    Change,
+    Column,
+    Context,
+    Kind,
+    Row,
+    RowProblem,
+    choice,
+    choices,
+    date,
+    degrees,
+    email_address,
+    in_chunks,
+    money,
+    plan_save,
+    text_of,
+    yes_no,
+)
+from pathways.core.models import Authority
+from pathways.people.models import CareCost, Condition, Person, SupportReason
+from pathways.people.postcodes import normalise_postcode
+from pathways.people.services import clean_person_fields
+
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "latitude",
+    "longitude",
+    "primary_support_reason",
+    "conditions",
+    "long_term_support",
+    "secondary_mental_health",
+    "ehc_plan",
+    "email",
+    "phone",
+)
+
+
+def prefetch_people(rows: list[Row], ctx: Context) -> None:
+    """People the file names, by (authority id, person_ref), in one query."""
+    refs = {(r.values.get("authority"), r.values.get("person_ref")) for r in rows}
+    codes = {code for code, _ in refs if code}
+    found: dict[tuple[int, str], Person] = {}
+    for chunk in in_chunks(ref for _, ref in refs if ref):
+        for person in Person.objects.filter(authority__code__in=codes, person_ref__in=chunk):
+            found[(person.authority_id, person.person_ref)] = person
+    ctx.cache["people"] = found
+
+
+def known_person(row: Row, ctx: Context) -> Person:
+    """The person a row refers to, who must already be on record."""
+    authority = ctx.authority(row["authority"])
+    person = ctx.cache["people"].get((authority.pk, row["person_ref"]))
+    if person is None:
+        raise RowProblem(
+            "person_ref",
+            f"no person with reference '{row['person_ref']}' in {authority.name}; "
+            "import them as people first",
+        )
+    return person
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+def _plan_person(row: Row, ctx: Context) -> Change:
+    authority = row.attempt(ctx.authority, row["authority"])
+    existing = ctx.cache["people"].get((getattr(authority, "pk", None), row["person_ref"]))
+    fields = row.fields(PERSON_FIELDS)
+    if existing is not None and set(fields.get("conditions", [])) == set(existing.conditions):
+        fields.pop("conditions", None)  # the same conditions in another order: no change
+    # The rules that span columns see the record as it will be after the import.
+    after: dict[str, Any] = {
+        "latitude": getattr(existing, "latitude", None),
+        "longitude": getattr(existing, "longitude", None),
+        **fields,
+    }
+    if row.failed & {"latitude", "longitude"}:
+        del after["latitude"], after["longitude"]  # the bad cell is reported already
+    try:
+        clean_person_fields(after)
+    except ValidationError as exc:
+        for column, messages in exc.message_dict.items():
+            for message in messages:
+                row.problem(column, message[:1].lower() + message[1:])
+    if row.problems or row.failed:
+        return Change("unchanged")  # the row is reported, not planned
+    return plan_save(
+        Person,
+        existing,
+        lookup={"authority": authority, "person_ref": row["person_ref"]},
+        fields=fields,
+    )
+
+
+PEOPLE = Kind(
+    name="people",
+    title="People",
+    summary="Person records, keyed by the council's client reference",
+    model=Person,
+    columns=(
+        Column("authority", text_of(Authority, "code"), required=True),
+        Column("person_ref", text_of(Person, "person_ref"), required=True),
+        Column("given_name", text_of(Person, "given_name"), required=True),
+        Column("family_name", text_of(Person, "family_name"), required=True),
+        Column("date_of_birth", date, required=True),
+        Column("postcode", normalise_postcode, blank=""),
+        Column("latitude", degrees(90)),
+        Column("longitude", degrees(180)),
+        Column("primary_support_reason", choice(SupportReason), blank=""),
+        Column("conditions", choices(Condition), blank=[]),
+        Column("long_term_support", yes_no),
+        Column("secondary_mental_health", yes_no),
+        Column("ehc_plan", yes_no),
+        Column("email", email_address, blank=""),
+        Column("phone", text_of(Person, "phone"), blank=""),
+    ),
+    key=("authority", "person_ref"),
+    plan=_plan_person,
+    prepare=prefetch_people,
+)
+
+
+# --- care costs -----------------------------------------------------------------------
+
+
+def _prepare_care_costs(rows: list[Row], ctx: Context) -> None:
+    prefetch_people(rows, ctx)
+    found: dict[tuple[int, object], CareCost] = {}
+    for chunk in in_chunks(p.pk for p in ctx.cache["people"].values()):
+        for cost in CareCost.objects.filter(person_id__in=chunk):
+            found[(cost.person_id, cost.effective_from)] = cost
+    ctx.cache["care_costs"] = found
+
+
+def _plan_care_cost(row: Row, ctx: Context) -> Change:
+    person = known_person(row, ctx)
+    effective_from = row["effective_from"]
+    existing = ctx.cache["care_costs"].get((person.pk, effective_from))
+    return plan_save(
+        CareCost,
+        existing,
+        lookup={"person": person, "effective_from": effective_from},
+        fields={"weekly_cost": row["weekly_cost"]},
+    )
+
+
+CARE_COSTS = Kind(
+    name="care_costs",
+    title="Care costs",
+    summary="The weekly cost of each person's care package from a date (for cost-benefit)",
+    model=CareCost,
+    columns=(
+        Column("authority", text_of(Authority, "code"), required=True),
+        Column("person_ref", text_of(Person, "person_ref"), required=True),
+        Column("effective_from", date, required=True),
+        Column("weekly_cost", money(max_digits=10), required=True),
+    ),
+    key=("authority", "person_ref", "effective_from"),
+    plan=_plan_care_cost,
+    prepare=_prepare_care_costs,
+)
+
+KINDS = (PEOPLE, CARE_COSTS)
