@@ -185,3 +185,56 @@ def test_audit_pages_are_for_the_dpo_and_admins(role, team, client):
     allowed = role in AUDITORS
     assert client.get("/audit/").status_code == (200 if allowed else 403)
     assert client.get(f"/audit/people/{person.pk}/").status_code == (200 if allowed else 403)
+
+
+# --- the same matrix through the API -------------------------------------------------
+
+
+def api_client(user):
+    from django.test import Client
+
+    from pathways.api.tokens import issue_token
+
+    return Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user.email).raw}")
+
+
+@pytest.mark.parametrize(("role", "relationship"), CASES)
+def test_person_through_the_api(role, relationship, team):
+    user = staff(role, team)
+    person = make_person(relationship, team)
+    may_view = role in RELATIONSHIPS[relationship]
+    client = api_client(user)
+
+    detail = client.get(f"/api/v1/people/{person.pk}")
+    listing = client.get("/api/v1/people", {"ref": person.person_ref}).json()
+
+    assert detail.status_code == (200 if may_view else 404)
+    assert [p["id"] for p in listing["items"]] == ([person.pk] if may_view else [])
+    entry = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, additional_data__person_id=person.pk
+    ).latest("timestamp")
+    assert entry.additional_data["channel"] == "api"
+    assert entry.actor == user
+
+
+@pytest.mark.parametrize("place", REFERRAL_PLACES)
+@pytest.mark.parametrize("role", ROLES)
+def test_referral_accept_through_the_api(role, place, team):
+    user = staff(role, team)
+    target_team = {
+        "my team": team,
+        "another team, same authority": TeamFactory(authority=team.authority),
+        "another authority": TeamFactory(),
+    }[place]
+    referral = ReferralFactory(team=target_team)
+    may_view = role in REFERRAL_EXPECTED["view"][place]
+    may_triage = role in REFERRAL_EXPECTED["triage"].get(place, set())
+
+    response = api_client(user).post(
+        f"/api/v1/referrals/{referral.pk}/accept", content_type="application/json"
+    )
+
+    assert response.status_code == (200 if may_triage else 403 if may_view else 404)
+    assert "detail" in response.json() or may_triage
+    referral.refresh_from_db()
+    assert (referral.status == Status.ACCEPTED) is may_triage
