@@ -18,7 +18,13 @@ class IllegalTransition(ActionRefused):
 
 
 class CaseloadCapReached(ActionRefused):
-    """The worker is at their team's caseload cap and no override was given."""
+    """The worker is at their team's caseload cap and no override was given.
+
+    ``facts`` is the situation alone, for pages that add their own instruction."""
+
+    def __init__(self, message: str, facts: str = "") -> None:
+        super().__init__(message)
+        self.facts = facts or message
 
 
 class ConcurrentEdit(ActionRefused):

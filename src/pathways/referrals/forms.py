@@ -11,6 +11,8 @@ from pathways.people.models import SupportReason
 from pathways.people.postcodes import normalise_postcode
 from pathways.referrals.models import Source
 
+POSTCODE_ERROR = "Enter a real UK postcode, like E15 1AB"
+
 
 class NewReferralForm(forms.Form):
     """Refer someone already known (``person`` given) or someone new."""
@@ -29,7 +31,13 @@ class NewReferralForm(forms.Form):
         label_for_errors="date of birth",
         help_text="For example, 27 3 1990",
     )
-    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        required=False,
+        # Too long to be a postcode is the same mistake as any other non-postcode.
+        error_messages={"max_length": POSTCODE_ERROR},
+    )
     primary_support_reason = forms.ChoiceField(
         label="Primary support reason",
         required=False,
@@ -81,7 +89,7 @@ class NewReferralForm(forms.Form):
         try:
             return normalise_postcode(self.cleaned_data.get("postcode", ""))
         except ValueError:
-            raise forms.ValidationError("Enter a real UK postcode, like E15 1AB") from None
+            raise forms.ValidationError(POSTCODE_ERROR) from None
 
     def clean_received_on(self):
         day = self.cleaned_data.get("received_on")

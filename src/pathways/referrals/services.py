@@ -295,9 +295,11 @@ def allocate(
     override_reason = override_reason.strip()
     if team.caseload_cap is not None and cases >= team.caseload_cap:
         if not override_reason:
+            facts = (
+                f"{worker} has {cases} open cases; the cap for {team.name} is {team.caseload_cap}."
+            )
             raise CaseloadCapReached(
-                f"{worker} has {cases} open cases; the cap for {team.name} is "
-                f"{team.caseload_cap}. A team manager can allocate over the cap with a reason."
+                f"{facts} A team manager can allocate over the cap with a reason.", facts
             )
         _require(
             actor,

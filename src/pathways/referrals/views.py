@@ -276,7 +276,13 @@ def allocate(request: AuthedRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error("override_reason", str(exc))
         except CaseloadCapReached as exc:
-            form.add_error("override_reason", exc.message)
+            if policies.referrals.can(request.user, "override_cap", referral):
+                form.add_error(
+                    "override_reason",
+                    f"{exc.facts} Enter the reason for allocating over the cap",
+                )
+            else:
+                form.add_error("override_reason", exc.message)
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:

@@ -1,0 +1,58 @@
+"""At 320 CSS pixels wide (a small phone, or 400% zoom on a laptop) pages reflow into
+one column: nothing makes the whole page scroll sideways (WCAG 1.4.10). A wide table
+scrolls inside its own box instead, and keyboard focus on its links brings them into view.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from pathways.core.models import Role
+from pathways.referrals.models import Status
+from tests.factories import EpisodeFactory, ReferralFactory, staff
+
+
+@pytest.fixture
+def narrow_page(page):
+    page.set_viewport_size({"width": 320, "height": 720})
+    return page
+
+
+def page_width(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth")
+
+
+def test_pages_fit_a_320_pixel_screen(narrow_page, sign_in, axe_check, team, manager):
+    page = narrow_page
+    staff(Role.EMPLOYMENT_SPECIALIST, team, email="coach@example.org")  # allocation table row
+    EpisodeFactory(team=team, worker=manager)
+    ReferralFactory(team=team)  # to triage
+    waiting = ReferralFactory(team=team, status=Status.WAITING)
+    sign_in(page, manager.email)
+    urls = [
+        "/",
+        "/referrals/triage/",
+        "/referrals/waiting/",
+        "/referrals/new/",
+        f"/referrals/{waiting.pk}/",
+        f"/referrals/{waiting.pk}/allocate/",
+        f"/people/?q={waiting.person.person_ref}",
+        f"/people/{waiting.person_id}/",
+    ]
+    for url in urls:
+        page.goto(url)
+        axe_check(page)
+        assert page_width(page) <= 320, f"{url} scrolls sideways at 320px: {page_width(page)}px"
+
+
+def test_a_wide_table_scrolls_in_its_box_to_the_focused_link(narrow_page, sign_in, team, manager):
+    page = narrow_page
+    waiting = ReferralFactory(team=team, status=Status.WAITING)
+    sign_in(page, manager.email)
+    page.goto("/referrals/waiting/")
+    link = page.get_by_role("link", name=f"{waiting.referral_ref} for {waiting.person.full_name}")
+    expect(link).not_to_be_in_viewport()
+    link.focus()
+    expect(link).to_be_in_viewport()
+    assert page_width(page) <= 320
