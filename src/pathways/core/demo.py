@@ -1,0 +1,721 @@
+"""The demo borough behind ``pathways demo``: Riverside, a fictional London council.
+
+Everything is made through the same services staff use (``create_person``,
+``create_referral``, ``accept_referral``, ``allocate``…), acting as the demo intake
+officer and team manager, so that the permission checks run and the audit trail is the
+one a real day would leave. Names, needs and dates come from a seeded random stream,
+with dates counted back from today, so two loads on the same day are identical.
+
+The load is one transaction and happens once: when demo staff already exist the
+database is left as it is. A database holding anything that is not demo data (a real
+person or a real staff account) is refused, so the demo can never mix with live
+records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from auditlog.context import set_actor
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from pathways.core import audit
+from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
+from pathways.core.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
+from pathways.people import services as people_services
+from pathways.people.models import CareCost, Condition, Consent, Person, SupportReason
+from pathways.referrals import services as referral_services
+from pathways.referrals.models import Referral, Source
+
+DEMO_PASSWORD = "pathways-demo-2026"
+DEMO_URL = "http://127.0.0.1:8000/"
+AUTHORITY_CODE = "E09000099"  # fictional: the real E09 codes stop at E09000033
+AUTHORITY_NAME = "Riverside Borough Council"
+SEED = 2026
+EMAIL_DOMAIN = "riverside.example"
+
+
+class DemoRefused(Exception):
+    """The database holds real records; the message says what, in one line."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    role: str
+    name: str
+    email: str
+    teams: str
+
+
+@dataclass
+class LoadResult:
+    """What ``load`` did: ``created`` is False when the demo was already there."""
+
+    created: bool
+    sign_ins: list[SignIn]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# --- the borough -----------------------------------------------------------------------
+
+ORGANISATIONS = {
+    "council": (AUTHORITY_NAME, Organisation.Kind.COUNCIL),
+    "nhs": ("Riverside and Thames NHS Foundation Trust", Organisation.Kind.NHS),
+    "charity": ("Bridges to Work (Riverside)", Organisation.Kind.CHARITY),
+}
+
+#: key: (code, name, organisation, caseload cap)
+TEAMS = {
+    "front_door": ("RB-FD", "Employment Front Door", "council", None),
+    "se": ("RB-SE", "Supported Employment Team", "council", 40),
+    "ips": ("RB-IPS", "IPS Employment (Mental Health)", "nhs", 20),
+    "ypt": ("RB-YPT", "Young People in Transition", "charity", 25),
+}
+SERVICE_TEAMS = ("se", "ips", "ypt")
+
+#: key: (local part of the email, given name, family name, [(team key, role)])
+STAFF: dict[str, tuple[str, str, str, list[tuple[str, str]]]] = {
+    "intake": (
+        "intake",
+        "Aisha",
+        "Rahman",
+        [(t, Role.INTAKE_OFFICER) for t in ("front_door", *SERVICE_TEAMS)],
+    ),
+    "manager": (
+        "manager",
+        "Daniel",
+        "Okoye",
+        [(t, Role.TEAM_MANAGER) for t in SERVICE_TEAMS],
+    ),
+    "se1": ("specialist", "Chloe", "Bennett", [("se", Role.EMPLOYMENT_SPECIALIST)]),
+    "se2": ("specialist2", "Marcus", "Adeyemi", [("se", Role.EMPLOYMENT_SPECIALIST)]),
+    "ips1": ("ips.specialist", "Hannah", "Kowalska", [("ips", Role.EMPLOYMENT_SPECIALIST)]),
+    "ips2": ("ips.specialist2", "Ravi", "Patel", [("ips", Role.EMPLOYMENT_SPECIALIST)]),
+    "ypt1": (
+        "transition.specialist",
+        "Sophie",
+        "Nguyen",
+        [("ypt", Role.EMPLOYMENT_SPECIALIST)],
+    ),
+    "approver": (
+        "approver",
+        "Gareth",
+        "Lloyd",
+        [(t, Role.PACKAGE_APPROVER) for t in SERVICE_TEAMS],
+    ),
+    "commissioner": (
+        "commissioner",
+        "Fatima",
+        "Begum",
+        [("front_door", Role.COMMISSIONER)],
+    ),
+    "dpo": ("dpo", "Jonathan", "Price", [("front_door", Role.DATA_PROTECTION_OFFICER)]),
+    "admin": ("admin", "Elena", "Rossi", [("front_door", Role.ADMIN)]),
+}
+
+# --- the caseload ------------------------------------------------------------------------
+#
+# Each line is a group of people: the team first referred to, what happened, how many.
+# "allocated:<staff key>" opens an episode with that worker; the IPS specialist ips1
+# gets exactly the IPS team's cap (20), so the allocation page shows a full caseload.
+# "returning" people had an earlier referral that was closed, and came back.
+
+PLAN: tuple[tuple[str, str, int], ...] = (
+    ("ips", "allocated:ips1", 20),
+    ("ips", "allocated:ips2", 3),
+    ("se", "allocated:se1", 6),
+    ("se", "allocated:se2", 2),
+    ("se", "allocated:se2:returning", 2),
+    ("ypt", "allocated:ypt1", 3),
+    ("se", "waiting", 6),
+    ("ips", "waiting", 2),
+    ("ypt", "waiting", 2),
+    ("se", "received", 3),
+    ("ypt", "received", 1),
+    ("se", "declined", 2),
+    ("ips", "declined", 1),
+    ("se", "redirected:ypt:accept", 1),
+    ("se", "redirected:ips:accept", 1),
+    ("ips", "redirected:se:received", 1),
+    ("se", "closed", 2),
+    ("ips", "closed", 1),
+    ("ypt", "closed", 1),
+)
+
+#: Days each waiting person has waited, in plan order (supported employment first): a
+#: real, uneven waiting list. Two more wait after being redirected from another team.
+WAITING_DAYS = (147, 121, 96, 82, 67, 58, 44, 23, 15, 4)
+URGENT_REASON = (
+    "An employer is holding a kitchen assistant post open until the end of the month; "
+    "agreed at the annual review."
+)
+
+#: Routes other than the front door, shared out across the teams they usually reach.
+SPECIAL_SOURCES = {
+    "se": [Source.DWP, Source.SELF, Source.SUBSTANCE_MISUSE, Source.OTHER_PROVIDER, Source.OTHER],
+    "ips": [Source.SECONDARY_MENTAL_HEALTH] * 5 + [Source.PRIMARY_CARE] * 2,
+    "ypt": [Source.EDUCATION_TRANSITION] * 3,
+}
+FRONT_DOOR_MIX = (Source.SOCIAL_CARE_ASSESSMENT,) * 3 + (Source.ANNUAL_REVIEW,) * 2
+
+DECLINE_REASONS = (
+    "Not looking for work at present; would like to revisit at the next annual review.",
+    "Lives in a neighbouring borough; referred to their home council's employment team.",
+    "Already supported by a Connect to Work provider; no need for a second service.",
+)
+REDIRECT_REASONS = {
+    "ypt": "Aged 17 with an EHC plan: the transition team is the right service.",
+    "ips": "Under the community mental-health team: IPS is the evidence-based offer.",
+    "se": "Mental health now stable; the main barrier is physical access to work.",
+}
+CLOSE_REASONS = (
+    "Withdrew: starting a college course in September.",
+    "Moved out of the borough.",
+    "Found work without support before allocation.",
+    "No reply to three contact attempts by phone, letter and text.",
+)
+RETURN_REASON = "Withdrew after a family bereavement; said they would come back when ready."
+
+REFERRAL_NOTES = {
+    "se": (
+        "Wants part-time work, ideally mornings; has volunteered at a charity shop.",
+        "Interested in warehouse or retail work; travels independently by bus.",
+        "Raised work at the annual review; family supportive.",
+        "",
+    ),
+    "ips": (
+        "Keen to return to work; previously worked in hospitality.",
+        "Care coordinator supports the referral; wants to start looking straight away.",
+        "",
+    ),
+    "ypt": (
+        "Leaving college in July; interested in a supported internship.",
+        "EHC plan review recommends employment support.",
+        "",
+    ),
+}
+
+EASY_READ = "Easy read documents, please; short sentences, one idea at a time."
+AUTISM_NEEDS = "Send an agenda in advance; a quiet room; text or email rather than phone calls."
+MENTAL_HEALTH_NEEDS = "Prefers appointments after 11am; a text the day before."
+
+#: Supported employment sees the whole range of needs; people rotate through these.
+SE_PROFILES: tuple[dict[str, Any], ...] = (
+    {
+        "primary_support_reason": SupportReason.LEARNING_DISABILITY,
+        "conditions": [Condition.LEARNING_DISABILITY],
+        "long_term_support": True,
+        "communication_needs": EASY_READ,
+    },
+    {
+        "primary_support_reason": SupportReason.PHYSICAL,
+        "conditions": [Condition.PHYSICAL],
+        "reasonable_adjustments": "Step-free access; accessible toilet; sessions up to an hour.",
+    },
+    {
+        "primary_support_reason": SupportReason.SOCIAL_OTHER,
+        "conditions": [Condition.AUTISM],
+        "communication_needs": AUTISM_NEEDS,
+    },
+    {
+        "primary_support_reason": SupportReason.SENSORY,
+        "conditions": [Condition.SENSORY],
+        "communication_needs": "BSL interpreter for every meeting (book through the council).",
+        "reasonable_adjustments": "Interpreter at interviews; written follow-up after calls.",
+    },
+    {
+        "primary_support_reason": SupportReason.LEARNING_DISABILITY,
+        "conditions": [Condition.LEARNING_DISABILITY, Condition.AUTISM],
+        "long_term_support": True,
+        "communication_needs": "Short sentences; check understanding; allow time to answer.",
+    },
+    {
+        "primary_support_reason": SupportReason.MEMORY_COGNITION,
+        "conditions": [Condition.ACQUIRED_BRAIN_INJURY],
+        "communication_needs": "A written summary after each meeting; reminders the day before.",
+        "reasonable_adjustments": "Breaks every 45 minutes; one task at a time.",
+    },
+    {
+        "primary_support_reason": SupportReason.SUBSTANCE_MISUSE,
+        "conditions": [Condition.SUBSTANCE_MISUSE],
+    },
+    {
+        "primary_support_reason": SupportReason.SENSORY,
+        "conditions": [Condition.SENSORY],
+        "communication_needs": "Large print (18pt), or documents by email for a screen reader.",
+        "reasonable_adjustments": "Documents in large print; a guided route to the meeting room.",
+    },
+)
+NICKNAMES = {
+    "Mohammed": "Mo",
+    "Samuel": "Sam",
+    "Joseph": "Joe",
+    "Valentina": "Val",
+    "Olamide": "Ola",
+    "Oliver": "Ollie",
+    "Agnieszka": "Aga",
+    "Abdul": "Abdi",
+}
+
+
+@dataclass
+class _Case:
+    """One person in the plan and what happens to their referrals."""
+
+    team: str
+    outcome: str
+    index: int
+    source: str = ""
+    person: Person | None = None
+    referral: Referral | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.outcome.split(":")[0]
+
+
+# --- refusal and loading ----------------------------------------------------------------
+
+
+def refusal_reason() -> str | None:
+    """Why the demo must not load here (real records present), or None when it may.
+
+    Looks before migrating, so a fresh database (no tables yet) is fine.
+    """
+    tables = set(connection.introspection.table_names())
+    if User._meta.db_table not in tables or Person._meta.db_table not in tables:
+        return None
+    real_people = Person.objects.filter(is_demo=False).count()
+    real_staff = User.objects.filter(is_demo=False).count()
+    if not (real_people or real_staff):
+        return None
+    found = []
+    if real_people:
+        found.append(f"{real_people} real {'person' if real_people == 1 else 'people'}")
+    if real_staff:
+        found.append(f"{real_staff} real staff account{'' if real_staff == 1 else 's'}")
+    return (
+        f"This database holds {' and '.join(found)}; pathways demo loads only into an "
+        "empty or demo database (point DATABASE_URL at a new one)."
+    )
+
+
+def sign_ins() -> list[SignIn]:
+    """The demo accounts, in the order of ``STAFF``."""
+    role_labels = dict(Role.choices)
+    out = []
+    for local, given, family, memberships in STAFF.values():
+        roles = list(dict.fromkeys(role_labels[r] for _, r in memberships))
+        keys = [t for t, _ in memberships]
+        teams = [TEAMS[t][1] for t in keys if t not in SERVICE_TEAMS]
+        if set(SERVICE_TEAMS) <= set(keys):
+            teams.append("every service team")
+        else:
+            teams += [TEAMS[t][1] for t in keys if t in SERVICE_TEAMS]
+        out.append(
+            SignIn(
+                role=", ".join(roles),
+                name=f"{given} {family}",
+                email=f"{local}@{EMAIL_DOMAIN}",
+                teams=", ".join(teams),
+            )
+        )
+    return out
+
+
+def counts() -> dict[str, int]:
+    return {
+        "people": Person.objects.filter(is_demo=True).count(),
+        "staff": User.objects.filter(is_demo=True).count(),
+        "referrals": Referral.objects.filter(person__is_demo=True).count(),
+    }
+
+
+def load(today: dt.date | None = None) -> LoadResult:
+    """Load the demo borough unless it is already there. Raises DemoRefused on real data."""
+    reason = refusal_reason()
+    if reason:
+        raise DemoRefused(reason)
+    if User.objects.filter(is_demo=True).exists():
+        return LoadResult(created=False, sign_ins=sign_ins(), counts=counts())
+    with transaction.atomic():
+        _Loader(today or timezone.localdate()).run()
+    return LoadResult(created=True, sign_ins=sign_ins(), counts=counts())
+
+
+Step = Callable[[dt.date], None]
+
+
+class _Loader:
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.rng = Dice(SEED)
+        self.teams: dict[str, Team] = {}
+        self.staff: dict[str, User] = {}
+        self.se_count = -1  # rotates supported-employment people through SE_PROFILES
+
+    def ago(self, days: int) -> dt.date:
+        return self.today - dt.timedelta(days=days)
+
+    def run(self) -> None:
+        self.borough()
+        cases = self.plan()
+        intake = self.staff["intake"]
+        with set_actor(intake):
+            for n, case in enumerate(cases):
+                case.person = people_services.create_person(
+                    intake,
+                    authority=self.teams["se"].authority,
+                    person_ref=f"RB{10001 + n}",
+                    is_demo=True,
+                    **self.person_fields(case),
+                )
+            self.circles_of_support(cases)
+        self.referrals(cases)
+        self.page_views(cases)
+
+    # --- who works where ---------------------------------------------------------------
+
+    def borough(self) -> None:
+        authority, _ = Authority.objects.get_or_create(
+            code=AUTHORITY_CODE, defaults={"name": AUTHORITY_NAME}
+        )
+        orgs = {
+            key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+            for key, (name, kind) in ORGANISATIONS.items()
+        }
+        for key, (code, name, org, cap) in TEAMS.items():
+            self.teams[key], _ = Team.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "authority": authority,
+                    "organisation": orgs[org],
+                    "caseload_cap": cap,
+                },
+            )
+        password = make_password(DEMO_PASSWORD)  # hashed once: the same for every account
+        for key, (local, given, family, memberships) in STAFF.items():
+            user = User.objects.create(
+                email=f"{local}@{EMAIL_DOMAIN}",
+                first_name=given,
+                last_name=family,
+                password=password,
+                is_demo=True,
+            )
+            for team_key, role in memberships:
+                Membership.objects.create(user=user, team=self.teams[team_key], role=role)
+            self.staff[key] = user
+
+    # --- people ------------------------------------------------------------------------
+
+    def plan(self) -> list[_Case]:
+        """The cases of ``PLAN``, each with the route their referral came by."""
+        cases = [
+            _Case(team=team, outcome=outcome, index=i)
+            for team, outcome, count in PLAN
+            for i in range(count)
+        ]
+        special = {team: list(sources) for team, sources in SPECIAL_SOURCES.items()}
+        seen: dict[str, int] = {}
+        for case in cases:
+            n = seen[case.team] = seen.get(case.team, -1) + 1
+            # Every third person came by another route; the rest through the
+            # employment-first front door (new assessments and annual reviews).
+            if n % 3 == 1 and special[case.team]:
+                case.source = special[case.team].pop(0)
+            else:
+                case.source = self.rng.pick(FRONT_DOOR_MIX)
+        return cases
+
+    def person_fields(self, case: _Case) -> dict[str, Any]:
+        rng = self.rng
+        given, family = rng.pick(GIVEN_NAMES), rng.pick(FAMILY_NAMES)
+        fields: dict[str, Any] = {
+            "given_name": given,
+            "family_name": family,
+            "preferred_name": NICKNAMES.get(given, ""),
+            "postcode": postcode(rng),
+            "latitude": Decimal(f"{51.50 + rng.random() * 0.06:.6f}"),
+            "longitude": Decimal(f"{-0.01 + rng.random() * 0.09:.6f}"),
+            "phone": f"07700 900{rng.between(0, 999):03d}",
+            "email": f"{given}.{family}{rng.between(1, 99)}@example.com".lower()
+            if rng.random() < 0.5
+            else "",
+        }
+        fields.update(self.needs(case))
+        return fields
+
+    def needs(self, case: _Case) -> dict[str, Any]:
+        """Needs that fit the team the person belongs with: mental health for IPS, young
+        people with EHC plans for transition, the whole range for supported employment."""
+        rng, team = self.rng, case.team
+        if case.kind == "redirected":
+            team = case.outcome.split(":")[1]
+        if team == "ips":
+            conditions = [Condition.MENTAL_HEALTH]
+            if case.index % 6 == 2:
+                conditions.append(Condition.SUBSTANCE_MISUSE)
+            if case.index % 7 == 3:
+                conditions.append(Condition.AUTISM)
+            return {
+                "date_of_birth": birth_date(rng, self.today, rng.between(19, 64)),
+                "primary_support_reason": SupportReason.MENTAL_HEALTH,
+                "conditions": conditions,
+                "secondary_mental_health": True,
+                "long_term_support": case.index % 3 == 0,
+                "communication_needs": MENTAL_HEALTH_NEEDS if case.index % 4 == 0 else "",
+            }
+        if team == "ypt":
+            autistic = case.index % 2 == 1
+            # The newest referral is 16, just past compulsory school; the one redirected
+            # here from supported employment is 17.
+            age = {"received": 16, "redirected": 17}.get(case.kind) or rng.between(18, 24)
+            return {
+                "date_of_birth": birth_date(rng, self.today, age),
+                "primary_support_reason": SupportReason.LEARNING_DISABILITY,
+                "conditions": [Condition.LEARNING_DISABILITY]
+                + ([Condition.AUTISM] if autistic else []),
+                "ehc_plan": True,
+                "long_term_support": True,
+                "communication_needs": AUTISM_NEEDS if autistic else EASY_READ,
+            }
+        self.se_count += 1
+        fields = dict(SE_PROFILES[self.se_count % len(SE_PROFILES)])
+        fields.setdefault("long_term_support", rng.random() < 0.4)
+        # The oldest person on the list is 66: employment support has no upper age.
+        age = 66 if case.kind == "waiting" and case.index == 0 else rng.between(18, 63)
+        if case.kind == "redirected":  # from IPS: mental health history, physical need
+            fields["conditions"] = [Condition.PHYSICAL, Condition.MENTAL_HEALTH]
+            fields["primary_support_reason"] = SupportReason.PHYSICAL
+            fields["secondary_mental_health"] = True
+        fields["date_of_birth"] = birth_date(rng, self.today, age)
+        return fields
+
+    def circles_of_support(self, cases: list[_Case]) -> None:
+        """Contacts, consents and care-cost history for some people, as records have."""
+        intake, rng = self.staff["intake"], self.rng
+        relations = {
+            "ypt": ("mother", "father", "college tutor"),
+            "ips": ("care coordinator", "sister", "partner"),
+            "se": ("mother", "advocate", "social worker", "brother"),
+        }
+        professionals = {"care coordinator", "social worker", "advocate", "college tutor"}
+        for n, case in enumerate(cases):
+            person = case.person
+            assert person is not None
+            if n % 3 == 0:
+                relationship = rng.pick(relations[case.team])
+                family = rng.pick(FAMILY_NAMES) if relationship in professionals else None
+                people_services.add_contact(
+                    intake,
+                    person,
+                    name=f"{rng.pick(GIVEN_NAMES)} {family or person.family_name}",
+                    relationship=relationship,
+                    phone=f"020 7946 0{rng.between(0, 999):03d}",
+                    notes="" if family else "Happy to be contacted about work.",
+                )
+            if n % 2 == 0:
+                given_on = self.ago(rng.between(60, 500))
+                scopes = [Consent.Scope.SHARE_WITH_PROVIDERS, Consent.Scope.SHARE_WITH_EMPLOYERS]
+                if case.team == "ips":
+                    scopes.append(Consent.Scope.SHARE_WITH_HEALTH)
+                if case.team == "ypt":
+                    scopes.append(Consent.Scope.CONTACT_FAMILY)
+                if n % 8 == 0:
+                    scopes.append(Consent.Scope.SHARE_WITH_DWP)
+                for scope in scopes:
+                    people_services.record_consent(
+                        intake, person, scope=scope, given=True, given_on=given_on
+                    )
+                if n % 10 == 4:  # a change of mind is a new row; the history stays
+                    people_services.record_consent(
+                        intake,
+                        person,
+                        scope=Consent.Scope.SHARE_WITH_EMPLOYERS,
+                        given=False,
+                        given_on=given_on + dt.timedelta(days=30),
+                        notes="Wants to tell employers about their condition themselves.",
+                    )
+            if person.long_term_support and n % 3 != 2:
+                weekly = Decimal(rng.between(180, 620))
+                CareCost.objects.create(
+                    person=person, effective_from=self.ago(730), weekly_cost=weekly
+                )
+                CareCost.objects.create(
+                    person=person,
+                    effective_from=self.ago(365),
+                    weekly_cost=weekly + Decimal(rng.between(0, 40)),
+                )
+                if case.kind == "allocated" and n % 2 == 1:  # in work, needing less care
+                    CareCost.objects.create(
+                        person=person,
+                        effective_from=self.ago(rng.between(20, 120)),
+                        weekly_cost=(weekly * Decimal("0.7")).quantize(Decimal("0.01")),
+                    )
+
+    # --- referrals, through the front door's services -----------------------------------
+
+    def referrals(self, cases: list[_Case]) -> None:
+        """Lay out every case's dated steps, then play them in date order, so references
+        and the audit trail read as the months went by."""
+        rng = self.rng
+        steps: list[tuple[dt.date, int, Step]] = []
+
+        def at(day: dt.date, step: Step) -> None:
+            steps.append((min(day, self.today), len(steps), step))
+
+        waiting_days = iter(WAITING_DAYS)
+        for n, case in enumerate(cases):
+            _, *rest = case.outcome.split(":")
+            if case.kind == "allocated":
+                received = self.ago(rng.between(45, 420))
+                if rest[1:] == ["returning"]:
+                    earlier = received - dt.timedelta(days=rng.between(500, 700))
+                    at(earlier, self.refer(case, source=Source.ANNUAL_REVIEW))
+                    at(earlier + dt.timedelta(days=12), self.close(case, RETURN_REASON))
+                    case.source = Source.SELF  # they came back by themselves
+                accepted = received + dt.timedelta(days=rng.between(1, 7))
+                at(received, self.refer(case))
+                at(accepted, self.accept(case))
+                at(accepted + dt.timedelta(rng.between(7, 60)), self.allocate(case, rest[0]))
+            elif case.kind == "waiting":
+                received = self.ago(next(waiting_days))
+                at(received, self.refer(case))
+                at(received + dt.timedelta(days=3), self.accept(case))
+            elif case.kind == "received":
+                at(self.ago(rng.between(0, 9)), self.refer(case))
+            elif case.kind == "declined":
+                received = self.ago(rng.between(20, 200))
+                at(received, self.refer(case))
+                at(received + dt.timedelta(days=5), self.decline(case))
+            elif case.kind == "closed":
+                received = self.ago(rng.between(20, 200))
+                at(received, self.refer(case))
+                at(received + dt.timedelta(days=3), self.accept(case))
+                reason = CLOSE_REASONS[n % len(CLOSE_REASONS)]
+                at(received + dt.timedelta(days=rng.between(10, 15)), self.close(case, reason))
+            elif case.kind == "redirected":
+                to_team, then = rest
+                received = self.ago(rng.between(20, 40) if then == "accept" else 9)
+                at(received, self.refer(case))
+                at(received + dt.timedelta(days=4), self.redirect(case, to_team))
+                if then == "accept":
+                    at(received + dt.timedelta(days=6), self.accept(case))
+        for day, _, step in sorted(steps, key=lambda s: (s[0], s[1])):
+            step(day)
+        self.mark_urgent(cases)
+
+    def refer(self, case: _Case, source: str = "") -> Step:
+        def step(day: dt.date) -> None:
+            intake = self.staff["intake"]
+            assert case.person is not None
+            with set_actor(intake):
+                case.referral = referral_services.create_referral(
+                    intake,
+                    person=case.person,
+                    team=self.teams[case.team],
+                    source=source or case.source,
+                    received_on=day,
+                    notes=self.rng.pick(REFERRAL_NOTES[case.team]),
+                )
+
+        return step
+
+    def accept(self, case: _Case) -> Step:
+        def step(day: dt.date) -> None:
+            intake = self.staff["intake"]
+            assert case.referral is not None
+            with set_actor(intake):
+                case.referral = referral_services.accept_referral(intake, case.referral, on=day)
+
+        return step
+
+    def decline(self, case: _Case) -> Step:
+        def step(day: dt.date) -> None:
+            intake = self.staff["intake"]
+            assert case.referral is not None
+            reason = DECLINE_REASONS[case.index % len(DECLINE_REASONS)]
+            if case.team == "ips":
+                reason = DECLINE_REASONS[2]
+            with set_actor(intake):
+                case.referral = referral_services.decline_referral(
+                    intake, case.referral, reason=reason, on=day
+                )
+
+        return step
+
+    def close(self, case: _Case, reason: str) -> Step:
+        def step(day: dt.date) -> None:
+            intake = self.staff["intake"]
+            assert case.referral is not None
+            with set_actor(intake):
+                case.referral = referral_services.close_referral(
+                    intake, case.referral, reason=reason, on=day
+                )
+
+        return step
+
+    def redirect(self, case: _Case, to_team: str) -> Step:
+        def step(day: dt.date) -> None:
+            intake = self.staff["intake"]
+            assert case.referral is not None
+            with set_actor(intake):
+                case.referral = referral_services.redirect_referral(
+                    intake,
+                    case.referral,
+                    to_team=self.teams[to_team],
+                    reason=REDIRECT_REASONS[to_team],
+                    on=day,
+                )
+
+        return step
+
+    def allocate(self, case: _Case, worker: str) -> Step:
+        def step(day: dt.date) -> None:
+            manager = self.staff["manager"]
+            assert case.referral is not None
+            with set_actor(manager):
+                referral_services.allocate(
+                    manager, case.referral, worker=self.staff[worker], on=day
+                )
+
+        return step
+
+    def mark_urgent(self, cases: list[_Case]) -> None:
+        """The manager moves one person up the supported employment waiting list."""
+        manager = self.staff["manager"]
+        waiting = [c for c in cases if c.team == "se" and c.kind == "waiting"]
+        case = waiting[-1]
+        assert case.referral is not None
+        with set_actor(manager):
+            case.referral = referral_services.set_urgent(
+                manager, case.referral, urgent=True, reason=URGENT_REASON
+            )
+
+    def page_views(self, cases: list[_Case]) -> None:
+        """A few reads of records, one of them refused, so that the data protection
+        officer's pages have something to show from the first sign-in."""
+        by_worker: dict[str, list[Person]] = {}
+        for case in cases:
+            if case.kind == "allocated" and case.person is not None:
+                by_worker.setdefault(case.outcome.split(":")[1], []).append(case.person)
+        for key, people in by_worker.items():
+            for person in people[:2]:
+                audit.record_access(
+                    self.staff[key], person, channel="web", remote_addr="10.20.0.14"
+                )
+        # A transition specialist opens an IPS client's record: not their team's person.
+        audit.record_access(
+            self.staff["ypt1"],
+            by_worker["ips1"][0],
+            channel="web",
+            outcome=audit.DENIED,
+            remote_addr="10.20.0.31",
+        )

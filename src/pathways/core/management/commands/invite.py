@@ -1,0 +1,54 @@
+"""``pathways invite EMAIL``: print a one-time link for a staff member to set a password.
+
+The link carries Django's password-reset token, which is derived from the account's
+current password and last sign-in, so it stops working once a password is set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from pathways.core.audit import record_event
+from pathways.core.models import User
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = (
+        "Print a one-time link for the staff member to set their password. The link "
+        "works once and expires after settings.PASSWORD_RESET_TIMEOUT."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("email", metavar="EMAIL")
+        parser.add_argument(
+            "--base-url",
+            default=getattr(settings, "PATHWAYS_BASE_URL", None) or DEFAULT_BASE_URL,
+            help="where staff reach the service (default: settings.PATHWAYS_BASE_URL, "
+            f"else {DEFAULT_BASE_URL})",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        email = options["email"].strip()
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise CommandError(f"No staff account has the email address {email}.")
+        if not user.is_active:
+            raise CommandError(f"The account {user.email} is inactive; reactivate it first.")
+        path = reverse(
+            "set-password",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        record_event(None, user, channel="cli", what="invitation link issued")
+        self.stdout.write(options["base_url"].rstrip("/") + path)

@@ -1,0 +1,584 @@
+"""Synthetic boroughs at any scale, for benchmarks and tests that need volume.
+
+The demo (``core/demo.py``) goes through the services so that its audit trail is real;
+this generator writes with ``bulk_create`` instead, because a benchmark needs 100,000
+people in seconds. The price is that no audit entries are written and the business
+rules are kept by construction, not checked: every person has at most one live
+referral and at most one open episode, a redirected referral points at the onward
+referral it created, and no worker is given more open cases than their team's cap
+(when every worker is full, the person stays on the waiting list, as in real life).
+
+Everything is deterministic for a given ``Scale`` (names, dates, states), with dates
+counted back from ``today``. Codes, references and emails carry ``Scale.prefix`` and
+the seed, so that several generated boroughs can share one database with other data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from typing import Any, TypeVar
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models import Max, Model
+from django.utils import timezone
+
+from pathways.casework.models import Episode
+from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
+from pathways.people.models import Condition, Person, SupportReason
+from pathways.referrals.models import WAITING_STATUSES, Referral, Source, Status
+
+_GIVEN_NAMES = (
+    "Aaliyah Abdul Adam Ade Agnieszka Ahmed Aisha Alfie Amara Amelia Amir Ana Andrei "
+    "Anjali Ayesha Ben Bilal Bogdan Callum Chidi Chloe Connor Daniel Darius Deborah Dev "
+    "Eilidh Elif Ella Emeka Emma Ethan Fatima Femi Finley Grace Hamza Hannah Harry Ibrahim "
+    "Imani Isla Jack Jamal Jasmine Jayden Joao Joseph Kai Kemi Kofi Lakshmi Layla Leon "
+    "Liam Lucy Maya Mehmet Mia Mohammed Nadia Nia Noah Olamide Oliver Oscar Patrick Priya "
+    "Rahul Reuben Rosa Ruby Ryan Sakina Samuel Sana Sofia Stefan Tariq Theo Tomasz Toby "
+    "Usman Valentina Yusuf Zainab Zara Zofia"
+)
+GIVEN_NAMES = tuple(_GIVEN_NAMES.split())
+
+_FAMILY_NAMES = (
+    "Abbott Adebayo Ahmed Akhtar Ali Allen Andrews Asante Baker Begum Bennett Bhatt Boateng "
+    "Brown Campbell Chowdhury Clarke Cole Costa Silva Davies Dimitrov Edwards Evans "
+    "Fernandes Fraser Gill Green Hall Haque Harris Hughes Hussain Igwe Islam Jackson James "
+    "Johnson Kaur Kelly Khan King Kowalczyk Lewis Lim Mahmood Marshall Mensah Miah Mitchell "
+    "Moore Morris Nowak Obi Okafor Osei Owusu Patel Phillips Popescu Price Rahman Reid "
+    "Richards Roberts Robinson Rossi Santos Scott Shah Singh Smith Stewart Sultana Taylor "
+    "Thomas Thompson Turner Uddin Walker Ward Watson White Williams Wilson Wood Wright Yilmaz"
+)
+FAMILY_NAMES = tuple(_FAMILY_NAMES.split())
+
+#: Outward codes of the (fictional) riverside boroughs; the inward code is made up.
+OUTWARD_CODES = ("E6", "E7", "E12", "E13", "E15", "E16", "E20", "IG11", "SE10", "SE18")
+_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+#: The kinds of team a borough has, with the caseload cap each carries.
+TEAM_KINDS = (
+    ("SE", "Supported Employment", 40, Organisation.Kind.COUNCIL),
+    ("IPS", "IPS Employment (Mental Health)", 20, Organisation.Kind.NHS),
+    ("YPT", "Young People in Transition", 25, Organisation.Kind.CHARITY),
+    ("FD", "Employment Front Door", None, Organisation.Kind.COUNCIL),
+)
+
+_FRONT_DOOR = (Source.SOCIAL_CARE_ASSESSMENT, Source.ANNUAL_REVIEW)
+_OTHER_SOURCES = tuple(s for s in Source if s not in _FRONT_DOOR)
+
+#: How the latest referral of a person ends up (the weights are shares of people).
+_LATEST_STATES = (
+    (Status.RECEIVED, 8),
+    (Status.ACCEPTED, 12),
+    (Status.WAITING, 4),
+    (Status.ALLOCATED, 56),
+    (Status.DECLINED, 8),
+    (Status.CLOSED, 12),
+)
+#: Earlier referrals are history: decided, redirected onward, or support that ended.
+_EARLIER_STATES = (
+    (Status.CLOSED, 30),
+    (Status.DECLINED, 15),
+    (Status.REDIRECTED, 20),
+    (Status.ALLOCATED, 35),
+)
+
+_REASONS: dict[str, tuple[str, ...]] = {
+    Status.DECLINED: (
+        "Not looking for work at present; revisit at the next annual review",
+        "Lives outside the borough; referred to their home council",
+        "Already supported by another employment programme",
+    ),
+    Status.CLOSED: (
+        "Withdrew before allocation",
+        "Moved out of the borough",
+        "Found work without support",
+        "No reply to three contact attempts",
+    ),
+    Status.REDIRECTED: (
+        "Better met by a specialist team",
+        "Needs and age fit the other team's offer",
+    ),
+}
+
+T = TypeVar("T")
+
+_COMMUNICATION_NEEDS = (
+    "",
+    "",
+    "",
+    "Easy read",
+    "Short sentences",
+    "BSL interpreter",
+    "Large print",
+)
+
+BATCH = 2_000
+
+
+class Dice(random.Random):
+    """``random.Random`` with quicker picks: ``choice`` and ``randint`` cost more than the
+    rest of making a row, and a benchmark makes hundreds of thousands."""
+
+    def pick(self, seq: Sequence[T]) -> T:
+        return seq[int(self.random() * len(seq))]
+
+    def between(self, low: int, high: int) -> int:
+        """A whole number from ``low`` to ``high`` inclusive."""
+        return low + int(self.random() * (high - low + 1))
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big a synthetic world to make."""
+
+    authorities: int = 1
+    teams_per_authority: int = 4
+    workers_per_team: int = 6
+    people: int = 1_000
+    referrals: int = 1_500
+    seed: int = 1
+    prefix: str = "SYN"
+
+
+@dataclass
+class Generated:
+    """Handles on what was made, for tests and benchmarks to act as its staff."""
+
+    authorities: list[Authority]
+    teams: list[Team]
+    team_kinds: dict[int, str] = field(default_factory=dict)  # "SE", "IPS"… by team id
+    intake_officers: dict[int, User] = field(default_factory=dict)  # by authority id
+    managers: dict[int, User] = field(default_factory=dict)  # by team id
+    workers: dict[int, list[User]] = field(default_factory=dict)  # by team id
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def postcode(rng: Dice) -> str:
+    """A postcode of valid UK shape in one of the riverside districts."""
+    inward = f"{rng.between(1, 9)}{rng.pick(_INWARD_LETTERS)}{rng.pick(_INWARD_LETTERS)}"
+    return f"{rng.pick(OUTWARD_CODES)} {inward}"
+
+
+def birth_date(rng: Dice, today: dt.date, age: int) -> dt.date:
+    """A date of birth on which the person is exactly ``age`` today."""
+    try:
+        anniversary = today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        anniversary = today.replace(year=today.year - age, day=28)
+    return anniversary - dt.timedelta(days=rng.between(1, 360))
+
+
+def _weighted(rng: Dice, table: tuple[tuple[str, int], ...]) -> str:
+    roll = rng.random() * sum(w for _, w in table)
+    for state, weight in table:
+        roll -= weight
+        if roll < 0:
+            return state
+    return table[-1][0]
+
+
+def _profile(rng: Dice, today: dt.date) -> dict:
+    """Needs, age and preferred team kind for one person, in realistic proportions."""
+    roll = rng.random()
+    if roll < 0.35:
+        reason, conditions, kind = (
+            SupportReason.LEARNING_DISABILITY,
+            [Condition.LEARNING_DISABILITY],
+            "SE",
+        )
+        if rng.random() < 0.3:
+            conditions.append(Condition.AUTISM)
+    elif roll < 0.65:
+        reason, conditions, kind = SupportReason.MENTAL_HEALTH, [Condition.MENTAL_HEALTH], "IPS"
+        if rng.random() < 0.15:
+            conditions.append(Condition.SUBSTANCE_MISUSE)
+    elif roll < 0.75:
+        reason, conditions, kind = SupportReason.PHYSICAL, [Condition.PHYSICAL], "SE"
+    elif roll < 0.82:
+        reason, conditions, kind = SupportReason.SENSORY, [Condition.SENSORY], "SE"
+    elif roll < 0.88:
+        reason, conditions, kind = (
+            SupportReason.MEMORY_COGNITION,
+            [Condition.ACQUIRED_BRAIN_INJURY],
+            "SE",
+        )
+    elif roll < 0.93:
+        reason, conditions, kind = (
+            SupportReason.SUBSTANCE_MISUSE,
+            [Condition.SUBSTANCE_MISUSE],
+            "SE",
+        )
+    else:
+        reason, conditions, kind = SupportReason.SOCIAL_OTHER, [Condition.AUTISM], "SE"
+    young = kind == "SE" and reason in (
+        SupportReason.LEARNING_DISABILITY,
+        SupportReason.SOCIAL_OTHER,
+    )
+    if young and rng.random() < 0.3:
+        age, kind = rng.between(16, 24), "YPT"
+    else:
+        age = rng.between(18, 66)
+    return {
+        "primary_support_reason": reason,
+        "conditions": conditions,
+        "date_of_birth": birth_date(rng, today, age),
+        "long_term_support": reason == SupportReason.LEARNING_DISABILITY or rng.random() < 0.4,
+        "secondary_mental_health": reason == SupportReason.MENTAL_HEALTH and rng.random() < 0.8,
+        "ehc_plan": True if kind == "YPT" else None,
+        "kind": kind,
+    }
+
+
+def _source(rng: Dice, kind: str) -> str:
+    if rng.random() < 0.65:
+        return rng.pick(_FRONT_DOOR)
+    if kind == "IPS" and rng.random() < 0.6:
+        return Source.SECONDARY_MENTAL_HEALTH
+    if kind == "YPT" and rng.random() < 0.6:
+        return Source.EDUCATION_TRANSITION
+    return rng.pick(_OTHER_SOURCES)
+
+
+class _Builder:
+    """One generation run: holds the random stream, the clock and the staff handles."""
+
+    def __init__(self, scale: Scale, today: dt.date) -> None:
+        self.scale = scale
+        self.today = today
+        self.rng = Dice(scale.seed)
+        self.tag = f"{scale.prefix}{scale.seed}"
+        self.password = make_password(None)  # unusable: synthetic staff never sign in
+
+    def staff(self) -> Generated:
+        scale, tag = self.scale, self.tag
+        authorities = Authority.objects.bulk_create(
+            [
+                Authority(code=f"{tag}-{i + 1:03d}", name=f"Synthetic Borough {tag}-{i + 1}")
+                for i in range(scale.authorities)
+            ]
+        )
+        orgs = {
+            kind: Organisation.objects.get_or_create(
+                name=f"Synthetic {label} ({tag})", defaults={"kind": kind}
+            )[0]
+            for kind, label in (
+                (Organisation.Kind.COUNCIL, "Council"),
+                (Organisation.Kind.NHS, "NHS Trust"),
+                (Organisation.Kind.CHARITY, "Charity"),
+            )
+        }
+        teams: list[Team] = []
+        kinds: list[str] = []
+        for authority in authorities:
+            for t in range(scale.teams_per_authority):
+                code, name, cap, org_kind = TEAM_KINDS[t % len(TEAM_KINDS)]
+                round_ = t // len(TEAM_KINDS)
+                suffix = f"-{round_ + 1}" if round_ else ""
+                teams.append(
+                    Team(
+                        code=f"{authority.code}-{code}{suffix}",
+                        name=f"{name}{suffix}",
+                        authority=authority,
+                        organisation=orgs[org_kind],
+                        caseload_cap=cap,
+                    )
+                )
+                kinds.append(code)
+        Team.objects.bulk_create(teams)
+        out = Generated(
+            authorities=list(authorities),
+            teams=teams,
+            team_kinds={t.pk: k for t, k in zip(teams, kinds, strict=True)},
+        )
+
+        users: list[User] = []
+        roles: list[tuple[User, list[tuple[Team, str]]]] = []
+
+        def add(first: str, last: str, memberships: list[tuple[Team, str]]) -> User:
+            user = User(
+                email=f"{tag.lower()}.staff{len(users) + 1}@synthetic.example",
+                first_name=first,
+                last_name=last,
+                password=self.password,
+            )
+            users.append(user)
+            roles.append((user, memberships))
+            return user
+
+        for authority in authorities:
+            own = [t for t in teams if t.authority_id == authority.pk]
+            out.intake_officers[authority.pk] = add(
+                "Intake", authority.code, [(t, Role.INTAKE_OFFICER) for t in own]
+            )
+            front_door = next((t for t in own if t.caseload_cap is None), own[0])
+            add("Privacy", authority.code, [(front_door, Role.DATA_PROTECTION_OFFICER)])
+            add("Commissioning", authority.code, [(front_door, Role.COMMISSIONER)])
+            for team in own:
+                if team.caseload_cap is None:
+                    continue
+                out.managers[team.pk] = add("Manager", team.code, [(team, Role.TEAM_MANAGER)])
+                out.workers[team.pk] = [
+                    add(
+                        self.rng.pick(GIVEN_NAMES),
+                        self.rng.pick(FAMILY_NAMES),
+                        [(team, Role.EMPLOYMENT_SPECIALIST)],
+                    )
+                    for _ in range(scale.workers_per_team)
+                ]
+        User.objects.bulk_create(users, batch_size=BATCH)
+        Membership.objects.bulk_create(
+            [Membership(user=u, team=t, role=r) for u, ms in roles for t, r in ms],
+            batch_size=BATCH,
+        )
+        out.counts["staff"] = len(users)
+        return out
+
+    def people(self, world: Generated) -> list[dict[str, Any]]:
+        rng, today = self.rng, self.today
+        first_id = _next_id(Person)
+        rows: list[dict[str, Any]] = []
+        for n in range(self.scale.people):
+            profile = _profile(rng, today)
+            rows.append(
+                {
+                    "id": first_id + n,
+                    "authority_id": world.authorities[n % len(world.authorities)].pk,
+                    "person_ref": f"{self.tag}-{n + 1:07d}",
+                    "given_name": rng.pick(GIVEN_NAMES),
+                    "family_name": rng.pick(FAMILY_NAMES),
+                    "postcode": postcode(rng),
+                    "latitude": Decimal(f"{51.48 + rng.random() * 0.1:.6f}"),
+                    "longitude": Decimal(f"{-0.02 + rng.random() * 0.12:.6f}"),
+                    "phone": f"07700 900{rng.between(0, 999):03d}",
+                    "communication_needs": rng.pick(_COMMUNICATION_NEEDS),
+                    **profile,
+                }
+            )
+        _insert(Person, rows)
+        world.counts["people"] = len(rows)
+        return rows
+
+    def referrals(self, world: Generated, people: list[dict[str, Any]]) -> None:
+        rng, today, scale = self.rng, self.today, self.scale
+        per_person = [0] * len(people)
+        for k in range(scale.referrals):
+            per_person[k if k < len(people) else int(rng.random() * len(people))] += 1
+
+        by_kind: dict[tuple[int, str], list[Team]] = {}
+        service: dict[int, list[Team]] = {}
+        for t in world.teams:
+            if t.caseload_cap is not None:
+                by_kind.setdefault((t.authority_id, world.team_kinds[t.pk]), []).append(t)
+                service.setdefault(t.authority_id, []).append(t)
+        open_cases: Counter[int] = Counter()
+
+        def pick_team(authority_id: int, kind: str, not_team: Team | None = None) -> Team | None:
+            own = [t for t in service.get(authority_id, []) if t is not not_team]
+            fitting = [t for t in by_kind.get((authority_id, kind), []) if t is not not_team]
+            return rng.pick(fitting or own) if (fitting or own) else None
+
+        # Workers still under their team's cap, kept up to date as cases are opened.
+        available = {team_id: list(workers) for team_id, workers in world.workers.items()}
+
+        def worker_for(team: Team, latest: bool) -> User | None:
+            """Past cases went to anyone in the team; a new one only to a worker under cap."""
+            if not latest:
+                workers = world.workers.get(team.pk)
+                return rng.pick(workers) if workers else None
+            free = available.get(team.pk)
+            if not free:
+                return None
+            worker = rng.pick(free)
+            open_cases[worker.pk] += 1
+            if team.caseload_cap is not None and open_cases[worker.pk] >= team.caseload_cap:
+                free.remove(worker)
+            return worker
+
+        def later(day: dt.date, most: int, limit: dt.date) -> dt.date:
+            return min(limit, day + dt.timedelta(days=rng.between(0, most)))
+
+        referrals: list[dict[str, Any]] = []
+        episodes: list[dict[str, Any]] = []
+        for person, count in zip(people, per_person, strict=True):
+            kind, authority_id = person["kind"], person["authority_id"]
+            team = pick_team(authority_id, kind)
+            if not count or team is None:
+                continue
+            intake_id = world.intake_officers[authority_id].pk
+            latest_state = _weighted(rng, _LATEST_STATES)
+            live_ago: dict[str, int] = {
+                Status.RECEIVED: rng.between(0, 21),
+                Status.ACCEPTED: rng.between(1, 200),
+                Status.WAITING: rng.between(1, 200),
+            }
+            latest_ago = live_ago.get(latest_state, rng.between(0, 400))
+            # Earlier referrals are older, oldest first; the latest comes last.
+            agos = sorted(
+                (latest_ago + rng.between(30, 1100) for _ in range(count - 1)), reverse=True
+            )
+            days = [today - dt.timedelta(days=a) for a in [*agos, latest_ago]]
+            redirecting: dict[str, Any] | None = None
+            for i, received in enumerate(days):
+                latest = i == count - 1
+                limit = today if latest else days[i + 1]
+                if latest:
+                    state = latest_state
+                elif redirecting is not None:  # an onward referral is not itself redirected
+                    state = _weighted(rng, _EARLIER_STATES[:2] + _EARLIER_STATES[3:])
+                else:
+                    state = _weighted(rng, _EARLIER_STATES)
+                referral: dict[str, Any] = {
+                    "authority_id": authority_id,
+                    "person_id": person["id"],
+                    "team_id": team.pk,
+                    "source": _source(rng, kind),
+                    "received_on": received,
+                    "status": state,
+                    "created_by_id": intake_id,
+                    "sort": (received, person["person_ref"]),
+                }
+                if state != Status.RECEIVED:
+                    referral["decided_on"] = later(received, 14, limit)
+                    referral["decided_by_id"] = intake_id
+                if state == Status.REDIRECTED and i + 1 == count - 1:
+                    referral["decided_on"] = limit  # the live onward referral keeps its date
+                if state in _REASONS:
+                    referral["decision_reason"] = rng.pick(_REASONS[state])
+                if state == Status.ALLOCATED:
+                    worker = worker_for(team, latest)
+                    if worker is None:
+                        referral["status"] = Status.WAITING if latest else Status.CLOSED
+                        if not latest:
+                            referral["decision_reason"] = rng.pick(_REASONS[Status.CLOSED])
+                    else:
+                        started = later(referral["decided_on"], 90, limit)
+                        referral["worker_id"] = worker.pk
+                        referral["allocated_on"] = started
+                        episodes.append(
+                            {
+                                "authority_id": authority_id,
+                                "person_id": person["id"],
+                                "team_id": team.pk,
+                                "worker_id": worker.pk,
+                                "referral": referral,
+                                "started_on": started,
+                                "ended_on": None if latest else later(started, 700, limit),
+                            }
+                        )
+                if referral["status"] in WAITING_STATUSES and rng.random() < 0.03:
+                    referral["urgent"] = True
+                    referral["urgent_reason"] = "An employer is holding a job offer open"
+                if redirecting is not None:
+                    redirecting["redirected_to"] = referral
+                    redirecting = None
+                referrals.append(referral)
+                if state == Status.REDIRECTED:
+                    # The onward referral arrives at the other team on the day of the decision.
+                    redirecting = referral
+                    days[i + 1] = referral["decided_on"]
+                    onward_kind = rng.pick([k for k, *_ in TEAM_KINDS if k != "FD"])
+                    team = pick_team(authority_id, onward_kind, team) or team
+                elif not latest and rng.random() < 0.3:
+                    team = pick_team(authority_id, kind) or team
+
+        # Identifiers and references follow the order referrals arrived in.
+        referrals.sort(key=lambda r: r.pop("sort"))
+        first_id = _next_id(Referral)
+        numbers: Counter[int] = Counter()
+        for n, referral in enumerate(referrals):
+            numbers[referral["authority_id"]] += 1
+            referral["id"] = first_id + n
+            referral["referral_ref"] = f"R{numbers[referral['authority_id']]:07d}"
+        for referral in referrals:
+            onward = referral.pop("redirected_to", None)
+            if onward is not None:
+                referral["redirected_to_id"] = onward["id"]
+        _insert(Referral, referrals)
+
+        episodes.sort(key=lambda e: (e["started_on"], e["referral"]["id"]))
+        first_id = _next_id(Episode)
+        numbers.clear()
+        for n, episode in enumerate(episodes):
+            numbers[episode["authority_id"]] += 1
+            episode["id"] = first_id + n
+            episode["episode_ref"] = f"E{numbers[episode['authority_id']]:07d}"
+            episode["referral_id"] = episode.pop("referral")["id"]
+        _insert(Episode, episodes)
+        _reset_sequences(Person, Referral, Episode)
+
+        counts = world.counts
+        counts["referrals"] = len(referrals)
+        counts.update(f"referrals.{r['status']}" for r in referrals)
+        counts["episodes"] = len(episodes)
+        counts["episodes.open"] = sum(1 for e in episodes if e["ended_on"] is None)
+
+
+def _next_id(model: type[Model]) -> int:
+    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
+    """Insert plain rows with ``executemany``.
+
+    The ORM's per-value preparation is what makes ``bulk_create`` slow at this scale, so
+    only the values that need it (JSON, decimals, dates) are adapted, with the backend's
+    own adapters. Missing columns take the field's default, computed once.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # the real connection: the proxy is slow per call
+    ops = db.ops
+    fields = list(model._meta.concrete_fields)
+    defaults = {
+        f.attname: f.get_db_prep_save(f.get_default(), db)
+        for f in fields
+        if f.has_default() or f.null or isinstance(f, models.CharField | models.TextField)
+    }
+    prepare: dict[str, Callable[[Any], Any]] = {}
+    for f in fields:
+        if isinstance(f, models.DateTimeField):
+            prepare[f.attname] = ops.adapt_datetimefield_value
+        elif isinstance(f, models.DateField):
+            prepare[f.attname] = ops.adapt_datefield_value
+        elif isinstance(f, models.JSONField | models.DecimalField):
+            prepare[f.attname] = partial(f.get_db_prep_save, connection=db)
+    plan = [(f.attname, prepare.get(f.attname)) for f in fields]
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column or f.attname) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+
+    def values(row: dict[str, Any]) -> tuple:
+        return tuple(
+            (convert(row[name]) if convert and row[name] is not None else row[name])
+            if name in row
+            else defaults[name]
+            for name, convert in plan
+        )
+
+    with db.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, [values(r) for r in rows[start : start + BATCH]])
+
+
+def _reset_sequences(*models_: type[Model]) -> None:
+    """Rows were inserted with their ids: move PostgreSQL's id sequences past them."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def generate(scale: Scale, *, today: dt.date | None = None) -> Generated:
+    """Make a synthetic world of ``scale`` in one transaction and say what was made."""
+    builder = _Builder(scale, today or timezone.localdate())
+    with transaction.atomic():
+        world = builder.staff()
+        people = builder.people(world)
+        builder.referrals(world, people)
+    return world
