@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     args[0] = "pathways"
     if len(args) > 1 and args[1] == "serve":
+        # The development server speaks plain HTTP on the loopback address only, so
+        # HTTPS redirects and Secure cookies would lock the user out.
+        os.environ.setdefault("PATHWAYS_HTTPS", "false")
         port = "8000"
         if "--port" in args:
             port = args[args.index("--port") + 1]

@@ -201,6 +201,8 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 # --- Pathways ------------------------------------------------------------------------
 PATHWAYS_COUNCIL_NAME = os.environ.get("PATHWAYS_COUNCIL_NAME", "Pathways")
 PATHWAYS_SERVICE_NAME = os.environ.get("PATHWAYS_SERVICE_NAME", "Employment support")
+# Where staff reach the service: used in the one-time links `pathways invite` prints.
+PATHWAYS_BASE_URL = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:8000")
 # Staff confirm sign-in with a code from an authenticator app (TOTP). Off only for a
 # local demo (DJANGO_DEBUG=true) unless switched on.
 PATHWAYS_REQUIRE_2FA = env_bool("PATHWAYS_REQUIRE_2FA", not DEBUG)

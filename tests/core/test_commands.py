@@ -122,7 +122,7 @@ def test_audit_json_lists_the_trail_newest_first(person_with_history):
     assert whens == sorted(whens, reverse=True)
     own, denied, change, read = entries[:4]
     assert (own["channel"], own["what"], own["action"]) == ("cli", "audit trail", "read")
-    assert own["who"] == "system"
+    assert own["who"] == "operator"
     assert (denied["who"], denied["outcome"]) == ("outsider@example.org", "denied")
     assert (change["who"], change["action"]) == ("intake@example.org", "update")
     assert "phone" in change["changes"]

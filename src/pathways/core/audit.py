@@ -149,13 +149,19 @@ def person_trail(person: Any) -> QuerySet[LogEntry]:
     )
 
 
+def _unattributed(channel: str | None) -> str:
+    """Command-line work without --as was done by whoever runs the server."""
+    return "operator" if channel == "cli" else "system"
+
+
 def describe(entry: LogEntry) -> dict[str, Any]:
     """One entry as the CLI and the audit page show it."""
     data = entry.additional_data or {}
     action = {0: "create", 1: "update", 2: "delete", 3: "read"}.get(entry.action, "other")
     return {
         "when": entry.timestamp.isoformat(),
-        "who": entry.actor_email or (entry.actor.email if entry.actor else "system"),
+        "who": entry.actor_email
+        or (entry.actor.email if entry.actor else _unattributed(data.get("channel"))),
         "action": action,
         "what": data.get("what") or f"{entry.content_type.model} {entry.object_repr}",
         "channel": data.get("channel", "web"),

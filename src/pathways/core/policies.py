@@ -31,6 +31,7 @@ class Scope:
     team_ids: frozenset[int] = frozenset()
     roles_by_team: dict[int, frozenset[str]] = field(default_factory=dict)
     authority_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    authority_by_team: dict[int, int] = field(default_factory=dict)
     is_superuser: bool = False
 
     @property
@@ -64,15 +65,18 @@ def scope_of(user: Any) -> Scope:
         return cached
     roles_by_team: dict[int, set[str]] = {}
     by_role: dict[str, set[int]] = {}
+    authority_by_team: dict[int, int] = {}
     for team_id, authority_id, role in user.memberships.values_list(
         "team_id", "team__authority_id", "role"
     ):
         roles_by_team.setdefault(team_id, set()).add(role)
         by_role.setdefault(role, set()).add(authority_id)
+        authority_by_team[team_id] = authority_id
     scope = Scope(
         team_ids=frozenset(roles_by_team),
         roles_by_team={k: frozenset(v) for k, v in roles_by_team.items()},
         authority_ids_by_role={k: frozenset(v) for k, v in by_role.items()},
+        authority_by_team=authority_by_team,
         is_superuser=user.is_superuser,
     )
     user._pathways_scope = scope
@@ -150,18 +154,24 @@ class PersonPolicy(Policy):
         from pathways.casework.models import Episode
         from pathways.referrals.models import LIVE_STATUSES, Referral
 
-        teams = scope.casework_team_ids
-        live_referrals = Referral.objects.filter(
-            team_id__in=teams, status__in=LIVE_STATUSES
-        ).values("person_id")
-        open_episodes = Episode.objects.filter(
-            Q(team_id__in=teams) | Q(worker=user), ended_on__isnull=True
-        ).values("person_id")
-        return (
-            Q(authority_id__in=scope.personal_data_authorities)
-            | Q(pk__in=live_referrals)
-            | Q(pk__in=open_episodes)
+        whole = scope.personal_data_authorities
+        # A team's relationships add nobody when its authority is already seen whole
+        # (an intake officer's own team): leaving them out keeps the query lean.
+        teams = [t for t in scope.casework_team_ids if scope.authority_by_team[t] not in whole]
+        q = Q(authority_id__in=whole) | Q(
+            pk__in=Episode.objects.filter(worker=user, ended_on__isnull=True).values("person_id")
         )
+        if teams:
+            q |= Q(
+                pk__in=Referral.objects.filter(team_id__in=teams, status__in=LIVE_STATUSES).values(
+                    "person_id"
+                )
+            ) | Q(
+                pk__in=Episode.objects.filter(team_id__in=teams, ended_on__isnull=True).values(
+                    "person_id"
+                )
+            )
+        return q
 
 
 # --- referrals ------------------------------------------------------------------------

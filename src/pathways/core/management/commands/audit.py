@@ -4,7 +4,7 @@ Reading the trail is itself a read of the person's record, so it is recorded (ch
 ``cli``, what ``audit trail``) before anything is printed, and the printed trail starts
 with that entry. ``--as EMAIL`` names the staff member asking, who must be the data
 protection officer or an admin for the person's authority (a refusal is recorded too);
-without it the read is recorded under no staff account and shows as "system".
+without it the read is recorded under no staff account and shows as "operator".
 """
 
 from __future__ import annotations
