@@ -36,6 +36,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # First, so that its commands win: it replaces auditlog's `auditlogflush`.
+    "pathways.core",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,7 +49,6 @@ INSTALLED_APPS = [
     "auditlog",
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
-    "pathways.core",
     "pathways.people",
     "pathways.referrals",
     "pathways.casework",

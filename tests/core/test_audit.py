@@ -67,3 +67,14 @@ def test_dpo_sees_the_trail_and_refusals(client, team, intake, referral):
     assert other.person_ref in home and outsider.email in home
     page = client.get(f"/audit/people/{referral.person_id}/").content.decode()
     assert outsider.email in page and "update" in page
+
+
+def test_the_library_command_that_would_flush_the_trail_refuses(intake, referral):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    audit.record_access(intake, referral.person, channel="web")
+    for args in ([], ["--truncate"], ["--yes"], ["--before-date", "2100-01-01", "--yes"]):
+        with pytest.raises(CommandError, match="append-only"):
+            call_command("auditlogflush", *args)
+    assert audit.person_trail(referral.person).exists()
