@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pathways
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: help install run demo serve test lint typecheck test-sqlite test-postgres test-browser bench clean
+.PHONY: help install run test lint typecheck test-sqlite test-postgres test-browser bench clean
 
 help:
 	@echo "make run    install everything, load the demo borough, serve on http://127.0.0.1:8000"
@@ -31,7 +31,7 @@ install: .venv/.installed src/pathways/static/build/pathways.css
 
 run: install
 	DJANGO_DEBUG=true $(UV) run --frozen pathways demo
-	DJANGO_DEBUG=true $(UV) run --frozen pathways serve --port 8000
+	DJANGO_DEBUG=true PATHWAYS_COUNCIL_NAME="$${PATHWAYS_COUNCIL_NAME:-Riverside Borough Council}" $(UV) run --frozen pathways serve --port 8000
 
 lint: install
 	$(UV) run --frozen ruff check src tests $(wildcard bench)

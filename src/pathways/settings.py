@@ -94,6 +94,8 @@ TEMPLATES = [
 ]
 
 _default_sqlite = PROJECT_DIR / "data" / "pathways.sqlite3"
+if "DATABASE_URL" not in os.environ:
+    _default_sqlite.parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{_default_sqlite}"), conn_max_age=60

@@ -177,3 +177,16 @@ def test_my_work_shows_my_cases_and_my_teams_waiting_list(client, intake, coach,
     html = client.get("/").content.decode()
     assert "You have no open cases" not in html
     assert "Nobody is waiting" in html
+
+
+def test_waiting_list_says_how_many_wait_and_the_median_wait(client, intake, team):
+    from tests.factories import ReferralFactory
+
+    today = dt.date.today()
+    for days in (10, 20, 90):
+        ReferralFactory(
+            team=team, status=Status.ACCEPTED, received_on=today - dt.timedelta(days=days)
+        )
+    client.force_login(intake)
+    html = client.get("/referrals/waiting/").content.decode()
+    assert "3 people are waiting. The median wait so far is 20 days." in html

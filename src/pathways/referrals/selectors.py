@@ -82,10 +82,8 @@ def worker_loads(team: Team) -> list[WorkerLoad]:
     return [WorkerLoad(w, w.open_cases, team.caseload_cap) for w in workers]
 
 
-def waiting_summary(user: User, team: Team) -> dict[str, float | int | None]:
+def waiting_summary(referrals: list[Referral]) -> dict[str, float | int | None]:
+    """How long the list is and the median days waited, from rows already loaded."""
     today = timezone.localdate()
-    days = [r.days_waited(today) for r in waiting_list(user, team).only("received_on")]
-    return {
-        "length": len(days),
-        "median_days": statistics.median(days) if days else None,
-    }
+    days = [r.days_waited(today) for r in referrals]
+    return {"length": len(days), "median_days": statistics.median(days) if days else None}

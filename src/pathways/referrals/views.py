@@ -98,8 +98,11 @@ def triage(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def waiting(request: AuthedRequest) -> HttpResponse:
+    referrals = list(selectors.waiting_list(request.user))
     return render(
-        request, "referrals/waiting.html", {"referrals": selectors.waiting_list(request.user)}
+        request,
+        "referrals/waiting.html",
+        {"referrals": referrals, "summary": selectors.waiting_summary(referrals)},
     )
 
 
