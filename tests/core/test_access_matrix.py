@@ -238,3 +238,26 @@ def test_referral_accept_through_the_api(role, place, team):
     assert "detail" in response.json() or may_triage
     referral.refresh_from_db()
     assert (referral.status == Status.ACCEPTED) is may_triage
+
+
+# --- and through the command line ----------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_audit_trail_through_the_cli(role, team):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    user = staff(role, team)
+    person = PersonFactory(authority=team.authority)
+    args = ["audit", "person", team.authority.code, person.person_ref, "--as", user.email]
+
+    if role in AUDITORS:
+        call_command(*args)
+    else:
+        with pytest.raises(CommandError):
+            call_command(*args)
+    entry = LogEntry.objects.filter(additional_data__person_id=person.pk).latest("timestamp")
+    assert entry.additional_data["channel"] == "cli"
+    assert entry.additional_data["outcome"] == ("allowed" if role in AUDITORS else "denied")
+    assert entry.actor == user
