@@ -190,3 +190,11 @@ def test_waiting_list_says_how_many_wait_and_the_median_wait(client, intake, tea
     client.force_login(intake)
     html = client.get("/referrals/waiting/").content.decode()
     assert "3 people are waiting. The median wait so far is 20 days." in html
+
+
+def test_a_date_missing_its_year_says_so(client, intake, team):
+    client.force_login(intake)
+    response = client.post("/referrals/new/", referral_form(team, received_on_2=""))
+    assert "The date the referral was received must include a day, month and year" in (
+        response.content.decode()
+    )

@@ -38,6 +38,9 @@ class DatePartsField(forms.MultiValueField):
         self.error_messages["incomplete"] = (
             f"The {label_for_errors} must include a day, month and year"
         )
+        # Django reports a missing part with the part's own message, not the field's.
+        for part in self.fields:
+            part.error_messages["incomplete"] = self.error_messages["incomplete"]
 
     def compress(self, data_list):
         if not data_list or not any(data_list):

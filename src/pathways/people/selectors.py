@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from pathways.core import policies
 from pathways.core.models import User
-from pathways.people.models import Person
+from pathways.people.models import Consent, Person
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -80,6 +80,11 @@ def get_person(user: User, pk: int) -> Person | None:
     )
 
 
+def get_person_record(user: User, pk: int) -> Person | None:
+    """One person's own record, without the history the person page adds (for forms)."""
+    return people_for(user).filter(pk=pk).first()
+
+
 def person_exists(pk: int) -> Person | None:
     """Unscoped lookup used only to audit a refused read; never shown to the user."""
     return Person.objects.filter(pk=pk).first()
@@ -103,3 +108,8 @@ def current_consents(person: Person) -> dict:
     for consent in sorted(person.consents.all(), key=lambda c: (c.given_on, c.pk)):
         latest[consent.scope] = consent
     return latest
+
+
+def consent_history(person: Person) -> list[Consent]:
+    """Every consent decision, newest first (uses the prefetched rows when present)."""
+    return sorted(person.consents.all(), key=lambda c: (c.given_on, c.pk), reverse=True)

@@ -6,4 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/contacts/new/", views.add_contact, name="add-contact"),
+    path("<int:pk>/consent/new/", views.record_consent, name="record-consent"),
 ]

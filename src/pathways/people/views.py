@@ -1,17 +1,44 @@
-"""Person pages. Every read of a record is audited, allowed or refused."""
+"""Person pages. Every read of a record is audited, allowed or refused.
+
+The pages that change a record are thin: parse the form, call ``people.services``,
+redirect to the person page with a banner, or show the form again with what was wrong.
+"""
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from pathways.core import audit, policies
+from pathways.core.errors import ConcurrentEdit
 from pathways.core.types import AuthedRequest
-from pathways.people.forms import SearchForm
-from pathways.people.selectors import current_consents, get_person, person_exists, search_people
+from pathways.people import services
+from pathways.people.forms import ConsentForm, ContactForm, PersonForm, SearchForm
+from pathways.people.models import Person
+from pathways.people.selectors import (
+    consent_history,
+    current_consents,
+    get_person,
+    get_person_record,
+    person_exists,
+    search_people,
+)
 
 PAGE_SIZE = 50
+
+
+def _refuse_unseen(request: AuthedRequest, pk: int, what: str) -> Http404:
+    """Audit a refused read of a record the user may not see; the answer is a 404."""
+    existing = person_exists(pk)
+    if existing is not None:
+        audit.record_access(
+            request.user, existing, channel="web", outcome=audit.DENIED, what=what, request=request
+        )
+    return Http404("No such person")
 
 
 @login_required
@@ -26,12 +53,7 @@ def search(request: AuthedRequest) -> HttpResponse:
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_person(request.user, pk)
     if person is None:
-        existing = person_exists(pk)
-        if existing is not None:
-            audit.record_access(
-                request.user, existing, channel="web", outcome=audit.DENIED, request=request
-            )
-        raise Http404("No such person")
+        raise _refuse_unseen(request, pk, "person record")
     audit.record_access(request.user, person, channel="web", request=request)
     return render(
         request,
@@ -39,9 +61,121 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "consents": current_consents(person),
+            "consent_history": consent_history(person),
             "can_refer": policies.referrals.teams_to_refer_to(request.user)
             .filter(authority_id=person.authority_id)
             .exists(),
+            "can_change": policies.people.can(request.user, "change", person),
             "can_view_audit": policies.people.can(request.user, "view_audit", person),
         },
+    )
+
+
+def _person_to_change(request: AuthedRequest, pk: int, what: str) -> Person:
+    """The person, if the user may change their record: 404 when the user may not see
+    it, 403 when they may see it but not change it (both audited as refused). Showing
+    the form is a read of the record, and audited as one."""
+    person = get_person_record(request.user, pk)
+    if person is None:
+        raise _refuse_unseen(request, pk, what)
+    if not policies.people.can(request.user, "change", person):
+        audit.record_access(
+            request.user,
+            person,
+            channel="web",
+            outcome=audit.DENIED,
+            what=f"{what} (may read, not change)",
+            request=request,
+        )
+        raise PermissionDenied("Your role does not include changing people's records.")
+    if request.method != "POST":
+        audit.record_access(request.user, person, channel="web", what=what, request=request)
+    return person
+
+
+def _posted(request: AuthedRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's validation errors, on the form's fields where it has them."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = _person_to_change(request, pk, "person record: edit details")
+    form = PersonForm(_posted(request), person=person)
+    status, conflict = 200, False
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = services.update_person(
+                    request.user,
+                    person,
+                    expected_version=form.cleaned_data["version"],
+                    **form.person_fields(),
+                )
+            except ConcurrentEdit as exc:
+                form.add_error(None, exc.message)
+                status = 409
+                conflict = True
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"Details saved for {saved.full_name}.")
+                return redirect("people:detail", person.pk)
+    return render(
+        request,
+        "people/edit.html",
+        {"person": person, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+@login_required
+def add_contact(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = _person_to_change(request, pk, "person record: add a contact")
+    form = ContactForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                contact = services.add_contact(request.user, person, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"{contact.name} added to {person.full_name}'s circle of support."
+                )
+                return redirect("people:detail", person.pk)
+    return render(
+        request, "people/contact_new.html", {"person": person, "form": form}, status=status
+    )
+
+
+@login_required
+def record_consent(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = _person_to_change(request, pk, "person record: record consent")
+    form = ConsentForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                consent = services.record_consent(request.user, person, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Consent recorded for {person.full_name}: "
+                    f"{consent.get_scope_display()} – {'yes' if consent.given else 'no'}.",
+                )
+                return redirect("people:detail", person.pk)
+    return render(
+        request, "people/consent_new.html", {"person": person, "form": form}, status=status
     )
