@@ -200,6 +200,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "people.CareCost",
     "referrals.Referral",
     "casework.Episode",
+    "casework.StageEntry",
+    "casework.Package",
+    "casework.LongTermReview",
+    "casework.Activity",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 

@@ -1,4 +1,9 @@
-"""Episodes of support. Allocation opens one; casework grows around it."""
+"""Casework: episodes of support, their packages and approvals, stages, long-term
+reviews and the timeline of activities.
+
+A person may have many episodes over the years; a returner's new episode links to the
+one before. A closed episode is read-only: services refuse to change it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,25 @@ from django.db import models
 
 from pathways.core.models import Authority, Team
 from pathways.people.models import Person
+
+
+class EndReason(models.TextChoices):
+    IN_WORK_WITHOUT_SUPPORT = "in_work_without_support", "In work without support"
+    MOVED_AWAY = "moved_away", "Moved away"
+    WITHDREW = "withdrew", "Withdrew"
+    TRANSFERRED = "transferred", "Transferred to another provider (with consent)"
+    NO_LONGER_ELIGIBLE = "no_longer_eligible", "No longer eligible"
+    DIED = "died", "Died"
+
+
+class Stage(models.TextChoices):
+    """The five stages of the supported employment model (BASE)."""
+
+    ENGAGEMENT = "engagement", "Engagement"
+    VOCATIONAL_PROFILING = "vocational_profiling", "Vocational profiling"
+    JOB_FINDING = "job_finding", "Job finding"
+    EMPLOYER_ENGAGEMENT = "employer_engagement", "Employer engagement"
+    IN_WORK_SUPPORT = "in_work_support", "On- and off-the-job support"
 
 
 class Episode(models.Model):
@@ -30,6 +54,21 @@ class Episode(models.Model):
     )
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
+    end_notes = models.TextField(blank=True)
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_episodes",
+        help_text="The person's episode before this one: set for returners",
+    )
+    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.ENGAGEMENT)
+    last_contact_on = models.DateField(
+        null=True, blank=True, help_text="Latest contact with the person (from the timeline)"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
 
     class Meta:
         ordering = ["-started_on", "id"]
@@ -47,3 +86,196 @@ class Episode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_on is None
+
+    @property
+    def is_returner(self) -> bool:
+        return self.previous_id is not None
+
+
+class StageEntry(models.Model):
+    """When the episode entered each stage, for "days from referral to first employer
+    contact" and "days to job start"."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="stage_entries")
+    stage = models.CharField(max_length=30, choices=Stage.choices)
+    entered_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["entered_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} from {self.entered_on}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.episode.person_id}
+
+
+class SupportedElement(models.TextChoices):
+    NONE = "", "None"
+    TRANSITIONAL = "transitional", "Transitional supported employment"
+    LONG_TERM = "long_term", "Long-term supported employment"
+
+
+class Package(models.Model):
+    """One version of an episode's package of support, from proposal to decision.
+
+    A package is work entry, a supported-employment element (transitional or long-term,
+    never both), or work entry with one of them. Every change is a new row that needs an
+    approver; the approved row with the latest decision is the current package.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="packages")
+    work_entry = models.BooleanField(default=False)
+    supported_element = models.CharField(
+        max_length=20, choices=SupportedElement.choices, blank=True
+    )
+    element_started_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the current supported-employment element began (the clock's start)",
+    )
+    transitional_ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="End of transitional support: two years from its start unless extended",
+    )
+    reason = models.TextField(help_text="Why this package, or why it changes")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_on = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(work_entry=True) | ~models.Q(supported_element=""),
+                name="package_has_an_element",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.episode.person_id}
+
+    def describe(self) -> str:
+        parts = []
+        if self.work_entry:
+            parts.append("Work entry")
+        if self.supported_element:
+            parts.append(self.get_supported_element_display())
+        return " and ".join(parts)
+
+    @property
+    def is_transitional(self) -> bool:
+        return self.supported_element == SupportedElement.TRANSITIONAL
+
+    @property
+    def is_long_term(self) -> bool:
+        return self.supported_element == SupportedElement.LONG_TERM
+
+
+class LongTermReview(models.Model):
+    """A quality review of long-term support: is the support still right?"""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    support_still_right = models.BooleanField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review on {self.reviewed_on}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.episode.person_id}
+
+
+class ActivityKind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    PHONE = "phone", "Phone call"
+    VIDEO = "video", "Video call"
+    HOME_VISIT = "home_visit", "Home visit"
+    JOB_SEARCH = "job_search", "Job search"
+    APPLICATION_SUPPORT = "application_support", "Application support"
+    INTERVIEW_PREPARATION = "interview_preparation", "Interview preparation"
+    TRAVEL_TRAINING = "travel_training", "Travel training"
+    BENEFITS_ADVICE = "benefits_advice", "Benefits advice"
+    EMPLOYER_CONTACT = "employer_contact", "Employer contact"
+    IN_WORK_COACHING = "in_work_coaching", "In-work coaching"
+    REVIEW = "review", "Review"
+    OTHER = "other", "Other"
+
+
+class Activity(models.Model):
+    """One entry in the episode's timeline. Notes are sensitive: shown only to those who
+    may see the episode, and every read is audited like the person record."""
+
+    class With(models.TextChoices):
+        PERSON = "person", "The person"
+        PERSON_AND_FAMILY = "person_and_family", "The person and family or carers"
+        FAMILY = "family", "Family or carers"
+        EMPLOYER = "employer", "An employer"
+        PROFESSIONAL = "professional", "Another professional"
+        NOBODY = "nobody", "Nobody (work done for the person)"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=30, choices=ActivityKind.choices)
+    occurred_on = models.DateField()
+    minutes = models.PositiveIntegerField(default=0)
+    with_whom = models.CharField(max_length=30, choices=With.choices)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["episode", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.episode.person_id}
+
+    @property
+    def is_contact_with_person(self) -> bool:
+        """Contact with the person themself counts towards "last contact"."""
+        return self.with_whom in (self.With.PERSON, self.With.PERSON_AND_FAMILY)

@@ -61,6 +61,9 @@ class Team(models.Model):
     no_contact_days = models.PositiveIntegerField(
         default=30, help_text="Days without contact before a case is flagged"
     )
+    review_interval_days = models.PositiveIntegerField(
+        default=182, help_text="Days between quality reviews of long-term support"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -218,8 +218,22 @@ class ReferralPolicy(Policy):
 # --- casework -------------------------------------------------------------------------
 
 
+CASEWORK_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_MANAGER)
+APPROVER_ROLES = (Role.PACKAGE_APPROVER, Role.TEAM_MANAGER)
+
+
+def _caseworker(scope: Scope, user: Any, episode: Any) -> bool:
+    """The allocated worker, or a specialist or manager of the episode's team."""
+    return episode.worker_id == user.pk or scope.has_role_in_team(episode.team_id, *CASEWORK_ROLES)
+
+
 class EpisodePolicy(Policy):
-    actions = {"view": _any}
+    actions = {
+        "view": _any,
+        "work": _caseworker,
+        "approve_package": _team_roles(*APPROVER_ROLES),
+        "close": _caseworker,
+    }
 
     def scope_q(self, scope: Scope, user: Any) -> Q:
         return (

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from pathways.casework.models import Episode
+from pathways.casework.services import previous_episode_of
 from pathways.core import policies
 from pathways.core.errors import (
     CaseloadCapReached,
@@ -315,6 +316,12 @@ def allocate(
     referral.allocated_on = day
     referral.override_reason = override_reason
     _save(referral, ["status", "worker", "allocated_on", "override_reason"])
+    if Episode.objects.filter(
+        person_id=referral.person_id, team=team, ended_on__isnull=True
+    ).exists():
+        raise IllegalTransition(
+            f"{referral.person.full_name} already has an open episode with {team.name}."
+        )
     return Episode.objects.create(
         authority_id=referral.authority_id,
         episode_ref=next_episode_ref(referral.authority_id),
@@ -323,6 +330,7 @@ def allocate(
         worker=worker,
         referral=referral,
         started_on=day,
+        previous=previous_episode_of(referral.person_id),
     )
 
 

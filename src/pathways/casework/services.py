@@ -1,0 +1,304 @@
+"""Every change to casework: packages and their approval, stages, reviews, the
+timeline, closing an episode. Each checks ``core.policies.episodes``, runs in one
+transaction with the episode locked, and refuses changes to a closed episode."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from pathways.casework.models import (
+    Activity,
+    EndReason,
+    Episode,
+    LongTermReview,
+    Package,
+    Stage,
+    StageEntry,
+    SupportedElement,
+)
+from pathways.core import policies
+from pathways.core.errors import ConcurrentEdit, IllegalTransition, PermissionDenied
+from pathways.core.models import User
+
+TRANSITIONAL_YEARS = 2
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same date ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _require(user: User, action: str, episode: Episode, message: str) -> None:
+    if not policies.episodes.can(user, action, episode):
+        raise PermissionDenied(message)
+
+
+def _lock_open(episode: Episode, expected_version: int | None = None) -> Episode:
+    fresh = Episode.objects.select_for_update().select_related("team", "person").get(pk=episode.pk)
+    if fresh.ended_on is not None:
+        raise IllegalTransition(
+            "This episode is closed and cannot be changed. If the person wants support "
+            "again, refer them: their new episode will link to this one."
+        )
+    if expected_version is not None and fresh.version != expected_version:
+        raise ConcurrentEdit(
+            "Someone else changed this episode while you were working on it. "
+            "Check its current state and try again."
+        )
+    return fresh
+
+
+def _bump(episode: Episode, fields: list[str]) -> None:
+    episode.version += 1
+    episode.save(update_fields=[*fields, "version"])
+
+
+def current_package(episode: Episode) -> Package | None:
+    """The approved package with the latest decision."""
+    return (
+        episode.packages.filter(status=Package.Status.APPROVED)
+        .order_by("-decided_on", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def propose_package(
+    actor: User,
+    episode: Episode,
+    *,
+    work_entry: bool,
+    supported_element: str,
+    reason: str,
+    transitional_ends_on: dt.date | None = None,
+    element_started_on: dt.date | None = None,
+    on: dt.date | None = None,
+) -> Package:
+    """Propose a package, or a change to it, for an approver to decide.
+
+    The supported-employment element keeps its start date while it stays the same kind
+    (extending transitional support does not restart its clock); a new kind starts now.
+    """
+    _require(actor, "work", episode, "Only the person's worker or their team can propose this.")
+    episode = _lock_open(episode)
+    day = on or timezone.localdate()
+    if supported_element not in SupportedElement.values:
+        raise IllegalTransition(f"Unknown supported-employment element {supported_element!r}.")
+    if not work_entry and not supported_element:
+        raise IllegalTransition(
+            "A package needs work entry, a supported-employment element, or both."
+        )
+    if not reason.strip():
+        raise IllegalTransition("Give the reason for this package.")
+    if episode.packages.filter(status=Package.Status.PROPOSED).exists():
+        raise IllegalTransition(
+            "A change to this package is already awaiting approval. Wait for the decision, "
+            "or ask the approver."
+        )
+    current = current_package(episode)
+    # The element carries on (same kind as now): its clock does not restart.
+    continuing = current if current and current.supported_element == supported_element else None
+    if element_started_on is None and supported_element:
+        element_started_on = (continuing.element_started_on if continuing else None) or day
+    if supported_element == SupportedElement.TRANSITIONAL:
+        assert element_started_on is not None
+        if transitional_ends_on is None:
+            kept = continuing.transitional_ends_on if continuing else None
+            transitional_ends_on = kept or add_years(element_started_on, TRANSITIONAL_YEARS)
+        if transitional_ends_on <= day:
+            raise IllegalTransition("The end of transitional support must be in the future.")
+    else:
+        transitional_ends_on = None
+    return Package.objects.create(
+        episode=episode,
+        work_entry=work_entry,
+        supported_element=supported_element,
+        element_started_on=element_started_on if supported_element else None,
+        transitional_ends_on=transitional_ends_on,
+        reason=reason.strip(),
+        proposed_by=actor,
+        proposed_on=day,
+    )
+
+
+def _lock_proposal(package: Package) -> Package:
+    fresh = Package.objects.select_for_update().select_related("episode").get(pk=package.pk)
+    if fresh.status != Package.Status.PROPOSED:
+        raise IllegalTransition(
+            f"This package change is {fresh.get_status_display().lower()} already."
+        )
+    if fresh.episode.ended_on is not None:
+        raise IllegalTransition("The episode is closed; its package cannot change.")
+    return fresh
+
+
+@transaction.atomic
+def approve_package(
+    actor: User, package: Package, *, reason: str = "", on: dt.date | None = None
+) -> Package:
+    """An approver (or the team manager) agrees the change. Nobody approves their own."""
+    _require(
+        actor,
+        "approve_package",
+        package.episode,
+        "Only a package approver or the team manager can approve package changes.",
+    )
+    package = _lock_proposal(package)
+    if package.proposed_by_id == actor.pk:
+        raise IllegalTransition("Someone other than the proposer must approve this change.")
+    package.status = Package.Status.APPROVED
+    package.decided_by = actor
+    package.decided_on = on or timezone.localdate()
+    package.decision_reason = reason.strip()
+    package.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+    return package
+
+
+@transaction.atomic
+def reject_package(
+    actor: User, package: Package, *, reason: str, on: dt.date | None = None
+) -> Package:
+    _require(
+        actor,
+        "approve_package",
+        package.episode,
+        "Only a package approver or the team manager can reject package changes.",
+    )
+    if not reason.strip():
+        raise IllegalTransition("Give the reason for rejecting the change.")
+    package = _lock_proposal(package)
+    package.status = Package.Status.REJECTED
+    package.decided_by = actor
+    package.decided_on = on or timezone.localdate()
+    package.decision_reason = reason.strip()
+    package.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+    return package
+
+
+@transaction.atomic
+def change_stage(
+    actor: User,
+    episode: Episode,
+    *,
+    stage: str,
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Episode:
+    _require(actor, "work", episode, "Only the person's worker or their team can do this.")
+    episode = _lock_open(episode, expected_version)
+    if stage not in Stage.values:
+        raise IllegalTransition(f"Unknown stage {stage!r}.")
+    if stage == episode.stage:
+        raise IllegalTransition(f"The episode is already at {episode.get_stage_display()}.")
+    day = on or timezone.localdate()
+    StageEntry.objects.create(episode=episode, stage=stage, entered_on=day, recorded_by=actor)
+    episode.stage = stage
+    _bump(episode, ["stage"])
+    return episode
+
+
+@transaction.atomic
+def record_activity(
+    actor: User,
+    episode: Episode,
+    *,
+    kind: str,
+    occurred_on: dt.date,
+    with_whom: str,
+    minutes: int = 0,
+    notes: str = "",
+) -> Activity:
+    """Add to the timeline; contact with the person moves their "last contact" on."""
+    _require(actor, "work", episode, "Only the person's worker or their team can do this.")
+    episode = _lock_open(episode)
+    if occurred_on > timezone.localdate():
+        raise IllegalTransition("An activity cannot be recorded for a future date.")
+    if occurred_on < episode.started_on:
+        raise IllegalTransition("The activity is dated before this episode started.")
+    activity = Activity(
+        episode=episode,
+        kind=kind,
+        occurred_on=occurred_on,
+        with_whom=with_whom,
+        minutes=minutes,
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    activity.full_clean()
+    activity.save()
+    if activity.is_contact_with_person and (
+        episode.last_contact_on is None or occurred_on > episode.last_contact_on
+    ):
+        episode.last_contact_on = occurred_on
+        _bump(episode, ["last_contact_on"])
+    return activity
+
+
+@transaction.atomic
+def record_review(
+    actor: User,
+    episode: Episode,
+    *,
+    reviewed_on: dt.date,
+    support_still_right: bool,
+    notes: str = "",
+) -> LongTermReview:
+    """The periodic quality review of long-term support."""
+    _require(actor, "work", episode, "Only the person's worker or their team can do this.")
+    episode = _lock_open(episode)
+    current = current_package(episode)
+    if current is None or not current.is_long_term:
+        raise IllegalTransition("Only long-term supported employment has quality reviews.")
+    if reviewed_on > timezone.localdate():
+        raise IllegalTransition("A review cannot be dated in the future.")
+    return LongTermReview.objects.create(
+        episode=episode,
+        reviewed_on=reviewed_on,
+        reviewer=actor,
+        support_still_right=support_still_right,
+        notes=notes.strip(),
+    )
+
+
+@transaction.atomic
+def close_episode(
+    actor: User,
+    episode: Episode,
+    *,
+    reason: str,
+    notes: str = "",
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Episode:
+    _require(actor, "close", episode, "Only the person's worker or their team manager can close.")
+    episode = _lock_open(episode, expected_version)
+    if reason not in EndReason.values:
+        raise IllegalTransition("Choose why support is ending.")
+    day = on or timezone.localdate()
+    if day < episode.started_on:
+        raise IllegalTransition("An episode cannot end before it started.")
+    episode.ended_on = day
+    episode.end_reason = reason
+    episode.end_notes = notes.strip()
+    episode.packages.filter(status=Package.Status.PROPOSED).update(
+        status=Package.Status.WITHDRAWN,
+        decided_on=day,
+        decision_reason="Episode closed before a decision",
+    )
+    _bump(episode, ["ended_on", "end_reason", "end_notes"])
+    return episode
+
+
+def previous_episode_of(person_id: int) -> Episode | None:
+    """A returner's last episode, to link their new one to."""
+    return (
+        Episode.objects.filter(person_id=person_id, ended_on__isnull=False)
+        .order_by("-ended_on", "-id")
+        .first()
+    )
