@@ -186,3 +186,21 @@ def test_refuses_a_database_with_real_people(loaded):
     with pytest.raises(CommandError, match="1 real person"):
         run_demo()
     assert snapshot() == before
+
+
+def test_the_work_queue_has_something_of_every_kind_due_today(loaded):
+    from django.utils import timezone
+
+    from pathways.casework.models import Package
+    from pathways.casework.selectors import work_queue
+
+    specialist = User.objects.get(email="specialist@riverside.example")
+    items = work_queue(specialist, timezone.localdate(), worker=specialist)
+    assert {i.kind for i in items} == {"transitional_limit", "review_due", "no_contact"}
+    assert any(i.overdue for i in items if i.kind == "transitional_limit")
+    assert Package.objects.filter(status=Package.Status.PROPOSED).count() == 1
+    assert (
+        not Package.objects.filter(episode__ended_on__isnull=True)
+        .exclude(status__in=[Package.Status.APPROVED, Package.Status.PROPOSED])
+        .exists()
+    )

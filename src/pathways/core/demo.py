@@ -25,6 +25,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pathways.casework import services as casework_services
+from pathways.casework.models import Episode, Stage
 from pathways.core import audit
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
 from pathways.core.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
@@ -118,6 +120,26 @@ STAFF: dict[str, tuple[str, str, str, list[tuple[str, str]]]] = {
     "dpo": ("dpo", "Jonathan", "Price", [("front_door", Role.DATA_PROTECTION_OFFICER)]),
     "admin": ("admin", "Elena", "Rossi", [("front_door", Role.ADMIN)]),
 }
+
+PACKAGE_REASONS = [
+    "Wants paid work in retail; needs job coaching to learn the role.",
+    "Ready to look for work; agreed a time-limited plan with the person and family.",
+    "Needs help to find and keep a job that fits around appointments.",
+    "Discussed options at the review; the person chose supported employment.",
+]
+STAGE_PLAN = [
+    (Stage.VOCATIONAL_PROFILING, 10),
+    (Stage.JOB_FINDING, 45),
+    (Stage.EMPLOYER_ENGAGEMENT, 120),
+]
+CONTACT_NOTES = [
+    ("meeting", 60, "Met at the library. Talked through interests and the kind of work wanted."),
+    ("phone", 15, "Phoned to check how the week went; no concerns."),
+    ("video", 30, "Video call with the person and their mum about travel to interviews."),
+    ("home_visit", 45, "Home visit: worked on the CV together; added volunteering at the café."),
+    ("interview_preparation", 60, "Practised interview questions; agreed to ask for a trial."),
+    ("travel_training", 90, "Travel training on the 104 bus to the retail park."),
+]
 
 # --- the caseload ------------------------------------------------------------------------
 #
@@ -378,6 +400,7 @@ class _Loader:
                 )
             self.circles_of_support(cases)
         self.referrals(cases)
+        self.casework()
         self.page_views(cases)
 
     # --- who works where ---------------------------------------------------------------
@@ -697,6 +720,104 @@ class _Loader:
         with set_actor(manager):
             case.referral = referral_services.set_urgent(
                 manager, case.referral, urgent=True, reason=URGENT_REASON
+            )
+
+    # --- casework: packages, stages and the timeline ---------------------------------
+
+    def casework(self) -> None:
+        """Give every open episode a package, stages and contacts, laid out so that the
+        work queue has something due today: a two-year limit near and one passed, a
+        long-term review due, a change awaiting approval, people not contacted lately."""
+        approver = self.staff["approver"]
+        specialist = self.staff["se1"]
+        episodes = sorted(
+            Episode.objects.filter(ended_on__isnull=True).select_related("worker", "team"),
+            key=lambda e: (e.worker_id != specialist.pk, e.pk),
+        )
+        for n, episode in enumerate(episodes):
+            worker = episode.worker
+            assert worker is not None
+            with set_actor(worker):
+                self.stages(episode, worker)
+                self.contacts(episode, worker, lapsed=n % 7 == 5)
+                package = self.package(episode, worker, n)
+            with set_actor(approver):
+                casework_services.approve_package(
+                    approver, package, on=package.proposed_on, reason="Agreed at panel"
+                )
+            if n == 4:  # a change the approver has still to decide
+                with set_actor(worker):
+                    casework_services.propose_package(
+                        worker,
+                        episode,
+                        work_entry=False,
+                        supported_element="long_term",
+                        reason="Needs support for as long as the job lasts",
+                        on=self.today,
+                    )
+            began = package.element_started_on
+            if package.is_long_term and n != 2 and began and began < self.ago(150):
+                with set_actor(worker):  # reviewed on time
+                    casework_services.record_review(
+                        worker,
+                        episode,
+                        reviewed_on=self.ago(self.rng.between(20, 150)),
+                        support_still_right=True,
+                        notes="Settled; support still needed twice a month.",
+                    )
+
+    def package(self, episode: Episode, worker: User, n: int):
+        """The package the worker proposed; scenarios 0-3 set the clock for the queue."""
+        start = episode.started_on
+        transitional, long_term = "transitional", "long_term"
+        if n == 0:  # the two-year limit is 40 days away
+            element, began = transitional, self.ago(730 - 40)
+        elif n == 1:  # the limit passed five days ago with no decision
+            element, began = transitional, self.ago(730 + 5)
+        elif n in (2, 3):  # long-term support; scenario 2 has never been reviewed
+            element, began = long_term, min(start, self.ago(200))
+        elif episode.team.code == TEAMS["ips"][0]:  # IPS support is time-unlimited
+            element, began = long_term, start
+        else:
+            element, began = transitional, start
+        return casework_services.propose_package(
+            worker,
+            episode,
+            work_entry=n % 2 == 0,
+            supported_element=element,
+            element_started_on=began,
+            reason=self.rng.pick(PACKAGE_REASONS),
+            on=start,
+        )
+
+    def stages(self, episode: Episode, worker: User) -> None:
+        for stage, after in STAGE_PLAN:
+            day = episode.started_on + dt.timedelta(days=after)
+            if day >= self.today:
+                break
+            casework_services.change_stage(worker, episode, stage=stage, on=day)
+
+    def contacts(self, episode: Episode, worker: User, *, lapsed: bool) -> None:
+        """A first meeting, then fortnightly contact; ``lapsed`` stops 5-8 weeks ago."""
+        start = episode.started_on
+        last = self.ago(self.rng.between(35, 56)) if lapsed else self.ago(self.rng.between(1, 20))
+        days = [start + dt.timedelta(days=2)]
+        while days[-1] + dt.timedelta(days=14) < last:
+            days.append(days[-1] + dt.timedelta(days=14))
+        if last > days[-1]:
+            days.append(last)
+        for day in days[-6:] if len(days) > 6 else days:
+            if day > self.today:
+                continue
+            kind, minutes, note = self.rng.pick(CONTACT_NOTES)
+            casework_services.record_activity(
+                worker,
+                episode,
+                kind=kind,
+                occurred_on=day,
+                with_whom="person",
+                minutes=minutes,
+                notes=note,
             )
 
     def page_views(self, cases: list[_Case]) -> None:
