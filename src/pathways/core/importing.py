@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import cached_property
+from functools import cached_property, partial
 from importlib import import_module
 from typing import Any, Literal, TypeVar
 
@@ -38,7 +38,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
-from django.db.models import Choices, Model
+from django.db.models import Choices, Model, QuerySet
 
 from pathways.core.models import Authority, Team, User
 
@@ -53,6 +53,7 @@ FILE_COLUMN = "(file)"
 
 Action = Literal["create", "update", "unchanged"]
 T = TypeVar("T")
+K = TypeVar("K")
 M = TypeVar("M", bound=Model)
 
 
@@ -370,13 +371,12 @@ class Context:
 
     def load_staff(self, emails: Iterable[str | None]) -> None:
         """Fetch the staff accounts a file names, once, with their memberships."""
-        found: dict[str, User] = {}
-        for chunk in in_chunks({e.lower() for e in emails if e}):
-            users = User.objects.filter(email__in=chunk).prefetch_related(
-                "memberships__team__authority"
-            )
-            found.update((u.email.lower(), u) for u in users)
-        self.cache["staff"] = found
+        self.cache["staff"] = fetch_by(
+            User.objects.prefetch_related("memberships__team__authority"),
+            "email",
+            {e.lower() for e in emails if e},
+            key=lambda user: user.email.lower(),
+        )
 
     def staff_member(self, email: str) -> User | None:
         return self.cache["staff"].get(email.lower())
@@ -392,6 +392,17 @@ def in_chunks(values: Iterable[Any], size: int = 500) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
+
+
+def fetch_by(
+    queryset: QuerySet[M], field: str, values: Iterable[Any], *, key: Callable[[M], K]
+) -> dict[K, M]:
+    """The records of ``queryset`` whose ``field`` is one of ``values``, by ``key``,
+    fetched in as few queries as the database's parameter limit allows."""
+    found: dict[K, M] = {}
+    for chunk in in_chunks(values):
+        found.update((key(obj), obj) for obj in queryset.filter(**{f"{field}__in": chunk}))
+    return found
 
 
 def plan_save(
@@ -418,9 +429,9 @@ def plan_save(
     else:
         diff = [name for name, value in fields.items() if _differs(instance, name, value)]
         changed = tuple(dict.fromkeys([column_of.get(n, n) for n in diff] + list(extra_changes)))
-        action = "update" if changed else "unchanged"
-        if action == "unchanged":
+        if not changed:
             return Change("unchanged")
+        action = "update"
 
     def write() -> M:
         if instance is None:
@@ -589,7 +600,15 @@ def run_import(
     rows = _parse(kind, data, outcome.problems)
     context = Context(actor=actor, authority_ids=authority_ids)
     cid = f"import-{uuid.uuid4().hex}"
-    audit = {"channel": channel, "remote_addr": remote_addr, "cid": cid, **(audit_extra or {})}
+    record = partial(
+        _record,
+        outcome,
+        actor,
+        channel=channel,
+        remote_addr=remote_addr,
+        cid=cid,
+        extra=audit_extra or {},
+    )
     if dry_run:
         _plan(kind, rows, context, outcome)
         return outcome
@@ -601,14 +620,14 @@ def run_import(
                     for change in changes:
                         if change.write is not None:
                             change.write()
-                _record(outcome, actor, audit)
+                record()
     except DatabaseError as exc:
         outcome.rows = []
         outcome.problems.append(
             Problem(1, FILE_COLUMN, f"the database refused the import, so nothing changed ({exc})")
         )
     if not outcome.ok:
-        _record(outcome, actor, audit)
+        record()
     return outcome
 
 
@@ -769,10 +788,18 @@ def _attributed(actor: User | None, remote_addr: str | None, cid: str) -> Iterat
         correlation_id.reset(token)
 
 
-def _record(outcome: Outcome, actor: User | None, audit: dict[str, Any]) -> LogEntry:
+def _record(
+    outcome: Outcome,
+    actor: User | None,
+    *,
+    channel: str,
+    remote_addr: str | None,
+    cid: str,
+    extra: dict[str, Any],
+) -> LogEntry:
     """One audit entry per import: who, which file (name and SHA-256), and the counts."""
     data = {
-        "channel": audit.get("channel", "cli"),
+        "channel": channel,
         "outcome": "allowed" if outcome.ok else "refused",
         "what": f"import of {outcome.kind.name} from {outcome.file_name}",
         "kind": outcome.kind.name,
@@ -780,7 +807,7 @@ def _record(outcome: Outcome, actor: User | None, audit: dict[str, Any]) -> LogE
         "sha256": outcome.sha256,
         "counts": outcome.counts,
         "errors": len(outcome.problems),
-        **{k: v for k, v in audit.items() if k not in {"channel", "remote_addr", "cid"}},
+        **extra,
     }
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(outcome.kind.model),
@@ -789,7 +816,7 @@ def _record(outcome: Outcome, actor: User | None, audit: dict[str, Any]) -> LogE
         action=LogEntry.Action.ACCESS,
         actor=actor,
         actor_email=actor.email if actor is not None else OPERATOR,
-        remote_addr=audit.get("remote_addr"),
-        cid=audit.get("cid"),
+        remote_addr=remote_addr,
+        cid=cid,
         additional_data=data,
     )

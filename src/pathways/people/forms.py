@@ -34,6 +34,25 @@ class TelInput(forms.TextInput):
     input_type = "tel"
 
 
+class PostcodeField(forms.CharField):
+    """An optional UK postcode, cleaned to its standard form (``e15 1ab`` → ``E15 1AB``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            max_length=10,
+            required=False,
+            # Too long to be a postcode is the same mistake as any other non-postcode.
+            error_messages={"max_length": POSTCODE_ERROR},
+            **kwargs,
+        )
+
+    def clean(self, value: Any) -> str:
+        try:
+            return normalise_postcode(super().clean(value))
+        except ValueError:
+            raise forms.ValidationError(POSTCODE_ERROR) from None
+
+
 def _yes_no_unknown(label: str, **kwargs: Any) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
@@ -96,13 +115,7 @@ class PersonForm(forms.Form):
         label_for_errors="date of birth",
         help_text="For example, 27 3 1990",
     )
-    postcode = forms.CharField(
-        label="Postcode (optional)",
-        max_length=10,
-        required=False,
-        # Too long to be a postcode is the same mistake as any other non-postcode.
-        error_messages={"max_length": POSTCODE_ERROR},
-    )
+    postcode = PostcodeField(label="Postcode (optional)")
     primary_support_reason = forms.ChoiceField(
         label="Primary support reason",
         required=False,
@@ -140,12 +153,6 @@ class PersonForm(forms.Form):
         initial["version"] = person.version
         kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-
-    def clean_postcode(self) -> str:
-        try:
-            return normalise_postcode(self.cleaned_data.get("postcode", ""))
-        except ValueError:
-            raise forms.ValidationError(POSTCODE_ERROR) from None
 
     def clean_date_of_birth(self):
         day = self.cleaned_data.get("date_of_birth")

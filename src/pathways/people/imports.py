@@ -18,7 +18,7 @@ from pathways.core.importing import (
     date,
     degrees,
     email_address,
-    in_chunks,
+    fetch_by,
     money,
     plan_save,
     text_of,
@@ -29,32 +29,16 @@ from pathways.people.models import CareCost, Condition, Person, SupportReason
 from pathways.people.postcodes import normalise_postcode
 from pathways.people.services import clean_person_fields
 
-PERSON_FIELDS = (
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "postcode",
-    "latitude",
-    "longitude",
-    "primary_support_reason",
-    "conditions",
-    "long_term_support",
-    "secondary_mental_health",
-    "ehc_plan",
-    "email",
-    "phone",
-)
-
 
 def prefetch_people(rows: list[Row], ctx: Context) -> None:
     """People the file names, by (authority id, person_ref), in one query."""
-    refs = {(r.values.get("authority"), r.values.get("person_ref")) for r in rows}
-    codes = {code for code, _ in refs if code}
-    found: dict[tuple[int, str], Person] = {}
-    for chunk in in_chunks(ref for _, ref in refs if ref):
-        for person in Person.objects.filter(authority__code__in=codes, person_ref__in=chunk):
-            found[(person.authority_id, person.person_ref)] = person
-    ctx.cache["people"] = found
+    codes = {r.values.get("authority") for r in rows} - {None}
+    ctx.cache["people"] = fetch_by(
+        Person.objects.filter(authority__code__in=codes),
+        "person_ref",
+        {r.values.get("person_ref") for r in rows} - {None},
+        key=lambda person: (person.authority_id, person.person_ref),
+    )
 
 
 def known_person(row: Row, ctx: Context) -> Person:
@@ -130,17 +114,21 @@ PEOPLE = Kind(
     prepare=prefetch_people,
 )
 
+#: The record's own fields: every column of a person but the key.
+PERSON_FIELDS = tuple(c.name for c in PEOPLE.columns if c.name not in PEOPLE.key)
+
 
 # --- care costs -----------------------------------------------------------------------
 
 
 def _prepare_care_costs(rows: list[Row], ctx: Context) -> None:
     prefetch_people(rows, ctx)
-    found: dict[tuple[int, object], CareCost] = {}
-    for chunk in in_chunks(p.pk for p in ctx.cache["people"].values()):
-        for cost in CareCost.objects.filter(person_id__in=chunk):
-            found[(cost.person_id, cost.effective_from)] = cost
-    ctx.cache["care_costs"] = found
+    ctx.cache["care_costs"] = fetch_by(
+        CareCost.objects.all(),
+        "person_id",
+        [p.pk for p in ctx.cache["people"].values()],
+        key=lambda cost: (cost.person_id, cost.effective_from),
+    )
 
 
 def _plan_care_cost(row: Row, ctx: Context) -> Change:

@@ -45,7 +45,7 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
         except ValueError as exc:
             raise ValidationError({"postcode": str(exc)}) from exc
     dob = out.get("date_of_birth")
-    if dob and dob > timezone.localdate():
+    if dob and dob >= timezone.localdate():
         raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
     if "conditions" in out:
         conditions = list(dict.fromkeys(out["conditions"] or []))  # no repeats, order kept

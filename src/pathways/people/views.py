@@ -6,6 +6,9 @@ redirect to the person page with a banner, or show the form again with what was 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -103,21 +106,22 @@ def _add_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-@login_required
-def edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = _person_to_change(request, pk, "person record: edit details")
-    form = PersonForm(_posted(request), person=person)
+def _form_page(
+    request: AuthedRequest,
+    person: Person,
+    form: forms.Form,
+    template: str,
+    save: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """Show ``form``; when it is posted and valid, ``save`` its cleaned data through a
+    service and return to the person page with the banner ``save`` returns. A refusal
+    shows the form again: 400 with what was wrong, 409 if someone else saved first."""
     status, conflict = 200, False
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                saved = services.update_person(
-                    request.user,
-                    person,
-                    expected_version=form.cleaned_data["version"],
-                    **form.person_fields(),
-                )
+                banner = save(form.cleaned_data)
             except ConcurrentEdit as exc:
                 form.add_error(None, exc.message)
                 status = 409
@@ -125,57 +129,51 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"Details saved for {saved.full_name}.")
+                messages.success(request, banner)
                 return redirect("people:detail", person.pk)
     return render(
-        request,
-        "people/edit.html",
-        {"person": person, "form": form, "conflict": conflict},
-        status=status,
+        request, template, {"person": person, "form": form, "conflict": conflict}, status=status
     )
+
+
+@login_required
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = _person_to_change(request, pk, "person record: edit details")
+    form = PersonForm(_posted(request), person=person)
+
+    def save(data: dict[str, Any]) -> str:
+        saved = services.update_person(
+            request.user, person, expected_version=data["version"], **form.person_fields()
+        )
+        return f"Details saved for {saved.full_name}."
+
+    return _form_page(request, person, form, "people/edit.html", save)
 
 
 @login_required
 def add_contact(request: AuthedRequest, pk: int) -> HttpResponse:
     person = _person_to_change(request, pk, "person record: add a contact")
-    form = ContactForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                contact = services.add_contact(request.user, person, **form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"{contact.name} added to {person.full_name}'s circle of support."
-                )
-                return redirect("people:detail", person.pk)
-    return render(
-        request, "people/contact_new.html", {"person": person, "form": form}, status=status
+
+    def save(data: dict[str, Any]) -> str:
+        contact = services.add_contact(request.user, person, **data)
+        return f"{contact.name} added to {person.full_name}'s circle of support."
+
+    return _form_page(
+        request, person, ContactForm(_posted(request)), "people/contact_new.html", save
     )
 
 
 @login_required
 def record_consent(request: AuthedRequest, pk: int) -> HttpResponse:
     person = _person_to_change(request, pk, "person record: record consent")
-    form = ConsentForm(_posted(request))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                consent = services.record_consent(request.user, person, **form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"Consent recorded for {person.full_name}: "
-                    f"{consent.get_scope_display()} – {'yes' if consent.given else 'no'}.",
-                )
-                return redirect("people:detail", person.pk)
-    return render(
-        request, "people/consent_new.html", {"person": person, "form": form}, status=status
+
+    def save(data: dict[str, Any]) -> str:
+        consent = services.record_consent(request.user, person, **data)
+        return (
+            f"Consent recorded for {person.full_name}: "
+            f"{consent.get_scope_display()} – {'yes' if consent.given else 'no'}."
+        )
+
+    return _form_page(
+        request, person, ConsentForm(_posted(request)), "people/consent_new.html", save
     )

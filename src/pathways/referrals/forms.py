@@ -7,11 +7,9 @@ from django.utils import timezone
 
 from pathways.core.forms import DatePartsField
 from pathways.core.models import Team
+from pathways.people.forms import PostcodeField
 from pathways.people.models import SupportReason
-from pathways.people.postcodes import normalise_postcode
 from pathways.referrals.models import Source
-
-POSTCODE_ERROR = "Enter a real UK postcode, like E15 1AB"
 
 
 class NewReferralForm(forms.Form):
@@ -31,13 +29,7 @@ class NewReferralForm(forms.Form):
         label_for_errors="date of birth",
         help_text="For example, 27 3 1990",
     )
-    postcode = forms.CharField(
-        label="Postcode",
-        max_length=10,
-        required=False,
-        # Too long to be a postcode is the same mistake as any other non-postcode.
-        error_messages={"max_length": POSTCODE_ERROR},
-    )
+    postcode = PostcodeField(label="Postcode")
     primary_support_reason = forms.ChoiceField(
         label="Primary support reason",
         required=False,
@@ -84,12 +76,6 @@ class NewReferralForm(forms.Form):
                 "primary_support_reason",
             ):
                 del self.fields[name]
-
-    def clean_postcode(self):
-        try:
-            return normalise_postcode(self.cleaned_data.get("postcode", ""))
-        except ValueError:
-            raise forms.ValidationError(POSTCODE_ERROR) from None
 
     def clean_received_on(self):
         day = self.cleaned_data.get("received_on")

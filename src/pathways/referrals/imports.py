@@ -22,7 +22,7 @@ from pathways.core.importing import (
     choice,
     date,
     email_address,
-    in_chunks,
+    fetch_by,
     plan_save,
     text_of,
 )
@@ -38,14 +38,13 @@ DECIDED = (Status.ACCEPTED, Status.WAITING, Status.ALLOCATED, Status.DECLINED, S
 def _prepare(rows: list[Row], ctx: Context) -> None:
     prefetch_people(rows, ctx)
     ctx.load_staff(r.values.get("worker") for r in rows)
-    codes = {r.values.get("authority") for r in rows}
-    found: dict[tuple[int, str], Referral] = {}
-    for chunk in in_chunks({r.values.get("referral_ref") for r in rows} - {None}):
-        for referral in Referral.objects.filter(
-            authority__code__in=codes, referral_ref__in=chunk
-        ).select_related("episode__worker"):
-            found[(referral.authority_id, referral.referral_ref)] = referral
-    ctx.cache["referrals"] = found
+    codes = {r.values.get("authority") for r in rows} - {None}
+    ctx.cache["referrals"] = fetch_by(
+        Referral.objects.filter(authority__code__in=codes).select_related("episode__worker"),
+        "referral_ref",
+        {r.values.get("referral_ref") for r in rows} - {None},
+        key=lambda referral: (referral.authority_id, referral.referral_ref),
+    )
 
 
 def _episode_of(referral: Referral | None) -> Episode | None:
