@@ -14,9 +14,11 @@ def test_swagger_ui_authorizes_and_tries_a_call(page, transactional_db):
     PersonFactory(authority=team.authority, person_ref="C1")
     raw = issue_token("intake@example.org").raw
 
+    schema = page.request.get("/api/v1/openapi.json").json()
+    operations = sum(len(methods) for methods in schema["paths"].values())
     page.goto("/api/v1/docs")
     page.wait_for_selector(".opblock")
-    assert page.locator(".opblock").count() == 7
+    assert page.locator(".opblock").count() == operations
     page.click("button.authorize")
     page.fill(".modal-ux input", raw)
     page.click(".modal-ux button.authorize")

@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from pathways.api import people, referrals
+from pathways.api import casework, people, referrals
 from pathways.api.docs import OfflineSwagger
 from pathways.core.errors import ActionRefused
 
@@ -52,6 +52,7 @@ api = NinjaAPI(
 )
 api.add_router("/people", people.router)
 api.add_router("/referrals", referrals.router)
+api.add_router("", casework.router)
 
 
 def _detail(request: HttpRequest, detail: str, status: int, **extra: Any) -> HttpResponse:

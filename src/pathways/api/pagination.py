@@ -1,7 +1,8 @@
-"""Pages of people whose every row is audited as a read, in one INSERT per page."""
+"""Pages whose every person is audited as a read, in one INSERT per page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,15 +21,24 @@ class AuditedPageNumberPagination(PageNumberPagination):
     page is cut, rather than in the view that builds the whole query.
     """
 
-    def __init__(self, *, what: str, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        what: str,
+        person_of: Callable[[Any], Any] | None = None,
+        page_size: int = PAGE_SIZE,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(page_size=page_size, **kwargs)
         self.what = what
+        self.person_of = person_of or (lambda row: row)
 
     def paginate_queryset(
         self, queryset: QuerySet, pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
         page = super().paginate_queryset(queryset, pagination, request, **params)
         items = list(page[self.items_attribute])
-        record_access_bulk(request.user, items, channel="api", what=self.what, request=request)
+        people = {p.pk: p for p in map(self.person_of, items)}.values()
+        record_access_bulk(request.user, people, channel="api", what=self.what, request=request)
         page[self.items_attribute] = items
         return page

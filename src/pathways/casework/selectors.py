@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
 
-from pathways.casework.models import Activity, Episode, Package
+from pathways.casework.models import Activity, Episode, LongTermReview, Package, StageEntry
 from pathways.casework.queue import QueueItem, build_queue
 from pathways.core import policies
 from pathways.core.models import Team, User
@@ -44,8 +44,18 @@ def get_episode(user: User, pk: int) -> Episode | None:
                     "-proposed_on", "-id"
                 ),
             ),
-            "stage_entries",
-            "reviews__reviewer",
+            Prefetch(
+                "stage_entries",
+                queryset=StageEntry.objects.select_related("recorded_by").order_by(
+                    "entered_on", "id"
+                ),
+            ),
+            Prefetch(
+                "reviews",
+                queryset=LongTermReview.objects.select_related("reviewer").order_by(
+                    "-reviewed_on", "-id"
+                ),
+            ),
             Prefetch(
                 "activities",
                 queryset=Activity.objects.select_related("recorded_by").order_by(
@@ -58,6 +68,11 @@ def get_episode(user: User, pk: int) -> Episode | None:
     )
 
 
+def episode_for_refused_read(pk: int) -> Episode | None:
+    """Unscoped lookup used only to audit a refused read; never shown to the user."""
+    return Episode.objects.select_related("person").filter(pk=pk).first()
+
+
 def current_package_of(episode: Episode) -> Package | None:
     """The current package from the prefetched history (no query)."""
     approved = [p for p in episode.packages.all() if p.status == Package.Status.APPROVED]
@@ -68,15 +83,62 @@ def pending_package_of(episode: Episode) -> Package | None:
     return next((p for p in episode.packages.all() if p.status == Package.Status.PROPOSED), None)
 
 
+def _approver_team_ids(user: User) -> list[int]:
+    scope = policies.scope_of(user)
+    return [t for t, roles in scope.roles_by_team.items() if roles & set(policies.APPROVER_ROLES)]
+
+
+def may_approve_packages(user: User) -> bool:
+    """Whether the user approves package changes in any team (no query beyond the
+    user's memberships, which ``scope_of`` reads once per request)."""
+    return bool(_approver_team_ids(user))
+
+
 def packages_awaiting(user: User) -> QuerySet[Package]:
     """Package changes this user may decide."""
-    from pathways.core.policies import APPROVER_ROLES, scope_of
-
-    scope = scope_of(user)
-    teams = [t for t, roles in scope.roles_by_team.items() if roles & set(APPROVER_ROLES)]
+    teams = _approver_team_ids(user)
     return (
         Package.objects.filter(status=Package.Status.PROPOSED, episode__team_id__in=teams)
         .exclude(proposed_by=user)
         .select_related("episode", "episode__person", "episode__team", "proposed_by")
         .order_by("proposed_on", "id")
     )
+
+
+def episode_list(
+    user: User,
+    *,
+    team_code: str | None = None,
+    worker_email: str | None = None,
+    open_only: bool = True,
+) -> QuerySet[Episode]:
+    """Episodes for the API list, newest first, with their packages in one more query."""
+    episodes = (
+        episodes_for(user)
+        .select_related("person", "person__authority", "team", "worker")
+        .prefetch_related(
+            Prefetch(
+                "packages",
+                queryset=Package.objects.select_related("proposed_by", "decided_by"),
+            )
+        )
+        .order_by("-started_on", "-id")
+    )
+    if open_only:
+        episodes = episodes.filter(ended_on__isnull=True)
+    if team_code:
+        episodes = episodes.filter(team__code=team_code)
+    if worker_email:
+        episodes = episodes.filter(worker__email__iexact=worker_email)
+    return episodes
+
+
+def get_package(user: User, pk: int) -> Package | None:
+    """A package of an episode the user may see."""
+    return (
+        Package.objects.filter(episode__in=episodes_for(user))
+        .select_related("episode", "proposed_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+
