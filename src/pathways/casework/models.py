@@ -210,9 +210,14 @@ class LongTermReview(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField()
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Blank for a review brought in by import, whose reviewer is not known",
     )
-    support_still_right = models.BooleanField()
+    support_still_right = models.BooleanField(null=True)
     notes = models.TextField(blank=True)
 
     class Meta:

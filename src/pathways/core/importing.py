@@ -43,7 +43,12 @@ from django.db.models import Choices, Model, QuerySet
 from pathways.core.models import Authority, Team, User
 
 #: Modules that declare the kinds, in the order the docs and the upload page list them.
-KIND_MODULES = ("pathways.core.imports", "pathways.people.imports", "pathways.referrals.imports")
+KIND_MODULES = (
+    "pathways.core.imports",
+    "pathways.people.imports",
+    "pathways.referrals.imports",
+    "pathways.casework.imports",
+)
 
 #: Who the audit trail names when the command line runs an import without ``--as``.
 OPERATOR = "operator"

@@ -1,0 +1,202 @@
+"""Import kind for episodes of support, for teams moving their open caseload (and its
+history) into Pathways (docs/imports.md).
+
+The file's package becomes an approved package recorded as imported; a later import
+that changes it adds a new approved row, so the history shows both. ``last_review_on``
+adds a long-term review with no named reviewer, once per date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from pathways.casework.models import Episode, LongTermReview, Package, SupportedElement
+from pathways.casework.services import TRANSITIONAL_YEARS, add_years
+from pathways.core.importing import (
+    Change,
+    Column,
+    Context,
+    Kind,
+    Row,
+    date,
+    email_address,
+    fetch_by,
+    plan_save,
+    text_of,
+)
+from pathways.core.models import Authority, Team
+from pathways.people.imports import known_person, prefetch_people
+from pathways.people.models import Person
+
+IMPORTED = "Imported from the team's records"
+ELEMENTS = {"work_entry", SupportedElement.TRANSITIONAL, SupportedElement.LONG_TERM}
+
+
+def package(raw: str) -> tuple[bool, str]:
+    """``work_entry;transitional`` → (True, "transitional"); never both SE elements."""
+    parts = {p.strip().lower() for p in raw.split(";") if p.strip()}
+    unknown = parts - ELEMENTS
+    if unknown:
+        raise ValueError(
+            f"'{sorted(unknown)[0]}' is not a package element: use work_entry, "
+            "transitional or long_term, separated by ;"
+        )
+    if {SupportedElement.TRANSITIONAL, SupportedElement.LONG_TERM} <= parts:
+        raise ValueError("transitional and long_term support are never combined")
+    if not parts:
+        raise ValueError("name at least one element")
+    element = (parts - {"work_entry"}) or {""}
+    return "work_entry" in parts, element.pop()
+
+
+def _prepare(rows: list[Row], ctx: Context) -> None:
+    prefetch_people(rows, ctx)
+    ctx.load_staff(r.values.get("worker") for r in rows)
+    codes = {r.values.get("authority") for r in rows} - {None}
+    ctx.cache["episodes"] = fetch_by(
+        Episode.objects.filter(authority__code__in=codes).prefetch_related("packages", "reviews"),
+        "episode_ref",
+        {r.values.get("episode_ref") for r in rows} - {None},
+        key=lambda episode: (episode.authority_id, episode.episode_ref),
+    )
+
+
+def _current(episode: Episode | None) -> Package | None:
+    if episode is None:
+        return None
+    approved = [p for p in episode.packages.all() if p.status == Package.Status.APPROVED]
+    return max(approved, key=lambda p: (p.decided_on, p.pk), default=None)
+
+
+def _check_dates(row: Row) -> None:
+    today = timezone.localdate()
+    started = row["started_on"]
+    for column in (
+        "started_on",
+        "package_started_on",
+        "last_review_on",
+        "last_contact_on",
+        "ended_on",
+    ):
+        day = row.get(column)
+        if day is not None and day > today:
+            row.problem(column, "is in the future")
+    ended = row.get("ended_on")
+    if ended is not None and ended < started:
+        row.problem("ended_on", f"is before the episode started ({started:%d/%m/%Y})")
+
+
+def _plan_episode(row: Row, ctx: Context) -> Change:
+    authority = ctx.authority(row["authority"])
+    person = row.attempt(known_person, row, ctx)
+    team = row.attempt(ctx.team, row["team"])
+    if team is not None and team.authority_id != authority.pk:
+        row.problem("team", f"{team.code} works for {team.authority.name}, not {authority.name}")
+    worker = None
+    if row.get("worker"):
+        worker = ctx.staff_member(row["worker"])
+        if worker is None:
+            row.problem("worker", f"no staff member has the email {row['worker']}")
+    _check_dates(row)
+    work_entry, element = row["package"]
+    element_started = (row.get("package_started_on") or row["started_on"]) if element else None
+    last_review = row.get("last_review_on")
+    if last_review is not None and element != SupportedElement.LONG_TERM:
+        row.problem("last_review_on", "only long-term support has quality reviews")
+    if row.problems:
+        return Change("unchanged")
+
+    existing: Episode | None = ctx.cache["episodes"].get((authority.pk, row["episode_ref"]))
+    current = _current(existing)
+    new_package = current is None or (
+        (current.work_entry, current.supported_element, current.element_started_on)
+        != (work_entry, element, element_started)
+    )
+    new_review = last_review is not None and not (
+        existing is not None and any(r.reviewed_on == last_review for r in existing.reviews.all())
+    )
+
+    def package_and_review(episode: Episode) -> None:
+        today = timezone.localdate()
+        if existing is None:  # a returner: link to the episode that ended before this one
+            earlier = (
+                Episode.objects.filter(
+                    person=episode.person_id,
+                    ended_on__isnull=False,
+                    ended_on__lte=episode.started_on,
+                )
+                .order_by("-ended_on", "-id")
+                .first()
+            )
+            if earlier is not None:
+                episode.previous = earlier
+                episode.save(update_fields=["previous"])
+        if new_package:
+            Package.objects.create(
+                episode=episode,
+                work_entry=work_entry,
+                supported_element=element,
+                element_started_on=element_started,
+                transitional_ends_on=(
+                    add_years(element_started, TRANSITIONAL_YEARS)
+                    if element == SupportedElement.TRANSITIONAL and element_started
+                    else None
+                ),
+                reason=IMPORTED,
+                status=Package.Status.APPROVED,
+                proposed_by=ctx.actor,
+                proposed_on=today,
+                decided_by=None,
+                decided_on=today,
+                decision_reason=IMPORTED,
+            )
+        if new_review:
+            LongTermReview.objects.create(episode=episode, reviewed_on=last_review, notes=IMPORTED)
+
+    fields: dict[str, Any] = {
+        "person": person,
+        "team": team,
+        "started_on": row["started_on"],
+        **row.fields(["ended_on", "last_contact_on"]),
+    }
+    if row.has("worker"):
+        fields["worker"] = worker
+    lookup: dict[str, Any] = {"authority": authority, "episode_ref": row["episode_ref"]}
+    extra = [c for c, new in (("package", new_package), ("last_review_on", new_review)) if new]
+    return plan_save(
+        Episode,
+        existing,
+        lookup=lookup,
+        fields=fields,
+        column_of={"person": "person_ref"},
+        then=package_and_review,
+        extra_changes=extra if existing is not None else [],
+    )
+
+
+EPISODES = Kind(
+    name="episodes",
+    title="Episodes of support",
+    summary="Open and past episodes with their package, for teams moving their caseload in",
+    model=Episode,
+    columns=(
+        Column("authority", text_of(Authority, "code"), required=True),
+        Column("person_ref", text_of(Person, "person_ref"), required=True),
+        Column("episode_ref", text_of(Episode, "episode_ref"), required=True),
+        Column("team", text_of(Team, "code"), required=True),
+        Column("worker", email_address, blank=""),
+        Column("started_on", date, required=True),
+        Column("package", package, required=True),
+        Column("package_started_on", date),
+        Column("last_review_on", date),
+        Column("last_contact_on", date),
+        Column("ended_on", date),
+    ),
+    key=("authority", "episode_ref"),
+    plan=_plan_episode,
+    prepare=_prepare,
+)
+
+KINDS = (EPISODES,)
