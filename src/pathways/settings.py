@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pathways.people",
     "pathways.referrals",
     "pathways.casework",
+    "pathways.reporting",
     "pathways.api",
 ]
 

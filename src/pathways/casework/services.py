@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from pathways.casework.models import (
@@ -20,8 +21,13 @@ from pathways.casework.models import (
     SupportedElement,
 )
 from pathways.core import policies
-from pathways.core.errors import ConcurrentEdit, IllegalTransition, PermissionDenied
-from pathways.core.models import User
+from pathways.core.errors import (
+    CaseloadCapReached,
+    ConcurrentEdit,
+    IllegalTransition,
+    PermissionDenied,
+)
+from pathways.core.models import Team, User
 
 TRANSITIONAL_YEARS = 2
 
@@ -302,3 +308,61 @@ def previous_episode_of(person_id: int) -> Episode | None:
         .order_by("-ended_on", "-id")
         .first()
     )
+
+
+@transaction.atomic
+def reassign_caseload(
+    actor: User, *, team: Team, from_worker: User, to_workers: list[User]
+) -> dict[Episode, User]:
+    """Hand a leaving worker's open cases in a team to colleagues, within their caps.
+
+    All or nothing: if the colleagues' room under the cap cannot take every case, no
+    case moves and the message says how many places are missing. Cases go to whoever
+    has most room left, so the load stays even.
+    """
+    if not (actor.is_superuser or team.pk in policies.managed_team_ids(actor)):
+        raise PermissionDenied("Only the team manager can reassign a caseload.")
+    colleagues = [w for w in dict.fromkeys(to_workers) if w.pk != from_worker.pk]
+    if not colleagues:
+        raise IllegalTransition("Choose at least one colleague to take the cases.")
+    from pathways.referrals.services import ALLOCATABLE_ROLES
+
+    carrying = set(
+        team.memberships.filter(role__in=ALLOCATABLE_ROLES).values_list("user_id", flat=True)
+    )
+    strangers = [str(w) for w in colleagues if w.pk not in carrying]
+    if strangers:
+        raise IllegalTransition(f"{', '.join(strangers)} does not carry a caseload in {team.name}.")
+    User.objects.select_for_update().filter(pk__in=[w.pk for w in colleagues]).count()
+    cases = list(
+        Episode.objects.select_for_update()
+        .filter(team=team, worker=from_worker, ended_on__isnull=True)
+        .order_by("started_on", "id")
+    )
+    if not cases:
+        raise IllegalTransition(f"{from_worker} has no open cases in {team.name}.")
+    open_counts = dict(
+        Episode.objects.filter(worker__in=colleagues, ended_on__isnull=True)
+        .values("worker_id")
+        .annotate(n=Count("pk"))
+        .values_list("worker_id", "n")
+    )
+    cap = team.caseload_cap
+    room = {
+        w.pk: (len(cases) if cap is None else max(0, cap - open_counts.get(w.pk, 0)))
+        for w in colleagues
+    }
+    if sum(room.values()) < len(cases):
+        raise CaseloadCapReached(
+            f"{from_worker} has {len(cases)} open cases but the colleagues chosen have room "
+            f"for {sum(room.values())} within the cap of {cap}. Choose more colleagues."
+        )
+    by_pk = {w.pk: w for w in colleagues}
+    moved: dict[Episode, User] = {}
+    for episode in cases:
+        pk = max(room, key=lambda k: room[k])  # most room first; ties keep the chosen order
+        room[pk] -= 1
+        episode.worker = by_pk[pk]
+        _bump(episode, ["worker"])
+        moved[episode] = by_pk[pk]
+    return moved

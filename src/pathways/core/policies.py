@@ -259,6 +259,20 @@ def may_import(user: User) -> bool:
     return scope.is_superuser or bool(scope.authorities_for(Role.ADMIN))
 
 
+def report_team_ids(user: User) -> frozenset[int] | None:
+    """Teams whose figures (counts, not people) a user may see: their own teams, and
+    every team of an authority where they hold an authority-wide role (commissioners
+    included). None means every team (a superuser)."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return None
+    authorities = scope.authorities_for(*AUTHORITY_WIDE_ROLES)
+    in_authorities = Team.objects.filter(authority_id__in=authorities).values_list(
+        "pk", flat=True
+    )
+    return scope.team_ids | frozenset(in_authorities)
+
+
 def managed_team_ids(user: User) -> frozenset[int]:
     scope = scope_of(user)
     return frozenset(t for t, roles in scope.roles_by_team.items() if Role.TEAM_MANAGER in roles)
