@@ -141,4 +141,3 @@ def get_package(user: User, pk: int) -> Package | None:
         .filter(pk=pk)
         .first()
     )
-

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from pathways.casework.selectors import may_approve_packages
 from pathways.core import policies
 
 
@@ -14,5 +15,7 @@ def branding(request):
         "perms_nav": {
             "audit": signed_in and policies.may_view_audit(user),
             "imports": signed_in and policies.may_import(user),
+            "approvals": signed_in and may_approve_packages(user),
+            "caseloads": signed_in and policies.may_see_caseloads(user),
         },
     }

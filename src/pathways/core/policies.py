@@ -267,10 +267,16 @@ def report_team_ids(user: User) -> frozenset[int] | None:
     if scope.is_superuser:
         return None
     authorities = scope.authorities_for(*AUTHORITY_WIDE_ROLES)
-    in_authorities = Team.objects.filter(authority_id__in=authorities).values_list(
-        "pk", flat=True
-    )
+    in_authorities = Team.objects.filter(authority_id__in=authorities).values_list("pk", flat=True)
     return scope.team_ids | frozenset(in_authorities)
+
+
+def may_see_caseloads(user: User) -> bool:
+    """The caseload pages are for team managers and commissioners (figures only)."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(
+        managed_team_ids(user) or scope.authorities_for(Role.COMMISSIONER)
+    )
 
 
 def managed_team_ids(user: User) -> frozenset[int]:

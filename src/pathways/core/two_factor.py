@@ -54,7 +54,7 @@ def setup(request: AuthedRequest) -> HttpResponse:
     if any(True for _ in devices_for_user(request.user, confirmed=True)):
         return redirect("two-factor-verify")
     device = _pending_device(request.user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
@@ -78,7 +78,7 @@ def setup(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def verify(request: AuthedRequest) -> HttpResponse:
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         for device in devices_for_user(request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["code"]):

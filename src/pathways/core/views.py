@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from pathways.casework.selectors import may_approve_packages, packages_awaiting, work_queue
 from pathways.core import audit, policies
 from pathways.core.selectors import my_open_cases
 from pathways.core.types import AuthedRequest
@@ -28,15 +30,37 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     success_url = "/sign-in/?password=set"
 
 
+#: The work queue's kinds in plain words; a kind not listed shows its name.
+QUEUE_KIND_LABELS = {
+    "transitional_limit": "Two-year limit",
+    "review_due": "Review due",
+    "no_contact": "No contact",
+    "post_start_check": "Check after job start",
+    "milestone_due": "Milestone",
+}
+
+
 @login_required
 def my_work(request: AuthedRequest) -> HttpResponse:
-    teams = list(teams_of(request.user))
+    user = request.user
+    teams = list(teams_of(user))
+    due = [
+        {
+            "item": item,
+            "label": QUEUE_KIND_LABELS.get(item.kind, item.kind.replace("_", " ").capitalize()),
+        }
+        for item in work_queue(user, timezone.localdate(), worker=user)
+    ]
     return render(
         request,
         "core/my_work.html",
         {
-            "cases": my_open_cases(request.user),
-            "waiting": waiting_list(request.user).filter(team__in=teams)[:50],
+            "due": due,
+            "awaiting_approval": (
+                packages_awaiting(user).count() if may_approve_packages(user) else None
+            ),
+            "cases": my_open_cases(user),
+            "waiting": waiting_list(user).filter(team__in=teams)[:50],
             "teams": teams,
         },
     )

@@ -43,7 +43,9 @@ def new_referral(request: AuthedRequest) -> HttpResponse:
         person = people_for(request.user).filter(pk=int(pid)).first() if pid.isdigit() else None
         if person is None:
             raise Http404("No such person")
-    form = NewReferralForm(request.POST or None, teams=teams, person=person)
+    form = NewReferralForm(
+        request.POST if request.method == "POST" else None, teams=teams, person=person
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -265,7 +267,11 @@ def allocate(request: AuthedRequest, pk: int) -> HttpResponse:
     if not policies.referrals.can(request.user, "allocate", referral):
         raise PermissionDenied("Only the team's intake officer or manager can allocate.")
     loads = selectors.worker_loads(referral.team)
-    form = AllocateForm(request.POST or None, loads=loads, initial={"version": referral.version})
+    form = AllocateForm(
+        request.POST if request.method == "POST" else None,
+        loads=loads,
+        initial={"version": referral.version},
+    )
     if request.method == "POST" and form.is_valid():
         worker = next(x.worker for x in loads if str(x.worker.pk) == form.cleaned_data["worker"])
         try:

@@ -6,21 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0003_episode_end_notes_episode_end_reason_and_more'),
+        ("casework", "0003_episode_end_notes_episode_end_reason_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='longtermreview',
-            name='reviewer',
-            field=models.ForeignKey(blank=True, help_text='Blank for a review brought in by import, whose reviewer is not known', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="longtermreview",
+            name="reviewer",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Blank for a review brought in by import, whose reviewer is not known",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='longtermreview',
-            name='support_still_right',
+            model_name="longtermreview",
+            name="support_still_right",
             field=models.BooleanField(null=True),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='team',
-            name='review_interval_days',
-            field=models.PositiveIntegerField(default=182, help_text='Days between quality reviews of long-term support'),
+            model_name="team",
+            name="review_interval_days",
+            field=models.PositiveIntegerField(
+                default=182, help_text="Days between quality reviews of long-term support"
+            ),
         ),
     ]

@@ -1,0 +1,222 @@
+"""Forms for the job coach's pages. They parse and check input; the services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from pathways.casework.models import Activity, ActivityKind, EndReason, Episode, Stage
+from pathways.core.forms import DatePartsField
+
+NO_ELEMENT = "none"
+
+
+def _not_future(day: dt.date | None, what: str) -> dt.date | None:
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(f"The {what} must be today or in the past")
+    return day
+
+
+def _not_before_start(day: dt.date | None, episode: Episode, what: str) -> dt.date | None:
+    if day and day < episode.started_on:
+        raise forms.ValidationError(
+            f"The {what} must be on or after {episode.started_on:%-d %B %Y}, "
+            "when this episode started"
+        )
+    return day
+
+
+class EpisodeForm(forms.Form):
+    """A form about one episode: it knows the episode, to check dates against it."""
+
+    def __init__(self, *args, episode: Episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+
+
+class StageForm(EpisodeForm):
+    stage = forms.ChoiceField(
+        label="New stage",
+        choices=Stage.choices,
+        error_messages={"required": "Choose the new stage"},
+    )
+    entered_on = DatePartsField(
+        label="Date the stage began",
+        label_for_errors="date the stage began",
+        help_text="For example, 3 11 2026",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_stage(self):
+        stage = self.cleaned_data["stage"]
+        if stage == self.episode.stage:
+            raise forms.ValidationError(
+                f"The episode is already at {self.episode.get_stage_display()}: "
+                "choose a different stage"
+            )
+        return stage
+
+    def clean_entered_on(self):
+        day = _not_future(self.cleaned_data.get("entered_on"), "date the stage began")
+        return _not_before_start(day, self.episode, "date the stage began")
+
+
+class ActivityForm(EpisodeForm):
+    kind = forms.ChoiceField(
+        label="What was done",
+        choices=[("", "Choose the kind of activity"), *ActivityKind.choices],
+        error_messages={"required": "Choose what was done"},
+    )
+    occurred_on = DatePartsField(
+        label="Date",
+        label_for_errors="date of the activity",
+        help_text="For example, 3 11 2026",
+    )
+    with_whom = forms.ChoiceField(
+        label="With whom",
+        choices=Activity.With.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who the activity was with"},
+    )
+    minutes = forms.IntegerField(
+        label="Minutes spent (optional)",
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        error_messages={
+            "invalid": "Enter the minutes as a whole number, like 45",
+            "min_value": "The minutes cannot be less than 0",
+            "max_value": "The minutes cannot be more than a day (1440)",
+        },
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Only people who may see this episode can read the notes",
+    )
+
+    def clean_occurred_on(self):
+        day = _not_future(self.cleaned_data.get("occurred_on"), "date of the activity")
+        return _not_before_start(day, self.episode, "date of the activity")
+
+    def clean_minutes(self):
+        return self.cleaned_data.get("minutes") or 0
+
+
+class ReviewForm(EpisodeForm):
+    reviewed_on = DatePartsField(
+        label="Date of the review",
+        label_for_errors="date of the review",
+        help_text="For example, 3 11 2026",
+    )
+    support_still_right = forms.ChoiceField(
+        label="Is long-term support still right for the person?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether long-term support is still right"},
+    )
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+
+    def clean_reviewed_on(self):
+        return _not_future(self.cleaned_data.get("reviewed_on"), "date of the review")
+
+
+class CloseForm(EpisodeForm):
+    reason = forms.ChoiceField(
+        label="Why is support ending?",
+        choices=EndReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why support is ending"},
+    )
+    ended_on = DatePartsField(
+        label="Date support ended",
+        label_for_errors="date support ended",
+        help_text="For example, 3 11 2026",
+    )
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_ended_on(self):
+        day = _not_future(self.cleaned_data.get("ended_on"), "date support ended")
+        return _not_before_start(day, self.episode, "date support ended")
+
+
+class ApproveForm(forms.Form):
+    reason = forms.CharField(label="Comments (optional)", required=False, widget=forms.Textarea)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for rejecting",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the reason for rejecting the change"},
+    )
+
+
+class PackageForm(EpisodeForm):
+    work_entry = forms.BooleanField(label="Work entry", required=False)
+    supported_element = forms.ChoiceField(
+        label="Supported employment",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the supported-employment element, or none"},
+    )
+    transitional_ends_on = DatePartsField(
+        label="End of transitional support (optional)",
+        required=False,
+        label_for_errors="end of transitional support",
+        help_text=(
+            "Only to extend transitional support. Leave it empty to keep the current end "
+            "date, or two years from the start for new transitional support"
+        ),
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter the reason for the change"},
+        help_text="The approver reads this: say what was agreed with the person and why",
+    )
+
+    def __init__(self, *args, review_interval_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supported_element"].choices = [  # type: ignore[attr-defined]
+            (NO_ELEMENT, "None"),
+            ("transitional", "Transitional supported employment (up to two years)"),
+            (
+                "long_term",
+                f"Long-term supported employment (reviewed every {review_interval_days} days)",
+            ),
+        ]
+
+    def clean_transitional_ends_on(self):
+        day = self.cleaned_data.get("transitional_ends_on")
+        if day and day <= timezone.localdate():
+            raise forms.ValidationError("The end of transitional support must be in the future")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        element = data.get("supported_element")
+        if element == NO_ELEMENT and not data.get("work_entry"):
+            self.add_error(
+                "supported_element",
+                "Choose work entry, a supported-employment element, or both",
+            )
+        if data.get("transitional_ends_on") and element and element != "transitional":
+            self.add_error(
+                "transitional_ends_on",
+                "Leave the end date empty unless the package has transitional support",
+            )
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        element = data["supported_element"]
+        return {
+            "work_entry": data["work_entry"],
+            "supported_element": "" if element == NO_ELEMENT else element,
+            "transitional_ends_on": data.get("transitional_ends_on"),
+            "reason": data["reason"],
+        }
