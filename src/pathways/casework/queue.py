@@ -31,6 +31,11 @@ class QueueItem:
     detail: str
 
     @property
+    def label(self) -> str:
+        """The kind in plain words, as registered."""
+        return _LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    @property
     def person_ref(self) -> str:
         return self.episode.person.person_ref
 
@@ -53,11 +58,15 @@ class QueueItem:
 
 KindRule = Callable[[list[Episode], dt.date], Iterable[QueueItem]]
 _KINDS: dict[str, KindRule] = {}
+_LABELS: dict[str, str] = {}
 
 
-def kind(name: str) -> Callable[[KindRule], KindRule]:
+def kind(name: str, label: str) -> Callable[[KindRule], KindRule]:
+    """Register a rule for one kind of item, with its name in plain words."""
+
     def register(rule: KindRule) -> KindRule:
         _KINDS[name] = rule
+        _LABELS[name] = label
         return rule
 
     return register
@@ -92,7 +101,7 @@ def build_queue(episodes: QuerySet[Episode], on: dt.date) -> list[QueueItem]:
     return sorted(items, key=lambda i: (i.due_on, i.kind, i.person_ref))
 
 
-@kind("transitional_limit")
+@kind("transitional_limit", label="Two-year limit")
 def transitional_limit(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
     """From 91 days before the two-year limit until a decision is recorded."""
     for episode in episodes:
@@ -114,7 +123,7 @@ def transitional_limit(episodes: list[Episode], on: dt.date) -> Iterable[QueueIt
         yield QueueItem("transitional_limit", episode, limit, days_left < 0, detail)
 
 
-@kind("review_due")
+@kind("review_due", label="Review due")
 def review_due(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
     """Long-term support reviewed (or started) the team's interval ago or more."""
     for episode in episodes:
@@ -134,7 +143,7 @@ def review_due(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
             yield QueueItem("review_due", episode, due, due < on, detail)
 
 
-@kind("no_contact")
+@kind("no_contact", label="No contact")
 def no_contact(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
     """No contact for more than the team's limit, counted from the start if none."""
     for episode in episodes:

@@ -31,13 +31,6 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 
 #: The work queue's kinds in plain words; a kind not listed shows its name.
-QUEUE_KIND_LABELS = {
-    "transitional_limit": "Two-year limit",
-    "review_due": "Review due",
-    "no_contact": "No contact",
-    "post_start_check": "Check after job start",
-    "milestone_due": "Milestone",
-}
 
 
 @login_required
@@ -45,10 +38,7 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     user = request.user
     teams = list(teams_of(user))
     due = [
-        {
-            "item": item,
-            "label": QUEUE_KIND_LABELS.get(item.kind, item.kind.replace("_", " ").capitalize()),
-        }
+        {"item": item, "label": item.label}
         for item in work_queue(user, timezone.localdate(), worker=user)
     ]
     return render(
