@@ -205,6 +205,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "casework.Package",
     "casework.LongTermReview",
     "casework.Activity",
+    {"model": "casework.VocationalProfile", "m2m_fields": ["interests"]},
+    "casework.Goal",
+    "casework.Step",
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 

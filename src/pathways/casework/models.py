@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from pathways.core.models import Authority, Team
+from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
 from pathways.people.models import Person
 
 
@@ -284,3 +284,129 @@ class Activity(models.Model):
     def is_contact_with_person(self) -> bool:
         """Contact with the person themself counts towards "last contact"."""
         return self.with_whom in (self.With.PERSON, self.With.PERSON_AND_FAMILY)
+
+
+class TravelMode(models.TextChoices):
+    WALK = "walk", "Walking"
+    CYCLE = "cycle", "Cycling"
+    BUS = "bus", "Bus"
+    TRAIN = "train", "Train, tube or tram"
+    DRIVES = "drives", "Drives"
+    LIFT = "lift", "Lift from family or friends"
+    DIAL_A_RIDE = "dial_a_ride", "Dial-a-ride or community transport"
+
+
+class VocationalProfile(models.Model):
+    """What the person wants from work and what helps them: the "discovery" stage.
+
+    It belongs to the person, not an episode, so it carries over when they come back.
+    """
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="vocational_profile"
+    )
+    interests = models.ManyToManyField(InterestTag, blank=True, related_name="profiles")
+    interests_notes = models.TextField(blank=True, help_text="Interests in the person's own words")
+    skills = models.TextField(blank=True)
+    work_history = models.TextField(blank=True)
+    min_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    max_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    max_travel_km = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    travel_modes = models.JSONField(default=list, blank=True)
+    travel_training_needed = models.BooleanField(null=True, blank=True)
+    kinds = models.JSONField(
+        default=list, blank=True, help_text="Kinds of opportunity wanted (OpportunityKind)"
+    )
+    wants_paid_only = models.BooleanField(null=True, blank=True)
+    disclosure = models.TextField(
+        blank=True, help_text="What the person agrees may be told to employers"
+    )
+    support_needs = models.TextField(blank=True, help_text="Support needs and adjustments")
+    benefits_situation = models.TextField(blank=True)
+    better_off_calculation_on = models.DateField(
+        null=True, blank=True, help_text="When a better-off calculation was done"
+    )
+    updated_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_hours__isnull=True)
+                | models.Q(max_hours__isnull=True)
+                | models.Q(min_hours__lte=models.F("max_hours")),
+                name="profile_hours_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Vocational profile of {self.person}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.person_id}
+
+    def get_kinds_display(self) -> list[str]:
+        labels = dict(OpportunityKind.choices)
+        return [labels.get(k, k) for k in self.kinds]
+
+    def get_travel_modes_display(self) -> list[str]:
+        labels = dict(TravelMode.choices)
+        return [labels.get(m, m) for m in self.travel_modes]
+
+
+class Goal(models.Model):
+    """A goal in the episode's action plan, agreed with the person."""
+
+    class Owner(models.TextChoices):
+        PERSON = "person", "The person"
+        WORKER = "worker", "The job coach"
+        TOGETHER = "together", "The person and the job coach"
+        FAMILY = "family", "Family or carers"
+        EMPLOYER = "employer", "The employer"
+        OTHER = "other", "Someone else"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "No longer wanted"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="goals")
+    description = models.TextField()
+    owner = models.CharField(max_length=20, choices=Owner.choices)
+    target_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    agreed_with_person_on = models.DateField(
+        null=True, blank=True, help_text="When the person agreed this goal"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["target_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.episode.person_id}
+
+
+class Step(models.Model):
+    """A small step towards a goal."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    description = models.CharField(max_length=300)
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.goal.episode.person_id}

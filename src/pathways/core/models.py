@@ -144,6 +144,33 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()}, {self.team}"
 
 
+class OpportunityKind(models.TextChoices):
+    """Kinds of work and work-like opportunity, shared by profiles, opportunities and
+    placements (spec/imports.md)."""
+
+    EMPLOYED = "employed", "Paid job"
+    SELF_EMPLOYED = "self_employed", "Self-employment"
+    APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+    SUPPORTED_INTERNSHIP = "supported_internship", "Supported internship"
+    WORK_TRIAL = "work_trial", "Work trial"
+    WORK_EXPERIENCE = "work_experience", "Work experience"
+    VOLUNTEERING = "volunteering", "Volunteering"
+
+
+class InterestTag(models.Model):
+    """The controlled vocabulary of interests and sectors that profiles and
+    opportunities share, so that matching compares like with like."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
