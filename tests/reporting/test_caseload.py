@@ -149,3 +149,16 @@ class TestReassign:
 
 def test_report_team_ids_for_a_coach_is_their_team(team, coach):
     assert policies.report_team_ids(coach) == frozenset({team.pk})
+
+
+def test_returners_are_counted(team, coach):
+    first = EpisodeFactory(
+        team=team,
+        worker=coach,
+        started_on=ON - dt.timedelta(days=400),
+        ended_on=ON - dt.timedelta(days=200),
+    )
+    EpisodeFactory(team=team, worker=coach, person=first.person, started_on=ON, previous=first)
+    EpisodeFactory(team=team, worker=coach, started_on=ON)
+    (line,) = report()["teams"]
+    assert (line["open_cases"], line["returners"]) == (2, 1)

@@ -64,3 +64,21 @@ def test_form_errors_name_the_fields(client, manager, team):
     html = client.post(f"/reports/caseload/{team.code}/reassign/", {}).content.decode()
     assert "Choose the worker whose cases move" in html
     assert "Choose at least one colleague" in html
+
+
+def test_caseload_page_queries_do_not_grow(client, manager, team, other_team, coach):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager)
+    EpisodeFactory(team=team, worker=coach)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/reports/caseload/").status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for _ in range(15):
+        EpisodeFactory(team=team, worker=staff(Role.EMPLOYMENT_SPECIALIST, team))
+    assert count() == small

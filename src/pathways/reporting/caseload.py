@@ -1,5 +1,6 @@
 """The caseload report: per team and per worker, open cases against the cap, the
-waiting list and how long people have waited, and cases without contact.
+waiting list and how long people have waited, cases without contact, and returners
+(people back for support after an earlier episode).
 
 A case counts as "no contact in the last 30 days" when its last contact with the
 person, or its start if none is recorded, is more than 30 days before the date — the
@@ -39,6 +40,7 @@ class TeamLine:
     cap: int | None
     open_cases: int = 0
     no_contact: int = 0
+    returners: int = 0
     waiting: int = 0
     median_days_waiting: float | None = None
     workers: list[WorkerLine] = field(default_factory=list)
@@ -53,6 +55,7 @@ class TeamLine:
             "waiting": self.waiting,
             "median_days_waiting": self.median_days_waiting,
             "no_contact_30_days": self.no_contact,
+            "returners": self.returners,
             "workers": [
                 {
                     "worker": w.email,
@@ -82,7 +85,11 @@ def caseload(
         Episode.objects.filter(team_id__in=lines, ended_on__isnull=True, started_on__lte=on)
         .annotate(contact=Coalesce("last_contact_on", "started_on"))
         .values("team_id", "worker_id")
-        .annotate(open_cases=Count("pk"), no_contact=Count("pk", filter=quiet))
+        .annotate(
+            open_cases=Count("pk"),
+            no_contact=Count("pk", filter=quiet),
+            returners=Count("pk", filter=Q(previous__isnull=False)),
+        )
     )
     by_worker: dict[tuple[int, int | None], tuple[int, int]] = {}
     for c in cases:
@@ -90,6 +97,7 @@ def caseload(
         line = lines[c["team_id"]]
         line.open_cases += c["open_cases"]
         line.no_contact += c["no_contact"]
+        line.returners += c["returners"]
     members = (
         Membership.objects.filter(team_id__in=lines, role__in=ALLOCATABLE_ROLES)
         .annotate(email=F("user__email"), first=F("user__first_name"), last=F("user__last_name"))
