@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pathways.casework import services
-from pathways.casework.models import Activity, LongTermReview, Package, StageEntry
+from pathways.casework.models import Activity, Goal, LongTermReview, Package, StageEntry, Step
 from tests.factories import EpisodeFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,20 @@ def add_history(episode, coach, approver, n):
             entered_on=LONG_AGO + dt.timedelta(days=i),
             recorded_by=coach,
         )
+        goal = Goal.objects.create(
+            episode=episode,
+            description=f"Goal {i}",
+            owner=Goal.Owner.TOGETHER,
+            target_on=TODAY + dt.timedelta(days=i),
+            agreed_with_person_on=LONG_AGO if i % 2 else None,
+            created_by=coach,
+        )
+        for j in range(2):
+            Step.objects.create(
+                goal=goal,
+                description=f"Step {i}.{j}",
+                done_on=LONG_AGO if j else None,
+            )
 
 
 @pytest.mark.parametrize("viewer", ["coach", "approver"])
@@ -102,9 +116,11 @@ def test_episode_page_does_not_grow_with_history(client, coach, approver, team, 
     services.propose_package(coach, episode, work_entry=True, supported_element="", reason="r")
     small, html = count_queries(client, url)
     assert html.count("Meeting ") >= 3
+    assert html.count('id="goal-') == 3 and html.count('<li id="step-') == 6
     add_history(episode, coach, approver, 37)
     large, html = count_queries(client, url)
     assert html.count("Meeting ") >= 40
+    assert html.count('id="goal-') == 40 and html.count('<li id="step-') == 80
     assert small == large, f"episode page: {small} queries for 3 of each, {large} for 40"
 
 

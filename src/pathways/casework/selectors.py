@@ -6,7 +6,14 @@ import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
 
-from pathways.casework.models import Activity, Episode, LongTermReview, Package, StageEntry
+from pathways.casework.models import (
+    Activity,
+    Episode,
+    Goal,
+    LongTermReview,
+    Package,
+    StageEntry,
+)
 from pathways.casework.queue import QueueItem, build_queue
 from pathways.core import policies
 from pathways.core.models import Team, User
@@ -33,7 +40,7 @@ def work_queue(
 
 
 def get_episode(user: User, pk: int) -> Episode | None:
-    """One episode with its package history, stages, reviews and timeline."""
+    """One episode with its package history, stages, reviews, timeline and action plan."""
     return (
         episodes_for(user)
         .select_related("person", "person__authority", "team", "worker", "previous")
@@ -62,6 +69,7 @@ def get_episode(user: User, pk: int) -> Episode | None:
                     "-occurred_on", "-id"
                 ),
             ),
+            Prefetch("goals", queryset=Goal.objects.prefetch_related("steps")),
         )
         .filter(pk=pk)
         .first()

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pathways.casework import selectors, services
+from pathways.casework import plan_forms, selectors, services
 from pathways.casework.forms import (
     ActivityForm,
     ApproveForm,
@@ -137,9 +137,14 @@ def _episode_page(
             "may_decide": may_decide,
             "may_review": may_work and current is not None and current.is_long_term,
             "may_propose": may_work and pending is None,
-            "action_forms": list(action_forms.values()),
+            # Bound forms of other sections (the action plan's) join the error summary.
+            "action_forms": [
+                *action_forms.values(),
+                *(form for name, form in bound.items() if name not in ACTION_FORMS),
+            ],
             "has_errors": any(f.errors for f in bound.values()),
             **action_forms,
+            **plan_forms.plan_context(episode, bound),
         },
         status=status,
     )

@@ -1,0 +1,206 @@
+"""The action plan's forms on the episode page: add a goal, change its status, record
+the person's agreement, add a step, mark a step done or not done.
+
+Thin, like ``casework.views`` (whose helpers and page builder they reuse): parse the
+form, call ``casework.plans``, go back to the plan with a banner; or show the episode
+page again with what was wrong (400; 409 when someone else changed the goal first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pathways.casework import plan_forms, plans
+from pathways.casework.models import Episode, Goal, Step
+from pathways.casework.views import (
+    WORK_REFUSAL,
+    _add_errors,
+    _episode_or_404,
+    _episode_page,
+    _require,
+)
+from pathways.core.errors import ActionRefused, ConcurrentEdit
+from pathways.core.types import AuthedRequest
+
+PLAN_REFUSAL = plans.REFUSAL
+
+
+def _goal_of(episode: Episode, goal_id: int) -> Goal:
+    """One of the episode's goals (from the prefetched plan), or 404."""
+    goal = next((g for g in episode.goals.all() if g.pk == goal_id), None)
+    if goal is None:
+        raise Http404("No such goal")
+    goal.episode = episode  # the services read the episode: no query for it
+    return goal
+
+
+def _step_of(episode: Episode, step_id: int) -> Step:
+    for goal in episode.goals.all():
+        for step in goal.steps.all():
+            if step.pk == step_id:
+                goal.episode = episode
+                step.goal = goal
+                return step
+    raise Http404("No such step")
+
+
+def _act(
+    request: AuthedRequest,
+    pk: int,
+    *,
+    form_name: str,
+    make_form: Callable[[Episode], forms.Form],
+    perform: Callable[[Episode, dict[str, Any]], str],
+) -> HttpResponse:
+    """Handle one plan form: 404 out of scope, 403 without the right to work the
+    episode; the page again with the errors; or back to the plan with a banner."""
+    episode = _episode_or_404(request, pk)
+    _require(request, "work", episode, WORK_REFUSAL)
+    form = make_form(episode)
+    status = 400
+    if form.is_valid():
+        try:
+            banner = perform(episode, form.cleaned_data)
+        except ConcurrentEdit as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, banner)
+            return redirect(reverse("casework:episode", args=[episode.pk]) + "#action-plan")
+    return _episode_page(request, episode, status=status, **{form_name: form})
+
+
+@login_required
+@require_POST
+def add_goal(request: AuthedRequest, pk: int) -> HttpResponse:
+    def perform(episode: Episode, data: dict[str, Any]) -> str:
+        goal = plans.add_goal(
+            request.user,
+            episode,
+            description=data["description"],
+            owner=data["owner"],
+            target_on=data["target_on"],
+            agreed_with_person_on=timezone.localdate() if data["agreed_today"] else None,
+        )
+        return f"Goal added to the action plan: {goal}."
+
+    return _act(
+        request,
+        pk,
+        form_name=plan_forms.GOAL_FORM,
+        make_form=lambda episode: plan_forms.goal_form(episode, request.POST),
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def change_goal_status(request: AuthedRequest, pk: int, goal_id: int) -> HttpResponse:
+    def make_form(episode: Episode) -> forms.Form:
+        return plan_forms.status_form(_goal_of(episode, goal_id), request.POST)
+
+    def perform(episode: Episode, data: dict[str, Any]) -> str:
+        goal = plans.update_goal(
+            request.user,
+            _goal_of(episode, goal_id),
+            expected_version=data["version"],
+            status=data["status"],
+        )
+        return f"Goal “{goal}” is now {goal.get_status_display().lower()}."
+
+    return _act(
+        request,
+        pk,
+        form_name=plan_forms.STATUS_FORM,
+        make_form=make_form,
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def record_agreement(request: AuthedRequest, pk: int, goal_id: int) -> HttpResponse:
+    def perform(episode: Episode, data: dict[str, Any]) -> str:
+        goal = plans.record_agreement(
+            request.user, _goal_of(episode, goal_id), timezone.localdate()
+        )
+        return f"Recorded that {plan_forms.first_name(episode)} agreed the goal “{goal}” today."
+
+    return _act(
+        request,
+        pk,
+        form_name=plan_forms.ACTION_FORM,
+        make_form=lambda episode: plan_forms.PlanActionForm(request.POST),
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def add_step(request: AuthedRequest, pk: int, goal_id: int) -> HttpResponse:
+    def make_form(episode: Episode) -> forms.Form:
+        return plan_forms.step_form(_goal_of(episode, goal_id).pk, request.POST)
+
+    def perform(episode: Episode, data: dict[str, Any]) -> str:
+        step = plans.add_step(
+            request.user,
+            _goal_of(episode, goal_id),
+            description=data["description"],
+            due_on=data["due_on"],
+        )
+        return f"Step added: {step}."
+
+    return _act(
+        request,
+        pk,
+        form_name=plan_forms.STEP_FORM,
+        make_form=make_form,
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def step_done(request: AuthedRequest, pk: int, step_id: int) -> HttpResponse:
+    def perform(episode: Episode, data: dict[str, Any]) -> str:
+        step = plans.complete_step(request.user, _step_of(episode, step_id), timezone.localdate())
+        return f"Step done: {step}."
+
+    return _act(
+        request,
+        pk,
+        form_name=plan_forms.ACTION_FORM,
+        make_form=lambda episode: plan_forms.PlanActionForm(request.POST),
+        perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def step_not_done(request: AuthedRequest, pk: int, step_id: int) -> HttpResponse:
+    def perform(episode: Episode, data: dict[str, Any]) -> str:
+        step = plans.reopen_step(request.user, _step_of(episode, step_id))
+        return f"Step marked as not done: {step}."
+
+    return _act(
+        request,
+        pk,
+        form_name=plan_forms.ACTION_FORM,
+        make_form=lambda episode: plan_forms.PlanActionForm(request.POST),
+        perform=perform,
+    )
