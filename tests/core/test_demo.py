@@ -204,3 +204,24 @@ def test_the_work_queue_has_something_of_every_kind_due_today(loaded):
         .exclude(status__in=[Package.Status.APPROVED, Package.Status.PROPOSED])
         .exists()
     )
+
+
+def test_about_two_thirds_of_people_in_support_have_a_vocational_profile(loaded):
+    from pathways.casework.models import VocationalProfile
+
+    open_people = set(
+        Episode.objects.filter(ended_on__isnull=True).values_list("person_id", flat=True)
+    )
+    profiles = VocationalProfile.objects.prefetch_related("interests")
+    profiled = {p.person_id for p in profiles}
+    assert profiled <= open_people
+    assert 0.55 <= len(profiled) / len(open_people) <= 0.75
+    for profile in profiles:
+        assert profile.interests.all() and profile.kinds and profile.version == 1
+        assert profile.min_hours is not None and profile.max_hours is not None
+        assert profile.min_hours <= profile.max_hours
+    # Written by the person's worker, so the trail names them.
+    profile = profiles.select_related("person").first()
+    worker = Episode.objects.get(person=profile.person, ended_on__isnull=True).worker
+    entry = LogEntry.objects.get_for_object(profile).get(action=LogEntry.Action.CREATE)
+    assert entry.actor == worker

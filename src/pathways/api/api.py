@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from pathways.api import casework, people, referrals
+from pathways.api import casework, people, profiles, referrals
 from pathways.api.docs import OfflineSwagger
 from pathways.core.errors import ActionRefused
 
@@ -51,6 +51,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/people", people.router)
+api.add_router("/people", profiles.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("", casework.router)
 

@@ -1,5 +1,6 @@
-"""Import kind for episodes of support, for teams moving their open caseload (and its
-history) into Pathways (docs/imports.md).
+"""Import kinds for episodes of support, for teams moving their open caseload (and its
+history) into Pathways, and for the job-seeking side of vocational profiles
+(docs/imports.md).
 
 The file's package becomes an approved package recorded as imported; a later import
 that changes it adds a new approved row, so the history shows both. ``last_review_on``
@@ -8,25 +9,36 @@ adds a long-term review with no named reviewer, once per date.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
-from pathways.casework.models import Episode, LongTermReview, Package, SupportedElement
+from pathways.casework.models import (
+    Episode,
+    LongTermReview,
+    Package,
+    SupportedElement,
+    VocationalProfile,
+)
 from pathways.casework.services import TRANSITIONAL_YEARS, add_years
 from pathways.core.importing import (
     Change,
     Column,
     Context,
     Kind,
+    Parser,
     Row,
+    choices,
     date,
     email_address,
     fetch_by,
     plan_save,
     text_of,
+    yes_no,
 )
-from pathways.core.models import Authority, Team
+from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
 from pathways.people.imports import known_person, prefetch_people
 from pathways.people.models import Person
 
@@ -199,4 +211,122 @@ EPISODES = Kind(
     prepare=_prepare,
 )
 
-KINDS = (EPISODES,)
+
+# --- profiles -------------------------------------------------------------------------
+
+PROFILE_FIELDS = ("min_hours", "max_hours", "max_travel_km", "kinds", "wants_paid_only")
+
+
+def decimal_one_place(maximum: int, what: str) -> Parser:
+    """A number from 0 to ``maximum`` with at most one decimal place: ``16`` or ``16.5``."""
+
+    def parse(raw: str) -> Decimal:
+        if not re.fullmatch(r"\d+(\.\d)?", raw):
+            raise ValueError(
+                f"'{raw}' is not a number of {what} with at most one decimal place, like 16.5"
+            )
+        value = Decimal(raw)
+        if value > maximum:
+            raise ValueError(f"'{raw}' is more than {maximum}")
+        return value
+
+    return parse
+
+
+def tags(raw: str) -> list[str]:
+    """Interest codes separated by ``;``, once each (checked against the vocabulary
+    when the row is planned)."""
+    return sorted({part.strip().lower() for part in raw.split(";") if part.strip()})
+
+
+def _prepare_profiles(rows: list[Row], ctx: Context) -> None:
+    prefetch_people(rows, ctx)
+    people = list(ctx.cache["people"].values())
+    ctx.cache["profiles"] = fetch_by(
+        VocationalProfile.objects.prefetch_related("interests"),
+        "person_id",
+        [p.pk for p in people],
+        key=lambda profile: profile.person_id,
+    )
+    ctx.cache["tags"] = {t.code: t for t in InterestTag.objects.all()}
+
+
+def _plan_profile(row: Row, ctx: Context) -> Change:
+    person = row.attempt(known_person, row, ctx)
+    known: dict[str, InterestTag] = ctx.cache["tags"]
+    interests: list[str] | None = None
+    if row.has("interests") and "interests" not in row.failed:
+        interests = row["interests"] or []
+        for code in interests:
+            if code not in known:
+                row.problem(
+                    "interests",
+                    f"'{code}' is not a known interest; use any of: " + ", ".join(sorted(known)),
+                )
+    existing: VocationalProfile | None = (
+        ctx.cache["profiles"].get(person.pk) if person is not None else None
+    )
+    fields = row.fields(PROFILE_FIELDS)
+    # The hours as they will be after the import (a column left out keeps its value).
+    low = fields["min_hours"] if "min_hours" in fields else getattr(existing, "min_hours", None)
+    high = fields["max_hours"] if "max_hours" in fields else getattr(existing, "max_hours", None)
+    if (
+        low is not None
+        and high is not None
+        and low > high
+        and not row.failed
+        & {
+            "min_hours",
+            "max_hours",
+        }
+    ):
+        column = "min_hours" if "min_hours" in fields else "max_hours"
+        row.problem(column, f"the fewest hours ({low}) are more than the most hours ({high})")
+    if row.problems or person is None:
+        return Change("unchanged")
+
+    stored_tags = sorted(t.code for t in existing.interests.all()) if existing else []
+    tags_changed = interests is not None and interests != stored_tags
+    diff = [n for n, v in fields.items() if existing is None or getattr(existing, n) != v]
+    if existing is not None and not diff and not tags_changed:
+        return Change("unchanged")
+    changed = (*diff, *(["interests"] if tags_changed else [])) if existing else ()
+
+    def write() -> VocationalProfile:
+        profile = existing or VocationalProfile(person=person)
+        for name in diff:
+            setattr(profile, name, fields[name])
+        profile.updated_on = timezone.localdate()
+        if existing is None:
+            profile.save()
+        else:
+            profile.version += 1
+            profile.save(update_fields=[*diff, "updated_on", "version"])
+        if tags_changed:
+            profile.interests.set([known[code] for code in interests or []])
+        return profile
+
+    return Change("create" if existing is None else "update", tuple(changed), write)
+
+
+PROFILES = Kind(
+    name="profiles",
+    title="Vocational profiles",
+    summary="What people want from work: interests, hours, travel and kinds of opportunity",
+    model=VocationalProfile,
+    columns=(
+        Column("authority", text_of(Authority, "code"), required=True),
+        Column("person_ref", text_of(Person, "person_ref"), required=True),
+        Column("interests", tags, blank=[]),
+        Column("min_hours", decimal_one_place(80, "hours")),
+        Column("max_hours", decimal_one_place(80, "hours")),
+        Column("max_travel_km", decimal_one_place(9999, "kilometres")),
+        Column("kinds", choices(OpportunityKind), blank=[]),
+        Column("wants_paid_only", yes_no),
+    ),
+    key=("authority", "person_ref"),
+    plan=_plan_profile,
+    prepare=_prepare_profiles,
+)
+
+KINDS = (EPISODES, PROFILES)

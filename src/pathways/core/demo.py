@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from pathways.casework import services as casework_services
 from pathways.casework.models import Episode, Stage
+from pathways.casework.profiles import save_profile
 from pathways.core import audit
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
 from pathways.core.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
@@ -305,6 +306,53 @@ class _Case:
 # --- refusal and loading ----------------------------------------------------------------
 
 
+#: team key: (interests, kinds wanted, (fewest hours, most hours), own words, skills)
+PROFILE_FITS: dict[
+    str, tuple[tuple[str, ...], tuple[str, ...], tuple[int, int], tuple[str, ...], tuple[str, ...]]
+] = {
+    "se": (
+        ("retail", "catering", "gardening", "animals", "recycling", "cleaning", "warehouse"),
+        ("employed", "work_trial", "work_experience", "volunteering"),
+        (8, 20),
+        ("Likes being busy and tidy", "Wants to work with animals", "Would like a cafe job"),
+        ("Careful and reliable; good at sorting", "Friendly with customers", "Strong and fit"),
+    ),
+    "ips": (
+        ("admin", "customer_service", "digital", "driving", "warehouse", "construction", "care"),
+        ("employed", "self_employed", "apprenticeship"),
+        (12, 37),
+        ("Wants to get back to office work", "Used to drive vans; would again", "Anything paid"),
+        ("Ten years in retail management", "Forklift licence (lapsed)", "Good with computers"),
+    ),
+    "ypt": (
+        ("digital", "music", "leisure", "hospitality", "libraries", "arts", "retail"),
+        ("apprenticeship", "supported_internship", "work_experience", "employed"),
+        (10, 30),
+        ("Loves gaming and computers", "Wants to work at the leisure centre", "Into music"),
+        ("Level 1 IT at college", "Helps at the youth club", "Good at drawing"),
+    ),
+}
+SUPPORT_NEEDS = {
+    "se": (
+        "Written step-by-step instructions; a named person to ask",
+        "Job carving; a quiet start",
+    ),
+    "ips": ("Flexible start times around appointments", "A phased return; regular check-ins"),
+    "ypt": ("A mentor at work; clear routine", "Travel training for the first weeks"),
+}
+DISCLOSURES = {
+    "se": ("Has a learning disability and will have a job coach", "Only that a job coach visits"),
+    "ips": ("Nothing about their health without asking first", "That they have support from us"),
+    "ypt": ("Is autistic; prefers written instructions", "Only that they have support from us"),
+}
+BENEFITS = (
+    "Universal Credit (limited capability for work)",
+    "PIP (daily living) and Universal Credit",
+    "ESA (support group)",
+    "No benefits; lives with family",
+)
+
+
 def refusal_reason() -> str | None:
     """Why the demo must not load here (real records present), or None when it may.
 
@@ -402,6 +450,7 @@ class _Loader:
         self.referrals(cases)
         self.casework()
         self.page_views(cases)
+        self.profiles()  # last: the dice it rolls change nothing made before
 
     # --- who works where ---------------------------------------------------------------
 
@@ -819,6 +868,48 @@ class _Loader:
                 minutes=minutes,
                 notes=note,
             )
+
+    def profiles(self) -> None:
+        """About two in three people with an open episode have a vocational profile,
+        filled in by their worker, that fits their team and their needs."""
+        rng = self.rng
+        episodes = Episode.objects.filter(ended_on__isnull=True).select_related(
+            "worker", "team", "person"
+        )
+        for n, episode in enumerate(episodes.order_by("pk")):
+            if n % 3 == 2:  # not profiled yet
+                continue
+            worker, person = episode.worker, episode.person
+            assert worker is not None
+            team = next(k for k, v in TEAMS.items() if v[0] == episode.team.code)
+            interests, kinds, (low, high), notes, skills = PROFILE_FITS.get(
+                team, PROFILE_FITS["se"]
+            )
+            picked = sorted({rng.pick(interests) for _ in range(rng.between(1, 3))})
+            ips = team == "ips"
+            km = Decimal(rng.between(2, 15))
+            adjustments = person.reasonable_adjustments or rng.pick(SUPPORT_NEEDS[team])
+            with set_actor(worker):
+                save_profile(
+                    worker,
+                    person,
+                    interests=picked,
+                    interests_notes=rng.pick(notes),
+                    kinds=sorted({rng.pick(kinds) for _ in range(2)}),
+                    wants_paid_only=True if ips else rng.pick((True, False, None)),
+                    min_hours=Decimal(low),
+                    max_hours=Decimal(rng.between(low, high)),
+                    max_travel_km=km,
+                    travel_modes=sorted({rng.pick(("walk", "bus", "train", "lift"))}),
+                    travel_training_needed=None if ips else km > 5 and rng.random() < 0.5,
+                    skills=rng.pick(skills),
+                    support_needs=adjustments,
+                    disclosure=rng.pick(DISCLOSURES[team]),
+                    benefits_situation=rng.pick(BENEFITS),
+                    better_off_calculation_on=(
+                        self.ago(rng.between(10, 120)) if rng.random() < 0.6 else None
+                    ),
+                )
 
     def page_views(self, cases: list[_Case]) -> None:
         """A few reads of records, one of them refused, so that the data protection

@@ -8,7 +8,7 @@ import re
 from django.db.models import Prefetch, Q, QuerySet
 
 from pathways.core import policies
-from pathways.core.models import User
+from pathways.core.models import InterestTag, User
 from pathways.people.models import Consent, Person
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -58,7 +58,13 @@ def get_person(user: User, pk: int) -> Person | None:
 
     return (
         people_for(user)
+        # The vocational profile and its interests: one join and at most one query.
+        .select_related("vocational_profile")
         .prefetch_related(
+            Prefetch(
+                "vocational_profile__interests",
+                queryset=InterestTag.objects.order_by("label"),
+            ),
             "contacts",
             "care_costs",
             "consents__recorded_by",

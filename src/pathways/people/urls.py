@@ -1,5 +1,6 @@
 from django.urls import path
 
+from pathways.casework import profile_views
 from pathways.people import views
 
 app_name = "people"
@@ -9,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/contacts/new/", views.add_contact, name="add-contact"),
     path("<int:pk>/consent/new/", views.record_consent, name="record-consent"),
+    path("<int:pk>/profile/", profile_views.edit_profile, name="profile"),
 ]

@@ -6,70 +6,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0004_imported_reviews'),
-        ('core', '0003_interesttag'),
-        ('people', '0001_initial'),
+        ("casework", "0004_imported_reviews"),
+        ("core", "0003_interesttag"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField()),
-                ('owner', models.CharField(choices=[('person', 'The person'), ('worker', 'The job coach'), ('together', 'The person and the job coach'), ('family', 'Family or carers'), ('employer', 'The employer'), ('other', 'Someone else')], max_length=20)),
-                ('target_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('achieved', 'Achieved'), ('dropped', 'No longer wanted')], default='not_started', max_length=20)),
-                ('agreed_with_person_on', models.DateField(blank=True, help_text='When the person agreed this goal', null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='casework.episode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField()),
+                (
+                    "owner",
+                    models.CharField(
+                        choices=[
+                            ("person", "The person"),
+                            ("worker", "The job coach"),
+                            ("together", "The person and the job coach"),
+                            ("family", "Family or carers"),
+                            ("employer", "The employer"),
+                            ("other", "Someone else"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("target_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("achieved", "Achieved"),
+                            ("dropped", "No longer wanted"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "agreed_with_person_on",
+                    models.DateField(
+                        blank=True, help_text="When the person agreed this goal", null=True
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="casework.episode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['target_on', 'id'],
+                "ordering": ["target_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='casework.goal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                ("due_on", models.DateField(blank=True, null=True)),
+                ("done_on", models.DateField(blank=True, null=True)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="casework.goal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VocationalProfile',
+            name="VocationalProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('interests_notes', models.TextField(blank=True, help_text="Interests in the person's own words")),
-                ('skills', models.TextField(blank=True)),
-                ('work_history', models.TextField(blank=True)),
-                ('min_hours', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('max_hours', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('max_travel_km', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('travel_modes', models.JSONField(blank=True, default=list)),
-                ('travel_training_needed', models.BooleanField(blank=True, null=True)),
-                ('kinds', models.JSONField(blank=True, default=list, help_text='Kinds of opportunity wanted (OpportunityKind)')),
-                ('wants_paid_only', models.BooleanField(blank=True, null=True)),
-                ('disclosure', models.TextField(blank=True, help_text='What the person agrees may be told to employers')),
-                ('support_needs', models.TextField(blank=True, help_text='Support needs and adjustments')),
-                ('benefits_situation', models.TextField(blank=True)),
-                ('better_off_calculation_on', models.DateField(blank=True, help_text='When a better-off calculation was done', null=True)),
-                ('updated_on', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Guards against lost updates')),
-                ('interests', models.ManyToManyField(blank=True, related_name='profiles', to='core.interesttag')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='vocational_profile', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "interests_notes",
+                    models.TextField(blank=True, help_text="Interests in the person's own words"),
+                ),
+                ("skills", models.TextField(blank=True)),
+                ("work_history", models.TextField(blank=True)),
+                (
+                    "min_hours",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True),
+                ),
+                (
+                    "max_hours",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True),
+                ),
+                (
+                    "max_travel_km",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True),
+                ),
+                ("travel_modes", models.JSONField(blank=True, default=list)),
+                ("travel_training_needed", models.BooleanField(blank=True, null=True)),
+                (
+                    "kinds",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Kinds of opportunity wanted (OpportunityKind)",
+                    ),
+                ),
+                ("wants_paid_only", models.BooleanField(blank=True, null=True)),
+                (
+                    "disclosure",
+                    models.TextField(
+                        blank=True, help_text="What the person agrees may be told to employers"
+                    ),
+                ),
+                (
+                    "support_needs",
+                    models.TextField(blank=True, help_text="Support needs and adjustments"),
+                ),
+                ("benefits_situation", models.TextField(blank=True)),
+                (
+                    "better_off_calculation_on",
+                    models.DateField(
+                        blank=True, help_text="When a better-off calculation was done", null=True
+                    ),
+                ),
+                ("updated_on", models.DateField(blank=True, null=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, help_text="Guards against lost updates"),
+                ),
+                (
+                    "interests",
+                    models.ManyToManyField(
+                        blank=True, related_name="profiles", to="core.interesttag"
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vocational_profile",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('min_hours__isnull', True), ('max_hours__isnull', True), ('min_hours__lte', models.F('max_hours')), _connector='OR'), name='profile_hours_in_order')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("min_hours__isnull", True),
+                            ("max_hours__isnull", True),
+                            ("min_hours__lte", models.F("max_hours")),
+                            _connector="OR",
+                        ),
+                        name="profile_hours_in_order",
+                    )
+                ],
             },
         ),
     ]
