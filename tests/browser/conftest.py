@@ -152,6 +152,7 @@ def page(browser: Browser, server: str, browser_problems: BrowserProblems) -> It
 
 def assert_styled(page: Page) -> None:
     """The GOV.UK stylesheet is loaded and applied (axe's colour checks depend on it)."""
+    page.wait_for_load_state("load")  # a click may still be navigating
     loaded = page.evaluate(
         """() => [...document.styleSheets].some(s =>
             (s.href || '').endsWith('/static/build/pathways.css') && s.cssRules.length > 100)"""

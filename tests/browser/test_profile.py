@@ -29,6 +29,7 @@ def test_fill_in_a_vocational_profile(page, sign_in, axe_check, team, cara):
     sign_in(page, cara.email)
     page.goto(f"/people/{sam.pk}/")
     page.get_by_role("link", name="Update the vocational profile").click()
+    expect(page.get_by_role("heading", level=1, name="Vocational profile")).to_be_visible()
     axe_check(page)
 
     page.get_by_label("Shops and retail").check()
