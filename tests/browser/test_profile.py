@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from pathways.casework.models import VocationalProfile
 from pathways.casework.profiles import HOURS_ORDER
-from pathways.core.models import Role
+from pathways.core.models import InterestTag, Role
 from tests.factories import PersonFactory, ReferralFactory, staff
 
 
@@ -24,6 +24,9 @@ def cara(team):
 
 
 def test_fill_in_a_vocational_profile(page, sign_in, axe_check, team, cara):
+    # Browser tests run on a flushed database, which drops the seeded vocabulary.
+    for code, label in (("retail", "Shops and retail"), ("catering", "Catering and cooking")):
+        InterestTag.objects.get_or_create(code=code, defaults={"label": label})
     sam = PersonFactory(authority=team.authority, given_name="Sam", family_name="Okafor")
     ReferralFactory(team=team, person=sam)
     sign_in(page, cara.email)
