@@ -44,3 +44,18 @@ def test_person_page_puts_communication_needs_first(client, coach, sam):
     html = client.get(f"/people/{sam.pk}/").content.decode()
     assert "Communication needs: Easy read; short sentences" in html
     assert html.index("Communication needs") < html.index("About Sam")
+
+
+def test_other_teams_past_episodes_are_listed_without_a_link(client, coach, team, other_team):
+    import datetime as dt
+
+    from tests.factories import EpisodeFactory
+
+    person = PersonFactory(authority=team.authority)
+    mine = EpisodeFactory(team=team, person=person, worker=coach)
+    theirs = EpisodeFactory(team=other_team, person=person, ended_on=dt.date(2024, 1, 1))
+    client.force_login(coach)
+    html = client.get(f"/people/{person.pk}/").content.decode()
+    assert f'href="/episodes/{mine.pk}/"' in html
+    assert f"Episode {theirs.episode_ref}" in html
+    assert f'href="/episodes/{theirs.pk}/"' not in html

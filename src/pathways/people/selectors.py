@@ -119,3 +119,15 @@ def current_consents(person: Person) -> dict:
 def consent_history(person: Person) -> list[Consent]:
     """Every consent decision, newest first (uses the prefetched rows when present)."""
     return sorted(person.consents.all(), key=lambda c: (c.given_on, c.pk), reverse=True)
+
+
+def openable_episode_ids(user: User, person: Person) -> set[int]:
+    """The person's episodes this user may open: others (another team's closed support)
+    are listed without a link, so following one never ends in a refused read."""
+    from pathways.casework.models import Episode
+
+    return set(
+        policies.episodes.visible(user, Episode.objects.filter(person=person)).values_list(
+            "pk", flat=True
+        )
+    )

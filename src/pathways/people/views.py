@@ -27,6 +27,7 @@ from pathways.people.selectors import (
     current_consents,
     get_person,
     get_person_record,
+    openable_episode_ids,
     person_exists,
     search_people,
 )
@@ -70,6 +71,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             .exists(),
             "can_change": policies.people.can(request.user, "change", person),
             "can_view_audit": policies.people.can(request.user, "view_audit", person),
+            "openable_episodes": openable_episode_ids(request.user, person),
         },
     )
 
