@@ -12,28 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pathways.casework import plan_forms, plans
+from pathways.casework import plan_forms, plans, views
 from pathways.casework.models import Episode, Goal, Step
-from pathways.casework.views import (
-    WORK_REFUSAL,
-    _add_errors,
-    _episode_or_404,
-    _episode_page,
-    _require,
-)
-from pathways.core.errors import ActionRefused, ConcurrentEdit
+from pathways.casework.views import WORK_REFUSAL
 from pathways.core.types import AuthedRequest
-
-PLAN_REFUSAL = plans.REFUSAL
 
 
 def _goal_of(episode: Episode, goal_id: int) -> Goal:
@@ -63,26 +50,18 @@ def _act(
     make_form: Callable[[Episode], forms.Form],
     perform: Callable[[Episode, dict[str, Any]], str],
 ) -> HttpResponse:
-    """Handle one plan form: 404 out of scope, 403 without the right to work the
-    episode; the page again with the errors; or back to the plan with a banner."""
-    episode = _episode_or_404(request, pk)
-    _require(request, "work", episode, WORK_REFUSAL)
-    form = make_form(episode)
-    status = 400
-    if form.is_valid():
-        try:
-            banner = perform(episode, form.cleaned_data)
-        except ConcurrentEdit as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except ActionRefused as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, banner)
-            return redirect(reverse("casework:episode", args=[episode.pk]) + "#action-plan")
-    return _episode_page(request, episode, status=status, **{form_name: form})
+    """One plan form: the episode page's own handler, needing the right to work the
+    episode and returning to the plan."""
+    return views._act(
+        request,
+        pk,
+        action="work",
+        refusal=WORK_REFUSAL,
+        form_name=form_name,
+        make_form=make_form,
+        perform=perform,
+        anchor="#action-plan",
+    )
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -171,13 +172,16 @@ def _act(
     refusal: str,
     form_name: str,
     perform: Callable[[Episode, dict[str, Any]], str],
+    make_form: Callable[[Episode], forms.Form] | None = None,
+    anchor: str = "",
 ) -> HttpResponse:
     """Handle one of the episode page's forms: 403 without the right to ``action``;
     the page again with the form's errors or the service's refusal; or back to the page
-    with the banner ``perform`` returns."""
+    (at ``anchor``) with the banner ``perform`` returns. ``make_form`` builds forms
+    that are not one of the page's fixed ``ACTION_FORMS`` (the action plan's)."""
     episode = _episode_or_404(request, pk)
     _require(request, action, episode, refusal)
-    form = _form(form_name, episode, request.POST)
+    form = make_form(episode) if make_form else _form(form_name, episode, request.POST)
     status = 400
     if form.is_valid():
         try:
@@ -191,7 +195,7 @@ def _act(
             _add_errors(form, exc)
         else:
             messages.success(request, banner)
-            return redirect("casework:episode", episode.pk)
+            return redirect(reverse("casework:episode", args=[episode.pk]) + anchor)
     return _episode_page(request, episode, status=status, **{form_name: form})
 
 
