@@ -144,6 +144,15 @@ def _lock_proposal(package: Package) -> Package:
     return fresh
 
 
+def _decide(package: Package, actor: User, status: str, reason: str, on: dt.date | None) -> Package:
+    package.status = status
+    package.decided_by = actor
+    package.decided_on = on or timezone.localdate()
+    package.decision_reason = reason.strip()
+    package.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+    return package
+
+
 @transaction.atomic
 def approve_package(
     actor: User, package: Package, *, reason: str = "", on: dt.date | None = None
@@ -158,12 +167,7 @@ def approve_package(
     package = _lock_proposal(package)
     if package.proposed_by_id == actor.pk:
         raise IllegalTransition("Someone other than the proposer must approve this change.")
-    package.status = Package.Status.APPROVED
-    package.decided_by = actor
-    package.decided_on = on or timezone.localdate()
-    package.decision_reason = reason.strip()
-    package.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
-    return package
+    return _decide(package, actor, Package.Status.APPROVED, reason, on)
 
 
 @transaction.atomic
@@ -179,12 +183,7 @@ def reject_package(
     if not reason.strip():
         raise IllegalTransition("Give the reason for rejecting the change.")
     package = _lock_proposal(package)
-    package.status = Package.Status.REJECTED
-    package.decided_by = actor
-    package.decided_on = on or timezone.localdate()
-    package.decision_reason = reason.strip()
-    package.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
-    return package
+    return _decide(package, actor, Package.Status.REJECTED, reason, on)
 
 
 @transaction.atomic

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from pathways.casework.queue import kinds
 from pathways.casework.selectors import work_queue
 from pathways.core import audit
+from pathways.core.command_options import date_option, staff_option
 from pathways.core.models import Team, User
 
 
@@ -29,13 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **options):
-        on = timezone.localdate()
-        if options["on"]:
-            try:
-                on = dt.date.fromisoformat(options["on"])
-            except ValueError:
-                raise CommandError(f"--on {options['on']}: give a date as YYYY-MM-DD") from None
-        team = worker = viewer = None
+        on = date_option(options["on"])
+        viewer = staff_option(options["as_email"])
+        team = worker = None
         if options["team"]:
             team = Team.objects.filter(code=options["team"]).first()
             if team is None:
@@ -44,10 +39,6 @@ class Command(BaseCommand):
             worker = User.objects.filter(email__iexact=options["worker"]).first()
             if worker is None:
                 raise CommandError(f"No staff member has the email {options['worker']}")
-        if options["as_email"]:
-            viewer = User.objects.filter(email__iexact=options["as_email"], is_active=True).first()
-            if viewer is None:
-                raise CommandError(f"No active staff member has the email {options['as_email']}")
         items = work_queue(viewer, on, team=team, worker=worker)
         audit.record_access_bulk(
             viewer,

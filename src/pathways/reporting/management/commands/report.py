@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from pathways.core import policies
-from pathways.core.models import User
+from pathways.core.command_options import date_option, staff_option
 from pathways.reporting.caseload import caseload
 
 REPORTS = ("caseload",)
@@ -27,18 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
 
     def handle(self, *args, **options):
-        on = timezone.localdate()
-        if options["on"]:
-            try:
-                on = dt.date.fromisoformat(options["on"])
-            except ValueError:
-                raise CommandError(f"--on {options['on']}: give a date as YYYY-MM-DD") from None
-        team_ids = None
-        if options["as_email"]:
-            viewer = User.objects.filter(email__iexact=options["as_email"], is_active=True).first()
-            if viewer is None:
-                raise CommandError(f"No active staff member has the email {options['as_email']}")
-            team_ids = policies.report_team_ids(viewer)
+        on = date_option(options["on"])
+        viewer = staff_option(options["as_email"])
+        team_ids = policies.report_team_ids(viewer) if viewer else None
         lines = caseload(team_ids, on, options["authority"])
         fmt = options["format"]
         if fmt == "json":
