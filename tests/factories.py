@@ -7,8 +7,9 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from pathways.casework.models import Episode
+from pathways.casework.models import Episode, VocationalProfile
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
+from pathways.employers.models import Employer, Opportunity
 from pathways.people.models import Person
 from pathways.referrals.models import Referral, Source, Status
 
@@ -99,6 +100,37 @@ class EpisodeFactory(DjangoModelFactory):
     authority = factory.LazyAttribute(lambda o: o.team.authority)
     episode_ref = factory.Sequence(lambda n: f"E{n:06d}")
     started_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+
+
+class ProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = VocationalProfile
+
+    person = factory.SubFactory(PersonFactory)
+
+
+class EmployerFactory(DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Employer {n}")
+    sector = "Retail"
+
+
+class OpportunityFactory(DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+
+    employer = factory.SubFactory(EmployerFactory)
+    authority = factory.SubFactory(AuthorityFactory)
+    opportunity_ref = factory.Sequence(lambda n: f"OPP{n:05d}")
+    title = "Café assistant"
+    kind = "employed"
+    paid = True
+    hours_per_week = 16
+    hourly_pay = None
+    opened_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=7))
 
 
 __all__ = ["PASSWORD", "Role", "staff"]

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "pathways.people",
     "pathways.referrals",
     "pathways.casework",
+    "pathways.employers",
+    "pathways.matching",
     "pathways.reporting",
     "pathways.api",
 ]
@@ -208,6 +210,22 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "casework.VocationalProfile", "m2m_fields": ["interests"]},
     "casework.Goal",
     "casework.Step",
+    "employers.Employer",
+    "employers.EmployerSite",
+    "employers.EmployerContact",
+    "employers.Engagement",
+    "employers.SocialValuePledge",
+    {"model": "employers.Opportunity", "m2m_fields": ["tags"]},
+    "employers.Candidacy",
+    "employers.CandidacyStep",
+    {"model": "employers.InternshipCohort", "m2m_fields": ["interns"]},
+    {"model": "employers.Rotation", "m2m_fields": ["opportunities"]},
+    "employers.RotationPlacement",
+)
+# Permitted work (ESA): the weekly earnings limit, which changes each April
+# (domain.md: £195.50 in 2025/26). Matching notes opportunities that would pass it.
+PATHWAYS_PERMITTED_WORK_WEEKLY_LIMIT = os.environ.get(
+    "PATHWAYS_PERMITTED_WORK_WEEKLY_LIMIT", "195.50"
 )
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 

@@ -32,6 +32,7 @@ class Scope:
     roles_by_team: dict[int, frozenset[str]] = field(default_factory=dict)
     authority_ids_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     authority_by_team: dict[int, int] = field(default_factory=dict)
+    organisation_by_team: dict[int, int] = field(default_factory=dict)
     is_superuser: bool = False
 
     @property
@@ -40,6 +41,16 @@ class Scope:
         aggregates only even when a member of a service team."""
         return frozenset(
             t for t, roles in self.roles_by_team.items() if roles - {Role.COMMISSIONER}
+        )
+
+    def organisations_for(self, *roles: str) -> frozenset[int]:
+        """Organisations in which the user holds one of ``roles`` in some team (any
+        casework role when none are given)."""
+        wanted = set(roles) if roles else None
+        return frozenset(
+            self.organisation_by_team[t]
+            for t, held in self.roles_by_team.items()
+            if (held & wanted if wanted is not None else held - {Role.COMMISSIONER})
         )
 
     def has_role_in_team(self, team_id: int, *roles: str) -> bool:
@@ -66,17 +77,20 @@ def scope_of(user: Any) -> Scope:
     roles_by_team: dict[int, set[str]] = {}
     by_role: dict[str, set[int]] = {}
     authority_by_team: dict[int, int] = {}
-    for team_id, authority_id, role in user.memberships.values_list(
-        "team_id", "team__authority_id", "role"
+    organisation_by_team: dict[int, int] = {}
+    for team_id, authority_id, organisation_id, role in user.memberships.values_list(
+        "team_id", "team__authority_id", "team__organisation_id", "role"
     ):
         roles_by_team.setdefault(team_id, set()).add(role)
         by_role.setdefault(role, set()).add(authority_id)
         authority_by_team[team_id] = authority_id
+        organisation_by_team[team_id] = organisation_id
     scope = Scope(
         team_ids=frozenset(roles_by_team),
         roles_by_team={k: frozenset(v) for k, v in roles_by_team.items()},
         authority_ids_by_role={k: frozenset(v) for k, v in by_role.items()},
         authority_by_team=authority_by_team,
+        organisation_by_team=organisation_by_team,
         is_superuser=user.is_superuser,
     )
     user._pathways_scope = scope
@@ -243,6 +257,93 @@ class EpisodePolicy(Policy):
         )
 
 
+# --- employers, opportunities, candidacies and cohorts ---------------------------------
+
+
+def _employer_keepers(organisation_of):
+    """Specialists and managers of any team of the provider keep its employer list."""
+
+    def rule(scope: Scope, _user: Any, obj: Any) -> bool:
+        return organisation_of(obj) in scope.organisations_for(*CASEWORK_ROLES)
+
+    return rule
+
+
+class EmployerPolicy(Policy):
+    """Employers are shared across a provider: everyone in any of its teams sees the
+    list (commissioners excepted: they see pledges, through ``pledges``)."""
+
+    actions = {"view": _any, "change": _employer_keepers(lambda e: e.organisation_id)}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(organisation_id__in=scope.organisations_for())
+
+
+class OpportunityPolicy(Policy):
+    actions = {"view": _any, "change": _employer_keepers(lambda o: o.employer.organisation_id)}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(employer__organisation_id__in=scope.organisations_for())
+
+
+def works_with_person(scope: Scope, user: Any, person_id: int) -> bool:
+    """The person's allocated worker, or a specialist or manager of a team with an open
+    episode of theirs: who may put them forward for work."""
+    from pathways.casework.models import Episode
+
+    teams = [t for t, roles in scope.roles_by_team.items() if roles & set(CASEWORK_ROLES)]
+    return Episode.objects.filter(
+        Q(worker=user) | Q(team_id__in=teams), person_id=person_id, ended_on__isnull=True
+    ).exists()
+
+
+class CandidacyPolicy(Policy):
+    """A candidacy is part of the person's record and follows its access rules; moving
+    it on is for the people who work with the person."""
+
+    actions = {
+        "view": _any,
+        "change": lambda scope, user, c: works_with_person(scope, user, c.person_id),
+    }
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        from pathways.people.models import Person
+
+        return Q(person__in=Person.objects.filter(people.scope_q(scope, user)).values("pk"))
+
+    def may_put_forward(self, user: Any, person: Any, opportunity: Any) -> bool:
+        scope = scope_of(user)
+        if scope.is_superuser:
+            return True
+        return (
+            opportunities.can(user, "view", opportunity)
+            and people.can(user, "view", person)
+            and works_with_person(scope, user, person.pk)
+        )
+
+
+class CohortPolicy(Policy):
+    """Supported-internship cohorts belong to the team that runs them; the provider's
+    other teams see them too (interns' details still follow the person rules)."""
+
+    actions = {"view": _any, "change": _team_roles(*CASEWORK_ROLES)}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(team__organisation_id__in=scope.organisations_for())
+
+
+class PledgePolicy(Policy):
+    """Social-value pledges: the provider that keeps the employer, and the
+    commissioners and managers of the authority the pledge was made to."""
+
+    actions = {"view": _any, "change": _employer_keepers(lambda p: p.employer.organisation_id)}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(employer__organisation_id__in=scope.organisations_for()) | Q(
+            authority_id__in=scope.authorities_for(Role.COMMISSIONER, Role.TEAM_MANAGER)
+        )
+
+
 # --- teams and the audit trail --------------------------------------------------------
 
 
@@ -287,3 +388,8 @@ def managed_team_ids(user: User) -> frozenset[int]:
 people = PersonPolicy()
 referrals = ReferralPolicy()
 episodes = EpisodePolicy()
+employers = EmployerPolicy()
+opportunities = OpportunityPolicy()
+candidacies = CandidacyPolicy()
+cohorts = CohortPolicy()
+pledges = PledgePolicy()

@@ -20,6 +20,11 @@ for _policy, _app, _model in (
     (policies.people, "people", "person"),
     (policies.referrals, "referrals", "referral"),
     (policies.episodes, "casework", "episode"),
+    (policies.employers, "employers", "employer"),
+    (policies.opportunities, "employers", "opportunity"),
+    (policies.candidacies, "employers", "candidacy"),
+    (policies.cohorts, "employers", "internshipcohort"),
+    (policies.pledges, "employers", "socialvaluepledge"),
 ):
     for _action in _policy.actions:
         rules.add_perm(f"{_app}.{_action}_{_model}", _predicate(_policy, _action))

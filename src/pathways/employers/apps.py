@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EmployersConfig(AppConfig):
+    name = "pathways.employers"
+    label = "employers"

@@ -1,0 +1,262 @@
+"""Matching reads: load people and opportunities as the engine's columns (a fixed
+number of queries however many there are), score them, and return matches with their
+reasons. Scoping is the caller's: pass querysets already narrowed by the policies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from pathways.casework.models import Episode, VocationalProfile
+from pathways.core.models import Authority, InterestTag
+from pathways.employers.models import Opportunity, open_on
+from pathways.matching import engine
+from pathways.people.models import Person
+
+
+@dataclass
+class Match:
+    person_id: int
+    person_ref: str
+    person_name: str
+    opportunity_id: int
+    opportunity_ref: str
+    opportunity_title: str
+    score: int
+    reasons: list[str]
+    benefits_note: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "person_ref": self.person_ref,
+            "opportunity_ref": self.opportunity_ref,
+            "score": self.score,
+            "reasons": self.reasons,
+            "benefits_note": self.benefits_note,
+        }
+
+
+@dataclass
+class Allocation:
+    assignments: list[Match]
+    total_score: int
+    unplaced: list[str]  # person refs left without a place
+
+    def as_dict(self) -> dict:
+        return {
+            "assignments": [
+                {"person_ref": m.person_ref, "opportunity_ref": m.opportunity_ref, "score": m.score}
+                for m in self.assignments
+            ],
+            "total_score": self.total_score,
+        }
+
+
+def permitted_work_limit() -> Decimal:
+    return Decimal(str(settings.PATHWAYS_PERMITTED_WORK_WEEKLY_LIMIT))
+
+
+def vocabulary() -> list[tuple[str, str]]:
+    return list(InterestTag.objects.order_by("code").values_list("code", "label"))
+
+
+def matchable_people(authority: Authority | int) -> QuerySet[Person]:
+    """People of the authority with an open episode and a vocational profile."""
+    return Person.objects.filter(
+        authority=authority,
+        vocational_profile__isnull=False,
+    ).filter(Exists(Episode.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)))
+
+
+def open_opportunities(authority: Authority | int, on: dt.date | None = None):
+    return Opportunity.objects.filter(open_on(on or timezone.localdate()), authority=authority)
+
+
+def load_people(people: QuerySet[Person], tags: list[tuple[str, str]]) -> engine.People:
+    """The engine's columns for these people (a person without a profile counts as
+    having said nothing yet). Three queries."""
+    stage = Subquery(
+        Episode.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)
+        .order_by("-started_on", "-pk")
+        .values("stage")[:1]
+    )
+    rows = list(
+        people.annotate(open_stage=stage).values(
+            "pk",
+            "person_ref",
+            "given_name",
+            "preferred_name",
+            "latitude",
+            "longitude",
+            "open_stage",
+            "vocational_profile__pk",
+            "vocational_profile__min_hours",
+            "vocational_profile__max_hours",
+            "vocational_profile__max_travel_km",
+            "vocational_profile__kinds",
+            "vocational_profile__wants_paid_only",
+            "vocational_profile__better_off_calculation_on",
+        )
+    )
+    interests: dict[int, list[str]] = defaultdict(list)
+    through = VocationalProfile.interests.through
+    profile_ids = [r["vocational_profile__pk"] for r in rows if r["vocational_profile__pk"]]
+    if profile_ids:
+        pairs = through.objects.filter(vocationalprofile__person__in=people.values("pk"))
+        for person_id, code in pairs.values_list(
+            "vocationalprofile__person_id", "interesttag__code"
+        ):
+            interests[person_id].append(code)
+    return engine.People.build(
+        [
+            {
+                "id": r["pk"],
+                "ref": r["person_ref"],
+                "name": r["preferred_name"] or r["given_name"],
+                "min_hours": r["vocational_profile__min_hours"],
+                "max_hours": r["vocational_profile__max_hours"],
+                "max_travel_km": r["vocational_profile__max_travel_km"],
+                "latitude": r["latitude"],
+                "longitude": r["longitude"],
+                "kinds": r["vocational_profile__kinds"] or [],
+                "paid_only": r["vocational_profile__wants_paid_only"],
+                "stage": r["open_stage"],
+                "interests": interests.get(r["pk"], []),
+                "better_off_on": r["vocational_profile__better_off_calculation_on"],
+            }
+            for r in rows
+        ],
+        tags,
+    )
+
+
+def load_opportunities(
+    opportunities: QuerySet[Opportunity], tags: list[tuple[str, str]]
+) -> engine.Opportunities:
+    """The engine's columns for these opportunities, in reference order; an
+    opportunity without its own location takes its site's. Two queries."""
+    rows = list(
+        opportunities.order_by("opportunity_ref").values(
+            "pk",
+            "opportunity_ref",
+            "title",
+            "kind",
+            "paid",
+            "hours_per_week",
+            "hourly_pay",
+            "latitude",
+            "longitude",
+            "site__latitude",
+            "site__longitude",
+            "places",
+            "instead_of_interview",
+        )
+    )
+    by_opportunity: dict[int, list[str]] = defaultdict(list)
+    through = Opportunity.tags.through
+    for opp_id, code in through.objects.filter(opportunity__in=[r["pk"] for r in rows]).values_list(
+        "opportunity_id", "interesttag__code"
+    ):
+        by_opportunity[opp_id].append(code)
+    return engine.Opportunities.build(
+        [
+            {
+                "id": r["pk"],
+                "ref": r["opportunity_ref"],
+                "title": r["title"],
+                "kind": r["kind"],
+                "paid": r["paid"],
+                "hours": r["hours_per_week"],
+                "hourly_pay": r["hourly_pay"],
+                "latitude": r["latitude"] if r["latitude"] is not None else r["site__latitude"],
+                "longitude": r["longitude"] if r["longitude"] is not None else r["site__longitude"],
+                "places": r["places"],
+                "tags": by_opportunity.get(r["pk"], []),
+                "instead_of_interview": r["instead_of_interview"],
+            }
+            for r in rows
+        ],
+        tags,
+    )
+
+
+def _match(
+    people: engine.People, opps: engine.Opportunities, grid: engine.Grid, i: int, j: int
+) -> Match:
+    return Match(
+        person_id=people.ids[i],
+        person_ref=people.refs[i],
+        person_name=people.names[i],
+        opportunity_id=opps.ids[j],
+        opportunity_ref=opps.refs[j],
+        opportunity_title=opps.titles[j],
+        score=int(grid.score[i, j]),
+        reasons=engine.reasons(people, opps, grid, i, j),
+        benefits_note=engine.benefits_note(people, opps, i, j, permitted_work_limit()),
+    )
+
+
+def people_for(
+    opportunity: Opportunity, people: QuerySet[Person] | None = None, *, top: int | None = None
+) -> list[Match]:
+    """The people who could take ``opportunity``, best first (ties by reference).
+
+    ``people`` defaults to everyone matchable in the opportunity's authority; pages
+    pass it narrowed to what the user may see."""
+    base = matchable_people(opportunity.authority_id)
+    if people is not None:
+        base = base.filter(pk__in=people.values("pk"))
+    tags = vocabulary()
+    cols = load_people(base, tags)
+    opps = load_opportunities(Opportunity.objects.filter(pk=opportunity.pk), tags)
+    grid = engine.score_grid(cols, opps)
+    return [_match(cols, opps, grid, i, 0) for i in engine.rank_column(grid, 0, top)]
+
+
+def opportunities_for(
+    person: Person, opportunities: QuerySet[Opportunity], *, top: int | None = None
+) -> list[Match]:
+    """The opportunities ``person`` could take, best first (ties by reference)."""
+    tags = vocabulary()
+    cols = load_people(Person.objects.filter(pk=person.pk), tags)
+    opps = load_opportunities(opportunities, tags)
+    if not len(cols) or not len(opps):
+        return []
+    grid = engine.score_grid(cols, opps)
+    return [_match(cols, opps, grid, 0, j) for j in engine.rank_row(grid, 0, opps.refs, top)]
+
+
+def allocate(
+    people: QuerySet[Person],
+    opportunities: QuerySet[Opportunity],
+    *,
+    excluded: Iterable[tuple[int, int]] = (),
+) -> Allocation:
+    """Assign people to the opportunities' places for the highest total score.
+
+    ``excluded`` holds (person id, opportunity id) pairs that may not be chosen, such
+    as an intern's department in an earlier rotation."""
+    tags = vocabulary()
+    cols = load_people(people, tags)
+    opps = load_opportunities(opportunities, tags)
+    grid = engine.score_grid(cols, opps)
+    row = {pid: i for i, pid in enumerate(cols.ids)}
+    column = {oid: j for j, oid in enumerate(opps.ids)}
+    for person_id, opp_id in excluded:
+        if person_id in row and opp_id in column:
+            grid.eligible[row[person_id], column[opp_id]] = False
+    pairs, total = engine.assign(grid.eligible, grid.score, opps.places.tolist())
+    placed = {i for i, _ in pairs}
+    return Allocation(
+        assignments=[_match(cols, opps, grid, i, j) for i, j in pairs],
+        total_score=total,
+        unplaced=[ref for i, ref in enumerate(cols.refs) if i not in placed],
+    )
