@@ -5,6 +5,7 @@ urlpatterns = [
     path("people/", include("pathways.people.urls")),
     path("referrals/", include("pathways.referrals.urls")),
     path("episodes/", include("pathways.casework.urls")),
+    path("", include("pathways.employers.urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("imports/", include("pathways.core.import_urls")),
     path("api/v1/", include("pathways.api.urls")),

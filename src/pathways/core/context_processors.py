@@ -17,5 +17,7 @@ def branding(request):
             "imports": signed_in and policies.may_import(user),
             "approvals": signed_in and may_approve_packages(user),
             "caseloads": signed_in and policies.may_see_caseloads(user),
+            "employers": signed_in and policies.may_see_employers(user),
+            "pledges": signed_in and policies.may_see_pledges(user),
         },
     }

@@ -380,6 +380,17 @@ def may_see_caseloads(user: User) -> bool:
     )
 
 
+def may_see_employers(user: User) -> bool:
+    """The employer and opportunity pages are for the staff of a provider."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.organisations_for())
+
+
+def may_see_pledges(user: User) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.authorities_for(Role.COMMISSIONER, Role.TEAM_MANAGER))
+
+
 def managed_team_ids(user: User) -> frozenset[int]:
     scope = scope_of(user)
     return frozenset(t for t, roles in scope.roles_by_team.items() if Role.TEAM_MANAGER in roles)

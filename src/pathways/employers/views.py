@@ -1,0 +1,656 @@
+"""Pages for employers, opportunities, matching, candidacies, pledges and cohorts.
+
+Thin, as everywhere: parse a form, call ``employers.services`` or a selector, redirect
+with a banner, or show the form again with what was wrong. Match lists and candidacies
+are reads of people's records and are audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pathways.core import audit, policies
+from pathways.core.errors import ActionRefused, ConcurrentEdit
+from pathways.core.models import Authority, OpportunityKind
+from pathways.core.types import AuthedRequest
+from pathways.employers import forms as employer_forms
+from pathways.employers import selectors, services
+from pathways.employers.models import (
+    Candidacy,
+    CandidacyStatus,
+    Employer,
+    EmployerSite,
+    Opportunity,
+    Rotation,
+    open_on,
+)
+from pathways.matching import selectors as matching
+from pathways.people.models import Person
+from pathways.people.selectors import get_person, person_exists
+
+PAGE_SIZE = 50
+MATCHES_SHOWN = 25
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _attempt(form: forms.Form, perform: Callable[[], Any]) -> tuple[Any, int]:
+    """Run a service for a valid form: (result, 200), or (None, status) with the
+    refusal on the form (409 when someone else changed the record first)."""
+    try:
+        return perform(), 200
+    except ConcurrentEdit as exc:
+        form.add_error(None, exc.message)
+        return None, 409
+    except ActionRefused as exc:
+        form.add_error(None, exc.message)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+    return None, 400
+
+
+# --- employers ------------------------------------------------------------------------
+
+
+def _employer_or_404(request: AuthedRequest, pk: int) -> Employer:
+    employer = selectors.get_employer(request.user, pk)
+    if employer is None:
+        raise Http404("No such employer")
+    return employer
+
+
+@login_required
+def employer_list(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    employers = list(selectors.employer_list(request.user, query)[:PAGE_SIZE])
+    return render(
+        request,
+        "employers/employer_list.html",
+        {
+            "employers": employers,
+            "query": query,
+            "may_add": bool(services.organisations_keeping_employers(request.user)),
+        },
+    )
+
+
+@login_required
+def employer_new(request: AuthedRequest) -> HttpResponse:
+    organisations = services.organisations_keeping_employers(request.user)
+    if not organisations:
+        raise PermissionDenied("Only specialists and managers of a provider can add employers.")
+    form = employer_forms.EmployerForm(request.POST or None, organisations=organisations)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+            employer, status = _attempt(
+                form,
+                lambda: services.create_employer(
+                    request.user,
+                    form.chosen_organisation(),
+                    relationship_owner=request.user,
+                    **data,
+                ),
+            )
+            if employer is not None:
+                messages.success(request, f"{employer.name} added to your employer list.")
+                return redirect("employers:employer", employer.pk)
+    return render(request, "employers/employer_new.html", {"form": form}, status=status)
+
+
+def _employer_page(
+    request: AuthedRequest, employer: Employer, *, status: int = 200, **bound: forms.Form
+) -> HttpResponse:
+    today = timezone.localdate()
+    may_change = policies.employers.can(request.user, "change", employer)
+    progress = [
+        p for p in selectors.pledge_progress(request.user) if p.pledge.employer_id == employer.pk
+    ]
+    return render(
+        request,
+        "employers/employer.html",
+        {
+            "employer": employer,
+            "may_change": may_change,
+            "pledges": progress,
+            "opportunities": list(employer.opportunities.all()),
+            "today": today,
+            "engagement_form": bound.get("engagement_form")
+            or employer_forms.EngagementForm(initial={"occurred_on": today}),
+            "form": next(iter(bound.values()), None),
+        },
+        status=status,
+    )
+
+
+@login_required
+def employer(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _employer_page(request, _employer_or_404(request, pk))
+
+
+def _changeable_employer(request: AuthedRequest, pk: int) -> Employer:
+    found = _employer_or_404(request, pk)
+    if not policies.employers.can(request.user, "change", found):
+        raise PermissionDenied("Only specialists and managers of the provider can change this.")
+    return found
+
+
+@login_required
+@require_POST
+def record_engagement(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _changeable_employer(request, pk)
+    form = employer_forms.EngagementForm(request.POST)
+    status = 400
+    if form.is_valid():
+        entry, status = _attempt(
+            form, lambda: services.record_engagement(request.user, found, **form.cleaned_data)
+        )
+        if entry is not None:
+            messages.success(request, f"{entry.get_kind_display()} added to the log.")
+            return redirect(reverse("employers:employer", args=[found.pk]) + "#engagements")
+    return _employer_page(request, found, status=status, engagement_form=form)
+
+
+#: The small "add" pages of an employer: what they add, their form, and the service.
+ADDITIONS: dict[str, tuple[str, type[forms.Form], Callable[..., Any]]] = {
+    "site": ("Add a site", employer_forms.SiteForm, services.add_site),
+    "contact": ("Add a contact", employer_forms.ContactForm, services.add_contact),
+    "pledge": ("Record a social-value pledge", employer_forms.PledgeForm, services.add_pledge),
+}
+
+
+@login_required
+def employer_add(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
+    if what not in ADDITIONS:
+        raise Http404("Nothing to add")
+    found = _changeable_employer(request, pk)
+    title, form_class, service = ADDITIONS[what]
+    kwargs: dict[str, Any] = {}
+    if form_class is employer_forms.PledgeForm:
+        kwargs["authorities"] = Authority.objects.filter(
+            teams__organisation_id=found.organisation_id
+        ).distinct()
+    form = form_class(request.POST or None, **kwargs)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            added, status = _attempt(
+                form, lambda: service(request.user, found, **form.cleaned_data)
+            )
+            if added is not None:
+                messages.success(request, f"{title.split(' ', 1)[1].capitalize()} saved.")
+                return redirect("employers:employer", found.pk)
+    return render(
+        request,
+        "employers/employer_add.html",
+        {"employer": found, "form": form, "title": title},
+        status=status,
+    )
+
+
+@login_required
+def pledges(request: AuthedRequest) -> HttpResponse:
+    if not (policies.may_see_pledges(request.user) or policies.may_see_employers(request.user)):
+        raise PermissionDenied("Pledges are for commissioners, managers and providers.")
+    progress = selectors.pledge_progress(request.user)
+    return render(request, "employers/pledges.html", {"pledges": progress})
+
+
+# --- opportunities --------------------------------------------------------------------
+
+
+def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
+    found = selectors.get_opportunity(request.user, pk)
+    if found is None:
+        raise Http404("No such opportunity")
+    return found
+
+
+@login_required
+def opportunity_list(request: AuthedRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in OpportunityKind.values else ""
+    include_closed = request.GET.get("closed") == "yes"
+    query = request.GET.get("q", "").strip()[:100]
+    found = list(
+        selectors.opportunity_list(
+            request.user, kind=kind, open_only=not include_closed, search=query
+        )[:PAGE_SIZE]
+    )
+    return render(
+        request,
+        "employers/opportunity_list.html",
+        {
+            "opportunities": found,
+            "kinds": OpportunityKind.choices,
+            "kind": kind,
+            "include_closed": include_closed,
+            "query": query,
+        },
+    )
+
+
+def _opportunity_form(employer: Employer, data: Any = None, **kwargs: Any):
+    return employer_forms.OpportunityForm(
+        data,
+        authorities=Authority.objects.filter(teams__organisation_id=employer.organisation_id)
+        .distinct()
+        .order_by("name"),
+        sites=EmployerSite.objects.filter(employer=employer),
+        **kwargs,
+    )
+
+
+@login_required
+def opportunity_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _changeable_employer(request, pk)
+    form = _opportunity_form(found, request.POST or None, initial={"places": 1})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            tags = [t.code for t in data.pop("tags")]
+            opportunity, status = _attempt(
+                form,
+                lambda: services.create_opportunity(request.user, found, tags=tags, **data),
+            )
+            if opportunity is not None:
+                messages.success(request, f"{opportunity.title} added.")
+                return redirect("employers:opportunity", opportunity.pk)
+    return render(
+        request, "employers/opportunity_new.html", {"employer": found, "form": form}, status=status
+    )
+
+
+@login_required
+def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _opportunity_or_404(request, pk)
+    candidacies = list(selectors.candidacies_of_opportunity(request.user, found))
+    audit.record_access_bulk(
+        request.user,
+        [c.person for c in candidacies],
+        channel="web",
+        what=f"candidacies for {found.opportunity_ref}",
+        request=request,
+    )
+    return render(
+        request,
+        "employers/opportunity.html",
+        {
+            "opportunity": found,
+            "candidacies": candidacies,
+            "may_change": policies.opportunities.can(request.user, "change", found),
+            "is_open": found.is_open(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opportunity_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _opportunity_or_404(request, pk)
+    try:
+        services.close_opportunity(request.user, found)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{found.title} is closed: it no longer appears in matches.")
+    return redirect("employers:opportunity", found.pk)
+
+
+def _visible_people(request: AuthedRequest) -> QuerySet[Person]:
+    return policies.people.visible(request.user, Person.objects.all())
+
+
+def _ranked_people(request: AuthedRequest, found: Opportunity, top: int | None):
+    matches = matching.people_for(found, _visible_people(request), top=top)
+    people = Person.objects.in_bulk([m.person_id for m in matches])
+    audit.record_access_bulk(
+        request.user,
+        [people[m.person_id] for m in matches],
+        channel="web",
+        what=f"match results for {found.opportunity_ref}",
+        request=request,
+    )
+    statuses = {
+        c.person_id: c
+        for c in Candidacy.objects.filter(
+            opportunity=found, person_id__in=[m.person_id for m in matches]
+        )
+    }
+    return matches, statuses, people
+
+
+@login_required
+def opportunity_people(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _opportunity_or_404(request, pk)
+    show_all = request.GET.get("all") == "yes"
+    matches, candidacies, people = _ranked_people(
+        request, found, None if show_all else MATCHES_SHOWN
+    )
+    may_put_forward = found.is_open(timezone.localdate()) and bool(
+        policies.scope_of(request.user).organisations_for(*policies.CASEWORK_ROLES)
+        or request.user.is_superuser
+    )
+    rows = [(m, candidacies.get(m.person_id), people[m.person_id]) for m in matches]
+    return render(
+        request,
+        "employers/opportunity_people.html",
+        {
+            "opportunity": found,
+            "rows": rows,
+            "show_all": show_all,
+            "shown": MATCHES_SHOWN,
+            "may_put_forward": may_put_forward,
+        },
+    )
+
+
+@login_required
+def opportunity_shortlist(request: AuthedRequest, pk: int) -> HttpResponse:
+    from pathways.employers.exports import shortlist_workbook
+
+    found = _opportunity_or_404(request, pk)
+    matches, candidacies, _people = _ranked_people(request, found, None)
+    body = shortlist_workbook(
+        found,
+        matches,
+        {pid: CandidacyStatus(c.status).label for pid, c in candidacies.items()},
+    )
+    response = HttpResponse(
+        body,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="shortlist-{found.opportunity_ref}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse:
+    person = get_person(request.user, person_pk)
+    if person is None:
+        existing = person_exists(person_pk)
+        if existing is not None:
+            audit.record_access(
+                request.user,
+                existing,
+                channel="web",
+                outcome=audit.DENIED,
+                what="opportunities for the person",
+                request=request,
+            )
+        raise Http404("No such person")
+    audit.record_access(
+        request.user, person, channel="web", what="opportunities for the person", request=request
+    )
+    opportunities = selectors.opportunities_for(request.user).filter(
+        open_on(timezone.localdate()), authority_id=person.authority_id
+    )
+    matches = matching.opportunities_for(person, opportunities, top=MATCHES_SHOWN)
+    candidacies = {
+        c.opportunity_id: c for c in selectors.candidacies_of_person(request.user, person)
+    }
+    may_put_forward = policies.works_with_person(
+        policies.scope_of(request.user), request.user, person.pk
+    )
+    return render(
+        request,
+        "employers/person_opportunities.html",
+        {
+            "person": person,
+            "rows": [(m, candidacies.get(m.opportunity_id)) for m in matches],
+            "candidacies": list(candidacies.values()),
+            "may_put_forward": may_put_forward,
+            "has_profile": hasattr(person, "vocational_profile"),
+        },
+    )
+
+
+# --- candidacies ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def put_forward(request: AuthedRequest) -> HttpResponse:
+    form = employer_forms.PutForwardForm(request.POST)
+    if not form.is_valid():
+        raise Http404("Nothing to put forward")
+    person = get_person(request.user, form.cleaned_data["person"])
+    found = selectors.get_opportunity(request.user, form.cleaned_data["opportunity"])
+    if person is None or found is None:
+        raise Http404("No such person or opportunity")
+    back = request.POST.get("next", "")
+    try:
+        candidacy = services.put_forward(
+            request.user, person, found, score=form.cleaned_data.get("score")
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{person.full_name} suggested for {found.title}. Talk it through with them next.",
+        )
+        if not back:
+            return redirect("employers:candidacy", candidacy.pk)
+    if back == "person":
+        return redirect("employers:person-opportunities", person.pk)
+    return redirect("employers:opportunity-people", found.pk)
+
+
+def _candidacy_or_404(request: AuthedRequest, pk: int) -> Candidacy:
+    found = selectors.get_candidacy(request.user, pk)
+    if found is None:
+        existing = selectors.candidacy_for_refused_read(pk)
+        if existing is not None:
+            audit.record_access(
+                request.user,
+                existing.person,
+                channel="web",
+                outcome=audit.DENIED,
+                what="candidacy",
+                request=request,
+            )
+        raise Http404("No such candidacy")
+    return found
+
+
+def _candidacy_page(
+    request: AuthedRequest,
+    candidacy: Candidacy,
+    form: forms.Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    statuses = services.next_statuses(candidacy)
+    may_move = bool(statuses) and policies.candidacies.can(request.user, "change", candidacy)
+    consent = services.employer_consent(candidacy.person, timezone.localdate())
+    audit.record_access(
+        request.user,
+        candidacy.person,
+        channel="web",
+        what=f"candidacy for {candidacy.opportunity.opportunity_ref}",
+        request=request,
+    )
+    return render(
+        request,
+        "employers/candidacy.html",
+        {
+            "candidacy": candidacy,
+            "person": candidacy.person,
+            "opportunity": candidacy.opportunity,
+            "steps": list(candidacy.steps.all()),
+            "may_move": may_move,
+            "consent": consent,
+            "form": form
+            or employer_forms.MoveCandidacyForm(
+                statuses=statuses,
+                initial={"on": timezone.localdate(), "version": candidacy.version},
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+def candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _candidacy_page(request, _candidacy_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def move_candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _candidacy_or_404(request, pk)
+    if not policies.candidacies.can(request.user, "change", found):
+        raise PermissionDenied("Only the person's worker or their team can move this on.")
+    form = employer_forms.MoveCandidacyForm(request.POST, statuses=services.next_statuses(found))
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        moved, status = _attempt(
+            form,
+            lambda: services.move_candidacy(
+                request.user,
+                found,
+                status=data["status"],
+                on=data["on"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            ),
+        )
+        if moved is not None:
+            messages.success(request, f"Candidacy moved to “{moved.get_status_display()}”.")
+            return redirect("employers:candidacy", found.pk)
+        found = _candidacy_or_404(request, pk)
+    return _candidacy_page(request, found, form, status)
+
+
+# --- supported internship cohorts -----------------------------------------------------
+
+
+@login_required
+def cohort_list(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "employers/cohort_list.html",
+        {"cohorts": list(selectors.cohort_list(request.user))},
+    )
+
+
+def _cohort_or_404(request: AuthedRequest, pk: int):
+    found = selectors.get_cohort(request.user, pk)
+    if found is None:
+        raise Http404("No such cohort")
+    return found
+
+
+@login_required
+def cohort(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _cohort_or_404(request, pk)
+    audit.record_access_bulk(
+        request.user,
+        found.visible_interns,
+        channel="web",
+        what=f"cohort {found}",
+        request=request,
+    )
+    return render(
+        request,
+        "employers/cohort.html",
+        {
+            "cohort": found,
+            "rotations": list(found.rotations.all()),
+            "may_change": policies.cohorts.can(request.user, "change", found),
+            "hidden_interns": found.intern_count - len(found.visible_interns),
+        },
+    )
+
+
+def _rotation_or_404(request: AuthedRequest, pk: int, number: int):
+    found = _cohort_or_404(request, pk)
+    rotation = next((r for r in found.rotations.all() if r.number == number), None)
+    if rotation is None:
+        raise Http404("No such rotation")
+    if not policies.cohorts.can(request.user, "change", found):
+        raise PermissionDenied("Only specialists and managers of the cohort's team can do this.")
+    return found, rotation
+
+
+def _proposal(found, rotation: Rotation):
+    """The best allocation of the cohort's interns to the rotation's departments,
+    leaving out a department an intern has already been in."""
+    earlier = [
+        (p.person_id, p.opportunity_id)
+        for r in found.rotations.all()
+        if r.number < rotation.number
+        for p in r.placements.all()
+    ]
+    return matching.allocate(
+        Person.objects.filter(pk__in=[p.pk for p in found.visible_interns]),
+        Opportunity.objects.filter(pk__in=[o.pk for o in rotation.opportunities.all()]),
+        excluded=earlier,
+    )
+
+
+@login_required
+def rotation_allocate(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
+    found, rotation = _rotation_or_404(request, pk, number)
+    allocation = _proposal(found, rotation)
+    audit.record_access_bulk(
+        request.user, found.visible_interns, channel="web", what=f"cohort {found}", request=request
+    )
+    if request.method == "POST":
+        people = {p.pk: p for p in found.visible_interns}
+        departments = {o.pk: o for o in rotation.opportunities.all()}
+        try:
+            services.place_interns(
+                request.user,
+                rotation,
+                [
+                    (people[m.person_id], departments[m.opportunity_id], m.score)
+                    for m in allocation.assignments
+                ],
+            )
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Rotation {rotation.number} planned: {len(allocation.assignments)} interns "
+                "placed.",
+            )
+            return redirect("employers:cohort", found.pk)
+    return render(
+        request,
+        "employers/rotation_allocate.html",
+        {
+            "cohort": found,
+            "rotation": rotation,
+            "allocation": allocation,
+            "unplaced": [p for p in found.visible_interns if p.person_ref in allocation.unplaced],
+            "hidden_interns": found.intern_count - len(found.visible_interns),
+        },
+    )

@@ -1,0 +1,257 @@
+"""The employer, opportunity, match and candidacy pages: what a coach sees and does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pathways.core.models import InterestTag, Role
+from pathways.employers.models import Candidacy, CandidacyStatus, Employer
+from pathways.people.models import Consent
+from tests.factories import (
+    EmployerFactory,
+    EpisodeFactory,
+    OpportunityFactory,
+    PersonFactory,
+    ProfileFactory,
+    TeamFactory,
+    staff,
+)
+
+
+@pytest.fixture
+def retail(db):
+    return InterestTag.objects.get_or_create(code="retail", defaults={"label": "Shops and retail"})[
+        0
+    ]
+
+
+@pytest.fixture
+def employer(team):
+    return EmployerFactory(organisation=team.organisation, name="Riverside Café")
+
+
+@pytest.fixture
+def opportunity(employer, team, retail):
+    opp = OpportunityFactory(
+        employer=employer,
+        authority=team.authority,
+        title="Café assistant",
+        hours_per_week=Decimal("16"),
+        latitude=Decimal("51.5"),
+        longitude=Decimal("0.0"),
+    )
+    opp.tags.set([retail])
+    return opp
+
+
+def seeker(team, coach, retail, *, ref: str, interests=True, near=True):
+    """A person the coach supports, looking for work, with a profile."""
+    person = PersonFactory(authority=team.authority, person_ref=ref)
+    EpisodeFactory(team=team, worker=coach, stage="job_finding", person=person)
+    if near:
+        person.latitude, person.longitude = Decimal("51.52"), Decimal("0.01")
+        person.save()
+    profile = ProfileFactory(person=person, min_hours=10, max_hours=20, max_travel_km=15)
+    if interests:
+        profile.interests.set([retail])
+    return person
+
+
+def test_coach_sees_ranked_people_with_reasons(client, coach, team, opportunity, retail):
+    best = seeker(team, coach, retail, ref="P-ONE")
+    seeker(team, coach, retail, ref="P-TWO", interests=False)
+    client.force_login(coach)
+    response = client.get(reverse("employers:opportunity-people", args=[opportunity.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.index("P-ONE") < text.index("P-TWO")
+    assert "Likes shops and retail — this job is in shops and retail" in text
+    assert f"within the 15 km {best.given_name} can travel" in text
+    entries = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, additional_data__what__startswith="match results"
+    )
+    assert entries.count() == 2
+
+
+def test_people_outside_the_coachs_scope_are_not_listed(client, coach, team, opportunity, retail):
+    other = TeamFactory(authority=team.authority, organisation=team.organisation)
+    stranger = seeker(other, staff(Role.EMPLOYMENT_SPECIALIST, other), retail, ref="P-NINE")
+    seeker(team, coach, retail, ref="P-ONE")
+    client.force_login(coach)
+    text = client.get(reverse("employers:opportunity-people", args=[opportunity.pk])).content
+    assert b"P-ONE" in text
+    assert stranger.person_ref.encode() not in text
+
+
+def test_match_page_queries_do_not_grow(
+    client, coach, team, opportunity, retail, django_assert_num_queries
+):
+    client.force_login(coach)
+    url = reverse("employers:opportunity-people", args=[opportunity.pk]) + "?all=yes"
+    for i in range(3):
+        seeker(team, coach, retail, ref=f"A{i}")
+    client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(20):
+        seeker(team, coach, retail, ref=f"B{i}")
+    with django_assert_num_queries(len(few)):
+        response = client.get(url)
+    assert response.content.decode().count("score ") == 23
+
+
+def test_person_opportunities_page_queries_do_not_grow(
+    client, coach, team, employer, retail, django_assert_num_queries
+):
+    person = seeker(team, coach, retail, ref="P-ONE")
+    client.force_login(coach)
+    url = reverse("employers:person-opportunities", args=[person.pk])
+    for _ in range(2):
+        OpportunityFactory(employer=employer, authority=team.authority).tags.set([retail])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(15):
+        OpportunityFactory(employer=employer, authority=team.authority).tags.set([retail])
+    with django_assert_num_queries(len(few)):
+        response = client.get(url)
+    assert response.content.decode().count("out of 100") == 17
+
+
+def test_suggest_then_move_on_with_consent(client, coach, team, opportunity, retail):
+    person = seeker(team, coach, retail, ref="P-ONE")
+    client.force_login(coach)
+    response = client.post(
+        reverse("employers:put-forward"),
+        {"person": person.pk, "opportunity": opportunity.pk, "score": 80},
+    )
+    candidacy = Candidacy.objects.get(person=person, opportunity=opportunity)
+    assert response.status_code == 302
+    assert candidacy.status == CandidacyStatus.SUGGESTED and candidacy.score == 80
+
+    move = reverse("employers:candidacy-move", args=[candidacy.pk])
+    today = dt.date.today()
+    data = {
+        "status": "applied",
+        "on_0": today.day,
+        "on_1": today.month,
+        "on_2": today.year,
+        "reason": "",
+        "version": candidacy.version,
+    }
+    refused = client.post(move, data)
+    assert refused.status_code == 400
+    assert "has not agreed to their details being shared with employers" in refused.content.decode()
+    candidacy.refresh_from_db()
+    assert candidacy.status == CandidacyStatus.SUGGESTED
+
+    Consent.objects.create(
+        person=person, scope="employers", given=True, given_on=today, recorded_by=coach
+    )
+    assert client.post(move, data).status_code == 302
+    candidacy.refresh_from_db()
+    assert candidacy.status == CandidacyStatus.APPLIED
+    assert candidacy.consent is not None
+    page = client.get(reverse("employers:candidacy", args=[candidacy.pk])).content.decode()
+    assert "consent of" in page
+
+
+def test_stale_version_is_a_conflict(client, coach, team, opportunity, retail):
+    person = seeker(team, coach, retail, ref="P-ONE")
+    candidacy = Candidacy.objects.create(
+        person=person, opportunity=opportunity, status_on=dt.date.today()
+    )
+    client.force_login(coach)
+    today = dt.date.today()
+    response = client.post(
+        reverse("employers:candidacy-move", args=[candidacy.pk]),
+        {
+            "status": "discussed",
+            "on_0": today.day,
+            "on_1": today.month,
+            "on_2": today.year,
+            "version": candidacy.version + 5,
+        },
+    )
+    assert response.status_code == 409
+    assert "Someone else changed" in response.content.decode()
+
+
+def test_candidacy_of_someone_else_is_404_and_audited(client, team, opportunity, retail, coach):
+    person = seeker(team, coach, retail, ref="P-ONE")
+    candidacy = Candidacy.objects.create(
+        person=person, opportunity=opportunity, status_on=dt.date.today()
+    )
+    elsewhere = TeamFactory(authority=team.authority)
+    outsider = staff(Role.EMPLOYMENT_SPECIALIST, elsewhere)
+    client.force_login(outsider)
+    assert client.get(reverse("employers:candidacy", args=[candidacy.pk])).status_code == 404
+    assert LogEntry.objects.filter(
+        object_id=person.pk, additional_data__outcome="denied", actor=outsider
+    ).exists()
+
+
+def test_another_providers_employer_is_404(client, employer, team):
+    elsewhere = TeamFactory(authority=team.authority)
+    client.force_login(staff(Role.EMPLOYMENT_SPECIALIST, elsewhere))
+    assert client.get(reverse("employers:employer", args=[employer.pk])).status_code == 404
+
+
+def test_intake_officer_sees_but_cannot_add_employers(client, intake, employer):
+    client.force_login(intake)
+    assert client.get(reverse("employers:employer", args=[employer.pk])).status_code == 200
+    assert client.get(reverse("employers:employer-new")).status_code == 403
+    assert (
+        client.post(
+            reverse("employers:engagement", args=[employer.pk]),
+            {"kind": "meeting"},
+        ).status_code
+        == 403
+    )
+
+
+def test_add_employer_and_log_an_engagement(client, coach):
+    client.force_login(coach)
+    response = client.post(
+        reverse("employers:employer-new"),
+        {"name": "Green Leaf Garden Centre", "sector": "Horticulture", "size": "small"},
+    )
+    employer = Employer.objects.get(name="Green Leaf Garden Centre")
+    assert response.status_code == 302
+    today = dt.date.today()
+    response = client.post(
+        reverse("employers:engagement", args=[employer.pk]),
+        {
+            "kind": "awareness_training",
+            "occurred_on_0": today.day,
+            "occurred_on_1": today.month,
+            "occurred_on_2": today.year,
+            "attendees": 12,
+            "notes": "Autism awareness for the shop floor team",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("employers:employer", args=[employer.pk])).content.decode()
+    assert "Disability-awareness training delivered" in page and "(12 staff)" in page
+
+
+def test_duplicate_employer_name_is_refused_with_a_message(client, coach, employer):
+    client.force_login(coach)
+    response = client.post(reverse("employers:employer-new"), {"name": "riverside café"})
+    assert response.status_code == 400
+    assert "already on your employer list" in response.content.decode()
+
+
+def test_commissioner_sees_pledges_not_employers(client, team, employer):
+    commissioner = staff(Role.COMMISSIONER, team)
+    client.force_login(commissioner)
+    assert client.get(reverse("employers:employer", args=[employer.pk])).status_code == 404
+    assert client.get(reverse("employers:pledges")).status_code == 200
+    assert client.get(reverse("employers:employers")).status_code == 200  # an empty list
