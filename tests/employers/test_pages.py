@@ -255,3 +255,32 @@ def test_commissioner_sees_pledges_not_employers(client, team, employer):
     assert client.get(reverse("employers:employer", args=[employer.pk])).status_code == 404
     assert client.get(reverse("employers:pledges")).status_code == 200
     assert client.get(reverse("employers:employers")).status_code == 200  # an empty list
+
+
+def test_shortlist_downloads_as_a_spreadsheet_in_rank_order(
+    client, coach, team, opportunity, retail
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    seeker(team, coach, retail, ref="P-TWO", interests=False)
+    best = seeker(team, coach, retail, ref="P-ONE")
+    Candidacy.objects.create(person=best, opportunity=opportunity, status_on=dt.date.today())
+    client.force_login(coach)
+    response = client.get(reverse("employers:opportunity-shortlist", args=[opportunity.pk]))
+    assert response.status_code == 200
+    assert "shortlist-" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert values.index("P-ONE") < values.index("P-TWO")
+    assert "Suggested" in values
+    assert LogEntry.objects.filter(
+        object_id=best.pk, additional_data__what__startswith="match results"
+    ).exists()
+
+
+def test_shortlist_of_another_providers_opportunity_is_404(client, team, opportunity):
+    client.force_login(staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority)))
+    url = reverse("employers:opportunity-shortlist", args=[opportunity.pk])
+    assert client.get(url).status_code == 404

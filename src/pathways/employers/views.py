@@ -29,7 +29,6 @@ from pathways.employers import forms as employer_forms
 from pathways.employers import selectors, services
 from pathways.employers.models import (
     Candidacy,
-    CandidacyStatus,
     Employer,
     EmployerSite,
     Opportunity,
@@ -377,7 +376,7 @@ def opportunity_shortlist(request: AuthedRequest, pk: int) -> HttpResponse:
     body = shortlist_workbook(
         found,
         matches,
-        {pid: CandidacyStatus(c.status).label for pid, c in candidacies.items()},
+        {pid: c.status for pid, c in candidacies.items()},
     )
     response = HttpResponse(
         body,
