@@ -29,7 +29,10 @@ urlpatterns = [
     path("candidacies/<int:pk>/", views.candidacy, name="candidacy"),
     path("candidacies/<int:pk>/move/", views.move_candidacy, name="candidacy-move"),
     path("cohorts/", views.cohort_list, name="cohorts"),
+    path("cohorts/new/", views.cohort_new, name="cohort-new"),
     path("cohorts/<int:pk>/", views.cohort, name="cohort"),
+    path("cohorts/<int:pk>/interns/", views.cohort_interns, name="cohort-interns"),
+    path("cohorts/<int:pk>/rotations/new/", views.rotation_new, name="rotation-new"),
     path(
         "cohorts/<int:pk>/rotations/<int:number>/allocate/",
         views.rotation_allocate,

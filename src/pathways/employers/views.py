@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from pathways.core import audit, policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit
-from pathways.core.models import Authority, OpportunityKind
+from pathways.core.models import Authority, OpportunityKind, Team
 from pathways.core.types import AuthedRequest
 from pathways.employers import forms as employer_forms
 from pathways.employers import selectors, services
@@ -652,4 +652,111 @@ def rotation_allocate(request: AuthedRequest, pk: int, number: int) -> HttpRespo
             "unplaced": [p for p in found.visible_interns if p.person_ref in allocation.unplaced],
             "hidden_interns": found.intern_count - len(found.visible_interns),
         },
+    )
+
+
+def _cohort_teams(request: AuthedRequest):
+    scope = policies.scope_of(request.user)
+    teams = Team.objects.select_related("authority").order_by("name")
+    if scope.is_superuser:
+        return teams
+    return teams.filter(
+        pk__in=[
+            t for t, roles in scope.roles_by_team.items() if roles & set(policies.CASEWORK_ROLES)
+        ]
+    )
+
+
+@login_required
+def cohort_new(request: AuthedRequest) -> HttpResponse:
+    teams = _cohort_teams(request)
+    if not teams.exists():
+        raise PermissionDenied("Only specialists and managers can set up a cohort.")
+    form = employer_forms.CohortForm(
+        request.POST or None,
+        teams=teams,
+        hosts=selectors.employers_for(request.user).order_by("name"),
+        initial={"programme": "project_search"},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            team, host = data.pop("team"), data.pop("host")
+            created, status = _attempt(
+                form, lambda: services.create_cohort(request.user, team, host, **data)
+            )
+            if created is not None:
+                messages.success(request, f"{created} set up. Add its interns and rotations.")
+                return redirect("employers:cohort", created.pk)
+    return render(request, "employers/cohort_new.html", {"form": form}, status=status)
+
+
+def _changeable_cohort(request: AuthedRequest, pk: int):
+    found = _cohort_or_404(request, pk)
+    if not policies.cohorts.can(request.user, "change", found):
+        raise PermissionDenied("Only specialists and managers of the cohort's team can do this.")
+    return found
+
+
+@login_required
+def cohort_interns(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _changeable_cohort(request, pk)
+    candidates = policies.people.visible(
+        request.user,
+        Person.objects.filter(
+            Q(episodes__team=found.team, episodes__ended_on__isnull=True) | Q(cohorts=found)
+        ).distinct(),
+    ).order_by("family_name", "given_name")
+    form = employer_forms.InternsForm(
+        request.POST or None,
+        people=candidates,
+        initial={"interns": [p.pk for p in found.visible_interns]},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            hidden = set(found.interns.values_list("pk", flat=True)) - {
+                p.pk for p in found.visible_interns
+            }
+            chosen = [*form.cleaned_data["interns"], *Person.objects.filter(pk__in=hidden)]
+
+            def save() -> bool:
+                services.set_interns(request.user, found, chosen)
+                return True
+
+            done, status = _attempt(form, save)
+            if done:
+                messages.success(request, f"Interns saved: {len(chosen)} in the cohort.")
+                return redirect("employers:cohort", found.pk)
+    return render(
+        request,
+        "employers/cohort_form.html",
+        {"cohort": found, "form": form, "title": "Choose the interns"},
+        status=status,
+    )
+
+
+@login_required
+def rotation_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _changeable_cohort(request, pk)
+    departments = Opportunity.objects.filter(employer=found.host).order_by("title")
+    form = employer_forms.RotationForm(request.POST or None, departments=departments)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            rotation, status = _attempt(
+                form, lambda: services.add_rotation(request.user, found, **form.cleaned_data)
+            )
+            if rotation is not None:
+                messages.success(request, f"Rotation {rotation.number} added.")
+                return redirect("employers:cohort", found.pk)
+    return render(
+        request,
+        "employers/cohort_form.html",
+        {"cohort": found, "form": form, "title": "Add a rotation"},
+        status=status,
     )
