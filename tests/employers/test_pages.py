@@ -284,3 +284,16 @@ def test_shortlist_of_another_providers_opportunity_is_404(client, team, opportu
     client.force_login(staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority)))
     url = reverse("employers:opportunity-shortlist", args=[opportunity.pk])
     assert client.get(url).status_code == 404
+
+
+def test_edit_employer_and_a_stale_form_is_a_conflict(client, coach, employer):
+    client.force_login(coach)
+    url = reverse("employers:employer-edit", args=[employer.pk])
+    data = {"name": "Riverside Café", "sector": "Hospitality", "version": employer.version}
+    assert client.post(url, data).status_code == 302
+    employer.refresh_from_db()
+    assert employer.sector == "Hospitality"
+    stale = client.post(url, {**data, "sector": "Retail"})
+    assert stale.status_code == 409
+    employer.refresh_from_db()
+    assert employer.sector == "Hospitality"

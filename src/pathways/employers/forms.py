@@ -55,6 +55,7 @@ class EmployerForm(forms.Form):
         "Date the level was reached", "date the level was reached", required=False
     )
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, organisations: list[Organisation], **kwargs):
         super().__init__(*args, **kwargs)

@@ -579,8 +579,11 @@ def place_interns(
             raise ActionRefused(f"{opportunity.title} is not part of this rotation.")
         seen.add(person.pk)
         used[opportunity.pk] = used.get(opportunity.pk, 0) + 1
-        if used[opportunity.pk] > departments[opportunity.pk].places:
-            raise ActionRefused(f"{opportunity.title} has only {opportunity.places} places.")
+        places = departments[opportunity.pk].places
+        if used[opportunity.pk] > places:
+            raise ActionRefused(
+                f"{opportunity.title} has only {places} place{'' if places == 1 else 's'}."
+            )
     rotation.placements.all().delete()
     return [
         RotationPlacement.objects.create(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("employers/new/", views.employer_new, name="employer-new"),
     path("employers/pledges/", views.pledges, name="pledges"),
     path("employers/<int:pk>/", views.employer, name="employer"),
+    path("employers/<int:pk>/edit/", views.employer_edit, name="employer-edit"),
     path("employers/<int:pk>/engagements/", views.record_engagement, name="engagement"),
     path("employers/<int:pk>/opportunities/new/", views.opportunity_new, name="opportunity-new"),
     path("employers/<int:pk>/<str:what>/new/", views.employer_add, name="employer-add"),

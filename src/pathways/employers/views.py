@@ -101,7 +101,9 @@ def employer_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
+            data = {
+                k: v for k, v in form.cleaned_data.items() if k not in ("organisation", "version")
+            }
             employer, status = _attempt(
                 form,
                 lambda: services.create_employer(
@@ -115,6 +117,40 @@ def employer_new(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, f"{employer.name} added to your employer list.")
                 return redirect("employers:employer", employer.pk)
     return render(request, "employers/employer_new.html", {"form": form}, status=status)
+
+
+@login_required
+def employer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _changeable_employer(request, pk)
+    fields = ("name", "sector", "size", "website", "disability_confident")
+    initial = {name: getattr(found, name) for name in fields}
+    initial.update(
+        disability_confident_on=found.disability_confident_on,
+        notes=found.notes,
+        version=found.version,
+    )
+    form = employer_forms.EmployerForm(request.POST or None, organisations=[], initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            saved, status = _attempt(
+                form,
+                lambda: services.update_employer(
+                    request.user, found, expected_version=version, **data
+                ),
+            )
+            if saved is not None:
+                messages.success(request, f"{saved.name} saved.")
+                return redirect("employers:employer", found.pk)
+    return render(
+        request,
+        "employers/employer_new.html",
+        {"form": form, "employer": found},
+        status=status,
+    )
 
 
 def _employer_page(
