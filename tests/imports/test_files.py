@@ -325,7 +325,7 @@ class TestCommandLine:
         assert unknown.returncode == 1
         assert unknown.stderr.strip().splitlines() == [
             "CommandError: unknown kind 'widgets'; choose one of: authorities, teams, staff, "
-            "people, care_costs, referrals, episodes, profiles"
+            "people, care_costs, referrals, episodes, profiles, opportunities"
         ]
         assert unknown.stdout == ""
 

@@ -48,6 +48,7 @@ KIND_MODULES = (
     "pathways.people.imports",
     "pathways.referrals.imports",
     "pathways.casework.imports",
+    "pathways.employers.imports",
 )
 
 #: Who the audit trail names when the command line runs an import without ``--as``.
