@@ -15,7 +15,9 @@ from pathways.core.models import Role
 from pathways.referrals.models import Status
 from tests.factories import (
     AuthorityFactory,
+    EmployerFactory,
     EpisodeFactory,
+    OpportunityFactory,
     PersonFactory,
     ReferralFactory,
     TeamFactory,
@@ -261,3 +263,111 @@ def test_audit_trail_through_the_cli(role, team):
     assert entry.additional_data["channel"] == "cli"
     assert entry.additional_data["outcome"] == ("allowed" if role in AUDITORS else "denied")
     assert entry.actor == user
+
+
+# --- employers, opportunities, pledges and candidacies --------------------------------
+
+# Whose employer list it is, relative to the user's team → who may do what. Employers
+# are shared by every team of the provider; commissioners see none of them.
+EMPLOYER_PLACES = ["my organisation", "another organisation"]
+EMPLOYER_KEEPERS = {"employment_specialist", "team_manager"}
+EMPLOYER_EXPECTED = {
+    "view": {"my organisation": set(ROLES) - {"commissioner"}},
+    "change": {"my organisation": EMPLOYER_KEEPERS},
+}
+
+
+@pytest.mark.parametrize("place", EMPLOYER_PLACES)
+@pytest.mark.parametrize("role", ROLES)
+def test_employer_and_opportunity_policies(role, place, team):
+    from pathways.employers.models import Employer, Opportunity
+
+    user = staff(role, team)
+    mine = place == "my organisation"
+    employer = EmployerFactory(**({"organisation": team.organisation} if mine else {}))
+    opportunity = OpportunityFactory(employer=employer, authority=team.authority)
+
+    for action, allowed in EMPLOYER_EXPECTED.items():
+        expected = role in allowed.get(place, set())
+        assert policies.employers.can(user, action, employer) is expected, action
+        assert policies.opportunities.can(user, action, opportunity) is expected, action
+        assert user.has_perm(f"employers.{action}_employer", employer) is expected, action
+    may_view = role in EMPLOYER_EXPECTED["view"].get(place, set())
+    assert (employer in policies.employers.visible(user, Employer.objects.all())) is may_view
+    assert (
+        opportunity in policies.opportunities.visible(user, Opportunity.objects.all())
+    ) is may_view
+
+
+# Social-value pledges: the provider that keeps the employer, and the commissioners
+# and managers of the authority the pledge was made to.
+PLEDGE_PLACES = [
+    "my organisation's employer, to my authority",
+    "another organisation's employer, to my authority",
+    "another organisation's employer, to another authority",
+]
+PLEDGE_EXPECTED = {
+    "view": {
+        "my organisation's employer, to my authority": set(ROLES),
+        "another organisation's employer, to my authority": {"commissioner", "team_manager"},
+    },
+    "change": {"my organisation's employer, to my authority": EMPLOYER_KEEPERS},
+}
+
+
+@pytest.mark.parametrize("place", PLEDGE_PLACES)
+@pytest.mark.parametrize("role", ROLES)
+def test_pledge_policy(role, place, team):
+    from pathways.employers.models import SocialValuePledge
+
+    user = staff(role, team)
+    mine = place.startswith("my organisation")
+    employer = EmployerFactory(**({"organisation": team.organisation} if mine else {}))
+    authority = (
+        team.authority
+        if place.endswith("my authority")
+        else AuthorityFactory(code="W06000011", name="Swansea")
+    )
+    pledge = SocialValuePledge.objects.create(
+        employer=employer,
+        authority=authority,
+        description="Two supported placements",
+        source=SocialValuePledge.Source.CONTRACT,
+        target=2,
+        starts_on=dt.date(2025, 4, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+
+    for action, allowed in PLEDGE_EXPECTED.items():
+        expected = role in allowed.get(place, set())
+        assert policies.pledges.can(user, action, pledge) is expected, action
+    may_view = role in PLEDGE_EXPECTED["view"].get(place, set())
+    assert (pledge in policies.pledges.visible(user, SocialValuePledge.objects.all())) is may_view
+
+
+# A candidacy is part of the person's record: seen exactly when the person is (the
+# RELATIONSHIPS table above), moved on only by the specialists and managers of a team
+# with an open episode of the person.
+CANDIDACY_MOVERS = {"open episode in my team": {"employment_specialist", "team_manager"}}
+
+
+@pytest.mark.parametrize(("role", "relationship"), CASES)
+def test_candidacy_policy(role, relationship, team):
+    from pathways.employers.models import Candidacy
+
+    user = staff(role, team)
+    person = make_person(relationship, team)
+    candidacy = Candidacy.objects.create(
+        person=person,
+        opportunity=OpportunityFactory(
+            employer=EmployerFactory(organisation=team.organisation), authority=person.authority
+        ),
+        status_on=dt.date.today(),
+    )
+    may_view = role in RELATIONSHIPS[relationship]
+    may_move = role in CANDIDACY_MOVERS.get(relationship, set())
+
+    assert policies.candidacies.can(user, "view", candidacy) is may_view
+    assert (candidacy in policies.candidacies.visible(user, Candidacy.objects.all())) is may_view
+    assert policies.candidacies.can(user, "change", candidacy) is may_move
+    assert user.has_perm("employers.change_candidacy", candidacy) is may_move

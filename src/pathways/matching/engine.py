@@ -264,10 +264,12 @@ def score_grid(people: People, opps: Opportunities) -> Grid:
 
 
 def _join(words: Sequence[str]) -> str:
+    """``a``, ``a, and b``, ``a, b, and c``: the comma keeps labels that contain "and"
+    themselves ("catering and cooking") readable."""
     words = list(words)
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + ", and " + words[-1]
 
 
 def _km(value: float) -> str:
@@ -296,7 +298,7 @@ def reasons(people: People, opps: Opportunities, grid: Grid, i: int, j: int) -> 
         if len(words) == 1:
             out.append(f"Likes {words[0]} — this {noun} is in {words[0]}")
         else:
-            listed = ", ".join(words[:-1]) + ", and " + words[-1]
+            listed = _join(words)
             both = "both" if len(words) == 2 else f"all {NUMBER_WORDS.get(len(words), 'of them')}"
             out.append(f"Likes {listed} — this {noun} involves {both}")
     elif opps.tags[j].any() and people.interests[i].any():
