@@ -6,14 +6,33 @@ from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from pathways.casework.models import Episode
-from pathways.core import demo
-from pathways.core.models import Membership, Role, Team, User
+from pathways.core import demo, policies
+from pathways.core.errors import ActionRefused
+from pathways.core.models import Membership, OpportunityKind, Role, Team, User
+from pathways.employers import services
+from pathways.employers.models import (
+    EMPLOYER_FACING,
+    Candidacy,
+    CandidacyStatus,
+    CandidacyStep,
+    DisabilityConfident,
+    Employer,
+    Engagement,
+    InternshipCohort,
+    Opportunity,
+    Rotation,
+    RotationPlacement,
+    SocialValuePledge,
+)
+from pathways.employers.selectors import pledge_progress
+from pathways.matching.selectors import allocate, people_for
 from pathways.people.models import CareCost, Condition, Consent, Contact, Person
 from pathways.people.postcodes import normalise_postcode
 from pathways.referrals.models import Referral, Source, Status
@@ -39,7 +58,26 @@ def loaded() -> str:
 
 
 def snapshot() -> dict[str, int]:
-    models = (Person, User, Membership, Team, Referral, Episode, Contact, Consent, CareCost)
+    models = (
+        Person,
+        User,
+        Membership,
+        Team,
+        Referral,
+        Episode,
+        Contact,
+        Consent,
+        CareCost,
+        Employer,
+        Engagement,
+        SocialValuePledge,
+        Opportunity,
+        Candidacy,
+        CandidacyStep,
+        InternshipCohort,
+        Rotation,
+        RotationPlacement,
+    )
     return {m.__name__: m.objects.count() for m in models} | {"audit": LogEntry.objects.count()}
 
 
@@ -164,11 +202,22 @@ def test_the_same_day_gives_the_same_borough():
             )
         )
 
+    def work() -> list[tuple]:
+        candidacies = Candidacy.objects.order_by(
+            "person__person_ref", "opportunity__opportunity_ref"
+        ).values_list(
+            "person__person_ref", "opportunity__opportunity_ref", "status", "status_on", "score"
+        )
+        placements = RotationPlacement.objects.order_by(
+            "rotation__number", "person__person_ref"
+        ).values_list("person__person_ref", "opportunity__opportunity_ref", "score")
+        return [*candidacies, *placements]
+
     runs = []
     for _ in range(2):
         with transaction.atomic():
             demo.load()
-            runs.append((people(), referrals()))
+            runs.append((people(), referrals(), work()))
             transaction.set_rollback(True)
     assert runs[0] == runs[1]
 
@@ -209,13 +258,20 @@ def test_the_work_queue_has_something_of_every_kind_due_today(loaded):
 def test_about_two_thirds_of_people_in_support_have_a_vocational_profile(loaded):
     from pathways.casework.models import VocationalProfile
 
-    open_people = set(
-        Episode.objects.filter(ended_on__isnull=True).values_list("person_id", flat=True)
-    )
+    open_episodes = Episode.objects.filter(ended_on__isnull=True)
+    open_people = set(open_episodes.values_list("person_id", flat=True))
     profiles = VocationalProfile.objects.prefetch_related("interests")
     profiled = {p.person_id for p in profiles}
     assert profiled <= open_people
-    assert 0.55 <= len(profiled) / len(open_people) <= 0.75
+    assert 0.55 <= len(profiled) / len(open_people) <= 0.8
+    # Everyone the demo and transition specialists work with has one (for matching).
+    featured = open_episodes.filter(
+        worker__email__in=[
+            "specialist@riverside.example",
+            "transition.specialist@riverside.example",
+        ]
+    )
+    assert set(featured.values_list("person_id", flat=True)) <= profiled
     for profile in profiles:
         assert profile.interests.all() and profile.kinds and profile.version == 1
         assert profile.min_hours is not None and profile.max_hours is not None
@@ -225,3 +281,135 @@ def test_about_two_thirds_of_people_in_support_have_a_vocational_profile(loaded)
     worker = Episode.objects.get(person=profile.person, ended_on__isnull=True).worker
     entry = LogEntry.objects.get_for_object(profile).get(action=LogEntry.Action.CREATE)
     assert entry.actor == worker
+
+
+# --- employers, opportunities, candidacies and the Project SEARCH cohort --------------
+
+
+def test_employers_with_sites_contacts_engagements_and_pledges(loaded):
+    employers = Employer.objects.prefetch_related("sites", "contacts")
+    assert employers.count() == 8
+    # The council's list (supported employment) and the transition team's (the host).
+    assert {e.organisation.name for e in employers} == {
+        demo.AUTHORITY_NAME,
+        "Bridges to Work (Riverside)",
+    }
+    assert len({e.sector for e in employers}) >= 5 and len({e.size for e in employers}) == 4
+    assert {e.disability_confident for e in employers} >= set(DisabilityConfident.values)
+    people = Person.objects.all()
+    lats = [float(p.latitude) for p in people]
+    lons = [float(p.longitude) for p in people]
+    for employer in employers:
+        assert employer.contacts.all() and employer.sites.all()
+        if employer.disability_confident:
+            assert employer.disability_confident_on <= timezone.localdate()
+        for site in employer.sites.all():  # in the borough, among the people
+            assert min(lats) - 0.01 <= float(site.latitude) <= max(lats) + 0.01
+            assert min(lons) - 0.01 <= float(site.longitude) <= max(lons) + 0.01
+    kinds = set(Engagement.objects.values_list("kind", flat=True))
+    assert {"meeting", "job_carving", "awareness_training"} <= kinds
+    training = Engagement.objects.filter(kind="awareness_training")
+    assert all(e.attendees for e in training)
+
+    council = Team.objects.get(code="RB-SE").authority
+    progress = pledge_progress(None)
+    assert len(progress) == 2 and all(p.pledge.authority == council for p in progress)
+    assert sorted(p.status for p in progress) == ["In progress", "Kept"]
+
+    opportunities = Opportunity.objects.prefetch_related("tags")
+    assert set(opportunities.values_list("kind", flat=True)) == set(OpportunityKind.values)
+    assert all(o.authority == council and o.tags.all() for o in opportunities)
+    carved = [o for o in opportunities if o.carved_tasks]
+    assert carved and all(len(o.carved_tasks) >= 3 for o in carved)
+    trial = opportunities.get(instead_of_interview=True, employer__sector="Hospitality")
+    assert trial.kind == "work_trial"
+    limit = float(settings.PATHWAYS_PERMITTED_WORK_WEEKLY_LIMIT)
+    weekly = [float(o.weekly_pay) for o in opportunities if o.weekly_pay is not None]
+    assert any(w > limit for w in weekly) and any(w <= limit for w in weekly)
+    internships = opportunities.filter(kind="supported_internship")
+    assert {o.employer.name for o in internships} == {"Riverside and Thames NHS Foundation Trust"}
+    assert all(not o.paid and o.places >= 1 for o in internships)
+
+
+def test_the_demo_specialists_candidacies_reach_every_step(loaded):
+    specialist = User.objects.get(email="specialist@riverside.example")
+    candidacies = Candidacy.objects.select_related("person", "opportunity").prefetch_related(
+        "steps"
+    )
+    assert set(candidacies.values_list("status", flat=True)) == set(CandidacyStatus.values)
+    caseload = set(
+        Episode.objects.filter(worker=specialist, ended_on__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    assert {c.person_id for c in candidacies} <= caseload
+    for candidacy in candidacies:
+        steps = list(candidacy.steps.all())
+        assert steps[0].status == CandidacyStatus.SUGGESTED
+        assert steps[-1].status == candidacy.status and steps[-1].on == candidacy.status_on
+        assert all(s.recorded_by == specialist for s in steps)
+        if candidacy.status in (CandidacyStatus.UNSUCCESSFUL, CandidacyStatus.WITHDRAWN):
+            assert steps[-1].reason
+        for step in steps:  # consent recorded before anything went to the employer
+            if step.status in EMPLOYER_FACING:
+                assert step.consent and step.consent.given and step.consent.given_on <= step.on
+                assert step.consent.scope == Consent.Scope.SHARE_WITH_EMPLOYERS
+        if any(s.status in EMPLOYER_FACING for s in steps):
+            assert candidacy.consent is not None
+    assert sum(c.score is not None for c in candidacies) >= len(candidacies) - 1
+
+    # One person said no to sharing with employers: their candidacy waits at "discussed".
+    today = timezone.localdate()
+    waiting = [
+        c
+        for c in candidacies
+        if c.status == CandidacyStatus.DISCUSSED
+        and services.employer_consent(c.person, today) is None
+    ]
+    assert len(waiting) == 1
+    with pytest.raises(ActionRefused, match="has not agreed"):
+        services.move_candidacy(specialist, waiting[0], status=CandidacyStatus.APPLIED)
+
+    # The café job ranks the specialist's team's people with varied scores.
+    cafe_job = Opportunity.objects.get(employer__name="The Riverside Kitchen", kind="employed")
+    visible = policies.people.visible(specialist, Person.objects.all())
+    matches = people_for(cafe_job, visible)
+    scores = [m.score for m in matches]
+    assert len(matches) >= 3 and len(set(scores)) >= 3 and scores == sorted(scores, reverse=True)
+
+
+def test_a_project_search_cohort_with_rotation_one_placed(loaded):
+    cohort = InternshipCohort.objects.get()
+    today = timezone.localdate()
+    assert cohort.programme == InternshipCohort.Programme.PROJECT_SEARCH
+    assert cohort.team.code == "RB-YPT"
+    assert cohort.host.name == "Riverside and Thames NHS Foundation Trust"
+    year = int(cohort.academic_year[:4])
+    assert cohort.academic_year == f"{year}-{(year + 1) % 100:02d}"
+    interns = list(cohort.interns.all())
+    assert 6 <= len(interns) <= 10
+    assert all(p.ehc_plan and 16 <= p.age_on(today) <= 24 for p in interns)
+    # The transition specialist sees every intern's record.
+    ypt = User.objects.get(email="transition.specialist@riverside.example")
+    visible = policies.people.visible(ypt, cohort.interns.all())
+    assert visible.count() == len(interns)
+
+    first, second = cohort.rotations.order_by("number")
+    assert first.starts_on <= today <= first.ends_on < second.starts_on
+    for rotation in (first, second):
+        assert 10 <= rotation.weeks <= 12
+        departments = list(rotation.opportunities.all())
+        assert all(o.employer_id == cohort.host_id for o in departments)
+        assert all(o.kind == "supported_internship" for o in departments)
+        assert sum(o.places for o in departments) >= len(interns)
+    placements = list(first.placements.select_related("opportunity"))
+    assert sorted(p.person_id for p in placements) == sorted(p.pk for p in interns)
+    used: dict[int, int] = {}
+    for placement in placements:
+        used[placement.opportunity_id] = used.get(placement.opportunity_id, 0) + 1
+        assert used[placement.opportunity_id] <= placement.opportunity.places
+    assert len({p.score for p in placements}) >= 3
+    # Placed by the matching engine: the best total the allocation can reach.
+    best = allocate(cohort.interns.all(), first.opportunities.all())
+    assert sum(p.score for p in placements) == best.total_score
+    assert not second.placements.exists()

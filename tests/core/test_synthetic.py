@@ -8,9 +8,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.casework.models import Episode
-from pathways.core.models import Authority, Team
+from pathways.casework.models import Episode, Stage, VocationalProfile
+from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
 from pathways.core.synthetic import Scale, generate
+from pathways.employers.models import Employer, EmployerSite, Opportunity, open_on
+from pathways.matching.selectors import allocate, matchable_people, people_for
 from pathways.people.models import Person
 from pathways.people.postcodes import normalise_postcode
 from pathways.people.selectors import search_people
@@ -20,6 +22,16 @@ from pathways.referrals.selectors import waiting_list
 pytestmark = pytest.mark.django_db
 
 SMALL = Scale(authorities=2, workers_per_team=3, people=200, referrals=320, seed=7)
+WORK = Scale(
+    authorities=2,
+    workers_per_team=3,
+    people=200,
+    referrals=320,
+    seed=7,
+    employers=25,
+    opportunities=150,
+    profiles=60,
+)
 
 
 @pytest.fixture
@@ -108,3 +120,117 @@ def test_worlds_with_different_prefixes_share_a_database():
         family_name="Lovelace",
         date_of_birth="1990-12-10",
     )
+
+
+def test_worlds_of_work_with_different_prefixes_share_a_database():
+    for prefix in ("AAA", "BBB"):
+        generate(
+            Scale(people=40, referrals=40, prefix=prefix, employers=3, opportunities=5, profiles=9)
+        )
+    assert Employer.objects.count() == 6 and Opportunity.objects.count() == 10
+    assert VocationalProfile.objects.count() == 18
+    # The id sequences follow on after the generator's rows.
+    employer = Employer.objects.create(organisation=Employer.objects.first().organisation, name="X")
+    EmployerSite.objects.create(employer=employer, name="Main")
+    Opportunity.objects.create(
+        authority=Authority.objects.first(),
+        opportunity_ref="after",
+        employer=employer,
+        title="After",
+        kind=OpportunityKind.EMPLOYED,
+        paid=True,
+        hours_per_week=10,
+        opened_on=timezone.localdate(),
+    ).tags.add(InterestTag.objects.first())
+    person = Person.objects.filter(vocational_profile__isnull=True).first()
+    VocationalProfile.objects.create(person=person).interests.add(InterestTag.objects.first())
+
+
+@pytest.fixture
+def work():
+    return generate(WORK)
+
+
+def test_makes_the_world_of_work_asked_for(work):
+    today = timezone.localdate()
+    assert Employer.objects.count() == work.counts["employers"] == 25
+    assert EmployerSite.objects.count() == work.counts["sites"] >= 25
+    assert Opportunity.objects.count() == work.counts["opportunities"] == 150
+    assert Opportunity.objects.filter(open_on(today)).count() == work.counts["opportunities.open"]
+    assert 0 < work.counts["opportunities.open"] < 150
+    # Employers are on the lists of the organisations whose teams do casework.
+    providers = set(
+        Team.objects.filter(caseload_cap__isnull=False).values_list("organisation", flat=True)
+    )
+    assert set(Employer.objects.values_list("organisation", flat=True)) == providers
+    for site in EmployerSite.objects.all():
+        assert 51.48 <= site.latitude <= 51.58 and -0.02 <= site.longitude <= 0.10
+
+    opportunities = Opportunity.objects.prefetch_related("tags").select_related("site")
+    assert set(opportunities.values_list("kind", flat=True)) == set(OpportunityKind.values)
+    assert {o.authority_id for o in opportunities} == {a.pk for a in work.authorities}
+    for opportunity in opportunities:
+        assert 1 <= len(opportunity.tags.all()) <= 4
+        assert opportunity.site.employer_id == opportunity.employer_id
+        assert opportunity.opened_on <= today and 1 <= opportunity.places <= 3
+        assert opportunity.paid or opportunity.hourly_pay is None
+        if opportunity.closes_on:
+            assert opportunity.closes_on >= opportunity.opened_on
+    assert opportunities.filter(instead_of_interview=True, kind="work_trial").exists()
+    assert any(o.carved_tasks for o in opportunities)
+    assert opportunities.filter(paid=True, hourly_pay__isnull=False).count() > 20
+
+
+def test_profiles_belong_to_people_in_support(work):
+    profiles = VocationalProfile.objects.prefetch_related("interests")
+    assert profiles.count() == work.counts["profiles"] == 60
+    open_episodes = Episode.objects.filter(ended_on__isnull=True)
+    profiled = {p.person_id for p in profiles}
+    assert profiled <= set(open_episodes.values_list("person_id", flat=True))
+    # A profile comes with a stage past engagement; the others have not moved on.
+    stages = dict(open_episodes.values_list("person_id", "stage"))
+    assert all(stages[p] != Stage.ENGAGEMENT for p in profiled)
+    assert all(s == Stage.ENGAGEMENT for p, s in stages.items() if p not in profiled)
+    kinds = set(OpportunityKind.values)
+    for profile in profiles:
+        assert set(profile.kinds) <= kinds and profile.version == 1
+        if profile.min_hours is not None and profile.max_hours is not None:
+            assert profile.min_hours <= profile.max_hours
+        assert profile.max_travel_km is None or profile.max_travel_km > 0
+    assert sum(bool(p.interests.all()) for p in profiles) > 50
+    assert {p.wants_paid_only for p in profiles} == {True, False, None}
+    assert sum(not p.kinds for p in profiles) > 0  # some have not said yet
+
+
+def test_the_matching_selectors_work_on_it(work):
+    authority = work.authorities[0]
+    assert matchable_people(authority).count() > 20
+    today = timezone.localdate()
+    opportunities = Opportunity.objects.filter(open_on(today), authority=authority)
+    ranked = max((people_for(o, top=10) for o in opportunities), key=len)
+    assert ranked and [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
+    plan = allocate(matchable_people(authority), opportunities)
+    assert plan.assignments and plan.total_score == sum(m.score for m in plan.assignments)
+
+
+def test_the_world_of_work_changes_nothing_else():
+    def snapshot() -> list[tuple]:
+        return list(
+            Referral.objects.order_by("referral_ref", "authority__code").values_list(
+                "referral_ref", "person__person_ref", "status", "received_on", "worker__email"
+            )
+        )
+
+    runs = []
+    for scale in (SMALL, WORK, WORK):
+        with transaction.atomic():
+            generate(scale)
+            work = list(
+                Opportunity.objects.order_by("opportunity_ref").values_list(
+                    "opportunity_ref", "title", "hours_per_week", "tags__code"
+                )
+            )
+            runs.append((snapshot(), work))
+            transaction.set_rollback(True)
+    assert runs[0][0] == runs[1][0] == runs[2][0]
+    assert runs[1][1] == runs[2][1] and runs[1][1]

@@ -6,6 +6,12 @@ officer and team manager, so that the permission checks run and the audit trail 
 one a real day would leave. Names, needs and dates come from a seeded random stream,
 with dates counted back from today, so two loads on the same day are identical.
 
+Around the people: the providers' employer lists (sites, contacts, an engagement log,
+social-value pledges to the council), an opportunity of every kind, the demo
+specialist's candidacies at every step of the pipeline, and the transition team's
+Project SEARCH cohort at the hospital, its first rotation placed by the matching
+engine.
+
 The load is one transaction and happens once: when demo staff already exist the
 database is left as it is. A database holding anything that is not demo data (a real
 person or a real staff account) is refused, so the demo can never mix with live
@@ -28,9 +34,20 @@ from django.utils import timezone
 from pathways.casework import services as casework_services
 from pathways.casework.models import Episode, Stage
 from pathways.casework.profiles import save_profile
-from pathways.core import audit
+from pathways.core import audit, policies
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
 from pathways.core.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
+from pathways.employers import services as employer_services
+from pathways.employers.models import (
+    EMPLOYER_FACING,
+    Candidacy,
+    Employer,
+    InternshipCohort,
+    Opportunity,
+    Rotation,
+    SocialValuePledge,
+)
+from pathways.matching import selectors as matching
 from pathways.people import services as people_services
 from pathways.people.models import CareCost, Condition, Consent, Person, SupportReason
 from pathways.referrals import services as referral_services
@@ -353,6 +370,566 @@ BENEFITS = (
 )
 
 
+def _wants(
+    interests: tuple[str, ...],
+    kinds: tuple[str, ...],
+    hours: tuple[int, int],
+    km: int,
+    paid_only: bool | None,
+    notes: str,
+    skills: str,
+) -> dict[str, Any]:
+    return {
+        "interests": list(interests),
+        "kinds": list(kinds),
+        "min_hours": Decimal(hours[0]),
+        "max_hours": Decimal(hours[1]),
+        "max_travel_km": Decimal(km),
+        "wants_paid_only": paid_only,
+        "interests_notes": notes,
+        "skills": skills,
+    }
+
+
+#: The demo specialist's people, in reference order: what each wants, written so that
+#: the café and supermarket jobs rank them differently and each candidacy fits.
+SPECIALIST_PROFILES: tuple[dict[str, Any], ...] = (
+    _wants(
+        ("gardening", "outdoors", "recycling"),
+        ("apprenticeship", "employed"),
+        (16, 30),
+        8,
+        True,
+        "Wants to work outdoors; did a horticulture course at college years ago",
+        "Strong and fit; careful with tools",
+    ),
+    _wants(
+        ("customer_service", "recycling", "retail"),
+        ("volunteering", "work_experience"),
+        (6, 16),
+        5,
+        False,
+        "Would like to volunteer in a charity shop to build up confidence first",
+        "Friendly with customers; good at sorting",
+    ),
+    _wants(
+        ("animals", "gardening", "retail"),
+        ("employed", "volunteering", "work_experience"),
+        (8, 16),
+        10,
+        None,
+        "Loves animals; keeps tropical fish at home",
+        "Patient and gentle; knows a lot about fish and plants",
+    ),
+    _wants(
+        ("catering", "customer_service", "hospitality"),
+        ("employed", "work_trial"),
+        (12, 20),
+        6,
+        False,
+        "Would like a café job; cooks for the family every weekend",
+        "Food hygiene level 2 certificate; quick learner when shown",
+    ),
+    _wants(
+        ("recycling", "retail", "warehouse"),
+        ("employed",),
+        (16, 24),
+        12,
+        True,
+        "Likes sorting things and a tidy system; worked in a bus depot",
+        "Careful and reliable; good at sorting",
+    ),
+    _wants(
+        ("admin", "digital", "libraries"),
+        ("employed", "self_employed", "work_experience"),
+        (6, 16),
+        8,
+        None,
+        "Good with computers; makes greetings cards and would like to sell them",
+        "Level 1 IT; neat handwriting and drawing",
+    ),
+)
+
+# --- employers --------------------------------------------------------------------------
+#
+# The supported employment team keeps the council's employer list; the transition team
+# (Bridges to Work) keeps its own, with the hospital that hosts its Project SEARCH
+# cohort. Each employer: who adds it, the organisation whose list it is on, its record,
+# sites (with coordinates inside the borough, near the demo people), contacts and
+# engagement log entries (kind, days ago, attendees, notes).
+
+
+@dataclass(frozen=True)
+class _Employer:
+    key: str
+    actor: str  # staff key
+    organisation: str  # ORGANISATIONS key
+    name: str
+    sector: str
+    size: str
+    disability_confident: str = ""
+    confident_days_ago: int | None = None
+    website: str = ""
+    notes: str = ""
+    sites: tuple[tuple[str, str, str, str, str], ...] = ()  # name, address, postcode, lat, lon
+    contacts: tuple[tuple[str, str, str, str], ...] = ()  # name, job title, email, phone
+    engagements: tuple[tuple[str, int, int | None, str], ...] = ()
+
+
+EMPLOYERS: tuple[_Employer, ...] = (
+    _Employer(
+        key="cafe",
+        actor="se1",
+        organisation="council",
+        name="The Riverside Kitchen",
+        sector="Hospitality",
+        size="micro",
+        disability_confident="committed",
+        confident_days_ago=400,
+        website="https://riverside-kitchen.example",
+        notes="Community café; the owner offers work trials instead of interviews.",
+        sites=(("Café", "2 Quay Walk", "E16 2QU", "51.508420", "0.030115"),),
+        contacts=(("Rosa Costa", "Owner", "rosa@riverside-kitchen.example", "020 7946 0311"),),
+        engagements=(
+            ("meeting", 120, None, "Met the owner: open to a trial shift instead of interview."),
+            ("vacancy", 40, None, "A kitchen assistant post for weekday lunchtimes."),
+        ),
+    ),
+    _Employer(
+        key="supermarket",
+        actor="se1",
+        organisation="council",
+        name="Fairfield Foods, Riverside Retail Park",
+        sector="Retail",
+        size="large",
+        disability_confident="employer",
+        confident_days_ago=700,
+        website="https://fairfield-foods.example",
+        notes="Store manager champions inclusive recruitment; pledge from the retail park's "
+        "planning agreement.",
+        sites=(
+            (
+                "Riverside Retail Park store",
+                "Unit 4, Riverside Retail Park",
+                "E13 8NX",
+                "51.526500",
+                "0.016700",
+            ),
+        ),
+        contacts=(
+            (
+                "Kemi Adebayo",
+                "Store manager",
+                "kemi.adebayo@fairfield-foods.example",
+                "020 7946 0420",
+            ),
+            ("Liam Kelly", "People partner", "liam.kelly@fairfield-foods.example", ""),
+        ),
+        engagements=(
+            ("meeting", 150, None, "Introduced supported employment and the planning pledge."),
+            (
+                "awareness_training",
+                75,
+                14,
+                "Disability-awareness session for the morning shift team leaders.",
+            ),
+            ("adjustments", 30, None, "Access to Work: a job coach for the first six weeks."),
+        ),
+    ),
+    _Employer(
+        key="parks",
+        actor="se2",
+        organisation="council",
+        name="Riverside Parks and Open Spaces",
+        sector="Public sector",
+        size="large",
+        disability_confident="leader",
+        confident_days_ago=500,
+        notes="The council's own parks department: apprenticeships every September.",
+        sites=(
+            (
+                "Thames Barrier Park depot",
+                "North Woolwich Road",
+                "E16 2HP",
+                "51.502300",
+                "0.032400",
+            ),
+            ("Riverside Park", "Park Lane", "E15 4QR", "51.548800", "0.006500"),
+        ),
+        contacts=(
+            (
+                "Tomasz Nowak",
+                "Parks operations manager",
+                "tomasz.nowak@riverside.example",
+                "020 7946 0533",
+            ),
+        ),
+        engagements=(
+            ("meeting", 210, None, "Agreed to ring-fence one apprenticeship for our people."),
+            ("vacancy", 60, None, "Horticulture apprenticeship and conservation volunteering."),
+        ),
+    ),
+    _Employer(
+        key="garden",
+        actor="se1",
+        organisation="council",
+        name="Thameside Garden Centre",
+        sector="Retail",
+        size="small",
+        disability_confident="committed",
+        confident_days_ago=250,
+        sites=(("Garden centre", "Marsh Lane", "E6 6LB", "51.520400", "0.058600"),),
+        contacts=(("Priya Shah", "Manager", "priya@thameside-gardens.example", "020 7946 0641"),),
+        engagements=(
+            ("meeting", 95, None, "Walked round the pets and aquatics area; a part-time role."),
+        ),
+    ),
+    _Employer(
+        key="library",
+        actor="se2",
+        organisation="council",
+        name="Riverside Libraries",
+        sector="Public sector",
+        size="medium",
+        disability_confident="employer",
+        confident_days_ago=900,
+        notes="Hosts a monthly makers' market where local people sell what they make.",
+        sites=(("Central Library", "1 Broadway", "E15 1NG", "51.541700", "0.002300"),),
+        contacts=(
+            (
+                "Nia Mensah",
+                "Library services manager",
+                "nia.mensah@riverside.example",
+                "020 7946 0712",
+            ),
+        ),
+        engagements=(
+            ("awareness_training", 110, 8, "Autism awareness for the front desk team."),
+            ("meeting", 50, None, "Work experience on the front desk and the makers' market."),
+        ),
+    ),
+    _Employer(
+        key="warehouse",
+        actor="se1",
+        organisation="council",
+        name="Quayside Distribution",
+        sector="Logistics",
+        size="medium",
+        disability_confident="employer",
+        confident_days_ago=3 * 365 - 20,  # renewal due within the month
+        notes="Council waste and supplies contractor; social-value pledge in the contract.",
+        sites=(("Returns centre", "Gallions Road", "E16 2QY", "51.513900", "0.071800"),),
+        contacts=(
+            ("Darius Popescu", "Shift manager", "d.popescu@quayside.example", "020 7946 0807"),
+        ),
+        engagements=(
+            ("meeting", 90, None, "Contract social value: talked through supported jobs."),
+            (
+                "job_carving",
+                65,
+                None,
+                "Job carving visit: watched the returns line and built a role from four tasks "
+                "the pickers have least time for.",
+            ),
+        ),
+    ),
+    _Employer(
+        key="charity_shop",
+        actor="se2",
+        organisation="council",
+        name="Riverside Hospice Shop",
+        sector="Charity",
+        size="micro",
+        sites=(("High Street shop", "48 High Street North", "E6 2JA", "51.535400", "0.051200"),),
+        contacts=(("Grace Reid", "Shop manager", "", "020 7946 0915"),),
+        engagements=(("meeting", 35, None, "Happy to take volunteers two mornings a week."),),
+    ),
+    _Employer(
+        key="hospital",
+        actor="ypt1",
+        organisation="charity",
+        name="Riverside and Thames NHS Foundation Trust",
+        sector="Health",
+        size="large",
+        disability_confident="leader",
+        confident_days_ago=600,
+        website="https://riverside-thames-nhs.example",
+        notes="Hosts our Project SEARCH programme at Riverside General Hospital.",
+        sites=(("Riverside General Hospital", "Hospital Way", "E13 9QP", "51.529000", "0.035000"),),
+        contacts=(
+            (
+                "Helen Ward",
+                "Project SEARCH business liaison",
+                "helen.ward@rtnhs.example",
+                "020 7946 0101",
+            ),
+            ("Andrei Dimitrov", "Head of facilities", "andrei.dimitrov@rtnhs.example", ""),
+        ),
+        engagements=(
+            ("meeting", 140, None, "Steering group: departments for this year's rotations."),
+            (
+                "awareness_training",
+                70,
+                22,
+                "Disability-awareness training for the department mentors.",
+            ),
+        ),
+    ),
+)
+
+NATIONAL_LIVING_WAGE = Decimal("12.71")
+APPRENTICE_RATE = Decimal("8.00")
+
+
+@dataclass(frozen=True)
+class _Opening:
+    """An opportunity for the borough's residents (days are counted from today)."""
+
+    key: str
+    employer: str
+    title: str
+    kind: str
+    paid: bool
+    hours: str
+    tags: tuple[str, ...]
+    opened_days_ago: int
+    hourly_pay: Decimal | None = None
+    places: int = 1
+    site: int = 0
+    closes_in_days: int | None = None
+    instead_of_interview: bool = False
+    carved_tasks: tuple[str, ...] = ()
+    description: str = ""
+    accessibility_notes: str = ""
+
+
+OPENINGS: tuple[_Opening, ...] = (
+    _Opening(
+        "cafe_kitchen",
+        "cafe",
+        "Kitchen assistant (weekday lunchtimes)",
+        "employed",
+        True,
+        "15",
+        ("catering", "customer_service", "hospitality"),
+        30,
+        hourly_pay=NATIONAL_LIVING_WAGE,
+        closes_in_days=21,
+        description="Prepare salads and sandwiches, wash up, keep the kitchen tidy.",
+        accessibility_notes="Step-free; a quiet break room.",
+    ),
+    _Opening(
+        "cafe_trial",
+        "cafe",
+        "Front of house work trial",
+        "work_trial",
+        False,
+        "12",
+        ("catering", "customer_service", "hospitality"),
+        45,
+        closes_in_days=30,
+        instead_of_interview=True,
+        description="Two weeks of shifts instead of an interview; a job if it goes well.",
+    ),
+    _Opening(
+        "shop_assistant",
+        "supermarket",
+        "Customer assistant (mornings)",
+        "employed",
+        True,
+        "20",
+        ("customer_service", "retail"),
+        70,
+        hourly_pay=NATIONAL_LIVING_WAGE,
+        places=2,
+        closes_in_days=14,
+        description="Filling shelves, helping customers, some till work.",
+    ),
+    _Opening(
+        "shop_trial",
+        "supermarket",
+        "Shelf-filling work trial",
+        "work_trial",
+        False,
+        "16",
+        ("retail", "warehouse"),
+        45,
+        closes_in_days=45,
+        instead_of_interview=True,
+    ),
+    _Opening(
+        "parks_apprentice",
+        "parks",
+        "Apprentice gardener (Level 2 horticulture)",
+        "apprenticeship",
+        True,
+        "30",
+        ("gardening", "outdoors"),
+        60,
+        hourly_pay=APPRENTICE_RATE,
+        closes_in_days=10,
+        description="Eighteen months: four days with the parks team, one at college.",
+    ),
+    _Opening(
+        "parks_volunteer",
+        "parks",
+        "Conservation volunteer",
+        "volunteering",
+        False,
+        "6",
+        ("gardening", "outdoors", "recycling"),
+        120,
+        site=1,
+        description="Tuesday mornings with the conservation team in Riverside Park.",
+    ),
+    _Opening(
+        "garden_pets",
+        "garden",
+        "Pets and aquatics assistant",
+        "employed",
+        True,
+        "12",
+        ("animals", "gardening", "retail"),
+        50,
+        hourly_pay=NATIONAL_LIVING_WAGE,
+        closes_in_days=28,
+    ),
+    _Opening(
+        "library_desk",
+        "library",
+        "Front desk work experience",
+        "work_experience",
+        False,
+        "8",
+        ("customer_service", "digital", "libraries"),
+        80,
+        places=2,
+        closes_in_days=60,
+    ),
+    _Opening(
+        "makers_market",
+        "library",
+        "Stallholder at the Makers' Market",
+        "self_employed",
+        True,
+        "6",
+        ("arts", "customer_service", "retail"),
+        90,
+        description="A free stall on the first Saturday of the month to sell what you make; "
+        "the library's enterprise adviser helps with registering as self-employed.",
+    ),
+    _Opening(
+        "returns_carved",
+        "warehouse",
+        "Returns sorting assistant (carved role)",
+        "employed",
+        True,
+        "20",
+        ("recycling", "warehouse"),
+        60,
+        hourly_pay=Decimal("12.90"),
+        places=2,
+        closes_in_days=40,
+        carved_tasks=(
+            "Open returned parcels and check what is inside",
+            "Sort items into bays by colour-coded label",
+            "Scan sorted items back into stock",
+            "Flatten and bale the cardboard",
+        ),
+        description="Built from the tasks the pickers have least time for; no picking "
+        "targets, the same four tasks every shift.",
+    ),
+    _Opening(
+        "hospice_volunteer",
+        "charity_shop",
+        "Shop volunteer: sorting donations",
+        "volunteering",
+        False,
+        "8",
+        ("customer_service", "recycling", "retail"),
+        35,
+    ),
+)
+
+#: The hospital departments interns rotate through: (title, tags, places, rotations).
+DEPARTMENTS: tuple[tuple[str, tuple[str, ...], int, tuple[int, ...]], ...] = (
+    ("Pharmacy stores", ("admin", "health", "warehouse"), 2, (1, 2)),
+    ("Patient catering", ("catering", "health", "hospitality"), 2, (1, 2)),
+    ("Medical records", ("admin", "digital", "health"), 2, (1, 2)),
+    ("Estates and gardens", ("gardening", "health", "outdoors"), 1, (1,)),
+    ("Linen and housekeeping", ("cleaning", "health"), 1, (1,)),
+    ("Portering", ("customer_service", "health", "leisure"), 2, (2,)),
+    ("Outpatients reception", ("admin", "customer_service", "health"), 2, (2,)),
+)
+
+#: The demo specialist's candidacies: (person's place in their caseload, opening, days
+#: ago put forward, then each later step as (status, days ago, reason)). Employer-facing
+#: steps need the person's consent to share with employers: recorded at the discussion.
+#: Person 1 has withdrawn that consent, so their candidacy stops at "discussed".
+CANDIDACIES: tuple[tuple[int, str, int, tuple[tuple[str, int, str], ...]], ...] = (
+    (3, "cafe_kitchen", 2, ()),
+    (5, "makers_market", 20, (("discussed", 12, ""),)),
+    (1, "hospice_volunteer", 25, (("discussed", 18, ""),)),
+    (0, "parks_apprentice", 40, (("discussed", 35, ""), ("applied", 9, ""))),
+    (
+        3,
+        "cafe_trial",
+        30,
+        (("discussed", 27, ""), ("applied", 20, ""), ("interview", 4, "Trial shifts this week")),
+    ),
+    (
+        2,
+        "garden_pets",
+        45,
+        (
+            ("discussed", 41, ""),
+            ("applied", 33, ""),
+            ("interview", 19, ""),
+            ("offered", 3, "Offer of 12 hours; starts after the better-off check"),
+        ),
+    ),
+    (
+        4,
+        "returns_carved",
+        55,
+        (
+            ("discussed", 52, ""),
+            ("applied", 48, ""),
+            ("interview", 40, "Informal visit and a half-day trial"),
+            ("offered", 33, ""),
+            ("accepted", 28, "Starts on Mondays, Wednesdays and Fridays"),
+        ),
+    ),
+    (
+        4,
+        "shop_assistant",
+        65,
+        (
+            ("discussed", 62, ""),
+            ("applied", 58, ""),
+            ("interview", 51, ""),
+            (
+                "unsuccessful",
+                46,
+                "The store chose someone with till experience; the manager suggested a "
+                "shelf-filling trial first",
+            ),
+        ),
+    ),
+    (
+        5,
+        "library_desk",
+        75,
+        (
+            ("discussed", 70, ""),
+            ("applied", 66, ""),
+            ("withdrawn", 60, "Started a college IT course on the same days"),
+        ),
+    ),
+)
+NO_EMPLOYER_CONSENT = 1  # the specialist's person who said no to sharing with employers
+
+
 def refusal_reason() -> str | None:
     """Why the demo must not load here (real records present), or None when it may.
 
@@ -404,6 +981,11 @@ def counts() -> dict[str, int]:
         "people": Person.objects.filter(is_demo=True).count(),
         "staff": User.objects.filter(is_demo=True).count(),
         "referrals": Referral.objects.filter(person__is_demo=True).count(),
+        "employers": Employer.objects.filter(
+            organisation__name__in=[name for name, _ in ORGANISATIONS.values()]
+        ).count(),
+        "opportunities": Opportunity.objects.filter(authority__code=AUTHORITY_CODE).count(),
+        "candidacies": Candidacy.objects.filter(person__is_demo=True).count(),
     }
 
 
@@ -422,6 +1004,13 @@ def load(today: dt.date | None = None) -> LoadResult:
 Step = Callable[[dt.date], None]
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 class _Loader:
     def __init__(self, today: dt.date) -> None:
         self.today = today
@@ -429,6 +1018,8 @@ class _Loader:
         self.teams: dict[str, Team] = {}
         self.staff: dict[str, User] = {}
         self.se_count = -1  # rotates supported-employment people through SE_PROFILES
+        self.employer_records: dict[str, Employer] = {}  # by EMPLOYERS key
+        self.openings: dict[str, Opportunity] = {}  # by OPENINGS key
 
     def ago(self, days: int) -> dt.date:
         return self.today - dt.timedelta(days=days)
@@ -450,7 +1041,9 @@ class _Loader:
         self.referrals(cases)
         self.casework()
         self.page_views(cases)
-        self.profiles()  # last: the dice it rolls change nothing made before
+        self.profiles()  # the dice it rolls change nothing made before
+        self.employers()  # needs the profiles: candidacies keep their match scores
+        self.cohort()
 
     # --- who works where ---------------------------------------------------------------
 
@@ -871,13 +1464,22 @@ class _Loader:
 
     def profiles(self) -> None:
         """About two in three people with an open episode have a vocational profile,
-        filled in by their worker, that fits their team and their needs."""
+        filled in by their worker, that fits their team and their needs. Everyone the
+        demo specialist and the transition specialist work with has one: the demo
+        specialist's from ``SPECIALIST_PROFILES``, so that their matches and
+        candidacies tell a story; the transition team's people all want the supported
+        internship their cohort runs."""
         rng = self.rng
+        featured = {self.staff["se1"].pk, self.staff["ypt1"].pk}
         episodes = Episode.objects.filter(ended_on__isnull=True).select_related(
             "worker", "team", "person"
         )
+        written = {
+            ref: SPECIALIST_PROFILES[i % len(SPECIALIST_PROFILES)]
+            for i, ref in enumerate(self.specialist_people())
+        }
         for n, episode in enumerate(episodes.order_by("pk")):
-            if n % 3 == 2:  # not profiled yet
+            if n % 3 == 2 and episode.worker_id not in featured:  # not profiled yet
                 continue
             worker, person = episode.worker, episode.person
             assert worker is not None
@@ -886,23 +1488,35 @@ class _Loader:
                 team, PROFILE_FITS["se"]
             )
             picked = sorted({rng.pick(interests) for _ in range(rng.between(1, 3))})
-            ips = team == "ips"
-            km = Decimal(rng.between(2, 15))
+            ips, ypt = team == "ips", team == "ypt"
+            wanted = sorted({rng.pick(kinds) for _ in range(2)})
+            if ypt:  # the cohort's interns chose the internship
+                wanted = sorted({"supported_internship", *wanted})
+            fewest = rng.between(low, low + 4)
+            most = rng.between(max(fewest + 4, (low + high) // 2), high)
+            km = Decimal(rng.between(5, 15) if ypt else rng.between(2, 15))
+            fields: dict[str, Any] = {
+                "interests": picked,
+                "interests_notes": rng.pick(notes),
+                "kinds": wanted,
+                "wants_paid_only": True
+                if ips
+                else rng.pick((False, None) if ypt else (True, False, None)),
+                "min_hours": Decimal(fewest),
+                "max_hours": Decimal(most),
+                "max_travel_km": km,
+                "skills": rng.pick(skills),
+            }
+            fields.update(written.get(person.person_ref, {}))
+            km = fields["max_travel_km"]
             adjustments = person.reasonable_adjustments or rng.pick(SUPPORT_NEEDS[team])
             with set_actor(worker):
                 save_profile(
                     worker,
                     person,
-                    interests=picked,
-                    interests_notes=rng.pick(notes),
-                    kinds=sorted({rng.pick(kinds) for _ in range(2)}),
-                    wants_paid_only=True if ips else rng.pick((True, False, None)),
-                    min_hours=Decimal(low),
-                    max_hours=Decimal(rng.between(low, high)),
-                    max_travel_km=km,
+                    **fields,
                     travel_modes=sorted({rng.pick(("walk", "bus", "train", "lift"))}),
                     travel_training_needed=None if ips else km > 5 and rng.random() < 0.5,
-                    skills=rng.pick(skills),
                     support_needs=adjustments,
                     disclosure=rng.pick(DISCLOSURES[team]),
                     benefits_situation=rng.pick(BENEFITS),
@@ -910,6 +1524,14 @@ class _Loader:
                         self.ago(rng.between(10, 120)) if rng.random() < 0.6 else None
                     ),
                 )
+
+    def specialist_people(self) -> list[str]:
+        """The demo specialist's caseload, by reference."""
+        return sorted(
+            Episode.objects.filter(worker=self.staff["se1"], ended_on__isnull=True).values_list(
+                "person__person_ref", flat=True
+            )
+        )
 
     def page_views(self, cases: list[_Case]) -> None:
         """A few reads of records, one of them refused, so that the data protection
@@ -931,3 +1553,262 @@ class _Loader:
             outcome=audit.DENIED,
             remote_addr="10.20.0.31",
         )
+
+    # --- employers, opportunities and candidacies ------------------------------------
+
+    def employers(self) -> None:
+        """The employer lists, with sites, contacts and engagement logs; two pledges to
+        the council; an opportunity of every kind; and the demo specialist's
+        candidacies at every step, each scored by the matching engine when suggested."""
+        for spec in EMPLOYERS:
+            actor = self.staff[spec.actor]
+            organisation = self.teams[{"council": "se", "charity": "ypt"}[spec.organisation]]
+            with set_actor(actor):
+                employer = employer_services.create_employer(
+                    actor,
+                    organisation.organisation,
+                    name=spec.name,
+                    sector=spec.sector,
+                    size=spec.size,
+                    website=spec.website,
+                    disability_confident=spec.disability_confident,
+                    disability_confident_on=(
+                        self.ago(spec.confident_days_ago)
+                        if spec.confident_days_ago is not None
+                        else None
+                    ),
+                    relationship_owner=actor,
+                    notes=spec.notes,
+                )
+                for name, address, code, lat, lon in spec.sites:
+                    employer_services.add_site(
+                        actor,
+                        employer,
+                        name=name,
+                        address=address,
+                        postcode=code,
+                        latitude=Decimal(lat),
+                        longitude=Decimal(lon),
+                    )
+                for name, title, email, phone in spec.contacts:
+                    employer_services.add_contact(
+                        actor, employer, name=name, job_title=title, email=email, phone=phone
+                    )
+                for kind, days, attendees, notes in sorted(spec.engagements, key=lambda e: -e[1]):
+                    employer_services.record_engagement(
+                        actor,
+                        employer,
+                        kind=kind,
+                        occurred_on=self.ago(days),
+                        attendees=attendees,
+                        notes=notes,
+                    )
+            self.employer_records[spec.key] = employer
+        self.pledges()
+        for n, opening in enumerate(sorted(OPENINGS, key=lambda o: -o.opened_days_ago), start=1):
+            employer = self.employer_records[opening.employer]
+            actor = self.staff[next(e.actor for e in EMPLOYERS if e.key == opening.employer)]
+            with set_actor(actor):
+                self.openings[opening.key] = employer_services.create_opportunity(
+                    actor,
+                    employer,
+                    tags=opening.tags,
+                    opportunity_ref=f"RB-OPP-{n:03d}",
+                    authority=self.teams["se"].authority,
+                    site=list(employer.sites.order_by("pk"))[opening.site],
+                    title=opening.title,
+                    kind=opening.kind,
+                    paid=opening.paid,
+                    hours_per_week=Decimal(opening.hours),
+                    hourly_pay=opening.hourly_pay,
+                    places=opening.places,
+                    description=opening.description,
+                    accessibility_notes=opening.accessibility_notes,
+                    instead_of_interview=opening.instead_of_interview,
+                    carved_tasks=list(opening.carved_tasks),
+                    opened_on=self.ago(opening.opened_days_ago),
+                    closes_on=(
+                        self.today + dt.timedelta(days=opening.closes_in_days)
+                        if opening.closes_in_days is not None
+                        else None
+                    ),
+                )
+        self.candidacies()
+
+    def pledges(self) -> None:
+        """Two social-value pledges to the council for this municipal year: the
+        supermarket's (planning agreement) is kept, the warehouse's (contract) is not
+        yet."""
+        authority = self.teams["se"].authority
+        specialist = self.staff["se1"]
+        pledges = (
+            (
+                "supermarket",
+                "Three supported opportunities a year for Riverside residents",
+                SocialValuePledge.Source.PLANNING,
+                "Planning agreement 24/01187/FUL",
+                3,
+                200,
+                165,
+            ),
+            (
+                "warehouse",
+                "Four supported jobs or work trials over the contract year",
+                SocialValuePledge.Source.CONTRACT,
+                "Waste and supplies contract RBC-2025-114",
+                4,
+                120,
+                245,
+            ),
+        )
+        with set_actor(specialist):
+            for key, description, source, reference, target, began, ends in pledges:
+                employer_services.add_pledge(
+                    specialist,
+                    self.employer_records[key],
+                    authority=authority,
+                    description=description,
+                    source=source,
+                    source_reference=reference,
+                    target=target,
+                    starts_on=self.ago(began),
+                    ends_on=self.today + dt.timedelta(days=ends),
+                )
+
+    def candidacies(self) -> None:
+        """Candidacies at every step for the demo specialist's people, oldest first.
+        An employer-facing step needs consent to share with employers: when there is
+        none, the person gave it at the discussion before. One person said no, and
+        their candidacy waits at "discussed"."""
+        specialist = self.staff["se1"]
+        people = {
+            p.person_ref: p for p in Person.objects.filter(person_ref__in=self.specialist_people())
+        }
+        caseload = [people[ref] for ref in sorted(people)]
+        refused = caseload[NO_EMPLOYER_CONSENT]
+        with set_actor(specialist):
+            if employer_services.employer_consent(refused, self.today) is not None:
+                people_services.record_consent(
+                    specialist,
+                    refused,
+                    scope=Consent.Scope.SHARE_WITH_EMPLOYERS,
+                    given=False,
+                    given_on=self.ago(30),
+                    notes="Wants to tell employers about their condition themselves.",
+                )
+            for index, key, put_days, steps in sorted(CANDIDACIES, key=lambda c: -c[2]):
+                person, opportunity = caseload[index % len(caseload)], self.openings[key]
+                on = self.ago(put_days)
+                candidacy = employer_services.put_forward(
+                    specialist,
+                    person,
+                    opportunity,
+                    on=on,
+                    score=self.score(person, opportunity),
+                    reason="Came up in the matches for this opportunity.",
+                )
+                for status, days, reason in steps:
+                    day = self.ago(days)
+                    if (
+                        status in EMPLOYER_FACING
+                        and employer_services.employer_consent(person, day) is None
+                    ):
+                        people_services.record_consent(
+                            specialist,
+                            person,
+                            scope=Consent.Scope.SHARE_WITH_EMPLOYERS,
+                            given=True,
+                            given_on=candidacy.status_on,
+                            notes=f"Agreed when we talked about {opportunity.title.lower()}.",
+                        )
+                    candidacy = employer_services.move_candidacy(
+                        specialist, candidacy, status=status, on=day, reason=reason
+                    )
+
+    def score(self, person: Person, opportunity: Opportunity) -> int | None:
+        """The person's match score for the opportunity (None when a hard rule says
+        no, as when a worker puts someone forward for something they did not ask for)."""
+        found = matching.people_for(opportunity, Person.objects.filter(pk=person.pk))
+        return found[0].score if found else None
+
+    # --- the Project SEARCH cohort ----------------------------------------------------
+
+    def cohort(self) -> None:
+        """The transition team's Project SEARCH cohort at the hospital for this academic
+        year: the young people aged 16 to 24 with an EHC plan the team works with are
+        its interns; rotation 1 (which began five weeks before this Monday) is placed by
+        the matching engine's allocation; rotation 2 is dated but not yet allocated."""
+        specialist = self.staff["ypt1"]
+        team = self.teams["ypt"]
+        host = self.employer_records["hospital"]
+        monday = self.today - dt.timedelta(days=self.today.weekday())
+        first = monday - dt.timedelta(weeks=5)
+        rotations = [
+            (first, first + dt.timedelta(weeks=11, days=4)),
+            (first + dt.timedelta(weeks=13), first + dt.timedelta(weeks=24, days=4)),
+        ]
+        year = first.year if first.month >= 9 else first.year - 1
+        site = host.sites.get()
+        departments: dict[int, list[Opportunity]] = {1: [], 2: []}
+        # Aged 16 to 24 today: born on or before the 16th birthday, after the 25th.
+        youngest_born, oldest_born = _years_before(self.today, 16), _years_before(self.today, 25)
+        with set_actor(specialist):
+            for n, (title, tags, places, used_in) in enumerate(DEPARTMENTS, start=1):
+                department = employer_services.create_opportunity(
+                    specialist,
+                    host,
+                    tags=tags,
+                    opportunity_ref=f"RB-PS-{n:03d}",
+                    authority=team.authority,
+                    site=site,
+                    title=f"Project SEARCH: {title}",
+                    kind="supported_internship",
+                    paid=False,
+                    hours_per_week=Decimal(20),
+                    places=places,
+                    description="A 10 to 12 week rotation with a mentor from the department.",
+                    opened_on=first - dt.timedelta(weeks=6),
+                    closes_on=first + dt.timedelta(weeks=40),
+                )
+                for number in used_in:
+                    departments[number].append(department)
+            interns = policies.people.visible(
+                specialist,
+                Person.objects.filter(
+                    authority=team.authority,
+                    ehc_plan=True,
+                    date_of_birth__gt=oldest_born,
+                    date_of_birth__lte=youngest_born,
+                ),
+            ).order_by("person_ref")
+            cohort = employer_services.create_cohort(
+                specialist,
+                team,
+                host,
+                name=f"Project SEARCH at {site.name}",
+                programme=InternshipCohort.Programme.PROJECT_SEARCH,
+                academic_year=f"{year}-{(year + 1) % 100:02d}",
+                interns=list(interns),
+            )
+            made: list[Rotation] = []
+            for number, (starts, ends) in enumerate(rotations, start=1):
+                made.append(
+                    employer_services.add_rotation(
+                        specialist,
+                        cohort,
+                        starts_on=starts,
+                        ends_on=ends,
+                        opportunities=departments[number],
+                    )
+                )
+            plan = matching.allocate(cohort.interns.all(), made[0].opportunities.all())
+            by_id = {p.pk: p for p in cohort.interns.all()}
+            department_of = {o.pk: o for o in departments[1]}
+            employer_services.place_interns(
+                specialist,
+                made[0],
+                [
+                    (by_id[m.person_id], department_of[m.opportunity_id], m.score)
+                    for m in plan.assignments
+                ],
+            )

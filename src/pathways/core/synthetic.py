@@ -8,6 +8,13 @@ referral and at most one open episode, a redirected referral points at the onwar
 referral it created, and no worker is given more open cases than their team's cap
 (when every worker is full, the person stays on the waiting list, as in real life).
 
+With ``Scale.employers``, ``Scale.opportunities`` and ``Scale.profiles`` it also makes
+the world of work: employers on the providers' lists with their sites, opportunities of
+every kind with interest tags, and vocational profiles (interests, hours, travel, kinds,
+paid-only) for people in support, whose open episodes move on to the stage a profile
+belongs to. These come from a random stream of their own, so asking for them changes
+nothing else that is made.
+
 Everything is deterministic for a given ``Scale`` (names, dates, states), with dates
 counted back from ``today``. Codes, references and emails carry ``Scale.prefix`` and
 the seed, so that several generated boroughs can share one database with other data.
@@ -30,8 +37,23 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from pathways.casework.models import Episode
-from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
+from pathways.casework.models import Episode, Stage, TravelMode, VocationalProfile
+from pathways.core.models import (
+    Authority,
+    InterestTag,
+    Membership,
+    OpportunityKind,
+    Organisation,
+    Role,
+    Team,
+    User,
+)
+from pathways.employers.models import (
+    DisabilityConfident,
+    Employer,
+    EmployerSite,
+    Opportunity,
+)
 from pathways.people.models import Condition, Person, SupportReason
 from pathways.referrals.models import WAITING_STATUSES, Referral, Source, Status
 
@@ -121,6 +143,99 @@ _COMMUNICATION_NEEDS = (
 
 BATCH = 2_000
 
+#: Sectors of employers, with the interest tags their opportunities draw from first.
+_SECTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Retail", ("retail", "customer_service", "warehouse")),
+    ("Hospitality", ("hospitality", "catering", "customer_service", "cleaning")),
+    ("Health", ("health", "care", "admin", "cleaning")),
+    ("Public sector", ("admin", "libraries", "gardening", "outdoors", "recycling")),
+    ("Logistics", ("warehouse", "driving", "recycling")),
+    ("Charity", ("retail", "recycling", "care", "customer_service")),
+    ("Leisure", ("leisure", "customer_service", "music", "arts")),
+    ("Manufacturing", ("manufacturing", "warehouse", "construction")),
+    ("Digital and office", ("digital", "admin", "customer_service")),
+    ("Animal care", ("animals", "outdoors", "cleaning")),
+)
+_WORDS = (
+    "Riverside Thames Quayside Fairfield Greenway Harbour Northbank Southbank Meridian "
+    "Wharf Bridge Marsh Beacon Lantern Orchard Willow Heron Kingfisher Docklands Barrier"
+)
+_EMPLOYER_WORDS = tuple(_WORDS.split())
+_KINDS_OF_PLACE = (
+    "Foods Café Stores Services Trust Logistics Workshop Kitchen Studios Hotel Nurseries "
+    "Depot Supplies Works Bakery"
+)
+_EMPLOYER_KINDS = tuple(_KINDS_OF_PLACE.split())
+_SIZES = (("micro", 25), ("small", 30), ("medium", 25), ("large", 20))
+_CONFIDENT = (
+    ("", 40),
+    (DisabilityConfident.COMMITTED, 30),
+    (DisabilityConfident.EMPLOYER, 22),
+    (DisabilityConfident.LEADER, 8),
+)
+
+#: Kinds of opportunity in rough proportion, with (paid, hours low, hours high).
+_KIND_SHARES = (
+    (OpportunityKind.EMPLOYED, 40),
+    (OpportunityKind.WORK_EXPERIENCE, 14),
+    (OpportunityKind.VOLUNTEERING, 14),
+    (OpportunityKind.WORK_TRIAL, 12),
+    (OpportunityKind.APPRENTICESHIP, 8),
+    (OpportunityKind.SUPPORTED_INTERNSHIP, 7),
+    (OpportunityKind.SELF_EMPLOYED, 5),
+)
+_KIND_TERMS: dict[str, tuple[bool, int, int]] = {
+    OpportunityKind.EMPLOYED: (True, 8, 37),
+    OpportunityKind.APPRENTICESHIP: (True, 30, 37),
+    OpportunityKind.SELF_EMPLOYED: (True, 4, 20),
+    OpportunityKind.SUPPORTED_INTERNSHIP: (False, 20, 30),
+    OpportunityKind.WORK_TRIAL: (False, 8, 30),
+    OpportunityKind.WORK_EXPERIENCE: (False, 4, 20),
+    OpportunityKind.VOLUNTEERING: (False, 2, 12),
+}
+_KIND_TITLES: dict[str, str] = {
+    OpportunityKind.EMPLOYED: "{} assistant",
+    OpportunityKind.APPRENTICESHIP: "Apprentice: {}",
+    OpportunityKind.SELF_EMPLOYED: "Self-employment: {}",
+    OpportunityKind.SUPPORTED_INTERNSHIP: "Supported internship: {}",
+    OpportunityKind.WORK_TRIAL: "Work trial: {}",
+    OpportunityKind.WORK_EXPERIENCE: "Work experience: {}",
+    OpportunityKind.VOLUNTEERING: "Volunteer: {}",
+}
+_CARVED_TASKS = (
+    "Unpack deliveries and check them against the list",
+    "Sort returns into bays by label",
+    "Fill shelves from the back store",
+    "Wipe down and set tables between sittings",
+    "Scan items back into stock",
+    "Flatten and bale cardboard",
+)
+#: The stages an open episode has reached once the person has a profile.
+_PROFILED_STAGES = (
+    (Stage.VOCATIONAL_PROFILING, 30),
+    (Stage.JOB_FINDING, 35),
+    (Stage.EMPLOYER_ENGAGEMENT, 25),
+    (Stage.IN_WORK_SUPPORT, 10),
+)
+_PROFILE_KINDS = (
+    (OpportunityKind.EMPLOYED, 45),
+    (OpportunityKind.WORK_EXPERIENCE, 12),
+    (OpportunityKind.VOLUNTEERING, 12),
+    (OpportunityKind.WORK_TRIAL, 10),
+    (OpportunityKind.APPRENTICESHIP, 9),
+    (OpportunityKind.SUPPORTED_INTERNSHIP, 7),
+    (OpportunityKind.SELF_EMPLOYED, 5),
+)
+_TRAVEL_MODES = tuple(TravelMode.values)
+_FALLBACK_TAGS = (
+    ("admin", "Office and admin"),
+    ("catering", "Catering and cooking"),
+    ("customer_service", "Customer service"),
+    ("gardening", "Gardening and horticulture"),
+    ("retail", "Shops and retail"),
+    ("warehouse", "Warehouse and logistics"),
+)
+
 
 class Dice(random.Random):
     """``random.Random`` with quicker picks: ``choice`` and ``randint`` cost more than the
@@ -145,6 +260,13 @@ class Scale:
     referrals: int = 1_500
     seed: int = 1
     prefix: str = "SYN"
+    #: Employers, shared out over the providers' lists, each with one or two sites.
+    employers: int = 0
+    #: Opportunities for the authorities' residents (needs ``employers``).
+    opportunities: int = 0
+    #: People in support (with an open episode) who have a vocational profile; at most
+    #: as many as have an open episode.
+    profiles: int = 0
 
 
 @dataclass
@@ -255,6 +377,9 @@ class _Builder:
         self.rng = Dice(scale.seed)
         self.tag = f"{scale.prefix}{scale.seed}"
         self.password = make_password(None)  # unusable: synthetic staff never sign in
+        # The world of work draws from its own stream: asking for it changes nothing else.
+        self.work_rng = Dice(scale.seed * 7919 + 104729)
+        self.profiled: list[dict[str, Any]] = []  # open episodes whose person has a profile
 
     def staff(self) -> Generated:
         scale, tag = self.scale, self.tag
@@ -510,6 +635,7 @@ class _Builder:
             episode["id"] = first_id + n
             episode["episode_ref"] = f"E{numbers[episode['authority_id']]:07d}"
             episode["referral_id"] = episode.pop("referral")["id"]
+        self.choose_profiled(episodes)
         _insert(Episode, episodes)
         _reset_sequences(Person, Referral, Episode)
 
@@ -518,6 +644,254 @@ class _Builder:
         counts.update(f"referrals.{r['status']}" for r in referrals)
         counts["episodes"] = len(episodes)
         counts["episodes.open"] = sum(1 for e in episodes if e["ended_on"] is None)
+
+    # --- the world of work ----------------------------------------------------------
+
+    def choose_profiled(self, episodes: list[dict[str, Any]]) -> None:
+        """Pick the people in support who have a vocational profile and move their open
+        episodes on to a stage a profile belongs to (before the episodes are written)."""
+        if not self.scale.profiles:
+            return
+        rng = self.work_rng
+        current = [e for e in episodes if e["ended_on"] is None]
+        chosen = rng.sample(range(len(current)), min(self.scale.profiles, len(current)))
+        for i in sorted(chosen):
+            episode = current[i]
+            episode["stage"] = _weighted(rng, _PROFILED_STAGES)
+            self.profiled.append(episode)
+
+    def employers(self, world: Generated) -> None:
+        """Employers on the providers' lists, their sites, and the opportunities they
+        offer the authorities' residents, tagged from the interest vocabulary."""
+        scale, rng, today, tag = self.scale, self.work_rng, self.today, self.tag
+        if not scale.employers:
+            return
+        vocabulary = _vocabulary()
+        organisations = sorted({t.organisation_id for t in world.teams if t.caseload_cap})
+        owners: dict[int, list[int]] = {}
+        for team in world.teams:
+            owners.setdefault(team.organisation_id, []).extend(
+                u.pk for u in world.workers.get(team.pk, [])
+            )
+        first_employer, first_site = _next_id(Employer), _next_id(EmployerSite)
+        employers: list[dict[str, Any]] = []
+        sites: list[dict[str, Any]] = []
+        sector_tags: list[tuple[str, ...]] = []
+        sites_of: list[list[int]] = []
+        for n in range(scale.employers):
+            organisation = organisations[n % len(organisations)]
+            sector, fits = rng.pick(_SECTORS)
+            level = _weighted(rng, _CONFIDENT)
+            employers.append(
+                {
+                    "id": first_employer + n,
+                    "organisation_id": organisation,
+                    "name": f"{rng.pick(_EMPLOYER_WORDS)} {rng.pick(_EMPLOYER_KINDS)} "
+                    f"({tag}-{n + 1})",
+                    "sector": sector,
+                    "size": _weighted(rng, _SIZES),
+                    "disability_confident": level,
+                    "disability_confident_on": (
+                        today - dt.timedelta(days=rng.between(30, 1200)) if level else None
+                    ),
+                    "relationship_owner_id": (
+                        rng.pick(owners[organisation]) if owners.get(organisation) else None
+                    ),
+                }
+            )
+            sector_tags.append(tuple(t for t in fits if t in vocabulary))
+            own = []
+            for k in range(1 if rng.random() < 0.7 else 2):
+                own.append(first_site + len(sites))
+                sites.append(
+                    {
+                        "id": own[-1],
+                        "employer_id": first_employer + n,
+                        "name": "Main site" if k == 0 else f"Site {k + 1}",
+                        "postcode": postcode(rng),
+                        **_coordinates(rng),
+                    }
+                )
+            sites_of.append(own)
+        _insert(Employer, employers)
+        _insert(EmployerSite, sites)
+
+        tags_through = Opportunity.tags.through
+        first_opportunity, first_tag = _next_id(Opportunity), _next_id(tags_through)
+        codes = list(vocabulary)
+        opportunities: list[dict[str, Any]] = []
+        tag_rows: list[dict[str, Any]] = []
+        open_count = 0
+        for n in range(scale.opportunities):
+            e = int(rng.random() * len(employers))
+            kind = _weighted(rng, _KIND_SHARES)
+            paid, low, high = _KIND_TERMS[kind]
+            if kind == OpportunityKind.WORK_TRIAL and rng.random() < 0.3:
+                paid = True
+            pay = None
+            if paid and kind == OpportunityKind.APPRENTICESHIP:
+                pay = Decimal(f"{7.55 + rng.random():.2f}")
+            elif paid and kind != OpportunityKind.SELF_EMPLOYED:
+                pay = Decimal(f"{12.21 + rng.random() * 4:.2f}")
+            picked = _tags_for(rng, sector_tags[e], codes)
+            opened = today - dt.timedelta(days=rng.between(0, 300))
+            closes = (
+                opened + dt.timedelta(days=rng.between(14, 150)) if rng.random() < 0.6 else None
+            )
+            closed = (
+                min(today, opened + dt.timedelta(days=rng.between(1, 60)))
+                if rng.random() < 0.1
+                else None
+            )
+            carved = kind == OpportunityKind.EMPLOYED and rng.random() < 0.1
+            label = vocabulary[picked[0]][1] if picked else "general duties"
+            opportunities.append(
+                {
+                    "id": first_opportunity + n,
+                    "authority_id": world.authorities[n % len(world.authorities)].pk,
+                    "opportunity_ref": f"{tag}-O{n + 1:07d}",
+                    "employer_id": employers[e]["id"],
+                    "site_id": rng.pick(sites_of[e]),
+                    "title": _KIND_TITLES[kind].format(label.lower()).capitalize(),
+                    "kind": kind,
+                    "paid": paid,
+                    "hours_per_week": Decimal(rng.between(low * 2, high * 2)) / 2,
+                    "hourly_pay": pay,
+                    "places": 1 if rng.random() < 0.7 else rng.between(2, 3),
+                    "instead_of_interview": kind == OpportunityKind.WORK_TRIAL
+                    and rng.random() < 0.4,
+                    "carved_tasks": rng.sample(_CARVED_TASKS, 3) if carved else [],
+                    "opened_on": opened,
+                    "closes_on": closes,
+                    "closed_on": closed,
+                }
+            )
+            base = first_tag + len(tag_rows)
+            tag_rows.extend(
+                {
+                    "id": base + i,
+                    "opportunity_id": first_opportunity + n,
+                    "interesttag_id": vocabulary[code][0],
+                }
+                for i, code in enumerate(picked)
+            )
+            if closed is None and (closes is None or closes >= today):
+                open_count += 1
+        _insert(Opportunity, opportunities)
+        _insert(tags_through, tag_rows)
+        _reset_sequences(Employer, EmployerSite, Opportunity, tags_through)
+        world.counts.update(
+            {
+                "employers": len(employers),
+                "sites": len(sites),
+                "opportunities": len(opportunities),
+                "opportunities.open": open_count,
+            }
+        )
+
+    def profiles(self, world: Generated) -> None:
+        """Vocational profiles for the people chosen by ``choose_profiled``: what they
+        want from work, in the shapes real profiles take (some not said yet)."""
+        if not self.profiled:
+            return
+        rng, today = self.work_rng, self.today
+        vocabulary = _vocabulary()
+        codes = list(vocabulary)
+        kinds = [k for k, _ in _PROFILE_KINDS]
+        weights = [w for _, w in _PROFILE_KINDS]
+        through = VocationalProfile.interests.through
+        first_profile, first_interest = _next_id(VocationalProfile), _next_id(through)
+        profiles: list[dict[str, Any]] = []
+        interests: list[dict[str, Any]] = []
+        for n, episode in enumerate(self.profiled):
+            roll = rng.random()
+            fewest = most = None
+            if roll < 0.75:  # both ends said
+                fewest = Decimal(rng.between(2, 20))
+                most = min(Decimal(48), fewest + rng.between(0, 24))
+            elif roll < 0.88:  # "no more than"
+                most = Decimal(rng.between(8, 30))
+            profile_id = first_profile + n
+            started = episode["started_on"]
+            # Kinds in the vocabulary's order, as the profile form keeps them; a fifth
+            # of people have not said yet.
+            wanted = (
+                set(rng.choices(kinds, weights, k=rng.between(1, 3)))
+                if rng.random() < 0.8
+                else set()
+            )
+            profiles.append(
+                {
+                    "id": profile_id,
+                    "person_id": episode["person_id"],
+                    "min_hours": fewest,
+                    "max_hours": most,
+                    "max_travel_km": (
+                        Decimal(rng.between(10, 250)) / 10 if rng.random() < 0.9 else None
+                    ),
+                    "travel_modes": sorted(
+                        {rng.pick(_TRAVEL_MODES) for _ in range(rng.between(1, 2))}
+                    ),
+                    "travel_training_needed": rng.pick((True, False, None)),
+                    "kinds": [k for k in OpportunityKind.values if k in wanted],
+                    "wants_paid_only": rng.pick((True, True, False, False, None)),
+                    "better_off_calculation_on": (
+                        _later_than(rng, started, today) if rng.random() < 0.3 else None
+                    ),
+                    "updated_on": _later_than(rng, started, today),
+                }
+            )
+            picked = (
+                rng.sample(codes, min(len(codes), rng.between(1, 4))) if rng.random() < 0.95 else []
+            )
+            base = first_interest + len(interests)
+            interests.extend(
+                {
+                    "id": base + i,
+                    "vocationalprofile_id": profile_id,
+                    "interesttag_id": vocabulary[code][0],
+                }
+                for i, code in enumerate(sorted(picked))
+            )
+        _insert(VocationalProfile, profiles)
+        _insert(through, interests)
+        _reset_sequences(VocationalProfile, through)
+        world.counts["profiles"] = len(profiles)
+
+
+def _later_than(rng: Dice, start: dt.date, today: dt.date) -> dt.date:
+    """A day from ``start`` to ``today``."""
+    return start + dt.timedelta(days=rng.between(0, max(0, (today - start).days)))
+
+
+def _coordinates(rng: Dice) -> dict[str, Decimal]:
+    """A point among the generated people (they live in the same box)."""
+    return {
+        "latitude": Decimal(f"{51.48 + rng.random() * 0.1:.6f}"),
+        "longitude": Decimal(f"{-0.02 + rng.random() * 0.12:.6f}"),
+    }
+
+
+def _vocabulary() -> dict[str, tuple[int, str]]:
+    """The interest tags by code: (id, label). The migrations seed them; a database
+    flushed by a test may have none, so a few are added back then."""
+    tags = {
+        code: (pk, label)
+        for pk, code, label in InterestTag.objects.values_list("pk", "code", "label")
+    }
+    if not tags:
+        for code, label in _FALLBACK_TAGS:
+            tag = InterestTag.objects.create(code=code, label=label)
+            tags[code] = (tag.pk, label)
+    return dict(sorted(tags.items()))
+
+
+def _tags_for(rng: Dice, fits: Sequence[str], codes: Sequence[str]) -> list[str]:
+    """One to four tags: mostly the employer's sector's, sometimes any other."""
+    picked = {rng.pick(fits)} if fits else set()
+    for _ in range(rng.between(0, 3)):
+        picked.add(rng.pick(fits) if fits and rng.random() < 0.6 else rng.pick(codes))
+    return sorted(picked) if picked else [rng.pick(codes)]
 
 
 def _next_id(model: type[Model]) -> int:
@@ -581,4 +955,6 @@ def generate(scale: Scale, *, today: dt.date | None = None) -> Generated:
         world = builder.staff()
         people = builder.people(world)
         builder.referrals(world, people)
+        builder.employers(world)
+        builder.profiles(world)
     return world
