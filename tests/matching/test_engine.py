@@ -238,7 +238,7 @@ def test_someone_without_a_location_is_still_listed(team, tags):
 
     assert set(matches) == {"C1", "C2"}
     assert "Distance not known: no location recorded for one of them" in matches["C1"].reasons
-    assert "0.0 km away, within the 5.0 km Sam can travel" in matches["C2"].reasons
+    assert "0.0 km away, within the 5 km Sam can travel" in matches["C2"].reasons
     # On the doorstep earns all 20 distance points; not knowing earns 8.
     assert matches["C2"].score - matches["C1"].score == 12
 
@@ -261,12 +261,12 @@ def test_an_opportunity_without_its_own_location_is_at_its_site(team, tags):
     matchable(team, "C1", max_travel_km=5)
 
     at_near_site = by_ref(opening(team, "OPP1", employer=employer, site=near))
-    assert "3.0 km away, within the 5.0 km Sam can travel" in at_near_site["C1"].reasons
+    assert "3.0 km away, within the 5 km Sam can travel" in at_near_site["C1"].reasons
     # 30 km is beyond Sam's 5: the site's location is enough to rule it out.
     assert by_ref(opening(team, "OPP2", employer=employer, site=far)) == {}
     # Its own location, when it has one, comes first.
     own = by_ref(opening(team, "OPP3", employer=employer, site=far, where=north_of(HOME, 1)))
-    assert "1.0 km away, within the 5.0 km Sam can travel" in own["C1"].reasons
+    assert "1.0 km away, within the 5 km Sam can travel" in own["C1"].reasons
 
 
 @in_db

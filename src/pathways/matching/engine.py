@@ -327,7 +327,7 @@ def reasons(people: People, opps: Opportunities, grid: Grid, i: int, j: int) -> 
     if np.isnan(dist):
         out.append("Distance not known: no location recorded for one of them")
     elif not np.isnan(reach):
-        out.append(f"{_km(dist)} away, within the {_km(reach)} {name} can travel")
+        out.append(f"{_km(dist)} away, within the {reach:g} km {name} can travel")
     else:
         out.append(f"{_km(dist)} away ({name} has not said how far they can travel)")
 
