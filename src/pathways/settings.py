@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pathways.casework",
     "pathways.employers",
     "pathways.matching",
+    "pathways.employment",
     "pathways.reporting",
     "pathways.api",
 ]
@@ -221,6 +222,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "employers.InternshipCohort", "m2m_fields": ["interns"]},
     {"model": "employers.Rotation", "m2m_fields": ["opportunities"]},
     "employers.RotationPlacement",
+    "employment.Placement",
+    "employment.PlacementTerms",
 )
 # Permitted work (ESA): the weekly earnings limit, which changes each April
 # (domain.md: £195.50 in 2025/26). Matching notes opportunities that would pass it.

@@ -49,6 +49,7 @@ KIND_MODULES = (
     "pathways.referrals.imports",
     "pathways.casework.imports",
     "pathways.employers.imports",
+    "pathways.employment.imports",
 )
 
 #: Who the audit trail names when the command line runs an import without ``--as``.

@@ -322,6 +322,22 @@ class CandidacyPolicy(Policy):
         )
 
 
+class PlacementPolicy(Policy):
+    """A placement is part of the person's record: seen with the person (a coach sees
+    the placements of the people their team works with), changed by those who work
+    with them."""
+
+    actions = {
+        "view": _any,
+        "change": lambda scope, user, p: works_with_person(scope, user, p.person_id),
+    }
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        from pathways.people.models import Person
+
+        return Q(person__in=Person.objects.filter(people.scope_q(scope, user)).values("pk"))
+
+
 class CohortPolicy(Policy):
     """Supported-internship cohorts belong to the team that runs them; the provider's
     other teams see them too (interns' details still follow the person rules)."""
@@ -403,4 +419,5 @@ employers = EmployerPolicy()
 opportunities = OpportunityPolicy()
 candidacies = CandidacyPolicy()
 cohorts = CohortPolicy()
+placements = PlacementPolicy()
 pledges = PledgePolicy()

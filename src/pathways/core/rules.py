@@ -25,6 +25,7 @@ for _policy, _app, _model in (
     (policies.candidacies, "employers", "candidacy"),
     (policies.cohorts, "employers", "internshipcohort"),
     (policies.pledges, "employers", "socialvaluepledge"),
+    (policies.placements, "employment", "placement"),
 ):
     for _action in _policy.actions:
         rules.add_perm(f"{_app}.{_action}_{_model}", _predicate(_policy, _action))

@@ -94,6 +94,13 @@ def _prepare(rows: list[Row], ctx: Context) -> None:
         {r.values.get("opportunity_ref") for r in rows} - {None},
         key=lambda opportunity: opportunity.opportunity_ref,
     )
+    prepare_employers(rows, ctx)
+    ctx.cache["tags"] = {t.code: t for t in InterestTag.objects.all()}
+
+
+def prepare_employers(rows: list[Row], ctx: Context) -> None:
+    """What ``resolve_employer`` needs for a file whose rows name an ``authority`` and
+    an ``employer`` (opportunities, placements), fetched once."""
     # The providers working for each authority: those with a team there.
     providers: dict[int, dict[int, Organisation]] = defaultdict(dict)
     for team in ctx.teams_by_code.values():
@@ -127,19 +134,17 @@ def _prepare(rows: list[Row], ctx: Context) -> None:
     #: Employers the file adds, by (organisation id, lower-case name): saved by the
     #: first row that writes, shared by every row naming them.
     ctx.cache["new_employers"] = {}
-    ctx.cache["tags"] = {t.code: t for t in InterestTag.objects.all()}
 
 
 def _names(organisations: list[Organisation]) -> str:
     return ", ".join(sorted(o.name for o in organisations))
 
 
-def resolve_employer(
-    name: str, authority: Authority, existing: Opportunity | None, ctx: Context
-) -> Employer:
-    """The employer a row names, for an opportunity offered in ``authority``.
+def resolve_employer(name: str, authority: Authority, existing: Any, ctx: Context) -> Employer:
+    """The employer a row names, for an opportunity offered (or a placement) in
+    ``authority``; ``existing`` is the stored opportunity or placement, if any.
 
-    The opportunity's own employer if the name is still its name; otherwise the
+    The record's own employer if the name is still its name; otherwise the
     employer of that name (any letter case) on the list of a provider with a team in
     the authority, preferring the list of the provider running the import; otherwise a
     new employer on that provider's list (or the only provider working there).

@@ -1,0 +1,220 @@
+"""Job starts, changes of hours, job ends, and the ``placements`` import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from pathways.casework.models import Stage
+from pathways.core.errors import IllegalTransition, PermissionDenied
+from pathways.core.models import Role
+from pathways.employers.models import Candidacy, CandidacyStatus, Employer
+from pathways.employment import services
+from pathways.employment.models import Placement, PlacementTerms
+from tests.factories import (
+    EmployerFactory,
+    EpisodeFactory,
+    OpportunityFactory,
+    PersonFactory,
+    TeamFactory,
+    staff,
+)
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def episode(team, coach):
+    return EpisodeFactory(team=team, worker=coach, stage=Stage.EMPLOYER_ENGAGEMENT)
+
+
+@pytest.fixture
+def employer(team):
+    return EmployerFactory(organisation=team.organisation, name="Riverside Café")
+
+
+def start(coach, episode, employer, **kwargs):
+    defaults = {
+        "start_date": TODAY - dt.timedelta(days=10),
+        "employer": employer,
+        "job_title": "Kitchen porter",
+        "kind": "employed",
+        "paid": True,
+        "hours_per_week": Decimal("16"),
+        "hourly_pay": Decimal("12.60"),
+    }
+    return services.record_job_start(coach, episode.person, **{**defaults, **kwargs})
+
+
+def test_a_job_start_moves_the_episode_to_in_work_support(coach, episode, employer):
+    placement = start(coach, episode, employer)
+    episode.refresh_from_db()
+    assert episode.stage == Stage.IN_WORK_SUPPORT
+    assert placement.episode == episode
+    assert placement.placement_ref == f"PL{placement.pk:06d}"
+    terms = placement.terms.get()
+    assert (terms.effective_from, terms.hours_per_week) == (placement.start_date, Decimal("16"))
+
+
+def test_a_job_start_from_an_accepted_offer_takes_the_opportunitys_details(
+    coach, episode, employer, team
+):
+    opportunity = OpportunityFactory(
+        employer=employer, authority=team.authority, title="Barista", hours_per_week=Decimal("20")
+    )
+    candidacy = Candidacy.objects.create(
+        person=episode.person,
+        opportunity=opportunity,
+        status=CandidacyStatus.OFFERED,
+        status_on=TODAY,
+    )
+    with pytest.raises(IllegalTransition, match="Only an accepted offer"):
+        services.record_job_start(coach, episode.person, start_date=TODAY, candidacy=candidacy)
+    candidacy.status = CandidacyStatus.ACCEPTED
+    candidacy.save()
+    placement = services.record_job_start(
+        coach, episode.person, start_date=TODAY, candidacy=candidacy
+    )
+    assert (placement.job_title, placement.hours_per_week, placement.employer) == (
+        "Barista",
+        Decimal("20"),
+        employer,
+    )
+    with pytest.raises(IllegalTransition, match="already recorded"):
+        services.record_job_start(coach, episode.person, start_date=TODAY, candidacy=candidacy)
+
+
+def test_someone_without_a_relationship_cannot_record_a_job(episode, employer, team):
+    outsider = staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority))
+    with pytest.raises(PermissionDenied):
+        start(outsider, episode, employer)
+    assert not Placement.objects.exists()
+
+
+def test_missing_details_are_named(coach, episode, employer):
+    with pytest.raises(ValidationError) as caught:
+        services.record_job_start(coach, episode.person, start_date=TODAY)
+    assert set(caught.value.message_dict) >= {"employer", "job_title", "kind", "paid"}
+    with pytest.raises(ValidationError) as caught:
+        start(coach, episode, employer, paid=False)
+    assert "hourly_pay" in caught.value.message_dict
+
+
+def test_a_change_of_hours_keeps_the_history(coach, episode, employer):
+    placement = start(coach, episode, employer)
+    services.change_terms(
+        coach,
+        placement,
+        effective_from=TODAY,
+        hours_per_week=Decimal("30"),
+        hourly_pay=Decimal("12.60"),
+    )
+    placement.refresh_from_db()
+    assert placement.hours_per_week == Decimal("30")
+    assert list(placement.terms.values_list("hours_per_week", flat=True)) == [
+        Decimal("16"),
+        Decimal("30"),
+    ]
+    with pytest.raises(ValidationError, match="before the job started"):
+        services.change_terms(
+            coach,
+            placement,
+            effective_from=placement.start_date - dt.timedelta(days=1),
+            hours_per_week=Decimal("10"),
+            hourly_pay=None,
+        )
+
+
+def test_a_job_end_reopens_job_finding_unless_another_job_goes_on(coach, episode, employer):
+    first = start(coach, episode, employer)
+    second = start(coach, episode, employer, job_title="Cleaner")
+    services.end_placement(coach, first, end_date=TODAY, reason="contract_ended")
+    episode.refresh_from_db()
+    assert episode.stage == Stage.IN_WORK_SUPPORT  # still in the other job
+    services.end_placement(coach, second, end_date=TODAY, reason="resigned")
+    episode.refresh_from_db()
+    assert episode.stage == Stage.JOB_FINDING
+    with pytest.raises(IllegalTransition, match="already ended"):
+        services.end_placement(coach, second, end_date=TODAY, reason="resigned")
+
+
+def test_end_before_start_is_refused(coach, episode, employer):
+    placement = start(coach, episode, employer)
+    with pytest.raises(ValidationError, match="before it started"):
+        services.end_placement(
+            coach, placement, end_date=placement.start_date - dt.timedelta(days=1), reason="other"
+        )
+
+
+# --- the import -----------------------------------------------------------------------
+
+HEADER = (
+    "authority,person_ref,placement_ref,employer,job_title,kind,paid,start_date,end_date,"
+    "hours_per_week,hourly_pay,supported,end_reason"
+)
+
+
+def run(tmp_path, *lines, **kwargs):
+    path = tmp_path / "placements.csv"
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    call_command("import", "placements", str(path), **kwargs)
+
+
+def test_import_creates_placements_with_their_terms_and_is_idempotent(
+    tmp_path, team, coach, capsys
+):
+    person = PersonFactory(authority=team.authority, person_ref="C1")
+    episode = EpisodeFactory(team=team, person=person, started_on=dt.date(2024, 1, 1))
+    line = (
+        "E09000025,C1,PL1,Green Leaf Garden Centre,Gardener,employed,yes,2024-03-01,,16,12.60,yes,"
+    )
+    run(tmp_path, line)
+    placement = Placement.objects.get()
+    assert placement.episode == episode
+    assert placement.employer.organisation == team.organisation
+    assert placement.terms.get().hours_per_week == Decimal("16")
+    assert "1 created" in capsys.readouterr().out
+    run(tmp_path, line)
+    assert "0 created, 0 updated, 1 unchanged" in capsys.readouterr().out
+    run(tmp_path, line.replace(",,16,", ",2024-09-30,16,").replace("yes,\n", "yes,resigned"))
+    placement.refresh_from_db()
+    assert placement.end_date == dt.date(2024, 9, 30)
+    assert Employer.objects.count() == 1
+
+
+def test_import_problems_name_the_line_and_column(tmp_path, team, capsys):
+    PersonFactory(authority=team.authority, person_ref="C1")
+    with pytest.raises(SystemExit):
+        run(
+            tmp_path,
+            "E09000025,C1,PL1,Café,Cook,employed,yes,2024-03-01,2024-02-01,16,,,",
+            "E09000025,C1,PL2,Café,Volunteer,volunteering,no,2024-03-01,,8,9.00,,",
+            "E09000025,C9,PL3,Café,Cook,employed,yes,2024-03-01,,16,,,",
+            "E09000025,C1,PL4,Café,Cook,employed,yes,2024-03-01,,16,,,resigned",
+        )
+    err = capsys.readouterr().err
+    assert "placements.csv:2: end_date: the job cannot end" in err
+    assert "placements.csv:3: hourly_pay: unpaid work has no hourly pay" in err
+    assert "placements.csv:4: person_ref: no person with reference 'C9'" in err
+    assert "placements.csv:5: end_reason: give the end_date too" in err
+    assert not Placement.objects.exists() and not PlacementTerms.objects.exists()
+
+
+def test_placements_follow_the_persons_access(coach, episode, employer, team):
+    from pathways.core import policies
+
+    placement = start(coach, episode, employer)
+    outsider = staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority))
+    visible_to = lambda user: list(  # noqa: E731
+        policies.placements.visible(user, Placement.objects.all())
+    )
+    assert visible_to(coach) == [placement]
+    assert visible_to(outsider) == []
+    assert policies.placements.can(coach, "change", placement)
+    assert not policies.placements.can(outsider, "view", placement)
+    commissioner = staff(Role.COMMISSIONER, team)
+    assert visible_to(commissioner) == []
