@@ -1,17 +1,59 @@
-"""``pathways report NAME``: the reports of spec/cli-and-reports.md (caseload for now)."""
+"""``pathways report NAME``: the reports of spec/cli-and-reports.md.
+
+``caseload`` is per team; ``employment-rate``, ``outcomes`` and ``savings`` are per
+authority: by default every authority the caller may report on (with ``--as``, the
+authorities of the teams whose figures they may see, ``policies.report_team_ids``;
+without it, all). Asking for an authority outside that is an error.
+
+``savings --detail`` lists people, so it is audited as a CLI read of each person
+listed. Its rows show real references only to callers who may read every resident's
+record in that authority (no ``--as``, a superuser, or an authority-wide role other
+than commissioner); everyone else, commissioners included, gets pseudonymised rows.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import re
+from collections.abc import Sequence
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from pathways.core import policies
+from pathways.core import audit, policies
 from pathways.core.command_options import date_option, staff_option
+from pathways.core.models import Authority, User
+from pathways.reporting import outcomes as reports
 from pathways.reporting.caseload import caseload
 
-REPORTS = ("caseload",)
+REPORTS = ("caseload", "employment-rate", "outcomes", "savings")
+#: The options each report takes besides --authority, --as and --format.
+REPORT_OPTIONS = {
+    "caseload": {"on"},
+    "employment-rate": {"on", "year"},
+    "outcomes": {"start", "end"},
+    "savings": {"start", "end", "detail"},
+}
+OPTION_FLAGS = {
+    "on": "--on",
+    "year": "--year",
+    "start": "--from",
+    "end": "--to",
+    "detail": "--detail",
+}
+FINANCIAL_YEAR = re.compile(r"(\d{4})-(\d{2})")
+
+Row = Sequence[Any]
+
+
+def financial_year_end(value: str) -> dt.date:
+    """The last day (31 March) of a ``YYYY-YY`` financial year such as ``2025-26``."""
+    match = FINANCIAL_YEAR.fullmatch(value.strip())
+    if not match or int(match[2]) != (int(match[1]) + 1) % 100:
+        raise CommandError(f"--year {value}: give a financial year as YYYY-YY, e.g. 2025-26")
+    return dt.date(int(match[1]) + 1, 3, 31)
 
 
 class Command(BaseCommand):
@@ -20,17 +62,86 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", choices=REPORTS)
         parser.add_argument("--authority", action="append", help="authority code (repeatable)")
-        parser.add_argument("--on", help="reporting date, YYYY-MM-DD (default today)")
+        parser.add_argument("--on", help="reporting date, YYYY-MM-DD (caseload: default today)")
+        parser.add_argument("--year", help="employment-rate: financial year YYYY-YY (to 31 March)")
+        parser.add_argument("--from", dest="start", help="outcomes, savings: first day, YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", help="outcomes, savings: last day, YYYY-MM-DD")
+        parser.add_argument(
+            "--detail", action="store_true", help="savings: the rows per person as well"
+        )
         parser.add_argument("--as", dest="as_email", help="staff member whose access applies")
         parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
 
     def handle(self, *args, **options):
-        on = date_option(options["on"])
+        name = options["name"]
+        for option, flag in OPTION_FLAGS.items():
+            if options[option] and option not in REPORT_OPTIONS[name]:
+                raise CommandError(f"{flag} does not apply to the {name} report")
         viewer = staff_option(options["as_email"])
+        if name == "caseload":
+            self._caseload(viewer, options)
+            return
+        authorities = self._authorities(viewer, options["authority"] or [])
+        if name == "employment-rate":
+            data, rows = self._employment_rate(authorities, options)
+        elif name == "outcomes":
+            data, rows = self._outcomes(authorities, options)
+        else:
+            data, rows = self._savings(viewer, authorities, options)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(data, indent=2))
+        else:
+            self._write_rows(rows, options["format"])
+
+    # --- options ----------------------------------------------------------------------
+
+    def _authorities(self, viewer: User | None, codes: list[str]) -> list[Authority]:
+        """The authorities asked for, or all the caller may report on; an unknown code or
+        one outside the caller's reach is an error."""
+        allowed = Authority.objects.order_by("code")
+        if viewer is not None:
+            team_ids = policies.report_team_ids(viewer)
+            if team_ids is not None:
+                allowed = allowed.filter(teams__pk__in=team_ids).distinct()
+        reachable = {a.code: a for a in allowed}
+        if not codes:
+            if viewer is not None and not reachable:
+                raise CommandError(f"{viewer.email} may not report on any authority")
+            return list(reachable.values())
+        wanted = list(dict.fromkeys(c.strip() for c in codes))
+        outside = [c for c in wanted if c not in reachable]
+        if outside:
+            known = set(Authority.objects.filter(code__in=outside).values_list("code", flat=True))
+            for code in outside:
+                if code not in known:
+                    raise CommandError(f"No authority has the code {code}")
+            who = viewer.email if viewer is not None else "You"
+            raise CommandError(f"{who} may not report on authority {outside[0]}")
+        return [reachable[c] for c in wanted]
+
+    @staticmethod
+    def _period(options: dict) -> tuple[dt.date, dt.date]:
+        if not options["start"] or not options["end"]:
+            raise CommandError(f"The {options['name']} report needs --from DATE and --to DATE")
+        start = date_option(options["start"], "--from")
+        end = date_option(options["end"], "--to")
+        if start > end:
+            raise CommandError(f"--from {start} is after --to {end}")
+        return start, end
+
+    # --- reports ----------------------------------------------------------------------
+
+    def _caseload(self, viewer: User | None, options: dict) -> None:
+        on = date_option(options["on"])
+        codes = options["authority"]
+        if codes:
+            known = set(Authority.objects.filter(code__in=codes).values_list("code", flat=True))
+            for code in codes:
+                if code not in known:
+                    raise CommandError(f"No authority has the code {code}")
         team_ids = policies.report_team_ids(viewer) if viewer else None
-        lines = caseload(team_ids, on, options["authority"])
-        fmt = options["format"]
-        if fmt == "json":
+        lines = caseload(team_ids, on, codes)
+        if options["format"] == "json":
             self.stdout.write(
                 json.dumps(
                     {"reporting_date": on.isoformat(), "teams": [t.as_dict() for t in lines]},
@@ -38,7 +149,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        rows = [
+        rows: list[Row] = [
             (
                 "team",
                 "worker",
@@ -64,6 +175,130 @@ class Command(BaseCommand):
             rows += [
                 (t.code, w.email, w.open_cases, t.cap, "", "", w.no_contact) for w in t.workers
             ]
+        self._write_rows(rows, options["format"])
+
+    def _employment_rate(self, authorities: list[Authority], options: dict):
+        if options["on"] and options["year"]:
+            raise CommandError("Give either --year or --on, not both")
+        if options["year"]:
+            on = financial_year_end(options["year"])
+        elif options["on"]:
+            on = date_option(options["on"])
+        else:
+            raise CommandError("The employment-rate report needs --year YYYY-YY or --on DATE")
+        data = reports.employment_rate(authorities, on)
+        rows: list[Row] = [
+            (
+                "reporting_date",
+                "authorities",
+                "cohort",
+                "denominator",
+                "numerator",
+                "percent",
+                *reports.BANDS,
+            )
+        ]
+        for cohort in reports.COHORTS:
+            figures = data[cohort]
+            rows.append(
+                (
+                    data["reporting_date"],
+                    " ".join(data["authorities"]),
+                    cohort,
+                    figures["denominator"],
+                    figures["numerator"],
+                    figures["percent"],
+                    *(figures["hours_bands"][band] for band in reports.BANDS),
+                )
+            )
+        return data, rows
+
+    def _outcomes(self, authorities: list[Authority], options: dict):
+        start, end = self._period(options)
+        data = reports.outcomes(authorities, start, end)
+        rows: list[Row] = [("from", "to", "need", *reports.OUTCOME_MEASURES)]
+        lines = [("all", data), *data["by_need"].items()]
+        for need, figures in lines:
+            rows.append(
+                (
+                    data["from"],
+                    data["to"],
+                    need,
+                    *(figures[m] for m in reports.OUTCOME_MEASURES),
+                )
+            )
+        return data, rows
+
+    def _savings(self, viewer: User | None, authorities: list[Authority], options: dict):
+        start, end = self._period(options)
+        hidden: set[str] = set()
+        if viewer is not None:
+            scope = policies.scope_of(viewer)
+            if not scope.is_superuser:
+                whole = scope.personal_data_authorities
+                hidden = {a.code for a in authorities if a.pk not in whole}
+        data = reports.savings(authorities, start, end, options["detail"], pseudonymise=hidden)
+        if options["detail"]:
+            self._audit_detail(viewer, authorities, start, end, hidden)
+        rows: list[Row] = [
+            (
+                "row",
+                "authority",
+                "person_ref",
+                "first_start",
+                "people",
+                "weekly_before",
+                "weekly_now",
+                "annual_saving",
+            )
+        ]
+        for r in data.get("rows", []):
+            rows.append(
+                (
+                    "person",
+                    r["authority"],
+                    r["person_ref"],
+                    r["first_start"],
+                    1,
+                    r["weekly_before"],
+                    r["weekly_now"],
+                    r["annual_saving"],
+                )
+            )
+        rows.append(
+            (
+                "total",
+                " ".join(data["authorities"]),
+                "",
+                "",
+                data["people"],
+                data["weekly_before"],
+                data["weekly_now"],
+                data["annual_saving"],
+            )
+        )
+        return data, rows
+
+    @staticmethod
+    def _audit_detail(
+        viewer: User | None,
+        authorities: list[Authority],
+        start: dt.date,
+        end: dt.date,
+        hidden: set[str],
+    ) -> None:
+        listed = list(reports.savings_people(authorities, start, end).select_related("authority"))
+        named = [p for p in listed if p.authority.code not in hidden]
+        aliased = [p for p in listed if p.authority.code in hidden]
+        audit.record_access_bulk(viewer, named, channel="cli", what="savings report rows")
+        audit.record_access_bulk(
+            viewer, aliased, channel="cli", what="savings report rows (pseudonymised)"
+        )
+
+    # --- output -----------------------------------------------------------------------
+
+    def _write_rows(self, rows: list[Row], fmt: str) -> None:
+        """CSV, or a table of left-aligned columns; None prints as blank."""
         if fmt == "csv":
             writer = csv.writer(self.stdout)
             for row in rows:
