@@ -35,6 +35,7 @@ from pathways.casework.forms import (
 from pathways.casework.models import ActivityKind, EndReason, Episode, Package, Stage
 from pathways.core import audit, policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit
+from pathways.core.forms import add_service_errors
 from pathways.core.types import AuthedRequest
 
 #: The forms of the episode page: context name → form prefix.
@@ -156,14 +157,6 @@ def episode(request: AuthedRequest, pk: int) -> HttpResponse:
     return _episode_page(request, _episode_or_404(request, pk))
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _act(
     request: AuthedRequest,
     pk: int,
@@ -192,7 +185,7 @@ def _act(
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, banner)
             return redirect(reverse("casework:episode", args=[episode.pk]) + anchor)

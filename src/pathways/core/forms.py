@@ -1,4 +1,5 @@
-"""Form pieces shared by every app: the GOV.UK date input (day, month, year)."""
+"""Form pieces shared by every app: the GOV.UK date input (day, month, year), and
+putting a service's validation errors on the form that caused them."""
 
 from __future__ import annotations
 
@@ -55,3 +56,13 @@ class DatePartsField(forms.MultiValueField):
         if len(year) != 4:
             raise ValidationError(f"The year of the {self.label_for_errors} must have 4 digits")
         return value
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's validation errors, on the form's fields where it has them (on the
+    form as a whole otherwise), so the error summary links to each."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from pathways.core import audit, policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit
+from pathways.core.forms import add_service_errors
 from pathways.core.models import Authority, OpportunityKind, Team
 from pathways.core.types import AuthedRequest
 from pathways.employers import forms as employer_forms
@@ -43,14 +44,6 @@ PAGE_SIZE = 50
 MATCHES_SHOWN = 25
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _attempt(form: forms.Form, perform: Callable[[], Any]) -> tuple[Any, int]:
     """Run a service for a valid form: (result, 200), or (None, status) with the
     refusal on the form (409 when someone else changed the record first)."""
@@ -62,7 +55,7 @@ def _attempt(form: forms.Form, perform: Callable[[], Any]) -> tuple[Any, int]:
     except ActionRefused as exc:
         form.add_error(None, exc.message)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
     return None, 400
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 
 from pathways.core import audit, policies
 from pathways.core.errors import ConcurrentEdit
+from pathways.core.forms import add_service_errors
 from pathways.core.types import AuthedRequest
 from pathways.people import services
 from pathways.people.forms import ConsentForm, ContactForm, PersonForm, SearchForm
@@ -102,12 +103,6 @@ def _posted(request: AuthedRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's validation errors, on the form's fields where it has them."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _form_page(
     request: AuthedRequest,
     person: Person,
@@ -129,7 +124,7 @@ def _form_page(
                 status = 409
                 conflict = True
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, banner)
                 return redirect("people:detail", person.pk)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pathways.core import policies
 from pathways.core.errors import ActionRefused, CaseloadCapReached
+from pathways.core.forms import add_service_errors
 from pathways.core.models import Team, User
 from pathways.core.types import AuthedRequest
 from pathways.people.selectors import people_for
@@ -78,8 +79,7 @@ def new_referral(request: AuthedRequest) -> HttpResponse:
                     },
                 )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:
