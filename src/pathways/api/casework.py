@@ -163,15 +163,13 @@ def _episode_in_scope(request: AuthedRequest, episode_id: int) -> Episode:
     if episode is not None:
         return episode
     existing = selectors.episode_for_refused_read(episode_id)
-    if existing is not None:
-        audit.record_access(
-            request.user,
-            existing.person,
-            channel="api",
-            outcome=audit.DENIED,
-            what=f"episode {episode_id}",
-            request=request,
-        )
+    audit.record_refused_read(
+        request.user,
+        existing.person if existing else None,
+        channel="api",
+        what=f"episode {episode_id}",
+        request=request,
+    )
     raise Http404("No such episode.")
 
 

@@ -442,17 +442,12 @@ def fields_named() -> Iterator[None]:
         ) from exc
 
 
-def _audit_denied(request: AuthedRequest, person: Person | None, what: str) -> None:
-    if person is not None:
-        audit.record_access(
-            request.user, person, channel="api", outcome=audit.DENIED, what=what, request=request
-        )
-
-
 def _person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person:
     person = get_person_record(request.user, person_id)
     if person is None:
-        _audit_denied(request, person_exists(person_id), what)
+        audit.record_refused_read(
+            request.user, person_exists(person_id), channel="api", what=what, request=request
+        )
         raise Http404("No such person.")
     return person
 
@@ -486,7 +481,13 @@ def _candidacy_in_scope(request: AuthedRequest, candidacy_id: int) -> Candidacy:
     if candidacy is not None:
         return candidacy
     existing = selectors.candidacy_for_refused_read(candidacy_id)
-    _audit_denied(request, existing.person if existing else None, f"candidacy {candidacy_id}")
+    audit.record_refused_read(
+        request.user,
+        existing.person if existing else None,
+        channel="api",
+        what=f"candidacy {candidacy_id}",
+        request=request,
+    )
     raise Http404("No such candidacy.")
 
 

@@ -39,11 +39,9 @@ def person_detail(request: AuthedRequest, person_id: int) -> Person:
     404, as if they did not exist, and the refused read is audited."""
     person = get_person(request.user, person_id)
     if person is None:
-        existing = person_exists(person_id)
-        if existing is not None:
-            audit.record_access(
-                request.user, existing, channel="api", outcome=audit.DENIED, request=request
-            )
+        audit.record_refused_read(
+            request.user, person_exists(person_id), channel="api", request=request
+        )
         raise Http404("No such person.")
     audit.record_access(request.user, person, channel="api", request=request)
     return person

@@ -60,16 +60,9 @@ class ProfileOut(ProfileIn):
 def _person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person:
     person = get_person_record(request.user, person_id)
     if person is None:
-        existing = person_exists(person_id)
-        if existing is not None:
-            audit.record_access(
-                request.user,
-                existing,
-                channel="api",
-                outcome=audit.DENIED,
-                what=what,
-                request=request,
-            )
+        audit.record_refused_read(
+            request.user, person_exists(person_id), channel="api", what=what, request=request
+        )
         raise Http404("No such person.")
     return person
 

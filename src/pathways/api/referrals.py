@@ -57,15 +57,9 @@ def _referral_in_scope(request: AuthedRequest, referral_id: int) -> Referral:
         return referral
     person_id = Referral.objects.filter(pk=referral_id).values_list("person_id", flat=True).first()
     person = person_exists(person_id) if person_id is not None else None
-    if person is not None:
-        audit.record_access(
-            request.user,
-            person,
-            channel="api",
-            outcome=audit.DENIED,
-            what=f"referral {referral_id}",
-            request=request,
-        )
+    audit.record_refused_read(
+        request.user, person, channel="api", what=f"referral {referral_id}", request=request
+    )
     raise Http404("No such referral.")
 
 

@@ -60,11 +60,10 @@ def _episode_or_404(request: AuthedRequest, pk: int, doing: str = "") -> Episode
     if episode is None:
         existing = selectors.episode_for_refused_read(pk)
         if existing is not None:
-            audit.record_access(
+            audit.record_refused_read(
                 request.user,
                 existing.person,
                 channel="web",
-                outcome=audit.DENIED,
                 what=_what(existing, doing),
                 request=request,
             )

@@ -421,16 +421,13 @@ def opportunity_shortlist(request: AuthedRequest, pk: int) -> HttpResponse:
 def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_person(request.user, person_pk)
     if person is None:
-        existing = person_exists(person_pk)
-        if existing is not None:
-            audit.record_access(
-                request.user,
-                existing,
-                channel="web",
-                outcome=audit.DENIED,
-                what="opportunities for the person",
-                request=request,
-            )
+        audit.record_refused_read(
+            request.user,
+            person_exists(person_pk),
+            channel="web",
+            what="opportunities for the person",
+            request=request,
+        )
         raise Http404("No such person")
     audit.record_access(
         request.user, person, channel="web", what="opportunities for the person", request=request
@@ -494,15 +491,13 @@ def _candidacy_or_404(request: AuthedRequest, pk: int) -> Candidacy:
     found = selectors.get_candidacy(request.user, pk)
     if found is None:
         existing = selectors.candidacy_for_refused_read(pk)
-        if existing is not None:
-            audit.record_access(
-                request.user,
-                existing.person,
-                channel="web",
-                outcome=audit.DENIED,
-                what="candidacy",
-                request=request,
-            )
+        audit.record_refused_read(
+            request.user,
+            existing.person if existing else None,
+            channel="web",
+            what="candidacy",
+            request=request,
+        )
         raise Http404("No such candidacy")
     return found
 

@@ -38,11 +38,9 @@ PAGE_SIZE = 50
 
 def _refuse_unseen(request: AuthedRequest, pk: int, what: str) -> Http404:
     """Audit a refused read of a record the user may not see; the answer is a 404."""
-    existing = person_exists(pk)
-    if existing is not None:
-        audit.record_access(
-            request.user, existing, channel="web", outcome=audit.DENIED, what=what, request=request
-        )
+    audit.record_refused_read(
+        request.user, person_exists(pk), channel="web", what=what, request=request
+    )
     return Http404("No such person")
 
 
