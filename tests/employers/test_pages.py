@@ -297,3 +297,17 @@ def test_edit_employer_and_a_stale_form_is_a_conflict(client, coach, employer):
     assert stale.status_code == 409
     employer.refresh_from_db()
     assert employer.sector == "Hospitality"
+
+
+def test_employer_list_counts_only_open_opportunities(client, coach, employer, team):
+    OpportunityFactory(employer=employer, authority=team.authority)
+    OpportunityFactory(employer=employer, authority=team.authority, closed_on=dt.date.today())
+    OpportunityFactory(
+        employer=employer,
+        authority=team.authority,
+        closes_on=dt.date.today() - dt.timedelta(days=1),
+    )
+    client.force_login(coach)
+    page = client.get(reverse("employers:employers")).content.decode()
+    row = page[page.index("Riverside Café") :]
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in row[:800]

@@ -267,10 +267,11 @@ class Opportunity(models.Model):
         return (self.hours_per_week * self.hourly_pay).quantize(self.hourly_pay)
 
 
-def open_on(on: dt.date) -> models.Q:
-    """Opportunities open on that date (to filter a queryset)."""
-    return models.Q(opened_on__lte=on, closed_on__isnull=True) & (
-        models.Q(closes_on__isnull=True) | models.Q(closes_on__gte=on)
+def open_on(on: dt.date, via: str = "") -> models.Q:
+    """Opportunities open on that date, to filter a queryset; ``via`` reaches them
+    through a relation (``"opportunities__"`` from employers)."""
+    return models.Q(**{f"{via}opened_on__lte": on, f"{via}closed_on__isnull": True}) & (
+        models.Q(**{f"{via}closes_on__isnull": True}) | models.Q(**{f"{via}closes_on__gte": on})
     )
 
 

@@ -17,6 +17,7 @@ from pathways.employers.models import (
     CandidacyStatus,
     CandidacyStep,
     Employer,
+    Engagement,
     InternshipCohort,
     Opportunity,
     Rotation,
@@ -36,16 +37,11 @@ def employer_list(user: User, search: str = "") -> QuerySet[Employer]:
     qs = employers_for(user).select_related("organisation", "relationship_owner")
     if search.strip():
         qs = qs.filter(Q(name__icontains=search.strip()) | Q(sector__icontains=search.strip()))
-    return qs.annotate(open_opportunities=Count("opportunities", filter=_open_filter())).order_by(
-        "name"
-    )
-
-
-def _open_filter() -> Q:
-    today = timezone.localdate()
-    return Q(opportunities__opened_on__lte=today, opportunities__closed_on__isnull=True) & (
-        Q(opportunities__closes_on__isnull=True) | Q(opportunities__closes_on__gte=today)
-    )
+    return qs.annotate(
+        open_opportunities=Count(
+            "opportunities", filter=open_on(timezone.localdate(), via="opportunities__")
+        )
+    ).order_by("name")
 
 
 def get_employer(user: User, pk: int) -> Employer | None:
@@ -55,7 +51,7 @@ def get_employer(user: User, pk: int) -> Employer | None:
         .prefetch_related(
             "sites",
             "contacts",
-            Prefetch("engagements", queryset=_engagements()),
+            Prefetch("engagements", queryset=Engagement.objects.select_related("recorded_by")),
             Prefetch("pledges", queryset=SocialValuePledge.objects.select_related("authority")),
             Prefetch(
                 "opportunities",
@@ -67,12 +63,6 @@ def get_employer(user: User, pk: int) -> Employer | None:
         .filter(pk=pk)
         .first()
     )
-
-
-def _engagements():
-    from pathways.employers.models import Engagement
-
-    return Engagement.objects.select_related("recorded_by")
 
 
 def opportunities_for(user: User | None) -> QuerySet[Opportunity]:
