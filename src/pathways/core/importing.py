@@ -434,7 +434,7 @@ def plan_save(
         action: Action = "create"
         changed: tuple[str, ...] = ()
     else:
-        diff = [name for name, value in fields.items() if _differs(instance, name, value)]
+        diff = [name for name, value in fields.items() if differs(instance, name, value)]
         changed = tuple(dict.fromkeys([column_of.get(n, n) for n in diff] + list(extra_changes)))
         if not changed:
             return Change("unchanged")
@@ -461,7 +461,9 @@ def plan_save(
     return Change(action, changed, write)
 
 
-def _differs(instance: Model, name: str, value: Any) -> bool:
+def differs(instance: Model, name: str, value: Any) -> bool:
+    """Whether the row's ``value`` for field ``name`` differs from the stored one (a
+    related record by its key: an unsaved one always differs)."""
     if isinstance(value, Model):
         return getattr(instance, f"{name}_id") != value.pk
     return getattr(instance, name) != value

@@ -27,6 +27,7 @@ from pathways.core.importing import (
     choice,
     date,
     degrees,
+    differs,
     fetch_by,
     money,
     text_of,
@@ -257,7 +258,7 @@ def _plan_opportunity(row: Row, ctx: Context) -> Change:
     fields: dict[str, Any] = {**row.fields(FIELDS), "employer": employer}
     stored_tags = sorted(t.code for t in existing.tags.all()) if existing is not None else []
     tags_changed = codes is not None and codes != stored_tags
-    diff = [n for n, v in fields.items() if existing is None or _differs(existing, n, v)]
+    diff = [n for n, v in fields.items() if existing is None or differs(existing, n, v)]
     if existing is not None and not diff and not tags_changed:
         return Change("unchanged")
     changed = (*diff, *(["tags"] if tags_changed else [])) if existing is not None else ()
@@ -285,12 +286,6 @@ def _plan_opportunity(row: Row, ctx: Context) -> Change:
         return opportunity
 
     return Change("create" if existing is None else "update", tuple(changed), write)
-
-
-def _differs(opportunity: Opportunity, name: str, value: Any) -> bool:
-    if name == "employer":
-        return value.pk is None or opportunity.employer_id != value.pk
-    return getattr(opportunity, name) != value
 
 
 OPPORTUNITIES = Kind(

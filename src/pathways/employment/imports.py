@@ -21,6 +21,7 @@ from pathways.core.importing import (
     Row,
     choice,
     date,
+    differs,
     fetch_by,
     money,
     text_of,
@@ -106,16 +107,7 @@ def _plan(row: Row, ctx: Context) -> Change:
 
     fields: dict[str, Any] = {**row.fields(FIELDS), "employer": employer}
     fields["end_reason"] = fields.get("end_reason") or ""
-    diff = [
-        n
-        for n, v in fields.items()
-        if existing is None
-        or (
-            (v.pk is None or existing.employer_id != v.pk)
-            if n == "employer"
-            else getattr(existing, n) != v
-        )
-    ]
+    diff = [n for n, v in fields.items() if existing is None or differs(existing, n, v)]
     if existing is not None and not diff:
         return Change("unchanged")
 
