@@ -372,8 +372,7 @@ def put_forward(
     day = on or timezone.localdate()
     if not opportunity.is_open(day):
         raise ActionRefused("This opportunity is not open.")
-    if Candidacy.objects.filter(person=person, opportunity=opportunity).exists():
-        raise ActionRefused(f"{person} has already been put forward for this opportunity.")
+    # The unique constraint decides, so two coaches at once cannot both succeed.
     try:
         with transaction.atomic():
             candidacy = Candidacy.objects.create(

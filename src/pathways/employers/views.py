@@ -200,10 +200,20 @@ def record_engagement(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 #: The small "add" pages of an employer: what they add, their form, and the service.
-ADDITIONS: dict[str, tuple[str, type[forms.Form], Callable[..., Any]]] = {
-    "site": ("Add a site", employer_forms.SiteForm, services.add_site),
-    "contact": ("Add a contact", employer_forms.ContactForm, services.add_contact),
-    "pledge": ("Record a social-value pledge", employer_forms.PledgeForm, services.add_pledge),
+ADDITIONS: dict[str, tuple[str, str, type[forms.Form], Callable[..., Any]]] = {
+    "site": ("Add a site", "A site saved.", employer_forms.SiteForm, services.add_site),
+    "contact": (
+        "Add a contact",
+        "A contact saved.",
+        employer_forms.ContactForm,
+        services.add_contact,
+    ),
+    "pledge": (
+        "Record a social-value pledge",
+        "A social-value pledge saved.",
+        employer_forms.PledgeForm,
+        services.add_pledge,
+    ),
 }
 
 
@@ -212,7 +222,7 @@ def employer_add(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
     if what not in ADDITIONS:
         raise Http404("Nothing to add")
     found = _changeable_employer(request, pk)
-    title, form_class, service = ADDITIONS[what]
+    title, banner, form_class, service = ADDITIONS[what]
     kwargs: dict[str, Any] = {}
     if form_class is employer_forms.PledgeForm:
         kwargs["authorities"] = Authority.objects.filter(
@@ -227,7 +237,7 @@ def employer_add(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
                 form, lambda: service(request.user, found, **form.cleaned_data)
             )
             if added is not None:
-                messages.success(request, f"{title.split(' ', 1)[1].capitalize()} saved.")
+                messages.success(request, banner)
                 return redirect("employers:employer", found.pk)
     return render(
         request,
