@@ -118,7 +118,13 @@ class TestStaff:
     def test_import_replaces_other_memberships_and_reimport_is_unchanged(
         self, run, team, other_team
     ):
-        user = staff(Role.EMPLOYMENT_SPECIALIST, team, email="kim@example.org", first_name="Kim")
+        user = staff(
+            Role.EMPLOYMENT_SPECIALIST,
+            team,
+            email="kim@example.org",
+            first_name="Kim",
+            last_name="Park",
+        )
         Membership.objects.create(user=user, team=team, role=Role.INTAKE_OFFICER)
         content = csv_text(STAFF_HEADER, "kim@example.org,Kim,Lee,IPS1,team_manager")
         result = run("staff", content, "--dry-run")
