@@ -224,6 +224,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "employers.RotationPlacement",
     "employment.Placement",
     "employment.PlacementTerms",
+    "employment.PostStartCheck",
+    "employment.FadingStep",
+    "employment.AccessToWork",
+    "employment.Milestone",
 )
 # Permitted work (ESA): the weekly earnings limit, which changes each April
 # (domain.md: £195.50 in 2025/26). Matching notes opportunities that would pass it.

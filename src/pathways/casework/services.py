@@ -297,6 +297,10 @@ def close_episode(
         decision_reason="Episode closed before a decision",
     )
     _bump(episode, ["ended_on", "end_reason", "end_notes"])
+    if reason not in (EndReason.DIED, EndReason.TRANSFERRED):
+        from pathways.employment.services import record_progression  # employment needs casework
+
+        record_progression(episode, day)
     return episode
 
 

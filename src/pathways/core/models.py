@@ -64,6 +64,9 @@ class Team(models.Model):
     review_interval_days = models.PositiveIntegerField(
         default=182, help_text="Days between quality reviews of long-term support"
     )
+    post_start_check_days = models.PositiveIntegerField(
+        default=14, help_text="Days after a job start by which the six post-start checks are due"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -64,6 +64,12 @@ class Placement(models.Model):
         null=True, blank=True, help_text="Receives in-work support from a provider"
     )
     end_reason = models.CharField(max_length=20, choices=PlacementEndReason.choices, blank=True)
+    support_ended_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="In-work support ended while the person stayed in this job: progression "
+        "to unsupported employment",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
 
     class Meta:
@@ -110,6 +116,144 @@ class PlacementTerms(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours_per_week} hours a week from {self.effective_from:%d %B %Y}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.placement.person_id}
+
+
+class CheckKind(models.TextChoices):
+    """The six checks after a job start (DESIGN.md, in-work support)."""
+
+    SETTLED_IN = "settled_in", "Settled in"
+    TRANSPORT = "transport", "Transport to work is working"
+    BENEFITS = "benefits", "Benefits advice and a better-off calculation"
+    SUPPORT_PLAN = "support_plan", "Support plan agreed with the person and the employer"
+    ADJUSTMENTS = "adjustments", "Employer helped with adjustments (and Access to Work)"
+    NAMED_CONTACT = "named_contact", "A named contact for unexpected issues"
+
+
+class PostStartCheck(models.Model):
+    """One of the six checks, due a team-set number of days after the start."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=20, choices=CheckKind.choices)
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["placement", "due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "kind"], name="one_check_of_each_kind")
+        ]
+        indexes = [models.Index(fields=["done_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.placement.person_id}
+
+
+class FadingStep(models.Model):
+    """Planned job-coach hours a week from a date until the next step: the fading plan
+    agreed with the person and the employer."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="fading_steps")
+    starts_on = models.DateField()
+    planned_hours = models.DecimalField(
+        max_digits=4, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(40)]
+    )
+
+    class Meta:
+        ordering = ["placement", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "starts_on"], name="one_fading_step_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.planned_hours} hours a week from {self.starts_on:%d %B %Y}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.placement.person_id}
+
+
+class AccessToWorkStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", "Not needed"
+    TO_APPLY = "to_apply", "To apply"
+    APPLIED = "applied", "Applied"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class AccessToWork(models.Model):
+    """The person's Access to Work application for this job (DWP grant for support and
+    adjustments beyond what the employer must make)."""
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.CASCADE, related_name="access_to_work"
+    )
+    status = models.CharField(
+        max_length=20, choices=AccessToWorkStatus.choices, default=AccessToWorkStatus.TO_APPLY
+    )
+    funds = models.TextField(
+        "what it funds",
+        blank=True,
+        help_text="For example a job coach, taxis to work, specialist equipment",
+    )
+    applied_on = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    award_ends_on = models.DateField("award ends on", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
+
+    class Meta:
+        verbose_name = "Access to Work"
+        verbose_name_plural = "Access to Work"
+
+    def __str__(self) -> str:
+        return f"Access to Work: {self.get_status_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.placement.person_id}
+
+
+class MilestoneEvidence(models.TextChoices):
+    PAYSLIP = "payslip", "Seen a payslip"
+    EMPLOYER = "employer", "Employer confirmed"
+    PERSON = "person", "Person confirmed"
+
+
+#: Weeks in work that count as outcomes, and their days after the start.
+MILESTONE_WEEKS = (13, 26, 52)
+
+
+class Milestone(models.Model):
+    """13, 26 or 52 weeks in work, found by ``pathways daily`` and confirmed by the
+    coach with evidence."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="milestones")
+    weeks = models.PositiveSmallIntegerField(choices=[(w, f"{w} weeks") for w in MILESTONE_WEEKS])
+    reached_on = models.DateField()
+    found_on = models.DateField(help_text="The day the daily run found it")
+    confirmed_on = models.DateField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evidence = models.CharField(max_length=20, choices=MilestoneEvidence.choices, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["placement", "weeks"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "weeks"], name="one_milestone_each")
+        ]
+        indexes = [models.Index(fields=["confirmed_on", "reached_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.weeks} weeks in work"
 
     def get_additional_data(self) -> dict:
         return {"person_id": self.placement.person_id}

@@ -1,9 +1,12 @@
 """Every change to placements: a job start (from an accepted candidacy, or a job the
-person found themself), a change of hours or pay, and the job's end.
+person found themself), a change of hours or pay, and the job's end; and the in-work
+support that follows: the six post-start checks, the fading plan, Access to Work,
+milestones and progression to unsupported work.
 
 Each checks that the actor works with the person, runs in one transaction, and keeps
-the episode's stage in step: a job start moves it to in-work support, and a job end
-with no other job left reopens job finding.
+the episode's stage in step: a job start moves it to in-work support (and sets the
+checks), and a job end with no other job left reopens job finding. ``find_milestones``
+is the daily job's, with no actor: it only records what the dates say.
 """
 
 from __future__ import annotations
@@ -14,14 +17,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from pathways.casework.models import Episode, Stage, StageEntry
 from pathways.core import policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
-from pathways.core.models import User
+from pathways.core.models import Team, User
 from pathways.employers.models import Candidacy, CandidacyStatus, Employer
-from pathways.employment.models import Placement, PlacementEndReason, PlacementTerms
+from pathways.employment.models import (
+    MILESTONE_WEEKS,
+    AccessToWork,
+    AccessToWorkStatus,
+    CheckKind,
+    FadingStep,
+    Milestone,
+    MilestoneEvidence,
+    Placement,
+    PlacementEndReason,
+    PlacementTerms,
+    PostStartCheck,
+)
 from pathways.people.models import Person
 
 
@@ -139,8 +155,22 @@ def record_job_start(
         hours_per_week=hours_per_week,
         hourly_pay=hourly_pay,
     )
+    _set_checks(placement, episode)
     _move_stage(episode, Stage.IN_WORK_SUPPORT, min(start_date, timezone.localdate()), actor)
     return placement
+
+
+def _set_checks(placement: Placement, episode: Episode | None) -> None:
+    """The six post-start checks, due the team's number of days after the start."""
+    days = (
+        episode.team.post_start_check_days
+        if episode is not None
+        else Team._meta.get_field("post_start_check_days").get_default()
+    )
+    due = placement.start_date + dt.timedelta(days=days)
+    PostStartCheck.objects.bulk_create(
+        PostStartCheck(placement=placement, kind=kind, due_on=due) for kind in CheckKind.values
+    )
 
 
 def _lock(placement: Placement, expected_version: int | None) -> Placement:
@@ -219,3 +249,192 @@ def end_placement(
     if not still_working:
         _move_stage(_open_episode(placement.person), Stage.JOB_FINDING, end_date, actor)
     return placement
+
+
+def _not_future(day: dt.date, field: str, what: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: f"{what} cannot be in the future."})
+
+
+@transaction.atomic
+def complete_check(
+    actor: User, check: PostStartCheck, *, done_on: dt.date, notes: str = ""
+) -> PostStartCheck:
+    """Tick off one post-start check."""
+    check = (
+        PostStartCheck.objects.select_for_update()
+        .select_related("placement__person")
+        .get(pk=check.pk)
+    )
+    _require_works_with(actor, check.placement.person)
+    if check.done_on is not None:
+        raise IllegalTransition(f"“{check.get_kind_display()}” was already done.")
+    _not_future(done_on, "done_on", "The date it was done")
+    if done_on < check.placement.start_date:
+        raise ValidationError({"done_on": "A post-start check cannot be done before the start."})
+    check.done_on, check.done_by, check.notes = done_on, actor, notes.strip()
+    check.save(update_fields=["done_on", "done_by", "notes"])
+    return check
+
+
+@transaction.atomic
+def set_fading_plan(
+    actor: User,
+    placement: Placement,
+    steps: list[tuple[dt.date, Decimal]],
+    *,
+    expected_version: int | None = None,
+) -> list[FadingStep]:
+    """Replace the fading plan with these steps (planned coaching hours a week from each
+    date), all or nothing."""
+    _require_works_with(actor, placement.person)
+    placement = _lock(placement, expected_version)
+    if not steps:
+        raise ValidationError({"steps": "Give at least one week's planned hours."})
+    days = [day for day, _ in steps]
+    if len(set(days)) != len(days):
+        raise ValidationError({"steps": "Give each date once."})
+    for number, (day, hours) in enumerate(sorted(steps), start=1):
+        if day < placement.start_date:
+            raise ValidationError(
+                {"steps": f"Step {number}: starts before the job did ({placement.start_date})."}
+            )
+        if hours is None or hours < 0 or hours > 40:
+            raise ValidationError(
+                {"steps": f"Step {number}: planned hours must be from 0 to 40 a week."}
+            )
+    placement.fading_steps.all().delete()
+    created = FadingStep.objects.bulk_create(
+        FadingStep(placement=placement, starts_on=day, planned_hours=hours)
+        for day, hours in sorted(steps)
+    )
+    placement.version += 1
+    placement.save(update_fields=["version"])
+    return created
+
+
+@transaction.atomic
+def record_access_to_work(
+    actor: User,
+    placement: Placement,
+    *,
+    status: str,
+    funds: str = "",
+    applied_on: dt.date | None = None,
+    decided_on: dt.date | None = None,
+    award_ends_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> AccessToWork:
+    """Record where the Access to Work application stands. ``expected_version`` is the
+    Access to Work record's, when one exists."""
+    _require_works_with(actor, placement.person)
+    record = AccessToWork.objects.select_for_update().filter(placement=placement).first()
+    if record and expected_version is not None and record.version != expected_version:
+        raise ConcurrentEdit(
+            "Someone else changed Access to Work for this job while you were working on it. "
+            "Check its current details and try again."
+        )
+    errors: dict[str, str] = {}
+    if status not in AccessToWorkStatus.values:
+        errors["status"] = "Choose where the application stands."
+    decided = status in (AccessToWorkStatus.APPROVED, AccessToWorkStatus.REFUSED)
+    if (status == AccessToWorkStatus.APPLIED or decided) and applied_on is None:
+        errors["applied_on"] = "Enter the date the application was made."
+    if decided and decided_on is None:
+        errors["decided_on"] = "Enter the date of the decision."
+    if applied_on and decided_on and decided_on < applied_on:
+        errors["decided_on"] = "The decision cannot come before the application."
+    if status == AccessToWorkStatus.APPROVED and not funds.strip():
+        errors["funds"] = "Say what the award funds."
+    if award_ends_on and status != AccessToWorkStatus.APPROVED:
+        errors["award_ends_on"] = "Only an approved award has an end date."
+    for field, day in (("applied_on", applied_on), ("decided_on", decided_on)):
+        if day and day > timezone.localdate() and field not in errors:
+            errors[field] = "This date cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    record = record or AccessToWork(placement=placement, version=0)
+    record.status, record.funds = status, funds.strip()
+    record.applied_on, record.decided_on = applied_on, decided_on if decided else None
+    record.award_ends_on = award_ends_on
+    record.version += 1
+    record.save()
+    return record
+
+
+def find_milestones(on: dt.date) -> list[Milestone]:
+    """The daily job: record every 13/26/52-week milestone reached by ``on`` in a
+    supported job the person was still in that day. Safe to run again for the same or
+    an earlier date: a milestone is recorded once (the unique constraint settles two
+    runs at once)."""
+    first = dt.timedelta(days=7 * MILESTONE_WEEKS[0])
+    candidates = (
+        Placement.objects.filter(start_date__lte=on - first)
+        .exclude(supported=False, support_ended_on__isnull=True)
+        .annotate(recorded=Count("milestones"))
+        .filter(recorded__lt=len(MILESTONE_WEEKS))
+        .prefetch_related("milestones")
+    )
+    found = []
+    for placement in candidates:
+        have = {m.weeks for m in placement.milestones.all()}
+        for weeks in MILESTONE_WEEKS:
+            reached = placement.start_date + dt.timedelta(days=7 * weeks)
+            still_there = placement.end_date is None or placement.end_date >= reached
+            if weeks not in have and reached <= on and still_there:
+                found.append(
+                    Milestone(placement=placement, weeks=weeks, reached_on=reached, found_on=on)
+                )
+    Milestone.objects.bulk_create(found, ignore_conflicts=True)
+    return found
+
+
+@transaction.atomic
+def confirm_milestone(
+    actor: User,
+    milestone: Milestone,
+    *,
+    evidence: str,
+    confirmed_on: dt.date,
+    notes: str = "",
+) -> Milestone:
+    """The coach confirms the person was still in the job at the milestone."""
+    milestone = (
+        Milestone.objects.select_for_update()
+        .select_related("placement__person")
+        .get(pk=milestone.pk)
+    )
+    _require_works_with(actor, milestone.placement.person)
+    if milestone.confirmed_on is not None:
+        raise IllegalTransition(f"The {milestone.weeks}-week milestone is already confirmed.")
+    errors = {}
+    if evidence not in MilestoneEvidence.values:
+        errors["evidence"] = "Choose how you know the person is still in work."
+    if confirmed_on < milestone.reached_on:
+        errors["confirmed_on"] = (
+            f"Confirm on or after the milestone ({milestone.reached_on:%-d %B %Y})."
+        )
+    elif confirmed_on > timezone.localdate():
+        errors["confirmed_on"] = "The date confirmed cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    milestone.confirmed_on, milestone.confirmed_by = confirmed_on, actor
+    milestone.evidence, milestone.notes = evidence, notes.strip()
+    milestone.save(update_fields=["confirmed_on", "confirmed_by", "evidence", "notes"])
+    return milestone
+
+
+def record_progression(episode: Episode, on: dt.date) -> list[Placement]:
+    """In-work support ended on ``on`` with the person still in work: each job they
+    hold that day goes on without support (progression to unsupported employment).
+    Called by ``close_episode`` inside its transaction."""
+    current = list(
+        Placement.objects.select_for_update()
+        .filter(person_id=episode.person_id, start_date__lte=on, support_ended_on__isnull=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    )
+    for placement in current:
+        placement.support_ended_on, placement.supported = on, False
+        placement.version += 1
+        placement.save(update_fields=["support_ended_on", "supported", "version"])
+    return current

@@ -1,0 +1,45 @@
+"""``pathways daily``: the jobs a scheduler runs once a day.
+
+It records the 13/26/52-week milestones reached by the date (each once, so running it
+twice, or catching up after missed days, is safe) and counts the day's work queue by
+kind, so an operator sees the overdue flags at a glance. The queue itself is worked
+out when it is read, so there is nothing else to store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from django.core.management.base import BaseCommand
+
+from pathways.casework.queue import kinds
+from pathways.casework.selectors import work_queue
+from pathways.core.command_options import date_option
+from pathways.employment.services import find_milestones
+
+
+class Command(BaseCommand):
+    help = "Run the daily jobs for a date: find milestones reached, count what is due."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--on", help="date, YYYY-MM-DD (default today)")
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+
+    def handle(self, *args, **options):
+        on = date_option(options["on"])
+        found = find_milestones(on)
+        items = work_queue(None, on)
+        due = Counter(item.kind for item in items)
+        overdue = Counter(item.kind for item in items if item.overdue)
+        summary = {
+            "on": on.isoformat(),
+            "milestones_found": len(found),
+            "queue": {k: {"due": due[k], "overdue": overdue[k]} for k in kinds()},
+        }
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(summary, indent=2))
+            return
+        self.stdout.write(f"Daily run for {summary['on']}: {len(found)} milestones found.")
+        for name, counts in summary["queue"].items():
+            self.stdout.write(f"  {name}: {counts['due']} due, {counts['overdue']} overdue")
