@@ -471,3 +471,18 @@ def test_the_queue_reads_in_work_support_in_a_fixed_number_of_queries(
     assert many_items > few_items
     assert few == many
     assert PostStartCheck.objects.count() == 60
+
+
+def test_in_work_changes_are_on_the_persons_audit_trail(coach, episode, employer):
+    from pathways.core.audit import person_trail
+
+    placement = start(coach, episode, employer)
+    services.complete_check(coach, placement.checks.first(), done_on=TODAY)
+    services.set_fading_plan(coach, placement, [(START, Decimal("2"))])
+    services.record_access_to_work(coach, placement, status="not_needed")
+    services.find_milestones(day(91))
+    services.confirm_milestone(
+        coach, placement.milestones.get(), evidence="employer", confirmed_on=day(91)
+    )
+    models = {entry.content_type.model for entry in person_trail(episode.person)}
+    assert {"poststartcheck", "fadingstep", "accesstowork", "milestone"} <= models

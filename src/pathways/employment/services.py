@@ -168,9 +168,8 @@ def _set_checks(placement: Placement, episode: Episode | None) -> None:
         else Team._meta.get_field("post_start_check_days").get_default()
     )
     due = placement.start_date + dt.timedelta(days=days)
-    PostStartCheck.objects.bulk_create(
-        PostStartCheck(placement=placement, kind=kind, due_on=due) for kind in CheckKind.values
-    )
+    for kind in CheckKind.values:  # one by one, so each is on the audit trail
+        PostStartCheck.objects.create(placement=placement, kind=kind, due_on=due)
 
 
 def _lock(placement: Placement, expected_version: int | None) -> Placement:
@@ -304,10 +303,10 @@ def set_fading_plan(
                 {"steps": f"Step {number}: planned hours must be from 0 to 40 a week."}
             )
     placement.fading_steps.all().delete()
-    created = FadingStep.objects.bulk_create(
-        FadingStep(placement=placement, starts_on=day, planned_hours=hours)
+    created = [  # one by one, so each is on the audit trail
+        FadingStep.objects.create(placement=placement, starts_on=day, planned_hours=hours)
         for day, hours in sorted(steps)
-    )
+    ]
     placement.version += 1
     placement.save(update_fields=["version"])
     return created
@@ -365,8 +364,7 @@ def record_access_to_work(
 def find_milestones(on: dt.date) -> list[Milestone]:
     """The daily job: record every 13/26/52-week milestone reached by ``on`` in a
     supported job the person was still in that day. Safe to run again for the same or
-    an earlier date: a milestone is recorded once (the unique constraint settles two
-    runs at once)."""
+    an earlier date: a milestone is recorded once ."""
     first = dt.timedelta(days=7 * MILESTONE_WEEKS[0])
     candidates = (
         Placement.objects.filter(start_date__lte=on - first)
@@ -382,10 +380,15 @@ def find_milestones(on: dt.date) -> list[Milestone]:
             reached = placement.start_date + dt.timedelta(days=7 * weeks)
             still_there = placement.end_date is None or placement.end_date >= reached
             if weeks not in have and reached <= on and still_there:
-                found.append(
-                    Milestone(placement=placement, weeks=weeks, reached_on=reached, found_on=on)
+                # One by one, so each is on the person's audit trail; a run at the same
+                # time that got there first wins.
+                milestone, created = Milestone.objects.get_or_create(
+                    placement=placement,
+                    weeks=weeks,
+                    defaults={"reached_on": reached, "found_on": on},
                 )
-    Milestone.objects.bulk_create(found, ignore_conflicts=True)
+                if created:
+                    found.append(milestone)
     return found
 
 
