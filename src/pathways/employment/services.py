@@ -364,7 +364,7 @@ def record_access_to_work(
 def find_milestones(on: dt.date) -> list[Milestone]:
     """The daily job: record every 13/26/52-week milestone reached by ``on`` in a
     supported job the person was still in that day. Safe to run again for the same or
-    an earlier date: a milestone is recorded once ."""
+    an earlier date: a milestone is recorded once."""
     first = dt.timedelta(days=7 * MILESTONE_WEEKS[0])
     candidates = (
         Placement.objects.filter(start_date__lte=on - first)
