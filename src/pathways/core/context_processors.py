@@ -2,6 +2,7 @@ from django.conf import settings
 
 from pathways.casework.selectors import may_approve_packages
 from pathways.core import policies
+from pathways.reporting.access import may_see_reports
 
 
 def branding(request):
@@ -19,5 +20,6 @@ def branding(request):
             "caseloads": signed_in and policies.may_see_caseloads(user),
             "employers": signed_in and policies.may_see_employers(user),
             "pledges": signed_in and policies.may_see_pledges(user),
+            "reports": signed_in and may_see_reports(user),
         },
     }

@@ -9,6 +9,9 @@ without it, all). Asking for an authority outside that is an error.
 listed. Its rows show real references only to callers who may read every resident's
 record in that authority (no ``--as``, a superuser, or an authority-wide role other
 than commissioner); everyone else, commissioners included, gets pseudonymised rows.
+
+These rules live in ``reporting.access`` (and the financial year in
+``reporting.periods``), shared with the report pages, their exports and the API.
 """
 
 from __future__ import annotations
@@ -16,15 +19,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.core import audit, policies
+from pathways.core import policies
 from pathways.core.command_options import date_option, staff_option
 from pathways.core.models import Authority, User
+from pathways.reporting import access, periods
 from pathways.reporting import outcomes as reports
 from pathways.reporting.caseload import caseload
 
@@ -43,17 +46,15 @@ OPTION_FLAGS = {
     "end": "--to",
     "detail": "--detail",
 }
-FINANCIAL_YEAR = re.compile(r"(\d{4})-(\d{2})")
-
 Row = Sequence[Any]
 
 
 def financial_year_end(value: str) -> dt.date:
     """The last day (31 March) of a ``YYYY-YY`` financial year such as ``2025-26``."""
-    match = FINANCIAL_YEAR.fullmatch(value.strip())
-    if not match or int(match[2]) != (int(match[1]) + 1) % 100:
-        raise CommandError(f"--year {value}: give a financial year as YYYY-YY, e.g. 2025-26")
-    return dt.date(int(match[1]) + 1, 3, 31)
+    try:
+        return periods.financial_year_end(value)
+    except ValueError as exc:
+        raise CommandError(f"--year {value}: {exc}") from exc
 
 
 class Command(BaseCommand):
@@ -98,26 +99,10 @@ class Command(BaseCommand):
     def _authorities(self, viewer: User | None, codes: list[str]) -> list[Authority]:
         """The authorities asked for, or all the caller may report on; an unknown code or
         one outside the caller's reach is an error."""
-        allowed = Authority.objects.order_by("code")
-        if viewer is not None:
-            team_ids = policies.report_team_ids(viewer)
-            if team_ids is not None:
-                allowed = allowed.filter(teams__pk__in=team_ids).distinct()
-        reachable = {a.code: a for a in allowed}
-        if not codes:
-            if viewer is not None and not reachable:
-                raise CommandError(f"{viewer.email} may not report on any authority")
-            return list(reachable.values())
-        wanted = list(dict.fromkeys(c.strip() for c in codes))
-        outside = [c for c in wanted if c not in reachable]
-        if outside:
-            known = set(Authority.objects.filter(code__in=outside).values_list("code", flat=True))
-            for code in outside:
-                if code not in known:
-                    raise CommandError(f"No authority has the code {code}")
-            who = viewer.email if viewer is not None else "You"
-            raise CommandError(f"{who} may not report on authority {outside[0]}")
-        return [reachable[c] for c in wanted]
+        try:
+            return access.report_authorities(viewer, codes)
+        except access.ReportScopeError as exc:
+            raise CommandError(exc.message) from exc
 
     @staticmethod
     def _period(options: dict) -> tuple[dt.date, dt.date]:
@@ -231,12 +216,7 @@ class Command(BaseCommand):
 
     def _savings(self, viewer: User | None, authorities: list[Authority], options: dict):
         start, end = self._period(options)
-        hidden: set[str] = set()
-        if viewer is not None:
-            scope = policies.scope_of(viewer)
-            if not scope.is_superuser:
-                whole = scope.personal_data_authorities
-                hidden = {a.code for a in authorities if a.pk not in whole}
+        hidden = access.hidden_authorities(viewer, authorities)
         data = reports.savings(authorities, start, end, options["detail"], pseudonymise=hidden)
         if options["detail"]:
             self._audit_detail(viewer, authorities, start, end, hidden)
@@ -287,13 +267,8 @@ class Command(BaseCommand):
         end: dt.date,
         hidden: set[str],
     ) -> None:
-        listed = list(reports.savings_people(authorities, start, end).select_related("authority"))
-        named = [p for p in listed if p.authority.code not in hidden]
-        aliased = [p for p in listed if p.authority.code in hidden]
-        audit.record_access_bulk(viewer, named, channel="cli", what="savings report rows")
-        audit.record_access_bulk(
-            viewer, aliased, channel="cli", what="savings report rows (pseudonymised)"
-        )
+        listed = reports.savings_people(authorities, start, end).select_related("authority")
+        access.audit_people(viewer, listed, hidden, channel="cli", what="savings report rows")
 
     # --- output -----------------------------------------------------------------------
 

@@ -1,0 +1,160 @@
+"""Who may see the outcome reports, on which authorities, and how the rows behind them
+are shown: one copy of these rules for the report pages, the API, the row exports and
+``pathways report``.
+
+- **Which authorities**: the authorities of the teams whose figures a user may see
+  (``policies.report_team_ids``: their own teams, and every team of an authority where
+  they hold an authority-wide role); a superuser, or the command line without
+  ``--as``, may report on every authority. Asking for one outside that is refused.
+- **Who may open the report pages and the report API**: team managers, holders of an
+  authority-wide role (intake officers, commissioners, data protection officers,
+  admins) and superusers (``may_see_reports``). The command line is wider: with
+  ``--as`` any member of a team may print their own authority's figures.
+- **Rows**: real references and names only for callers who may read every resident's
+  record in that authority (``policies.Scope.personal_data_authorities``: an
+  authority-wide role other than commissioner), a superuser, or the command line
+  without ``--as``. Everyone else, commissioners and team managers included, gets the
+  keyed pseudonym of ``outcomes.pseudonym`` in place of both (``hidden_authorities``).
+- **Audit**: every read of rows is recorded as a read of each person listed, saying
+  whether the rows were pseudonymised (``audit_people``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any
+
+from pathways.core import audit, policies
+from pathways.core.models import AUTHORITY_WIDE_ROLES, Authority, User
+from pathways.people.models import Person
+from pathways.reporting import outcomes as reports
+
+#: The reports with rows behind their figures: name -> the function listing them.
+ROW_REPORTS: dict[str, Callable[..., list[dict]]] = {
+    "employment-rate": reports.employment_rate_rows,
+    "outcomes": reports.outcome_rows,
+    "savings": reports.savings_rows,
+}
+
+
+class ReportScopeError(ValueError):
+    """An authority that does not exist or that the caller may not report on.
+
+    ``unknown`` tells the two apart for the command line; pages and the API answer the
+    same for both.
+    """
+
+    def __init__(self, message: str, *, unknown: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.unknown = unknown
+
+
+def may_see_reports(user: User) -> bool:
+    """The report pages and the report API: team managers, authority-wide roles, and
+    superusers (no query beyond the user's cached scope)."""
+    scope = policies.scope_of(user)
+    return scope.is_superuser or bool(
+        policies.managed_team_ids(user) or scope.authorities_for(*AUTHORITY_WIDE_ROLES)
+    )
+
+
+def reportable_authorities(viewer: User | None) -> list[Authority]:
+    """Every authority ``viewer`` may report on, by code (all of them for None)."""
+    allowed = Authority.objects.order_by("code")
+    if viewer is not None:
+        team_ids = policies.report_team_ids(viewer)
+        if team_ids is not None:
+            allowed = allowed.filter(teams__pk__in=team_ids).distinct()
+    return list(allowed)
+
+
+def report_authorities(viewer: User | None, codes: Iterable[str] = ()) -> list[Authority]:
+    """The authorities asked for, or all ``viewer`` may report on when none are; an
+    unknown code, one outside the viewer's reach, or no authority at all raises
+    ReportScopeError."""
+    reachable = {a.code: a for a in reportable_authorities(viewer)}
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    if not wanted:
+        if viewer is not None and not reachable:
+            raise ReportScopeError(f"{viewer.email} may not report on any authority")
+        return list(reachable.values())
+    outside = [c for c in wanted if c not in reachable]
+    if outside:
+        known = set(Authority.objects.filter(code__in=outside).values_list("code", flat=True))
+        for code in outside:
+            if code not in known:
+                raise ReportScopeError(f"No authority has the code {code}", unknown=True)
+        who = viewer.email if viewer is not None else "You"
+        raise ReportScopeError(f"{who} may not report on authority {outside[0]}")
+    return [reachable[c] for c in wanted]
+
+
+def hidden_authorities(viewer: User | None, authorities: Iterable[Authority]) -> set[str]:
+    """The codes of the authorities whose rows ``viewer`` sees pseudonymised."""
+    if viewer is None:
+        return set()
+    scope = policies.scope_of(viewer)
+    if scope.is_superuser:
+        return set()
+    whole = scope.personal_data_authorities
+    return {a.code for a in authorities if a.pk not in whole}
+
+
+def audit_people(
+    viewer: User | None,
+    people: Iterable[Person],
+    hidden: Collection[str],
+    *,
+    channel: str,
+    what: str,
+    request: Any = None,
+) -> None:
+    """Record a read of each person listed in report rows; those of ``hidden``
+    authorities as a read of pseudonymised rows. People need their authority loaded."""
+    listed = list(people)
+    named = [p for p in listed if p.authority.code not in hidden]
+    aliased = [p for p in listed if p.authority.code in hidden]
+    audit.record_access_bulk(viewer, named, channel=channel, what=what, request=request)
+    audit.record_access_bulk(
+        viewer, aliased, channel=channel, what=f"{what} (pseudonymised)", request=request
+    )
+
+
+def people_of_rows(rows: Sequence[dict]) -> list[Person]:
+    """The people that rows with real references list, with their authority, in one
+    query (each once, in the rows' order)."""
+    refs = {(r["authority"], r["person_ref"]) for r in rows}
+    if not refs:
+        return []
+    found = Person.objects.select_related("authority").filter(
+        authority__code__in={a for a, _ in refs}, person_ref__in={p for _, p in refs}
+    )
+    by_ref = {(p.authority.code, p.person_ref): p for p in found}
+    ordered = dict.fromkeys((r["authority"], r["person_ref"]) for r in rows)
+    return [by_ref[key] for key in ordered if key in by_ref]
+
+
+def report_rows(
+    viewer: User | None,
+    name: str,
+    authorities: list[Authority],
+    *args: Any,
+    channel: str,
+    request: Any = None,
+) -> list[dict]:
+    """The rows behind report ``name`` (``ROW_REPORTS``) for ``viewer``: pseudonymised
+    where ``hidden_authorities`` says so, and audited as a read of each person listed.
+
+    In a fixed number of queries: the report's own, one to find the people for the
+    audit trail, the audit entries, and the report's again when some rows are
+    pseudonymised (the real references are needed to audit and never leave here).
+    """
+    rows_of = ROW_REPORTS[name]
+    hidden = hidden_authorities(viewer, authorities)
+    real = rows_of(authorities, *args)
+    what = f"{name.replace('-', ' ')} report rows"
+    audit_people(viewer, people_of_rows(real), hidden, channel=channel, what=what, request=request)
+    if not hidden:
+        return real
+    return rows_of(authorities, *args, pseudonymise=hidden)

@@ -1,0 +1,338 @@
+"""The report charts, drawn on the server as SVG: figures in, SVG bytes out, and the
+words for each chart's ``alt`` text.
+
+Why matplotlib: the pages run under a strict Content-Security-Policy (scripts and
+styles from our own origin only), so a JavaScript charting library would have to be
+vendored, kept up to date and still could not set inline styles. Matplotlib is the
+standard Python plotting library, draws on the server with no browser involved, and
+writes SVG: sharp at any zoom, small, and with the labels as real text. The page shows
+each chart as an ``<img>`` from its own URL (so the chart's own inline styling is not
+the page's, see docs/decisions/0013-report-charts.md) with a table of the same numbers
+beside it; the chart is never the only place a number appears.
+
+Every chart is:
+
+- **deterministic**: the same figures give the same bytes (``svg.hashsalt`` fixes the
+  clip-path ids, ``metadata={"Date": None}`` leaves out the time of drawing, and the
+  layout font is matplotlib's own DejaVu Sans, present wherever matplotlib is);
+- **readable**: near-black text on white, GOV.UK blue bars, axes labelled, every bar
+  and point labelled with its number, and the two cohorts in the trend told apart by
+  marker and line style as well as colour;
+- **thread-safe**: matplotlib's settings are process-wide, so drawing holds a lock
+  while it applies them (the object-oriented ``Figure`` API, no pyplot state).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import threading
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from pathways.reporting import outcomes as reports  # noqa: E402
+from pathways.reporting.figures import COHORT_LABELS, MEASURE_LABELS, need_label  # noqa: E402
+
+BLACK = "#0b0c0c"  # GOV.UK text colour
+BLUE = "#1d70b8"  # GOV.UK blue: 5.2:1 against white
+GREY = "#505a5f"  # GOV.UK secondary text: 7:1 against white
+WHITE = "#ffffff"
+
+#: Typed loosely: matplotlib types the keys as a Literal of every setting name.
+SETTINGS: dict[Any, Any] = {
+    "svg.hashsalt": "pathways-report-charts",
+    "svg.fonttype": "none",  # text stays text: searchable, selectable, sharp
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
+    "font.size": 11,
+    "text.color": BLACK,
+    "axes.edgecolor": GREY,
+    "axes.labelcolor": BLACK,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": BLACK,
+    "ytick.color": BLACK,
+    "figure.facecolor": WHITE,
+    "axes.facecolor": WHITE,
+}
+_LOCK = threading.Lock()
+
+#: How each cohort's line looks in the trend: colour, marker and line style.
+COHORT_STYLES = {
+    reports.LEARNING_DISABILITY: (BLUE, "o", "-"),
+    reports.SECONDARY_MENTAL_HEALTH: (BLACK, "s", "--"),
+}
+
+
+# --- words ----------------------------------------------------------------------------
+
+
+def long_date(value: dt.date | str) -> str:
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_quarter(value: str) -> str:
+    day = dt.date.fromisoformat(value)
+    return f"{day:%b}\n{day.year}"
+
+
+def pounds(value: str | Decimal) -> str:
+    amount = Decimal(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+def rate_words(figures: dict) -> str:
+    """``33.3% (1 of 3 people)``, or that no one was counted."""
+    if not figures["denominator"]:
+        return "no one counted"
+    people = "person" if figures["denominator"] == 1 else "people"
+    return (
+        f"{figures['percent']:.1f}% ({figures['numerator']} of {figures['denominator']} {people})"
+    )
+
+
+def cohort_rates_alt(rate: dict) -> str:
+    parts = "; ".join(
+        f"{COHORT_LABELS[cohort].lower()}: {rate_words(rate[cohort])}" for cohort in reports.COHORTS
+    )
+    return (
+        "Bar chart of the percentage of each cohort in paid work on "
+        f"{long_date(rate['reporting_date'])}. {parts[0].upper()}{parts[1:]}."
+    )
+
+
+def rate_trend_alt(points: Sequence[dict]) -> str:
+    parts = []
+    for cohort in reports.COHORTS:
+        counted = [(p["reporting_date"], p[cohort]) for p in points if p[cohort]["denominator"]]
+        name = COHORT_LABELS[cohort]
+        if not counted:
+            parts.append(f"{name}: no one counted.")
+            continue
+        said = [f"{figures['percent']:.1f}% on {long_date(day)}" for day, figures in counted]
+        parts.append(f"{name}: {said[0]}" + (f", {said[-1]}." if len(said) > 1 else "."))
+    first, last = points[0]["reporting_date"], points[-1]["reporting_date"]
+    return (
+        f"Line chart of the percentage in paid work at the {len(points)} quarter ends from "
+        f"{long_date(first)} to {long_date(last)}. " + " ".join(parts)
+    )
+
+
+def outcomes_alt(data: dict) -> str:
+    totals = ", ".join(f"{MEASURE_LABELS[m].lower()}: {data[m]}" for m in reports.OUTCOME_MEASURES)
+    top = max(data["by_need"].items(), key=lambda item: item[1]["job_starts"])
+    most = (
+        f" Most job starts: {need_label(top[0]).lower()} ({top[1]['job_starts']})."
+        if top[1]["job_starts"]
+        else ""
+    )
+    return (
+        "Bar charts of job starts and of people still in work 13, 26 and 52 weeks after "
+        f"starting, by need group, from {long_date(data['from'])} to {long_date(data['to'])}. "
+        f"{totals[0].upper()}{totals[1:]}.{most}"
+    )
+
+
+def savings_alt(data: dict) -> str:
+    period = f"from {long_date(data['from'])} to {long_date(data['to'])}"
+    if not data["people"]:
+        return f"Bar chart of weekly care costs: no one with care costs started paid work {period}."
+    people = "person" if data["people"] == 1 else "people"
+    return (
+        f"Bar chart of the weekly care costs of the {data['people']} {people} who started "
+        f"paid work {period}: {pounds(data['weekly_before'])} a week before work, "
+        f"{pounds(data['weekly_now'])} a week now; "
+        f"{_saving_words(data['annual_saving'])}."
+    )
+
+
+def _saving_words(annual: str) -> str:
+    amount = Decimal(annual)
+    if amount < 0:
+        return f"costs {pounds(-amount)} a year more"
+    return f"a saving of {pounds(amount)} a year"
+
+
+# --- drawing --------------------------------------------------------------------------
+
+
+def _svg(draw: Callable[[], Figure]) -> bytes:
+    with _LOCK, matplotlib.rc_context(SETTINGS):
+        figure = draw()
+        out = io.BytesIO()
+        figure.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def _empty(axes: Axes, message: str) -> None:
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, message, ha="center", va="center", transform=axes.transAxes, wrap=True)
+
+
+def _labelled_bars(axes: Axes, labels: Sequence[str], values: Sequence[float]) -> None:
+    """Horizontal bars, top to bottom, each with its label written just above it (the
+    name and the number in one line: nothing to match up by eye or by colour)."""
+    ys = [i * 1.25 for i in range(len(values))]
+    axes.barh(ys, values, color=BLUE, height=0.5)
+    for y, label in zip(ys, labels, strict=True):
+        axes.text(0, y - 0.33, label, va="bottom", ha="left", color=BLACK)
+    axes.set_ylim(ys[-1] + 0.45, -0.95)
+    axes.set_yticks([])
+    axes.spines["left"].set_visible(False)
+
+
+def cohort_rates_svg(rate: dict) -> bytes:
+    """Each cohort's percentage in paid work on the reporting date, as labelled bars."""
+
+    def draw() -> Figure:
+        figure = Figure(figsize=(4.8, 2.7), layout="constrained")
+        axes = figure.add_subplot()
+        _labelled_bars(
+            axes,
+            [f"{COHORT_LABELS[c]}: {rate_words(rate[c])}" for c in reports.COHORTS],
+            [rate[c]["percent"] or 0 for c in reports.COHORTS],
+        )
+        axes.set_xlim(0, 100)
+        axes.set_xticks(range(0, 101, 25))
+        axes.set_xlabel("Percentage in paid work")
+        axes.set_title(f"In paid work on {long_date(rate['reporting_date'])}", loc="left")
+        return figure
+
+    return _svg(draw)
+
+
+def rate_trend_svg(points: Sequence[dict]) -> bytes:
+    """Each cohort's percentage in paid work at each quarter end, as labelled lines;
+    at each quarter the higher value is labelled above its point, the lower below."""
+
+    def draw() -> Figure:
+        figure = Figure(figsize=(7.2, 4.0), layout="constrained")
+        axes = figure.add_subplot()
+        xs = list(range(len(points)))
+        series = {
+            cohort: [
+                p[cohort]["percent"] if p[cohort]["percent"] is not None else math.nan
+                for p in points
+            ]
+            for cohort in reports.COHORTS
+        }
+        first, second = reports.COHORTS
+        for cohort, ys in series.items():
+            colour, marker, style = COHORT_STYLES[cohort]
+            other = series[second if cohort == first else first]
+            axes.plot(
+                xs,
+                ys,
+                color=colour,
+                marker=marker,
+                linestyle=style,
+                linewidth=2,
+                markersize=7,
+                label=COHORT_LABELS[cohort],
+            )
+            for x, y in zip(xs, ys, strict=True):
+                if math.isnan(y):
+                    continue
+                above = math.isnan(other[x]) or y > other[x] or (y == other[x] and cohort == first)
+                axes.annotate(
+                    f"{y:.1f}%",
+                    (x, y),
+                    textcoords="offset points",
+                    xytext=(0, 8 if above else -9),
+                    ha="center",
+                    va="bottom" if above else "top",
+                    fontsize=9,
+                    color=colour,
+                )
+        highest = max([0.0, *(y for ys in series.values() for y in ys if not math.isnan(y))])
+        top = min(100, max(10, math.ceil((highest + 10) / 10) * 10))
+        axes.set_ylim(-top * 0.1, top * 1.1)
+        axes.set_xticks(xs, [short_quarter(p["reporting_date"]) for p in points])
+        axes.set_xlabel("Quarter end")
+        axes.set_ylabel("Percentage in paid work")
+        axes.set_title("In paid work at each quarter end", loc="left")
+        axes.legend(loc="upper left", frameon=False, ncols=2, bbox_to_anchor=(0, -0.22))
+        return figure
+
+    return _svg(draw)
+
+
+def outcomes_svg(data: dict) -> bytes:
+    """Job starts and sustained jobs by need group: one panel per measure, a labelled
+    bar per need group that has any outcome (all groups when none has)."""
+
+    def draw() -> Figure:
+        needs = [need for need, counts in data["by_need"].items() if any(counts.values())] or list(
+            data["by_need"]
+        )
+        figure = Figure(figsize=(9.6, 1.9 + 0.42 * len(needs)), layout="constrained")
+        panels = figure.subplots(1, len(reports.OUTCOME_MEASURES), sharey=True)
+        widest = max([1, *(data["by_need"][n][m] for n in needs for m in reports.OUTCOME_MEASURES)])
+        labels = [need_label(n) for n in needs]
+        for axes, measure in zip(panels, reports.OUTCOME_MEASURES, strict=True):
+            counts = [data["by_need"][n][measure] for n in needs]
+            bars = axes.barh(labels, counts, color=BLUE, height=0.6)
+            axes.bar_label(bars, padding=3, color=BLACK, fontsize=10)
+            axes.set_xlim(0, widest * 1.35)
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
+            axes.set_title(f"{MEASURE_LABELS[measure]}: {data[measure]}", loc="left", fontsize=10)
+            axes.set_xlabel("Placements")
+        panels[0].invert_yaxis()
+        figure.suptitle(
+            f"Job outcomes by need group, {long_date(data['from'])} to {long_date(data['to'])}",
+            x=0.01,
+            ha="left",
+            fontweight="bold",
+        )
+        return figure
+
+    return _svg(draw)
+
+
+def savings_svg(data: dict) -> bytes:
+    """The total weekly care cost before work and now, as two labelled bars."""
+
+    def draw() -> Figure:
+        figure = Figure(figsize=(4.8, 2.7), layout="constrained")
+        axes = figure.add_subplot()
+        period = f"{long_date(data['from'])} to {long_date(data['to'])}"
+        if not data["people"]:
+            _empty(axes, f"No one with care costs started\npaid work {period}")
+            return figure
+        before, now = Decimal(data["weekly_before"]), Decimal(data["weekly_now"])
+        _labelled_bars(
+            axes,
+            [f"Before work: {pounds(before)} a week", f"Now: {pounds(now)} a week"],
+            [float(before), float(now)],
+        )
+        axes.set_xlim(0, float(max(before, now)) * 1.05 or 1)
+        axes.set_xlabel("Total weekly care cost (£)")
+        people = "person" if data["people"] == 1 else "people"
+        axes.set_title(
+            f"{data['people']} {people}: {_saving_words(data['annual_saving'])}", loc="left"
+        )
+        return figure
+
+    return _svg(draw)
+
+
+CHARTS: dict[str, tuple[Callable[[Any], bytes], Callable[[Any], str]]] = {
+    "employment-rate": (cohort_rates_svg, cohort_rates_alt),
+    "trend": (rate_trend_svg, rate_trend_alt),
+    "outcomes": (outcomes_svg, outcomes_alt),
+    "savings": (savings_svg, savings_alt),
+}

@@ -1,0 +1,61 @@
+"""The rows behind a report's figures as CSV, for a spreadsheet.
+
+The rows come from ``access.report_rows`` (pseudonymised and audited there); this only
+writes them. Columns are fixed per report so that an export with no rows still has its
+header. Yes/no values are ``yes`` and ``no``, blanks are empty.
+
+No cell is ever read as a formula: text starting with ``=``, ``+``, ``-``, ``@``, tab
+or carriage return (``employers.exports.FORMULA_STARTS``) gets a leading ``'``, which
+spreadsheets show as text (CSV/formula injection). Plain numbers are left as they are,
+so a negative saving such as ``-520.00`` stays a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pathways.employers.exports import FORMULA_STARTS
+from pathways.reporting import outcomes as reports
+
+_WHO = ("authority", "person_ref", "name")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "employment-rate": (*_WHO, "cohort", "age", "in_paid_work", "hours", "band"),
+    "outcomes": (
+        *_WHO,
+        "need",
+        "placement_ref",
+        "start_date",
+        "end_date",
+        *reports.OUTCOME_MEASURES,
+    ),
+    "savings": (*_WHO, "first_start", "weekly_before", "weekly_now", "annual_saving"),
+}
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def cell(value: Any) -> str:
+    """One value as CSV text that a spreadsheet will not run."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def rows_csv(name: str, rows: Iterable[dict]) -> str:
+    columns = COLUMNS[name]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        if set(row) != set(columns):
+            raise ValueError(f"{name} rows have the columns {sorted(row)}, not {columns}")
+        writer.writerow([cell(row[c]) for c in columns])
+    return out.getvalue()
