@@ -1,0 +1,60 @@
+"""A manager opens the reports: each page has its chart loaded as an image, the numbers
+in a table beside it, a download of the rows, and passes axe-core."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.reporting.test_outcome_reports import ld, place
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def employed(authority):
+    """Two people of the learning-disability cohort, one in paid work since last year."""
+    today = dt.date.today()
+    person = ld(authority, dt.date(1990, 5, 1))
+    ld(authority, dt.date(1985, 7, 9))
+    place(person, start=today - dt.timedelta(days=400), hours="18")
+    return person
+
+
+def loaded(page, image) -> bool:
+    """Waits for the image to finish loading; true when it decoded (a broken chart has no
+    natural width)."""
+    handle = image.element_handle()
+    page.wait_for_function("img => img.complete", arg=handle)
+    return page.evaluate("img => img.naturalWidth > 0", handle)
+
+
+def test_a_manager_opens_each_report(page, sign_in, manager, employed, axe_check, screenshot):
+    sign_in(page, manager.email)
+    page.get_by_role("link", name="Reports").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    axe_check(page)
+
+    page.get_by_role("link", name="Employment rate").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Employment rate")
+    images = page.locator("main img")
+    expect(images).to_have_count(2)  # the rates and the trend by quarter
+    for index in range(2):
+        assert loaded(page, images.nth(index)), "a chart did not load"
+        assert images.nth(index).get_attribute("alt")
+    expect(page.locator("main table").first).to_be_visible()
+    download = page.get_by_role("link", name="Download the rows as a spreadsheet (CSV)")
+    expect(download).to_be_visible()
+    axe_check(page)
+    screenshot(page, "report-employment-rate")
+
+    for name in ("Job outcomes", "Care cost savings"):
+        page.goto("/reports/")
+        page.get_by_role("link", name=name).first.click()
+        image = page.locator("main img").first
+        expect(image).to_be_visible()
+        assert loaded(page, image), f"the {name} chart did not load"
+        expect(page.locator("main table").first).to_be_visible()
+        axe_check(page)
