@@ -20,6 +20,7 @@ from pathways.core import audit, policies
 from pathways.core.errors import ConcurrentEdit
 from pathways.core.forms import add_service_errors
 from pathways.core.types import AuthedRequest
+from pathways.employment.selectors import placements_of_person
 from pathways.people import services
 from pathways.people.forms import ConsentForm, ContactForm, PersonForm, SearchForm
 from pathways.people.models import Person
@@ -71,8 +72,16 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_change": policies.people.can(request.user, "change", person),
             "can_view_audit": policies.people.can(request.user, "view_audit", person),
             "openable_episodes": openable_episode_ids(request.user, person),
+            "placements": list(placements_of_person(request.user, person.pk)),
+            "may_record_job": _works_with(request, person),
         },
     )
+
+
+def _works_with(request: AuthedRequest, person: Person) -> bool:
+    """Whether the user may record the person's work (a job start)."""
+    scope = policies.scope_of(request.user)
+    return scope.is_superuser or policies.works_with_person(scope, request.user, person.pk)
 
 
 def _person_to_change(request: AuthedRequest, pk: int, what: str) -> Person:
