@@ -486,3 +486,13 @@ def test_in_work_changes_are_on_the_persons_audit_trail(coach, episode, employer
     )
     models = {entry.content_type.model for entry in person_trail(episode.person)}
     assert {"poststartcheck", "fadingstep", "accesstowork", "milestone"} <= models
+
+
+def test_my_work_links_each_in_work_item_to_the_job(client, coach, episode, employer):
+    placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=100))
+    services.find_milestones(TODAY)
+    client.force_login(coach)
+    page = client.get("/").content.decode()
+    link = f'<a class="govuk-link" href="/jobs/{placement.pk}/">'
+    assert page.count(link) == 7  # six checks and the 13-week milestone
+    assert f"{link}13 weeks in work on" in page

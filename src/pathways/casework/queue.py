@@ -29,6 +29,8 @@ class QueueItem:
     due_on: dt.date
     overdue: bool
     detail: str
+    #: Where the work is done, when that is not the episode page (a job's page).
+    url: str = ""
 
     @property
     def label(self) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import F, Prefetch, Q
+from django.urls import reverse
 
 from pathways.casework.models import Episode
 from pathways.casework.queue import QueueItem, kind
@@ -39,6 +40,10 @@ def _episode_for(episodes: list[Episode]):
     return find
 
 
+def _page(placement: Placement) -> str:
+    return reverse("employment:placement", args=[placement.pk])
+
+
 def _job(placement: Placement) -> str:
     return f"{placement.job_title} at {placement.employer.name}"
 
@@ -59,7 +64,12 @@ def post_start_check(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem
     for check in checks:
         detail = f"{check.get_kind_display()}: {_job(check.placement)}"
         yield QueueItem(
-            "post_start_check", find(check.placement), check.due_on, check.due_on < on, detail
+            "post_start_check",
+            find(check.placement),
+            check.due_on,
+            check.due_on < on,
+            detail,
+            _page(check.placement),
         )
 
 
@@ -87,6 +97,7 @@ def milestone_due(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
             milestone.reached_on,
             milestone.reached_on < on,
             detail,
+            _page(milestone.placement),
         )
 
 
@@ -118,4 +129,4 @@ def fading_stalled(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
             f"Coaching above the fading plan for {len(run)} weeks: {_job(placement)} "
             f"(last week {run[-1].actual_hours} hours against {run[-1].planned_hours} planned)"
         )
-        yield QueueItem("fading_stalled", find(placement), due, due < on, detail)
+        yield QueueItem("fading_stalled", find(placement), due, due < on, detail, _page(placement))
