@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -12,6 +13,13 @@ from pathways.casework.models import Episode, Stage, VocationalProfile
 from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
 from pathways.core.synthetic import Scale, generate
 from pathways.employers.models import Employer, EmployerSite, Opportunity, open_on
+from pathways.employment.models import (
+    MILESTONE_WEEKS,
+    Milestone,
+    Placement,
+    PlacementTerms,
+    PostStartCheck,
+)
 from pathways.matching.selectors import allocate, matchable_people, people_for
 from pathways.people.models import Person
 from pathways.people.postcodes import normalise_postcode
@@ -31,6 +39,15 @@ WORK = Scale(
     employers=25,
     opportunities=150,
     profiles=60,
+)
+JOBS = Scale(
+    authorities=2,
+    workers_per_team=3,
+    people=200,
+    referrals=320,
+    seed=7,
+    employers=10,
+    placements=150,
 )
 
 
@@ -222,7 +239,7 @@ def test_the_world_of_work_changes_nothing_else():
         )
 
     runs = []
-    for scale in (SMALL, WORK, WORK):
+    for scale in (SMALL, WORK, WORK, JOBS):
         with transaction.atomic():
             generate(scale)
             work = list(
@@ -232,5 +249,107 @@ def test_the_world_of_work_changes_nothing_else():
             )
             runs.append((snapshot(), work))
             transaction.set_rollback(True)
-    assert runs[0][0] == runs[1][0] == runs[2][0]
+    assert runs[0][0] == runs[1][0] == runs[2][0] == runs[3][0]
     assert runs[1][1] == runs[2][1] and runs[1][1]
+
+
+@pytest.fixture
+def jobs():
+    return generate(JOBS)
+
+
+def test_makes_the_jobs_asked_for(jobs):
+    from pathways.reporting.outcomes import COHORTS, employment_rate, hours_band
+
+    today = timezone.localdate()
+    horizon = today - dt.timedelta(days=3 * 365)
+    counts = jobs.counts
+    placements = list(
+        Placement.objects.select_related("episode", "person").prefetch_related(
+            "terms", "checks", "milestones"
+        )
+    )
+    assert len(placements) == counts["placements"] == 150
+    assert PlacementTerms.objects.count() == counts["placement_terms"] > 150
+    assert PostStartCheck.objects.count() == counts["post_start_checks"]
+    assert counts["post_start_checks"] == 6 * counts["placements.supported"]
+    assert Milestone.objects.count() == counts["milestones"] > 0
+    assert 0 < counts["milestones.confirmed"] < counts["milestones"]
+    assert 0 < counts["placements.paid"] < 150 and 0 < counts["placements.ended"] < 150
+    assert 0 < counts["placements.supported"] < 150
+    assert {p.kind for p in placements} == set(OpportunityKind.values)
+    assert len({(p.authority_id, p.placement_ref) for p in placements}) == 150
+
+    for p in placements:
+        assert horizon <= p.start_date <= today and p.authority_id == p.person.authority_id
+        assert p.end_date is None or p.start_date <= p.end_date <= today
+        assert bool(p.end_reason) == (p.end_date is not None)
+        assert p.paid or p.hourly_pay is None
+        terms = list(p.terms.all())
+        assert terms[0].effective_from == p.start_date
+        assert terms[-1].hours_per_week == p.hours_per_week
+        assert all(t.effective_from <= (p.end_date or today) for t in terms)
+        checks, milestones = list(p.checks.all()), list(p.milestones.all())
+        if p.episode is None:
+            assert p.supported is False and not checks and not milestones
+            continue
+        episode = p.episode
+        assert p.supported and episode.person_id == p.person_id
+        assert episode.started_on <= p.start_date <= (episode.ended_on or today)
+        assert len(checks) == 6 and all(c.done_on is None or c.done_on <= today for c in checks)
+        reached = [
+            w
+            for w in MILESTONE_WEEKS
+            if p.start_date + dt.timedelta(weeks=w) <= min(p.end_date or today, today)
+        ]
+        assert [m.weeks for m in milestones] == reached
+        for m in milestones:
+            assert m.reached_on == p.start_date + dt.timedelta(weeks=m.weeks)
+            assert m.reached_on <= m.found_on <= today
+            if m.confirmed_on:
+                assert m.found_on <= m.confirmed_on <= today and m.evidence
+                assert m.confirmed_by_id == episode.worker_id
+    assert {m.weeks for p in placements for m in p.milestones.all()} == set(MILESTONE_WEEKS)
+    moved = [
+        p for p in placements if len({hours_band(t.hours_per_week) for t in p.terms.all()}) > 1
+    ]
+    assert moved
+
+    # The reports read it.
+    rate = employment_rate(jobs.authorities, today)
+    assert sum(rate[c]["numerator"] for c in COHORTS) > 0
+
+
+def test_jobs_scale_with_what_is_asked():
+    generate(Scale(people=60, referrals=80, prefix="AAA", employers=3, placements=25))
+    generate(Scale(people=60, referrals=80, prefix="BBB", employers=3, placements=75))
+    assert Placement.objects.count() == 100
+    assert Placement.objects.filter(placement_ref__startswith="AAA").count() == 25
+    # Without employers to work for there are no jobs.
+    world = generate(Scale(people=20, referrals=20, prefix="CCC", placements=10))
+    assert "placements" not in world.counts and Placement.objects.count() == 100
+    # The id sequences follow on after the generator's rows.
+    person = Person.objects.first()
+    placement = Placement.objects.create(
+        authority=person.authority,
+        placement_ref="after",
+        person=person,
+        employer=Employer.objects.first(),
+        job_title="After",
+        kind=OpportunityKind.EMPLOYED,
+        paid=True,
+        start_date=timezone.localdate(),
+        hours_per_week=10,
+    )
+    PlacementTerms.objects.create(
+        placement=placement, effective_from=placement.start_date, hours_per_week=10
+    )
+    PostStartCheck.objects.create(
+        placement=placement, kind="transport", due_on=placement.start_date
+    )
+    Milestone.objects.create(
+        placement=placement,
+        weeks=13,
+        reached_on=placement.start_date,
+        found_on=placement.start_date,
+    )

@@ -12,6 +12,14 @@ specialist's candidacies at every step of the pipeline, and the transition team'
 Project SEARCH cohort at the hospital, its first rotation placed by the matching
 engine.
 
+Then three years of jobs (``JOBS``): what people did before they came to us, written as
+history, and the jobs started in their support, recorded by their worker through the
+employment services with the post-start checks, fading plans and coaching, Access to
+Work, milestones found by the daily run and confirmed, and one person moving on to work
+without support; with care costs that fall once people are in work. The only shortcut:
+the post-start checks of jobs other than the demo specialist's people are ticked off in
+one write.
+
 The load is one transaction and happens once: when demo staff already exist the
 database is left as it is. A database holding anything that is not demo data (a real
 person or a real staff account) is refused, so the demo can never mix with live
@@ -24,6 +32,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from auditlog.context import set_actor
@@ -32,7 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pathways.casework import services as casework_services
-from pathways.casework.models import Episode, Stage
+from pathways.casework.models import ActivityKind, EndReason, Episode, Stage
 from pathways.casework.profiles import save_profile
 from pathways.core import audit, policies
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
@@ -47,6 +56,16 @@ from pathways.employers.models import (
     Rotation,
     SocialValuePledge,
 )
+from pathways.employment import services as employment_services
+from pathways.employment.models import (
+    MILESTONE_WEEKS,
+    CheckKind,
+    Milestone,
+    Placement,
+    PlacementTerms,
+    PostStartCheck,
+)
+from pathways.employment.services import find_milestones
 from pathways.matching import selectors as matching
 from pathways.people import services as people_services
 from pathways.people.models import CareCost, Condition, Consent, Person, SupportReason
@@ -929,6 +948,539 @@ CANDIDACIES: tuple[tuple[int, str, int, tuple[tuple[str, int, str], ...]], ...] 
 )
 NO_EMPLOYER_CONSENT = 1  # the specialist's person who said no to sharing with employers
 
+# --- in work ----------------------------------------------------------------------------
+#
+# Three years of jobs, so that the employment-rate trend, the outcomes and the savings
+# have a history: jobs people had before they came to us (found without support, never
+# with checks or milestones) and jobs started in their current episode of support,
+# recorded by their worker through the services, with the six post-start checks, a
+# fading plan and coaching for some, Access to Work, milestones found by the daily run
+# and confirmed by the worker. Days are counted back from today. A job is "in support"
+# when the person's open episode had started by then; otherwise it is history.
+#
+# The demo specialist's people tell the in-work story of "My work": a job that started
+# in the last fortnight (some checks done), one five weeks ago whose checks are overdue
+# (the same person has not been contacted for weeks), a job that has just reached 13
+# weeks (coaching fading on plan) and one at 26 weeks whose coaching has stalled above
+# plan. The IPS specialist has a 52-week milestone to confirm.
+
+_PersonKey = tuple[str, str, int]  # (team first referred to, PLAN outcome, index in group)
+
+
+def _se1(i: int) -> _PersonKey:
+    return ("se", "allocated:se1", i)
+
+
+def _se2(i: int) -> _PersonKey:
+    return ("se", "allocated:se2", i)
+
+
+def _se2r(i: int) -> _PersonKey:
+    return ("se", "allocated:se2:returning", i)
+
+
+def _ips1(i: int) -> _PersonKey:
+    return ("ips", "allocated:ips1", i)
+
+
+def _ips2(i: int) -> _PersonKey:
+    return ("ips", "allocated:ips2", i)
+
+
+def _ypt1(i: int) -> _PersonKey:
+    return ("ypt", "allocated:ypt1", i)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One job in the demo's history (days are counted back from today)."""
+
+    who: _PersonKey
+    employer: str  # EMPLOYERS key
+    title: str
+    kind: str
+    hours: str
+    start: int
+    paid: bool = True
+    pay: Decimal | None = NATIONAL_LIVING_WAGE
+    end: int | None = None
+    end_reason: str = ""
+    changes: tuple[tuple[int, str], ...] = ()  # (days ago, new hours a week)
+    opening: str = ""  # OPENINGS key: started from the person's accepted candidacy
+    start_at_closing: bool = False  # found work as the referral closed (start: days before)
+    checks_left: tuple[str, ...] = ()  # post-start checks still to do
+    fading: tuple[tuple[int, str], ...] = ()  # (from week, planned coaching hours)
+    coaching: tuple[str, ...] = ()  # coaching hours given, week by week
+    unconfirmed: tuple[int, ...] = ()  # milestones (weeks) the worker has still to confirm
+    #: (status, what it funds, applied and decided: days after the start, award years)
+    access_to_work: tuple[str, str, int | None, int | None, int | None] | None = None
+    progression: bool = False  # support ends with the person still in this job
+
+
+OLD_WAGE = Decimal("11.44")  # the National Living Wage two years back
+EMPLOYED, VOLUNTEERING = "employed", "volunteering"
+
+JOBS: tuple[_Job, ...] = (
+    # Before support, or without it: the history behind the trend.
+    _Job(
+        _ips1(0),
+        "supermarket",
+        "Customer assistant",
+        EMPLOYED,
+        "20",
+        1100,
+        pay=OLD_WAGE,
+        end=430,
+        end_reason="health",
+        changes=((800, "32"), (520, "16")),
+    ),
+    _Job(
+        _ips1(7),
+        "supermarket",
+        "Security officer",
+        EMPLOYED,
+        "40",
+        1150,
+        pay=OLD_WAGE,
+        end=330,
+        end_reason="contract_ended",
+    ),
+    _Job(
+        _ips1(16),
+        "warehouse",
+        "Van driver",
+        EMPLOYED,
+        "37.5",
+        1000,
+        pay=OLD_WAGE,
+        end=600,
+        end_reason="moved_job",
+    ),
+    _Job(
+        _ips1(16),
+        "supermarket",
+        "Home delivery driver",
+        EMPLOYED,
+        "30",
+        590,
+        pay=OLD_WAGE,
+        end=310,
+        end_reason="resigned",
+    ),
+    _Job(
+        _ips1(12),
+        "library",
+        "Library assistant",
+        EMPLOYED,
+        "15",
+        950,
+        pay=OLD_WAGE,
+        end=200,
+        end_reason="health",
+    ),
+    _Job(
+        _ips1(5),
+        "library",
+        "Caretaker",
+        EMPLOYED,
+        "37",
+        1080,
+        pay=OLD_WAGE,
+        end=250,
+        end_reason="other",
+    ),
+    _Job(
+        _ips1(13),
+        "charity_shop",
+        "Shop volunteer",
+        VOLUNTEERING,
+        "8",
+        600,
+        paid=False,
+        pay=None,
+        end=300,
+        end_reason="other",
+    ),
+    _Job(
+        ("ips", "waiting", 0),
+        "cafe",
+        "Kitchen porter",
+        EMPLOYED,
+        "24",
+        800,
+        pay=OLD_WAGE,
+        end=150,
+        end_reason="health",
+    ),
+    _Job(
+        ("se", "redirected:ips:accept", 0),
+        "hospital",
+        "Porter",
+        EMPLOYED,
+        "37.5",
+        1100,
+        pay=OLD_WAGE,
+        end=900,
+        end_reason="dismissed",
+    ),
+    _Job(
+        ("ips", "redirected:se:received", 0),
+        "library",
+        "Library assistant (Saturdays)",
+        EMPLOYED,
+        "7.5",
+        500,
+    ),
+    _Job(
+        ("ips", "closed", 0),
+        "warehouse",
+        "Warehouse operative",
+        EMPLOYED,
+        "37.5",
+        4,
+        start_at_closing=True,
+    ),
+    _Job(
+        ("se", "received", 0),
+        "hospital",
+        "Linen porter",
+        EMPLOYED,
+        "10",
+        1200,
+        pay=OLD_WAGE,
+        changes=((400, "16"),),
+    ),
+    _Job(
+        ("se", "waiting", 2),
+        "library",
+        "Cleaner",
+        EMPLOYED,
+        "16",
+        1000,
+        pay=OLD_WAGE,
+        end=180,
+        end_reason="contract_ended",
+        changes=((500, "12"),),
+    ),
+    _Job(
+        _ypt1(0),
+        "supermarket",
+        "Saturday assistant",
+        EMPLOYED,
+        "8",
+        900,
+        pay=OLD_WAGE,
+        end=420,
+        end_reason="resigned",
+    ),
+    _Job(
+        _ypt1(1),
+        "cafe",
+        "Weekend kitchen helper",
+        EMPLOYED,
+        "10",
+        700,
+        pay=OLD_WAGE,
+        end=500,
+        end_reason="contract_ended",
+    ),
+    _Job(
+        ("ypt", "closed", 0),
+        "garden",
+        "Plants area assistant",
+        EMPLOYED,
+        "15",
+        600,
+        pay=OLD_WAGE,
+        end=300,
+        end_reason="resigned",
+    ),
+    _Job(
+        _se2r(0),
+        "parks",
+        "Seasonal grounds assistant",
+        EMPLOYED,
+        "25",
+        880,
+        pay=OLD_WAGE,
+        end=700,
+        end_reason="contract_ended",
+    ),
+    _Job(
+        _ips1(17),
+        "library",
+        "Office cleaner",
+        EMPLOYED,
+        "12",
+        900,
+        pay=OLD_WAGE,
+        end=160,
+        end_reason="resigned",
+    ),
+    _Job(
+        _ips1(18),
+        "hospital",
+        "Healthcare assistant",
+        EMPLOYED,
+        "30",
+        700,
+        pay=OLD_WAGE,
+        end=400,
+        end_reason="health",
+    ),
+    _Job(
+        _ips2(1),
+        "supermarket",
+        "Delivery driver",
+        EMPLOYED,
+        "37.5",
+        1050,
+        pay=OLD_WAGE,
+        end=780,
+        end_reason="dismissed",
+    ),
+    _Job(
+        _ips2(0),
+        "garden",
+        "Sales assistant",
+        EMPLOYED,
+        "30",
+        980,
+        pay=OLD_WAGE,
+        end=560,
+        end_reason="moved_job",
+        changes=((700, "22.5"),),
+    ),
+    _Job(
+        ("ips", "waiting", 1),
+        "cafe",
+        "Barista",
+        EMPLOYED,
+        "20",
+        450,
+        pay=OLD_WAGE,
+        end=200,
+        end_reason="resigned",
+    ),
+    _Job(
+        ("ypt", "waiting", 0),
+        "cafe",
+        "Café assistant (Saturdays)",
+        EMPLOYED,
+        "6",
+        400,
+        pay=OLD_WAGE,
+    ),
+    _Job(("ypt", "waiting", 1), "hospital", "Catering assistant", EMPLOYED, "12", 250),
+    # In support: the demo specialist's people.
+    _Job(
+        _se1(0),
+        "hospital",
+        "Housekeeping assistant",
+        EMPLOYED,
+        "12",
+        200,
+        changes=((120, "18"),),
+        fading=((1, "15"), (5, "10"), (9, "6"), (15, "3"), (23, "2")),
+        coaching=(
+            "15",
+            "14",
+            "15",
+            "13",
+            "10",
+            "9",
+            "10",
+            "8",
+            "6",
+            "6",
+            "5",
+            "6",
+            "5",
+            "6",
+            "3",
+            "3",
+            "2.5",
+            "3",
+            "3",
+            "2",
+            "3",
+            "3",
+            "2",
+            "2",
+            "2",
+            "4.5",
+            "4",
+            "5",
+        ),
+        unconfirmed=(26,),
+        access_to_work=("approved", "Job coach 6 hours a week and taxis to work", 5, 40, 3),
+    ),
+    _Job(
+        _se1(1),
+        "library",
+        "Library assistant (front desk)",
+        EMPLOYED,
+        "16",
+        94,
+        fading=((1, "10"), (4, "6"), (7, "4"), (10, "2")),
+        coaching=("9.5", "10", "8", "6", "5.5", "6", "4", "4.5", "3.5", "2", "2", "1.5", "2"),
+        unconfirmed=(13,),
+        access_to_work=(
+            "approved",
+            "A height-adjustable desk, a supportive chair and taxis to work on wet days",
+            6,
+            50,
+            3,
+        ),
+    ),
+    _Job(
+        _se1(4),
+        "warehouse",
+        "",
+        "",
+        "",
+        9,
+        opening="returns_carved",
+        checks_left=("benefits", "support_plan", "adjustments", "named_contact"),
+        fading=((1, "12"), (3, "8"), (5, "5"), (9, "2")),
+        coaching=("11",),
+        access_to_work=("to_apply", "", None, None, None),
+    ),
+    _Job(
+        _se1(5),
+        "supermarket",
+        "Trolley and car park assistant",
+        EMPLOYED,
+        "10",
+        38,
+        checks_left=("transport", "benefits", "support_plan", "adjustments", "named_contact"),
+    ),
+    # In support: the rest of supported employment and IPS.
+    _Job(
+        _se2(0),
+        "warehouse",
+        "Recycling operative",
+        EMPLOYED,
+        "30",
+        210,
+        end=100,
+        end_reason="resigned",
+    ),
+    _Job(
+        _se2(1), "library", "Stallholder at the Makers' Market", "self_employed", "6", 150, pay=None
+    ),
+    _Job(_se2r(0), "parks", "Conservation volunteer", VOLUNTEERING, "6", 60, paid=False, pay=None),
+    _Job(
+        _se2r(1),
+        "hospital",
+        "Ward clerk",
+        EMPLOYED,
+        "25",
+        120,
+        access_to_work=("applied", "", 40, None, None),
+    ),
+    _Job(
+        _ips1(0),
+        "cafe",
+        "Barista",
+        EMPLOYED,
+        "16",
+        300,
+        access_to_work=("not_needed", "", None, None, None),
+    ),
+    _Job(
+        _ips1(10),
+        "warehouse",
+        "Warehouse operative",
+        EMPLOYED,
+        "24",
+        372,
+        changes=((200, "32"),),
+        unconfirmed=(52,),
+        access_to_work=(
+            "approved",
+            "Mental Health Support Service: nine months of sessions with a workplace adviser",
+            10,
+            55,
+            1,
+        ),
+    ),
+    _Job(_ips1(3), "library", "Administrative assistant", EMPLOYED, "18.5", 180),
+    _Job(
+        _ips1(4),
+        "supermarket",
+        "Shelf filler",
+        EMPLOYED,
+        "20",
+        230,
+        end=120,
+        end_reason="dismissed",
+    ),
+    _Job(_ips1(4), "hospital", "Kitchen porter", EMPLOYED, "20", 60),
+    _Job(
+        _ips1(8),
+        "hospital",
+        "Outpatients receptionist",
+        EMPLOYED,
+        "22.5",
+        200,
+        access_to_work=("refused", "", 15, 60, None),
+    ),
+    _Job(
+        _ips1(13), "supermarket", "Night shelf filler", EMPLOYED, "30", 150, changes=((60, "24"),)
+    ),
+    _Job(_ips1(15), "parks", "Gardener", EMPLOYED, "16", 110),
+    _Job(
+        _ips1(11),
+        "parks",
+        "Apprentice groundsperson",
+        "apprenticeship",
+        "30",
+        50,
+        pay=APPRENTICE_RATE,
+    ),
+    _Job(
+        _ips1(1), "hospital", "Way-finding volunteer", VOLUNTEERING, "6", 90, paid=False, pay=None
+    ),
+    _Job(_ips2(2), "garden", "Stock assistant", EMPLOYED, "20", 230, progression=True),
+)
+
+CHECK_NOTES = {
+    "settled_in": "Settled in well; gets on with the team and knows who to ask.",
+    "transport": "Travelling in on their own now; the route has worked every day.",
+    "benefits": "Better-off calculation done; Universal Credit told about the earnings.",
+    "support_plan": "Support plan agreed with the person and their supervisor.",
+    "adjustments": "Adjustments agreed with the manager; Access to Work talked through.",
+    "named_contact": "The supervisor is the named contact for anything unexpected.",
+}
+COACHING_NOTES = (
+    "Job coaching on shift: went through the task list together.",
+    "Coached at work; practised the new tasks until confident.",
+    "On-the-job support, then a catch-up with the supervisor.",
+    "Worked alongside on the busiest part of the shift.",
+)
+MILESTONE_EVIDENCE = (
+    ("payslip", "Saw the latest payslip."),
+    ("employer", "The manager confirmed by phone."),
+    ("person", "Confirmed at our catch-up."),
+)
+PROGRESSION_NOTE = (
+    "Settled and confident in the job; coaching has faded out and the manager is the "
+    "named contact. Agreed together that support can end."
+)
+
+
+@dataclass
+class _Planned:
+    """A job of ``JOBS`` matched to its person; ``in_support`` when it starts in their
+    open episode (recorded through the services by their worker)."""
+
+    job: _Job
+    person: Person
+    start: dt.date
+    in_support: bool
+    placement: Placement | None = None
+
 
 def refusal_reason() -> str | None:
     """Why the demo must not load here (real records present), or None when it may.
@@ -986,6 +1538,7 @@ def counts() -> dict[str, int]:
         ).count(),
         "opportunities": Opportunity.objects.filter(authority__code=AUTHORITY_CODE).count(),
         "candidacies": Candidacy.objects.filter(person__is_demo=True).count(),
+        "placements": Placement.objects.filter(person__is_demo=True).count(),
     }
 
 
@@ -1020,6 +1573,8 @@ class _Loader:
         self.se_count = -1  # rotates supported-employment people through SE_PROFILES
         self.employer_records: dict[str, Employer] = {}  # by EMPLOYERS key
         self.openings: dict[str, Opportunity] = {}  # by OPENINGS key
+        self.jobs: list[_Planned] = []  # JOBS, matched to people
+        self.first_jobs: dict[int, dt.date] = {}  # first job start in support, by person id
 
     def ago(self, days: int) -> dt.date:
         return self.today - dt.timedelta(days=days)
@@ -1039,11 +1594,14 @@ class _Loader:
                 )
             self.circles_of_support(cases)
         self.referrals(cases)
+        self.plan_jobs(cases)  # before the casework: a job start ends the stages before it
         self.casework()
         self.page_views(cases)
         self.profiles()  # the dice it rolls change nothing made before
         self.employers()  # needs the profiles: candidacies keep their match scores
         self.cohort()
+        self.in_work()  # needs the employers and the accepted candidacies
+        self.care_after_work()
 
     # --- who works where ---------------------------------------------------------------
 
@@ -1433,9 +1991,10 @@ class _Loader:
         )
 
     def stages(self, episode: Episode, worker: User) -> None:
+        first_job = self.first_jobs.get(episode.person_id)
         for stage, after in STAGE_PLAN:
             day = episode.started_on + dt.timedelta(days=after)
-            if day >= self.today:
+            if day >= self.today or (first_job is not None and day >= first_job):
                 break
             casework_services.change_stage(worker, episode, stage=stage, on=day)
 
@@ -1811,4 +2370,367 @@ class _Loader:
                     (by_id[m.person_id], department_of[m.opportunity_id], m.score)
                     for m in plan.assignments
                 ],
+            )
+
+    # --- in work: jobs, in-work support and their history -------------------------------
+
+    def plan_jobs(self, cases: list[_Case]) -> None:
+        """Match ``JOBS`` to the people and their open episodes, before the casework: an
+        episode's stages stop where its first job in support starts (the job start moves
+        it on to in-work support)."""
+        people = {(c.team, c.outcome, c.index): c for c in cases}
+        episodes = {
+            e.person_id: e
+            for e in Episode.objects.filter(ended_on__isnull=True).only("person", "started_on")
+        }
+        for job in JOBS:
+            case = people[job.who]
+            person = case.person
+            assert person is not None
+            start = self.ago(job.start)
+            if job.start_at_closing:  # found work just before the referral was closed
+                assert case.referral is not None and case.referral.decided_on is not None
+                start = case.referral.decided_on - dt.timedelta(days=job.start)
+            episode = episodes.get(person.pk)
+            in_support = episode is not None and episode.started_on <= start
+            self.jobs.append(_Planned(job, person, start, in_support))
+            if in_support:
+                first = self.first_jobs.get(person.pk)
+                self.first_jobs[person.pk] = min(first, start) if first else start
+
+    def in_work(self) -> None:
+        """Play every job's dated steps in date order, as the days went by: starts,
+        changes of hours, ends; for jobs in support the checks, fading plan, coaching,
+        Access to Work, the daily run finding milestones each week and the worker
+        confirming them, and one person moving on to work without support."""
+        steps: list[tuple[dt.date, int, int, Callable[[], object]]] = []
+
+        def at(day: dt.date, order: int, step: Callable[[], object]) -> None:
+            if day <= self.today:
+                steps.append((day, order, len(steps), step))
+
+        episodes = {
+            e.person_id: e
+            for e in Episode.objects.filter(ended_on__isnull=True).select_related("worker")
+        }
+        rng = self.rng
+        ticked: list[tuple[_Planned, str, dt.date, User]] = []
+        for planned in self.jobs:
+            job, start = planned.job, planned.start
+            at(start, 0, partial(self.start_job, planned, episodes.get(planned.person.pk)))
+            for days, hours in job.changes:
+                day = self.ago(days)
+                at(day, 1, partial(self.change_job, planned, day, Decimal(hours)))
+            if job.end is not None:
+                day = self.ago(job.end)
+                at(day, 4, partial(self.end_job, planned, day))
+            if not planned.in_support:
+                continue
+            episode = episodes[planned.person.pk]
+            worker = episode.worker
+            assert worker is not None
+            for kind in CheckKind.values:
+                if kind not in job.checks_left:
+                    day = min(self.today, start + dt.timedelta(days=rng.between(1, 10)))
+                    if worker == self.staff["se1"]:
+                        at(day, 2, partial(self.check, planned, kind, day, worker))
+                    else:
+                        ticked.append((planned, kind, day, worker))
+            if job.fading:
+                day = min(self.today, start + dt.timedelta(days=2))
+                at(day, 2, partial(self.fading, planned, worker))
+            for week, hours in enumerate(job.coaching):
+                minutes = int(Decimal(hours) * 60)
+                sessions = -(-minutes // 450)  # up to a whole shift alongside
+                for n in range(sessions):
+                    day = start + dt.timedelta(days=7 * week + 2 * n)
+                    share = minutes // sessions + (minutes % sessions if n == 0 else 0)
+                    at(day, 3, partial(self.coach, episode, day, share))
+            if job.access_to_work:
+                self.access_to_work(planned, worker, at)
+            for weeks in MILESTONE_WEEKS:
+                reached = start + dt.timedelta(weeks=weeks)
+                ended = job.end is not None and self.ago(job.end) < reached
+                if weeks in job.unconfirmed or ended:
+                    continue
+                day = reached + dt.timedelta(days=7 + rng.between(1, 9))
+                at(
+                    day,
+                    6,
+                    partial(
+                        self.confirm, planned, weeks, day, worker, rng.pick(MILESTONE_EVIDENCE)
+                    ),
+                )
+            if job.progression:
+                ends = max(episode.last_contact_on or start, self.ago(21))
+                at(ends, 7, partial(self.progression, episode, ends))
+        # The daily run finds each milestone within a week of it: as if run weekly up to
+        # today, but only on the weeks it finds something (and today).
+        runs = {self.today}
+        for planned in self.jobs:
+            for weeks in MILESTONE_WEEKS if planned.in_support else ():
+                reached = planned.start + dt.timedelta(weeks=weeks)
+                if reached <= self.today:
+                    runs.add(self.ago((self.today - reached).days // 7 * 7))
+        for day in runs:
+            at(day, 5, partial(find_milestones, day))
+        for _, _, _, step in sorted(steps, key=lambda s: s[:3]):
+            step()
+        self.tick_checks(ticked)
+
+    def tick_checks(self, ticked: list[tuple[_Planned, str, dt.date, User]]) -> None:
+        """Everyone else's post-start checks, done in the job's first days, in one write:
+        the services tick them one by one for the demo specialist's people, whose checks
+        the demo is about; doing so for all would make the load a second slower."""
+        done = {
+            (planned.placement.pk, kind): (day, worker)
+            for planned, kind, day, worker in ticked
+            if planned.placement is not None
+        }
+        checks = list(
+            PostStartCheck.objects.filter(placement__in={pk for pk, _ in done}).order_by("pk")
+        )
+        for check in checks:
+            if (check.placement_id, check.kind) in done:
+                check.done_on, check.done_by = done[(check.placement_id, check.kind)]
+                check.notes = CHECK_NOTES[check.kind]
+        PostStartCheck.objects.bulk_update(checks, ["done_on", "done_by", "notes"])
+
+    def start_job(self, planned: _Planned, episode: Episode | None) -> None:
+        job, person = planned.job, planned.person
+        employer = self.employer_records[job.employer]
+        pay = job.pay if job.paid else None
+        if not planned.in_support:  # history: what the person told us, no support
+            placement = Placement.objects.create(
+                authority_id=person.authority_id,
+                placement_ref="pending",
+                person=person,
+                employer=employer,
+                job_title=job.title,
+                kind=job.kind,
+                paid=job.paid,
+                start_date=planned.start,
+                hours_per_week=Decimal(job.hours),
+                hourly_pay=pay,
+                supported=False,
+            )
+            placement.placement_ref = f"PL{placement.pk:06d}"
+            placement.save(update_fields=["placement_ref"])
+            PlacementTerms.objects.create(
+                placement=placement,
+                effective_from=planned.start,
+                hours_per_week=placement.hours_per_week,
+                hourly_pay=pay,
+            )
+            planned.placement = placement
+            return
+        assert episode is not None and episode.worker is not None
+        worker = episode.worker
+        candidacy = None
+        if job.opening:
+            candidacy = Candidacy.objects.get(person=person, opportunity=self.openings[job.opening])
+        with set_actor(worker):
+            planned.placement = employment_services.record_job_start(
+                worker,
+                person,
+                start_date=planned.start,
+                employer=None if candidacy else employer,
+                job_title=job.title,
+                kind=job.kind,
+                paid=None if candidacy else job.paid,
+                hours_per_week=Decimal(job.hours) if job.hours else None,
+                hourly_pay=None if candidacy else pay,
+                candidacy=candidacy,
+            )
+
+    def change_job(self, planned: _Planned, day: dt.date, hours: Decimal) -> None:
+        placement = planned.placement
+        assert placement is not None
+        if not planned.in_support:
+            PlacementTerms.objects.create(
+                placement=placement,
+                effective_from=day,
+                hours_per_week=hours,
+                hourly_pay=placement.hourly_pay,
+            )
+            placement.hours_per_week = hours
+            placement.save(update_fields=["hours_per_week"])
+            return
+        worker = self.worker_of(planned)
+        with set_actor(worker):
+            employment_services.change_terms(
+                worker,
+                placement,
+                effective_from=day,
+                hours_per_week=hours,
+                hourly_pay=placement.hourly_pay,
+            )
+
+    def end_job(self, planned: _Planned, day: dt.date) -> None:
+        placement = planned.placement
+        assert placement is not None
+        if not planned.in_support:
+            placement.end_date, placement.end_reason = day, planned.job.end_reason
+            placement.save(update_fields=["end_date", "end_reason"])
+            return
+        worker = self.worker_of(planned)
+        with set_actor(worker):
+            planned.placement = employment_services.end_placement(
+                worker, placement, end_date=day, reason=planned.job.end_reason
+            )
+
+    def worker_of(self, planned: _Planned) -> User:
+        placement = planned.placement
+        assert placement is not None and placement.episode_id is not None
+        worker = Episode.objects.select_related("worker").get(pk=placement.episode_id).worker
+        assert worker is not None
+        return worker
+
+    def check(self, planned: _Planned, kind: str, day: dt.date, worker: User) -> None:
+        placement = planned.placement
+        assert placement is not None
+        check = PostStartCheck.objects.get(placement=placement, kind=kind)
+        with set_actor(worker):
+            employment_services.complete_check(worker, check, done_on=day, notes=CHECK_NOTES[kind])
+
+    def fading(self, planned: _Planned, worker: User) -> None:
+        placement = planned.placement
+        assert placement is not None
+        steps = [
+            (placement.start_date + dt.timedelta(weeks=week - 1), Decimal(hours))
+            for week, hours in planned.job.fading
+        ]
+        with set_actor(worker):
+            employment_services.set_fading_plan(worker, placement, steps)
+
+    def coach(self, episode: Episode, day: dt.date, minutes: int) -> None:
+        worker = episode.worker
+        assert worker is not None
+        with set_actor(worker):
+            casework_services.record_activity(
+                worker,
+                episode,
+                kind=ActivityKind.IN_WORK_COACHING,
+                occurred_on=day,
+                with_whom="person",
+                minutes=minutes,
+                notes=self.rng.pick(COACHING_NOTES),
+            )
+
+    def access_to_work(
+        self,
+        planned: _Planned,
+        worker: User,
+        at: Callable[[dt.date, int, Callable[[], object]], None],
+    ) -> None:
+        """The application as it went: applied on a day, decided on a later one."""
+        assert planned.job.access_to_work is not None
+        status, funds, applied, decided, years = planned.job.access_to_work
+        start = planned.start
+
+        def record(day: dt.date, **fields: Any) -> Callable[[], object]:
+            def step() -> None:
+                assert planned.placement is not None
+                with set_actor(worker):
+                    employment_services.record_access_to_work(worker, planned.placement, **fields)
+
+            return step
+
+        if applied is None:
+            day = start + dt.timedelta(days=2)
+            at(min(day, self.today), 3, record(day, status=status))
+            return
+        applied_on = start + dt.timedelta(days=applied)
+        at(applied_on, 3, record(applied_on, status="applied", applied_on=applied_on))
+        if decided is not None:
+            decided_on = start + dt.timedelta(days=decided)
+            at(
+                decided_on,
+                3,
+                record(
+                    decided_on,
+                    status=status,
+                    funds=funds,
+                    applied_on=applied_on,
+                    decided_on=decided_on,
+                    award_ends_on=(
+                        casework_services.add_years(decided_on, years) if years else None
+                    ),
+                ),
+            )
+
+    def confirm(
+        self,
+        planned: _Planned,
+        weeks: int,
+        day: dt.date,
+        worker: User,
+        evidence: tuple[str, str],
+    ) -> None:
+        milestone = Milestone.objects.filter(placement=planned.placement, weeks=weeks).first()
+        if milestone is None or milestone.confirmed_on is not None:
+            return
+        with set_actor(worker):
+            employment_services.confirm_milestone(
+                worker, milestone, evidence=evidence[0], confirmed_on=day, notes=evidence[1]
+            )
+
+    def progression(self, episode: Episode, day: dt.date) -> None:
+        """Coaching has faded out and the person is settled: support ends while they
+        stay in the job (closing the episode records the progression)."""
+        worker = episode.worker
+        assert worker is not None
+        with set_actor(worker):
+            casework_services.record_activity(
+                worker,
+                episode,
+                kind=ActivityKind.REVIEW,
+                occurred_on=day,
+                with_whom="person",
+                minutes=45,
+                notes=PROGRESSION_NOTE,
+            )
+            casework_services.close_episode(
+                worker,
+                episode,
+                reason=EndReason.IN_WORK_WITHOUT_SUPPORT,
+                notes=PROGRESSION_NOTE,
+                on=day,
+            )
+
+    def care_after_work(self) -> None:
+        """People with a care package who started paid work in support in the last year
+        need less care some weeks later: the savings report's saving. Someone with no
+        cost history yet gets one (a package reviewed each year)."""
+        rng = self.rng
+        year_ago = self.ago(365)
+        done: set[int] = set()
+        for planned in self.jobs:
+            person, start = planned.person, planned.start
+            if not (planned.in_support and planned.job.paid and person.long_term_support):
+                continue
+            if start < year_ago or person.pk in done:
+                continue
+            done.add(person.pk)
+            costs = list(CareCost.objects.filter(person=person).order_by("effective_from"))
+            if not costs:
+                weekly = Decimal(rng.between(240, 560))
+                costs = [
+                    CareCost.objects.create(
+                        person=person, effective_from=self.ago(730), weekly_cost=weekly
+                    ),
+                    CareCost.objects.create(
+                        person=person,
+                        effective_from=self.ago(365),
+                        weekly_cost=weekly + Decimal(rng.between(5, 30)),
+                    ),
+                ]
+            less_from = start + dt.timedelta(weeks=8)
+            if less_from >= self.today or any(c.effective_from > start for c in costs):
+                continue
+            before = [c for c in costs if c.effective_from < start][-1].weekly_cost
+            CareCost.objects.create(
+                person=person,
+                effective_from=less_from,
+                weekly_cost=(before * Decimal("0.75")).quantize(Decimal("0.01")),
             )

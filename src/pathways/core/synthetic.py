@@ -15,6 +15,12 @@ paid-only) for people in support, whose open episodes move on to the stage a pro
 belongs to. These come from a random stream of their own, so asking for them changes
 nothing else that is made.
 
+With ``Scale.placements`` (and employers to work for) it adds jobs over the last three
+years: most started in an episode of support (supported, with the six post-start checks
+and the 13/26/52-week milestones they reached, most confirmed by the worker), the rest
+found without support; paid and unpaid, about a third ended, some with a later change
+of hours, each with its dated terms. They too have a random stream of their own.
+
 Everything is deterministic for a given ``Scale`` (names, dates, states), with dates
 counted back from ``today``. Codes, references and emails carry ``Scale.prefix`` and
 the seed, so that several generated boroughs can share one database with other data.
@@ -53,6 +59,16 @@ from pathways.employers.models import (
     Employer,
     EmployerSite,
     Opportunity,
+)
+from pathways.employment.models import (
+    MILESTONE_WEEKS,
+    CheckKind,
+    Milestone,
+    MilestoneEvidence,
+    Placement,
+    PlacementEndReason,
+    PlacementTerms,
+    PostStartCheck,
 )
 from pathways.people.models import Condition, Person, SupportReason
 from pathways.referrals.models import WAITING_STATUSES, Referral, Source, Status
@@ -227,6 +243,38 @@ _PROFILE_KINDS = (
     (OpportunityKind.SELF_EMPLOYED, 5),
 )
 _TRAVEL_MODES = tuple(TravelMode.values)
+#: Kinds of job people start, in rough proportion (paid and hours from ``_KIND_TERMS``).
+_PLACEMENT_KINDS = (
+    (OpportunityKind.EMPLOYED, 58),
+    (OpportunityKind.VOLUNTEERING, 15),
+    (OpportunityKind.WORK_EXPERIENCE, 8),
+    (OpportunityKind.APPRENTICESHIP, 6),
+    (OpportunityKind.SELF_EMPLOYED, 5),
+    (OpportunityKind.WORK_TRIAL, 4),
+    (OpportunityKind.SUPPORTED_INTERNSHIP, 4),
+)
+_JOB_WORDS = (
+    "retail",
+    "kitchen",
+    "warehouse",
+    "cleaning",
+    "office",
+    "garden",
+    "care",
+    "customer service",
+    "library",
+    "recycling",
+)
+_END_REASONS = (
+    (PlacementEndReason.RESIGNED, 30),
+    (PlacementEndReason.CONTRACT_ENDED, 25),
+    (PlacementEndReason.MOVED_JOB, 20),
+    (PlacementEndReason.DISMISSED, 10),
+    (PlacementEndReason.HEALTH, 10),
+    (PlacementEndReason.OTHER, 5),
+)
+#: How far back job starts go.
+_JOB_YEARS = 3
 _FALLBACK_TAGS = (
     ("admin", "Office and admin"),
     ("catering", "Catering and cooking"),
@@ -267,6 +315,9 @@ class Scale:
     #: People in support (with an open episode) who have a vocational profile; at most
     #: as many as have an open episode.
     profiles: int = 0
+    #: Job starts over the last three years (needs ``employers``), with their terms,
+    #: post-start checks and milestones.
+    placements: int = 0
 
 
 @dataclass
@@ -380,6 +431,10 @@ class _Builder:
         # The world of work draws from its own stream: asking for it changes nothing else.
         self.work_rng = Dice(scale.seed * 7919 + 104729)
         self.profiled: list[dict[str, Any]] = []  # open episodes whose person has a profile
+        # Jobs draw from a stream of their own too.
+        self.job_rng = Dice(scale.seed * 15485863 + 32452843)
+        self.episodes: list[dict[str, Any]] = []  # every episode made, with its id
+        self.employer_ids: list[int] = []
 
     def staff(self) -> Generated:
         scale, tag = self.scale, self.tag
@@ -637,6 +692,7 @@ class _Builder:
             episode["referral_id"] = episode.pop("referral")["id"]
         self.choose_profiled(episodes)
         _insert(Episode, episodes)
+        self.episodes = episodes
         _reset_sequences(Person, Referral, Episode)
 
         counts = world.counts
@@ -715,6 +771,7 @@ class _Builder:
             sites_of.append(own)
         _insert(Employer, employers)
         _insert(EmployerSite, sites)
+        self.employer_ids = [e["id"] for e in employers]
 
         tags_through = Opportunity.tags.through
         first_opportunity, first_tag = _next_id(Opportunity), _next_id(tags_through)
@@ -858,6 +915,147 @@ class _Builder:
         _reset_sequences(VocationalProfile, through)
         world.counts["profiles"] = len(profiles)
 
+    def placements(self, world: Generated, people: list[dict[str, Any]]) -> None:
+        """Job starts over the last three years, with their dated terms; for jobs started
+        in an episode of support, the six post-start checks and the milestones reached."""
+        scale, rng, today, tag = self.scale, self.job_rng, self.today, self.tag
+        if not scale.placements or not self.employer_ids or not people:
+            return
+        horizon = today - dt.timedelta(days=365 * _JOB_YEARS)
+        # Episodes with some of their time in the window: a job starts during one.
+        episodes = [e for e in self.episodes if (e["ended_on"] or today) >= horizon]
+        models_: tuple[type[Model], ...] = (Placement, PlacementTerms, PostStartCheck, Milestone)
+        first = {model: _next_id(model) for model in models_}
+        placements: list[dict[str, Any]] = []
+        terms: list[dict[str, Any]] = []
+        checks: list[dict[str, Any]] = []
+        milestones: list[dict[str, Any]] = []
+        evidence = MilestoneEvidence.values
+        for n in range(scale.placements):
+            placement_id = first[Placement] + n
+            if episodes and rng.random() < 0.8:
+                episode = rng.pick(episodes)
+                low = max(episode["started_on"], horizon)
+                start = _later_than(rng, low, episode["ended_on"] or today)
+                person_id, authority_id = episode["person_id"], episode["authority_id"]
+                episode_id, worker_id = episode["id"], episode["worker_id"]
+            else:  # found without support
+                person = rng.pick(people)
+                start = _later_than(rng, horizon, today)
+                person_id, authority_id = person["id"], person["authority_id"]
+                episode_id = worker_id = None
+            kind = _weighted(rng, _PLACEMENT_KINDS)
+            paid, fewest, most = _KIND_TERMS[kind]
+            hours = Decimal(rng.between(fewest * 2, most * 2)) / 2
+            pay = None
+            if paid and kind == OpportunityKind.APPRENTICESHIP:
+                pay = Decimal(f"{7.55 + rng.random():.2f}")
+            elif paid and kind != OpportunityKind.SELF_EMPLOYED:
+                pay = Decimal(f"{11.44 + rng.random() * 4:.2f}")
+            end = None
+            if rng.random() < 0.35:
+                end = start + dt.timedelta(days=rng.between(14, 730))
+                end = end if end <= today else None
+            base = first[PlacementTerms] + len(terms)
+            terms.append(
+                {
+                    "id": base,
+                    "placement_id": placement_id,
+                    "effective_from": start,
+                    "hours_per_week": hours,
+                    "hourly_pay": pay,
+                }
+            )
+            last_day = end or today
+            if rng.random() < 0.2 and (last_day - start).days > 30:
+                hours = min(Decimal(48), max(Decimal(2), hours + rng.between(-16, 16)))
+                terms.append(
+                    {
+                        "id": base + 1,
+                        "placement_id": placement_id,
+                        "effective_from": _later_than(rng, start + dt.timedelta(days=30), last_day),
+                        "hours_per_week": hours,
+                        "hourly_pay": pay,
+                    }
+                )
+            placements.append(
+                {
+                    "id": placement_id,
+                    "authority_id": authority_id,
+                    "placement_ref": f"{tag}-P{n + 1:07d}",
+                    "person_id": person_id,
+                    "episode_id": episode_id,
+                    "employer_id": rng.pick(self.employer_ids),
+                    "job_title": _KIND_TITLES[kind].format(rng.pick(_JOB_WORDS)).capitalize(),
+                    "kind": kind,
+                    "paid": paid,
+                    "start_date": start,
+                    "end_date": end,
+                    "hours_per_week": hours,
+                    "hourly_pay": pay,
+                    "supported": episode_id is not None,
+                    "end_reason": _weighted(rng, _END_REASONS) if end else "",
+                }
+            )
+            if episode_id is None:
+                continue
+            settled = (today - start).days > 28  # older jobs have every check done
+            for kind_of_check in CheckKind.values:
+                done = rng.random() < (0.97 if settled else 0.4)
+                checks.append(
+                    {
+                        "id": first[PostStartCheck] + len(checks),
+                        "placement_id": placement_id,
+                        "kind": kind_of_check,
+                        "due_on": start + dt.timedelta(days=14),
+                        "done_on": (
+                            min(today, start + dt.timedelta(days=rng.between(1, 20)))
+                            if done
+                            else None
+                        ),
+                        "done_by_id": worker_id if done else None,
+                    }
+                )
+            for weeks in MILESTONE_WEEKS:
+                reached = start + dt.timedelta(weeks=weeks)
+                if reached > today or (end is not None and end < reached):
+                    break
+                found = min(today, reached + dt.timedelta(days=rng.between(0, 6)))
+                confirmed = (today - reached).days > 28 and rng.random() < 0.85
+                milestones.append(
+                    {
+                        "id": first[Milestone] + len(milestones),
+                        "placement_id": placement_id,
+                        "weeks": weeks,
+                        "reached_on": reached,
+                        "found_on": found,
+                        "confirmed_on": (
+                            min(today, found + dt.timedelta(days=rng.between(1, 21)))
+                            if confirmed
+                            else None
+                        ),
+                        "confirmed_by_id": worker_id if confirmed else None,
+                        "evidence": rng.pick(evidence) if confirmed else "",
+                    }
+                )
+        _insert(Placement, placements)
+        _insert(PlacementTerms, terms)
+        _insert(PostStartCheck, checks)
+        _insert(Milestone, milestones)
+        _reset_sequences(Placement, PlacementTerms, PostStartCheck, Milestone)
+        world.counts.update(
+            {
+                "placements": len(placements),
+                "placements.paid": sum(1 for p in placements if p["paid"]),
+                "placements.ended": sum(1 for p in placements if p["end_date"]),
+                "placements.supported": sum(1 for p in placements if p["supported"]),
+                "placement_terms": len(terms),
+                "post_start_checks": len(checks),
+                "milestones": len(milestones),
+                "milestones.confirmed": sum(1 for m in milestones if m["confirmed_on"]),
+            }
+        )
+
 
 def _later_than(rng: Dice, start: dt.date, today: dt.date) -> dt.date:
     """A day from ``start`` to ``today``."""
@@ -957,4 +1155,5 @@ def generate(scale: Scale, *, today: dt.date | None = None) -> Generated:
         builder.referrals(world, people)
         builder.employers(world)
         builder.profiles(world)
+        builder.placements(world, people)
     return world
