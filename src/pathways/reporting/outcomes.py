@@ -171,11 +171,16 @@ _PERSON_FIELDS = {
 
 @dataclass(frozen=True)
 class RateLine:
-    who: _Who
+    who: _Who | None  # None when only the figures were asked for
     cohort: str
     age: int
     in_paid_work: bool
     hours: Decimal | None
+
+    @property
+    def person(self) -> _Who:
+        assert self.who is not None, "this line was read without the person's details"
+        return self.who
 
     @property
     def band(self) -> str | None:
@@ -217,7 +222,12 @@ def hours_on(on: dt.date) -> Coalesce:
     )
 
 
-def _rate_lines(authorities: Authorities, on: dt.date) -> tuple[dict[int, str], list[RateLine]]:
+def _rate_lines(
+    authorities: Authorities, on: dt.date, *, named: bool = True
+) -> tuple[dict[int, str], list[RateLine]]:
+    """Each cohort member on the date. ``named=False`` leaves out who they are (and the
+    ordering by them): the figures alone need neither, and at tens of thousands of
+    people building those is most of the report's time."""
     codes = resolve_authorities(authorities)
     people = _cohort_people(codes, on)
     hours: dict[int, Decimal] = {}
@@ -227,40 +237,35 @@ def _rate_lines(authorities: Authorities, on: dt.date) -> tuple[dict[int, str], 
         .values_list("person_id", "hours_on")
     ):
         hours[person_id] = hours.get(person_id, Decimal("0.0")) + placement_hours
+    fields = ["pk", "date_of_birth", "primary_support_reason", "long_term_support"]
+    fields += ["secondary_mental_health"]
+    if named:
+        fields += ["authority_id", "person_ref", "given_name", "family_name"]
     lines = []
-    for p in people.values(
-        "pk",
-        "authority_id",
-        "person_ref",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "primary_support_reason",
-        "long_term_support",
-        "secondary_mental_health",
-    ):
-        who = _who(codes, {**p, "person_id": p["pk"]})
-        age = age_on(p["date_of_birth"], on)
+    for pk, born, reason, long_term, mental_health, *name in people.values_list(*fields):
+        who = None
+        if named:
+            authority_id, person_ref, given_name, family_name = name
+            who = _Who(pk, codes[authority_id], person_ref, f"{given_name} {family_name}".strip())
+        age = age_on(born, on)
         cohorts = []
-        if (
-            p["primary_support_reason"] == SupportReason.LEARNING_DISABILITY
-            and p["long_term_support"]
-        ):
+        if reason == SupportReason.LEARNING_DISABILITY and long_term:
             cohorts.append(LEARNING_DISABILITY)
-        if p["secondary_mental_health"]:
+        if mental_health:
             cohorts.append(SECONDARY_MENTAL_HEALTH)
         for cohort in cohorts:
             youngest, oldest = COHORT_AGES[cohort]
             if youngest <= age <= oldest:
-                worked = hours.get(p["pk"])
+                worked = hours.get(pk)
                 lines.append(RateLine(who, cohort, age, worked is not None, worked))
-    lines.sort(key=lambda line: (line.cohort, line.who.authority, line.who.person_ref))
+    if named:
+        lines.sort(key=lambda line: (line.cohort, line.person.authority, line.person.person_ref))
     return codes, lines
 
 
 def employment_rate(authorities: Authorities, on: dt.date) -> dict:
     """The two ASCOF-style cohorts on the reporting date, in two queries."""
-    codes, lines = _rate_lines(authorities, on)
+    codes, lines = _rate_lines(authorities, on, named=False)
     out: dict[str, Any] = {"reporting_date": on.isoformat(), "authorities": sorted(codes.values())}
     for cohort in COHORTS:
         mine = [line for line in lines if line.cohort == cohort]
@@ -285,7 +290,7 @@ def employment_rate_rows(
     _, lines = _rate_lines(authorities, on)
     return [
         {
-            **line.who.shown(pseudonymise),
+            **line.person.shown(pseudonymise),
             "cohort": line.cohort,
             "age": line.age,
             "in_paid_work": line.in_paid_work,
