@@ -14,11 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from pathways.core.charts import CHART_CSP
 from pathways.core.models import Membership, Role
 from pathways.reporting import outcomes as reports
 from pathways.reporting import periods
 from pathways.reporting.exports import cell, rows_csv
-from pathways.reporting.views import CHART_CSP
 from tests.factories import AuthorityFactory, TeamFactory, staff
 from tests.reporting.test_outcome_reports import cost, ld, mh, place
 

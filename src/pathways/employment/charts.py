@@ -2,30 +2,23 @@
 actually given (bars), one bar per whole week of the job.
 
 Drawn with matplotlib's object API (no pyplot, so no global figure state between
-requests) as an SVG served from its own URL and shown with ``<img>``: matplotlib's SVG
-carries inline style attributes, which the pages' Content-Security-Policy refuses in
-the page itself. The output is deterministic for the same weeks: the SVG ids come from
-a fixed hash salt and the file carries no creation date, so the same plan and coaching
-give the same bytes (and tests can compare them).
+requests) and written through ``core.charts.svg_of``: deterministic for the same weeks,
+served from its own URL and shown with ``<img>`` (see that module for why).
 """
 
 from __future__ import annotations
 
-import io
 import math
 
-import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from pathways.core.charts import svg_of
 from pathways.employment.selectors import FadingWeek
 
-#: Fixed, so that the ids in the SVG are the same each time. matplotlib reads it from
-#: its global settings when the SVG is written; it is set (not swapped in and out with
-#: ``rc_context``, which is not thread-safe) before each write, so that another chart's
-#: ``rc_context`` restoring older settings on another thread cannot leave it unset.
+#: Fixed, so that the ids in the SVG are the same each time.
 HASH_SALT = "pathways-fading-chart"
 
 # GOV.UK Design System colours.
@@ -39,6 +32,10 @@ LIGHT_GREY = "#b1b4b6"
 def fading_chart(weeks: list[FadingWeek], *, title: str = "") -> bytes:
     """The chart as SVG bytes; a short message in place of the chart when there is no
     whole week yet."""
+    return svg_of(lambda: _draw(weeks, title), {"svg.hashsalt": HASH_SALT})
+
+
+def _draw(weeks: list[FadingWeek], title: str) -> Figure:
     figure = Figure(figsize=(8, 3.6), dpi=100, layout="constrained")
     FigureCanvasSVG(figure)
     axes = figure.add_subplot()
@@ -61,7 +58,7 @@ def fading_chart(weeks: list[FadingWeek], *, title: str = "") -> bytes:
             color=GREY,
             transform=axes.transAxes,
         )
-        return _svg(figure)
+        return figure
 
     numbers = [w.number for w in weeks]
     actual = [float(w.actual_hours) for w in weeks]
@@ -96,11 +93,4 @@ def fading_chart(weeks: list[FadingWeek], *, title: str = "") -> bytes:
     axes.legend(
         handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False
     )
-    return _svg(figure)
-
-
-def _svg(figure: Figure) -> bytes:
-    out = io.BytesIO()
-    matplotlib.rcParams["svg.hashsalt"] = HASH_SALT
-    figure.savefig(out, format="svg", metadata={"Date": None})
-    return out.getvalue()
+    return figure

@@ -15,8 +15,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from csp.constants import NONE, UNSAFE_INLINE
-from csp.decorators import csp_replace
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pathways.core import audit, policies
+from pathways.core.charts import svg_response
 from pathways.core.errors import ActionRefused, ConcurrentEdit
 from pathways.core.forms import add_service_errors
 from pathways.core.types import AuthedRequest
@@ -506,18 +505,14 @@ def end_job(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-# The chart is its own small SVG document: no script, no outside resources, and the
-# inline styles matplotlib writes (allowed here only, so that it also shows when opened
-# on its own; shown in an <img>, it runs no script whatever the policy).
 @login_required
-@csp_replace({"default-src": [NONE], "style-src": [UNSAFE_INLINE], "img-src": [NONE]})  # type: ignore[arg-type]
 def fading_chart(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The chart as its own small SVG document (``core.charts``)."""
     found = _placement_or_404(request, pk)
     audit.record_access(
         request.user, found.person, channel="web", what=f"{WHAT}: fading chart", request=request
     )
     weeks = selectors.fading_of(found, timezone.localdate())
-    return HttpResponse(
-        charts.fading_chart(weeks, title="Job-coach hours a week: planned and given"),
-        content_type="image/svg+xml",
+    return svg_response(
+        charts.fading_chart(weeks, title="Job-coach hours a week: planned and given")
     )

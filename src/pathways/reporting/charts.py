@@ -18,28 +18,23 @@ Every chart is:
 - **readable**: near-black text on white, GOV.UK blue bars, axes labelled, every bar
   and point labelled with its number, and the two cohorts in the trend told apart by
   marker and line style as well as colour;
-- **thread-safe**: matplotlib's settings are process-wide, so drawing holds a lock
-  while it applies them (the object-oriented ``Figure`` API, no pyplot state).
+- **thread-safe**: drawn and written through ``core.charts.svg_of``, under the one lock
+  every chart shares (the object-oriented ``Figure`` API, no pyplot state).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import threading
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from pathways.core.charts import svg_of
 from pathways.reporting import outcomes as reports  # noqa: E402
 from pathways.reporting.figures import COHORT_LABELS, MEASURE_LABELS, need_label  # noqa: E402
 
@@ -67,7 +62,6 @@ SETTINGS: dict[Any, Any] = {
     "figure.facecolor": WHITE,
     "axes.facecolor": WHITE,
 }
-_LOCK = threading.Lock()
 
 #: How each cohort's line looks in the trend: colour, marker and line style.
 COHORT_STYLES = {
@@ -171,11 +165,7 @@ def _saving_words(annual: str) -> str:
 
 
 def _svg(draw: Callable[[], Figure]) -> bytes:
-    with _LOCK, matplotlib.rc_context(SETTINGS):
-        figure = draw()
-        out = io.BytesIO()
-        figure.savefig(out, format="svg", metadata={"Date": None})
-    return out.getvalue()
+    return svg_of(draw, SETTINGS)
 
 
 def _empty(axes: Axes, message: str) -> None:

@@ -13,8 +13,6 @@ import datetime as dt
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from csp.constants import HEADER as CSP_HEADER
-from csp.constants import NONE, UNSAFE_INLINE
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
@@ -25,6 +23,7 @@ from django.utils import timezone
 
 from pathways.casework import services as casework
 from pathways.core import policies
+from pathways.core.charts import svg_response
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Team, User
 from pathways.core.types import AuthedRequest
@@ -89,11 +88,6 @@ def reassign(request: AuthedRequest, code: str) -> HttpResponse:
 
 # --- outcome reports: pages, charts and row exports -----------------------------------
 
-#: The chart responses' own Content-Security-Policy (django-csp leaves a header the
-#: view set alone): an image that runs no script and loads nothing, whose only inline
-#: content is matplotlib's styling (decision 0013).
-CHART_CSP = f"default-src {NONE}; style-src {UNSAFE_INLINE}; frame-ancestors {NONE}"
-
 FormT = TypeVar("FormT", bound=ReportForm)
 
 
@@ -116,12 +110,6 @@ def _valid(form: FormT) -> FormT:
     if form.errors:
         raise BadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors))
     return form
-
-
-def _svg(body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type="image/svg+xml")
-    response[CSP_HEADER] = CHART_CSP
-    return response
 
 
 def _csv(name: str, rows: list[dict], *dates: dt.date) -> HttpResponse:
@@ -201,13 +189,13 @@ def employment_rate_page(request: AuthedRequest) -> HttpResponse:
 def employment_rate_chart(request: AuthedRequest) -> HttpResponse:
     form = _valid(_report_form(request, EmploymentRateForm))
     rate = reports.employment_rate(form.chosen_authorities(), form.reporting_date)
-    return _svg(charts.cohort_rates_svg(rate))
+    return svg_response(charts.cohort_rates_svg(rate))
 
 
 @login_required
 def employment_rate_trend(request: AuthedRequest) -> HttpResponse:
     form = _valid(_report_form(request, EmploymentRateForm))
-    return _svg(
+    return svg_response(
         charts.rate_trend_svg(figures.rate_trend(form.chosen_authorities(), form.reporting_date))
     )
 
@@ -257,7 +245,9 @@ def outcomes_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 def outcomes_chart(request: AuthedRequest) -> HttpResponse:
     form = _valid(_report_form(request, PeriodForm))
-    return _svg(charts.outcomes_svg(reports.outcomes(form.chosen_authorities(), *form.period)))
+    return svg_response(
+        charts.outcomes_svg(reports.outcomes(form.chosen_authorities(), *form.period))
+    )
 
 
 @login_required
@@ -302,7 +292,9 @@ def savings_page(request: AuthedRequest) -> HttpResponse:
 @login_required
 def savings_chart(request: AuthedRequest) -> HttpResponse:
     form = _valid(_report_form(request, PeriodForm))
-    return _svg(charts.savings_svg(reports.savings(form.chosen_authorities(), *form.period)))
+    return svg_response(
+        charts.savings_svg(reports.savings(form.chosen_authorities(), *form.period))
+    )
 
 
 @login_required
