@@ -60,6 +60,8 @@ test: lint typecheck test-sqlite test-postgres test-browser
 
 bench: install
 	$(UV) run --frozen python bench/run.py
+	$(UV) run --frozen python bench/matching.py
+	$(UV) run --frozen python bench/reports.py
 
 clean:
 	rm -rf .venv .tools node_modules src/pathways/static/build data
