@@ -496,3 +496,98 @@ def test_my_work_links_each_in_work_item_to_the_job(client, coach, episode, empl
     link = f'<a class="govuk-link" href="/jobs/{placement.pk}/">'
     assert page.count(link) == 7  # six checks and the 13-week milestone
     assert f"{link}13 weeks in work on" in page
+
+
+class TestReviewedEdges:
+    """Edges found in review: what support ended, a back-dated end, a returner."""
+
+    @pytest.mark.parametrize(
+        "details",
+        [{"supported": False}, {"supported": None}, {"paid": False, "kind": "volunteering"}],
+    )
+    def test_only_a_supported_paid_job_is_progression(self, coach, episode, employer, details):
+        if details.get("paid") is False:
+            details["hourly_pay"] = None
+        placement = start(coach, episode, employer, **details)
+        casework.close_episode(coach, episode, reason=EndReason.IN_WORK_WITHOUT_SUPPORT)
+        placement.refresh_from_db()
+        assert placement.support_ended_on is None
+
+    def test_a_back_dated_end_drops_milestones_never_reached(self, coach, episode, employer):
+        placement = start(coach, episode, employer)
+        services.find_milestones(day(200))
+        thirteen, twenty_six = placement.milestones.order_by("weeks")
+        services.end_placement(coach, placement, end_date=day(150), reason="resigned")
+        assert list(placement.milestones.all()) == [thirteen]
+        with pytest.raises(Milestone.DoesNotExist):
+            twenty_six.refresh_from_db()
+
+    def test_a_milestone_after_the_end_cannot_be_confirmed(self, coach, episode, employer):
+        placement = start(coach, episode, employer)
+        services.find_milestones(day(200))
+        late = placement.milestones.get(weeks=26)
+        Placement.objects.filter(pk=placement.pk).update(end_date=day(150))  # as an import
+        with pytest.raises(IllegalTransition, match="before 26 weeks"):
+            services.confirm_milestone(coach, late, evidence="person", confirmed_on=day(200))
+
+    def test_a_returners_old_job_brings_nothing_back_to_the_queue(
+        self, coach, team, episode, employer
+    ):
+        placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=200))
+        services.set_fading_plan(coach, placement, [(placement.start_date, Decimal("0"))])
+        casework.close_episode(coach, episode, reason=EndReason.IN_WORK_WITHOUT_SUPPORT)
+        services.find_milestones(TODAY)
+        assert set(placement.milestones.values_list("weeks", flat=True)) == {13, 26}
+        returned = EpisodeFactory(team=team, worker=coach, person=episode.person)
+        for day_ in (TODAY - dt.timedelta(days=20), TODAY - dt.timedelta(days=10)):
+            coaching(coach, returned, day_, 3)
+        kinds = {item.kind for item in work_queue(coach, TODAY)}
+        assert not kinds & {"post_start_check", "milestone_due", "fading_stalled"}
+
+    def test_no_milestones_after_support_ended(self, coach, episode, employer):
+        placement = start(coach, episode, employer)
+        Placement.objects.filter(pk=placement.pk).update(support_ended_on=day(100))
+        services.find_milestones(day(400))
+        assert list(placement.milestones.values_list("weeks", flat=True)) == [13]
+
+    def test_a_reference_taken_by_an_import_gets_a_letter(self, coach, episode, employer):
+        first = start(coach, episode, employer)
+        imported = Placement.objects.create(
+            authority=first.authority,
+            placement_ref=f"PL{first.pk + 2:06d}",
+            person=first.person,
+            employer=employer,
+            job_title="Imported",
+            kind="employed",
+            paid=True,
+            start_date=START,
+            hours_per_week=Decimal("5"),
+        )
+        assert imported.pk == first.pk + 1
+        third = start(coach, episode, employer)
+        assert third.placement_ref == f"PL{third.pk:06d}A"
+
+    @pytest.mark.parametrize(
+        ("details", "field"),
+        [
+            ({"status": "applied", "applied_on": TODAY, "decided_on": TODAY}, "decided_on"),
+            ({"status": "to_apply", "applied_on": TODAY}, "applied_on"),
+            (
+                {
+                    "status": "approved",
+                    "funds": "Taxis",
+                    "applied_on": TODAY - dt.timedelta(days=9),
+                    "decided_on": TODAY,
+                    "award_ends_on": TODAY - dt.timedelta(days=1),
+                },
+                "award_ends_on",
+            ),
+        ],
+    )
+    def test_access_to_work_dates_that_do_not_fit_the_status(
+        self, coach, episode, employer, details, field
+    ):
+        placement = start(coach, episode, employer)
+        with pytest.raises(ValidationError) as caught:
+            services.record_access_to_work(coach, placement, **details)
+        assert field in caught.value.message_dict

@@ -253,6 +253,10 @@ def test_a_job_start_with_missing_details_names_the_fields(client, coach, person
     assert "Unpaid work has no hourly pay" in text
     assert "<title>Error: " in text
     assert not Placement.objects.exists()
+    # The form sent back still shows who the job is for: that is a read of the record.
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("pk")
+    assert entry.additional_data["person_id"] == person.pk
+    assert entry.additional_data["what"] == "job start"
 
 
 def test_a_job_start_too_far_ahead_is_refused_on_the_field(client, coach, person, employer):

@@ -354,6 +354,13 @@ class TestOutcomes:
         assert data[measure] == 2
         rows = [r for r in reports.outcome_rows([authority], FROM, TO) if r[measure]]
         assert {r["placement_ref"] for r in rows} == {on_from.placement_ref, on_to.placement_ref}
+        hidden = [
+            r for r in reports.outcome_rows([authority], FROM, TO, pseudonymise=True) if r[measure]
+        ]
+        assert {r["placement_ref"] for r in hidden} == {
+            reports.pseudonym(authority.code, on_from.placement_ref),
+            reports.pseudonym(authority.code, on_to.placement_ref),
+        }
 
     def test_still_in_the_job_on_the_milestone_date(self, authority):
         milestone = FROM + 10 * DAY

@@ -1,5 +1,8 @@
 """Work-queue kinds for in-work support, registered with ``casework.queue.kind``.
 
+Only jobs still supported count: once support has ended (progression), a returner's
+old job brings no checks, milestones or fading back into a new coach's queue.
+
 Each rule reads what it needs for all the listed episodes in a fixed number of queries
 (the queue's query count does not grow with the caseload). An item belongs to the
 person's open episode in the list: the one the job started in when it is there.
@@ -57,6 +60,7 @@ def post_start_check(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem
             done_on__isnull=True,
             placement__person_id__in={e.person_id for e in episodes},
             placement__start_date__lte=on,
+            placement__support_ended_on__isnull=True,
         )
         .filter(Q(placement__end_date__isnull=True) | Q(placement__end_date__gte=on))
         .select_related("placement__employer")
@@ -82,6 +86,7 @@ def milestone_due(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
             confirmed_on__isnull=True,
             reached_on__lte=on,
             placement__person_id__in={e.person_id for e in episodes},
+            placement__support_ended_on__isnull=True,
         )
         .filter(Q(placement__end_date__isnull=True) | Q(placement__end_date__gte=F("reached_on")))
         .select_related("placement__employer")
@@ -108,7 +113,7 @@ def fading_stalled(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
     people = {e.person_id for e in episodes}
     placements = list(
         current_placements(people, on)
-        .filter(fading_steps__isnull=False)
+        .filter(fading_steps__isnull=False, support_ended_on__isnull=True)
         .distinct()
         .select_related("employer")
         .prefetch_related(Prefetch("fading_steps", queryset=FadingStep.objects.all()))

@@ -100,7 +100,11 @@ def record_job_start(
     if start_date > timezone.localdate() + dt.timedelta(days=62):
         raise ValidationError({"start_date": "Record a job start at most two months ahead."})
     if candidacy is not None:
-        candidacy = Candidacy.objects.select_related("opportunity").get(pk=candidacy.pk)
+        # Locked: two coaches recording the same offer at once get one job and a clear
+        # refusal, not a database error.
+        candidacy = (
+            Candidacy.objects.select_for_update().select_related("opportunity").get(pk=candidacy.pk)
+        )
         if candidacy.person_id != person.pk:
             raise ActionRefused("This candidacy is someone else's.")
         if candidacy.status != CandidacyStatus.ACCEPTED:
@@ -147,7 +151,7 @@ def record_job_start(
     )
     placement.full_clean(exclude=["placement_ref"])
     placement.save()
-    placement.placement_ref = f"PL{placement.pk:06d}"
+    placement.placement_ref = _new_ref(placement)
     placement.save(update_fields=["placement_ref"])
     PlacementTerms.objects.create(
         placement=placement,
@@ -158,6 +162,21 @@ def record_job_start(
     _set_checks(placement, episode)
     _move_stage(episode, Stage.IN_WORK_SUPPORT, min(start_date, timezone.localdate()), actor)
     return placement
+
+
+def _new_ref(placement: Placement) -> str:
+    """``PL`` and the id, unless an imported job already has that reference in the
+    authority: then a letter is added (PL000042A, PL000042B…)."""
+    base = f"PL{placement.pk:06d}"
+    taken = set(
+        Placement.objects.filter(
+            authority_id=placement.authority_id, placement_ref__startswith=base
+        ).values_list("placement_ref", flat=True)
+    )
+    for suffix in ["", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ"]:
+        if base + suffix not in taken:
+            return base + suffix
+    raise ActionRefused(f"Every reference from {base} is taken; import this job with its own.")
 
 
 def _set_checks(placement: Placement, episode: Episode | None) -> None:
@@ -239,6 +258,11 @@ def end_placement(
     placement.end_reason = reason
     placement.version += 1
     placement.save(update_fields=["end_date", "end_reason", "version"])
+    # A milestone found before the (back-dated) end became known was never reached.
+    for milestone in placement.milestones.filter(
+        confirmed_on__isnull=True, reached_on__gt=end_date
+    ):
+        milestone.delete()  # one by one, so each is on the audit trail
     still_working = (
         Placement.objects.filter(person_id=placement.person_id, start_date__lte=end_date)
         .exclude(pk=placement.pk)
@@ -327,6 +351,7 @@ def record_access_to_work(
     """Record where the Access to Work application stands. ``expected_version`` is the
     Access to Work record's, when one exists."""
     _require_works_with(actor, placement.person)
+    _lock(placement, None)  # the first record, made by two people at once, is made once
     record = AccessToWork.objects.select_for_update().filter(placement=placement).first()
     if record and expected_version is not None and record.version != expected_version:
         raise ConcurrentEdit(
@@ -347,6 +372,12 @@ def record_access_to_work(
         errors["funds"] = "Say what the award funds."
     if award_ends_on and status != AccessToWorkStatus.APPROVED:
         errors["award_ends_on"] = "Only an approved award has an end date."
+    elif award_ends_on and decided_on and award_ends_on < decided_on:
+        errors["award_ends_on"] = "The award cannot end before it was decided."
+    if decided_on and not decided and "decided_on" not in errors:
+        errors["decided_on"] = "Only an approved or refused application has a decision date."
+    if applied_on and status in (AccessToWorkStatus.NOT_NEEDED, AccessToWorkStatus.TO_APPLY):
+        errors["applied_on"] = "An application not yet made has no application date."
     for field, day in (("applied_on", applied_on), ("decided_on", decided_on)):
         if day and day > timezone.localdate() and field not in errors:
             errors[field] = "This date cannot be in the future."
@@ -354,7 +385,7 @@ def record_access_to_work(
         raise ValidationError(errors)
     record = record or AccessToWork(placement=placement, version=0)
     record.status, record.funds = status, funds.strip()
-    record.applied_on, record.decided_on = applied_on, decided_on if decided else None
+    record.applied_on, record.decided_on = applied_on, decided_on
     record.award_ends_on = award_ends_on
     record.version += 1
     record.save()
@@ -368,7 +399,7 @@ def find_milestones(on: dt.date) -> list[Milestone]:
     first = dt.timedelta(days=7 * MILESTONE_WEEKS[0])
     candidates = (
         Placement.objects.filter(start_date__lte=on - first)
-        .exclude(supported=False, support_ended_on__isnull=True)
+        .filter(Q(supported=True) | Q(support_ended_on__isnull=False))
         .annotate(recorded=Count("milestones"))
         .filter(recorded__lt=len(MILESTONE_WEEKS))
         .prefetch_related("milestones")
@@ -379,7 +410,8 @@ def find_milestones(on: dt.date) -> list[Milestone]:
         for weeks in MILESTONE_WEEKS:
             reached = placement.start_date + dt.timedelta(days=7 * weeks)
             still_there = placement.end_date is None or placement.end_date >= reached
-            if weeks not in have and reached <= on and still_there:
+            supported = placement.support_ended_on is None or placement.support_ended_on >= reached
+            if weeks not in have and reached <= on and still_there and supported:
                 # One by one, so each is on the person's audit trail; a run at the same
                 # time that got there first wins.
                 milestone, created = Milestone.objects.get_or_create(
@@ -410,6 +442,11 @@ def confirm_milestone(
     _require_works_with(actor, milestone.placement.person)
     if milestone.confirmed_on is not None:
         raise IllegalTransition(f"The {milestone.weeks}-week milestone is already confirmed.")
+    ended = milestone.placement.end_date
+    if ended is not None and ended < milestone.reached_on:
+        raise IllegalTransition(
+            f"The job ended on {ended:%-d %B %Y}, before {milestone.weeks} weeks in work."
+        )
     errors = {}
     if evidence not in MilestoneEvidence.values:
         errors["evidence"] = "Choose how you know the person is still in work."
@@ -428,12 +465,14 @@ def confirm_milestone(
 
 
 def record_progression(episode: Episode, on: dt.date) -> list[Placement]:
-    """In-work support ended on ``on`` with the person still in work: each job they
-    hold that day goes on without support (progression to unsupported employment).
-    Called by ``close_episode`` inside its transaction."""
+    """In-work support ended on ``on`` with the person still in work: each supported
+    paid job they hold that day goes on without support (progression to unsupported
+    employment). Volunteering, and jobs never supported, are not progression. Called by
+    ``close_episode`` inside its transaction."""
     current = list(
         Placement.objects.select_for_update()
         .filter(person_id=episode.person_id, start_date__lte=on, support_ended_on__isnull=True)
+        .filter(supported=True, paid=True)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
     )
     for placement in current:

@@ -164,8 +164,8 @@ def job_start(request: AuthedRequest, person_pk: int) -> HttpResponse:
                     "listed below.",
                 )
                 return redirect("employment:placement", placement.pk)
-    else:
-        audit.record_access(request.user, person, channel="web", what="job start", request=request)
+    # The form shows who the job is for: a read, whether first shown or sent back.
+    audit.record_access(request.user, person, channel="web", what="job start", request=request)
     return render(
         request,
         "employment/job_start.html",

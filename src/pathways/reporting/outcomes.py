@@ -140,11 +140,13 @@ class _Who:
     person_ref: str
     name: str
 
-    def shown(self, pseudonymise: Pseudonymise) -> dict[str, str]:
-        hidden = pseudonymise is True or (
+    def hidden(self, pseudonymise: Pseudonymise) -> bool:
+        return pseudonymise is True or (
             not isinstance(pseudonymise, bool) and self.authority in pseudonymise
         )
-        if hidden:
+
+    def shown(self, pseudonymise: Pseudonymise) -> dict[str, str]:
+        if self.hidden(pseudonymise):
             alias = pseudonym(self.authority, self.person_ref)
             return {"authority": self.authority, "person_ref": alias, "name": alias}
         return {"authority": self.authority, "person_ref": self.person_ref, "name": self.name}
@@ -386,7 +388,12 @@ def outcome_rows(
         {
             **line.who.shown(pseudonymise),
             "need": line.need,
-            "placement_ref": line.placement_ref,
+            # A job's reference leads to the person as surely as theirs does.
+            "placement_ref": (
+                pseudonym(line.who.authority, line.placement_ref)
+                if line.who.hidden(pseudonymise)
+                else line.placement_ref
+            ),
             "start_date": line.start_date.isoformat(),
             "end_date": line.end_date.isoformat() if line.end_date else None,
             **{measure: measure in line.measures for measure in OUTCOME_MEASURES},
