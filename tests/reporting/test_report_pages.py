@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from pathways.core.charts import CHART_CSP
 from pathways.core.models import Membership, Role
+from pathways.people.models import Person
 from pathways.reporting import outcomes as reports
 from pathways.reporting import periods
 from pathways.reporting.exports import cell, rows_csv
@@ -445,7 +447,8 @@ SIGNED_IN = 7
         # and the trend: 7 more quarter ends at 2 each (the 8th is the reporting date)
         (PAGES["employment-rate"], SIGNED_IN + 2 + 3 + 14),
         (PAGES["outcomes"], SIGNED_IN + 1),
-        (PAGES["savings"], SIGNED_IN + 2),
+        # the savings with their rows (2), and 1 for the people's needs
+        (PAGES["savings"], SIGNED_IN + 2 + 1),
         (CHARTS["employment-rate"], SIGNED_IN + 2),
         (CHARTS["trend"], SIGNED_IN + 16),
         (CHARTS["outcomes"], SIGNED_IN + 1),
@@ -531,3 +534,74 @@ def test_default_periods():
     assert periods.financial_year_end("1999-00") == dt.date(2000, 3, 31)
     with pytest.raises(ValueError, match="YYYY-YY"):
         periods.financial_year_end("2025-27")
+
+
+# --- savings by need group ------------------------------------------------------------
+
+
+def test_savings_by_need_adds_up_to_the_totals_and_matches_the_rows(client, manager, authority):
+    people(authority, 3)  # one learning disability and one mental health person counted
+    blank = mh(authority, person_ref="BLANK", primary_support_reason="")
+    cost(blank, dt.date(2024, 1, 1), "400.00")
+    cost(blank, dt.date(2025, 6, 1), "250.00")
+    place(blank, dt.date(2025, 5, 1))
+    client.force_login(manager)
+    response = client.get(PAGES["savings"])
+    data = response.context["data"]
+    assert data == reports.savings([authority], START, END)
+    assert "rows" not in data
+    lines = response.context["by_need"]
+    assert [(line.need, line.people) for line in lines] == [
+        ("learning_disability", 1),
+        ("mental_health", 1),
+        ("unknown", 1),
+    ]
+    # the groups add up to the page's totals
+    assert sum(line.people for line in lines) == data["people"] == 3
+    for key in ("weekly_before", "weekly_now", "annual_saving"):
+        assert sum(Decimal(getattr(line, key)) for line in lines) == Decimal(data[key])
+    assert (data["weekly_before"], data["weekly_now"], data["annual_saving"]) == (
+        "1400.00",
+        "850.00",
+        "28600.00",
+    )
+    # and each group is the sum of its people's rows
+    needs = {
+        p.person_ref: p.primary_support_reason or "unknown"
+        for p in Person.objects.filter(authority=authority)
+    }
+    rows = reports.savings_rows([authority], START, END)
+    for line in lines:
+        mine = [r for r in rows if needs[r["person_ref"]] == line.need]
+        assert line.people == len(mine)
+        for key in ("weekly_before", "weekly_now", "annual_saving"):
+            assert Decimal(getattr(line, key)) == sum(Decimal(r[key]) for r in mine)
+    unknown = lines[-1]
+    assert (unknown.weekly_before, unknown.weekly_now, unknown.annual_saving) == (
+        "400.00",
+        "250.00",
+        "7800.00",
+    )
+    html = response.content.decode()
+    assert "Care costs of the people who started paid work, by need group</caption>" in html
+    assert '<th scope="col" class="govuk-table__header">Need group</th>' in html
+    assert '<th scope="row" class="govuk-table__header">Learning disability</th>' in html
+    assert '<th scope="row" class="govuk-table__header">Not recorded</th>' in html
+    assert "£400.00" in html and "£250.00" in html and "£7,800.00" in html
+    # the people's references never reach the page
+    assert "BLANK" not in html and "PR000" not in html
+
+
+def test_savings_by_need_with_no_one_counted(client, manager, authority):
+    client.force_login(manager)
+    response = client.get(PAGES["savings"])
+    assert response.context["by_need"] == []
+    assert "No one with care costs recorded started paid work" in response.content.decode()
+
+
+def test_the_index_says_which_reports_have_charts_and_rows(client, manager):
+    client.force_login(manager)
+    html = client.get("/reports/").content.decode()
+    assert "Each report has a chart" not in html
+    assert "The caseload report gives figures for the teams you report on" in html
+    assert "with no chart and no rows to download" in html

@@ -203,7 +203,8 @@ def fading_rows_posted(data: Any) -> int:
 
 
 class AccessToWorkForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    #: 0 when no record exists yet: a record someone else made meanwhile is a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     status = forms.ChoiceField(
         label="Where the application stands",
         choices=AccessToWorkStatus.choices,

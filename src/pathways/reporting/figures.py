@@ -1,8 +1,9 @@
 """What the report pages show besides the reports themselves, derived from them with
 no rule of its own: the employment-rate trend by quarter (``outcomes.employment_rate``
-on each quarter end) and the employment rate by need group (the rows of
-``outcomes.employment_rate_rows`` grouped by each person's primary support reason);
-and the words the pages and charts use for the reports' codes.
+on each quarter end), the employment rate by need group (the rows of
+``outcomes.employment_rate_rows`` grouped by each person's primary support reason) and
+the care cost savings by need group (the rows of ``outcomes.savings_rows`` grouped the
+same way); and the words the pages and charts use for the reports' codes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from pathways.core.models import Authority
 from pathways.people.models import Person, SupportReason
@@ -112,4 +114,53 @@ def rate_by_need(authorities: list[Authority], on: dt.date) -> list[NeedRate]:
                 item[0][1],
             ),
         )
+    ]
+
+
+@dataclass(frozen=True)
+class NeedSavings:
+    """The savings report's figures for one need group; money as the report gives it
+    (``outcomes.money``: pounds to the penny, as text)."""
+
+    need: str
+    people: int
+    weekly_before: str
+    weekly_now: str
+    annual_saving: str
+
+    @property
+    def need_label(self) -> str:
+        return need_label(self.need)
+
+
+SAVINGS_MONEY = ("weekly_before", "weekly_now", "annual_saving")
+
+
+def savings_by_need(
+    authorities: list[Authority],
+    start: dt.date,
+    end: dt.date,
+    *,
+    rows: Sequence[dict] | None = None,
+) -> list[NeedSavings]:
+    """The savings report by need group (only the groups with someone counted), in
+    NEED_ORDER: the people counted and the sums of their rows' money, which add up to
+    the report's totals. Three queries: ``outcomes.savings_rows`` (2), then the people's
+    needs (1); ``rows`` are those rows already read (not pseudonymised, as
+    ``outcomes.savings(..., detail=True)`` gives them), leaving only the needs to read."""
+    if rows is None:
+        rows = reports.savings_rows(authorities, start, end)
+    needs = needs_of_rows(rows)
+    sums: dict[str, list[Decimal]] = {}
+    people: dict[str, int] = {}
+    for row in rows:
+        need = needs.get((row["authority"], row["person_ref"]), reports.UNKNOWN_NEED)
+        people[need] = people.get(need, 0) + 1
+        tally = sums.setdefault(need, [reports.ZERO] * len(SAVINGS_MONEY))
+        for i, key in enumerate(SAVINGS_MONEY):
+            tally[i] += Decimal(row[key])
+    order = {need: i for i, need in enumerate(NEED_ORDER)}
+    return [
+        NeedSavings(need, people[need], *(reports.money(total) for total in sums[need]))
+        for need in sorted(sums, key=lambda need: (order.get(need, len(order)), need))
     ]

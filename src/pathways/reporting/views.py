@@ -269,8 +269,10 @@ def savings_page(request: AuthedRequest) -> HttpResponse:
     form = _report_form(request, PeriodForm)
     if form.errors:
         return _render(request, "reporting/savings.html", form, {})
-    start, end = form.period
-    data = reports.savings(form.chosen_authorities(), start, end)
+    chosen, (start, end) = form.chosen_authorities(), form.period
+    # the rows (real references, never shown) only to group them by need
+    data = reports.savings(chosen, start, end, detail=True)
+    by_need = figures.savings_by_need(chosen, start, end, rows=data.pop("rows"))
     return _render(
         request,
         "reporting/savings.html",
@@ -279,10 +281,16 @@ def savings_page(request: AuthedRequest) -> HttpResponse:
             "data": data,
             "start": start,
             "end": end,
-            "money": {
-                key: charts.pounds(data[key])
-                for key in ("weekly_before", "weekly_now", "annual_saving")
-            },
+            "money": {key: charts.pounds(data[key]) for key in figures.SAVINGS_MONEY},
+            "by_need": by_need,
+            "need_lines": [
+                (
+                    line.need_label,
+                    line.people,
+                    [charts.pounds(getattr(line, key)) for key in figures.SAVINGS_MONEY],
+                )
+                for line in by_need
+            ],
             "chart_alt": charts.savings_alt(data),
             "links": _links("savings", form, "chart"),
         },
