@@ -3,7 +3,9 @@
 The fading plan is compared week by week with the coaching actually given: the
 in-work coaching activities in the person's timeline. Weeks are counted from the job
 start (week 1 is the start day and the six days after), so a plan and its actuals line
-up however the start falls in the calendar.
+up however the start falls in the calendar. A week's plan is the step in force on its
+first day (a step starting mid-week counts from the next week), and the last week of
+an ended job counts even if it is short.
 """
 
 from __future__ import annotations
