@@ -29,6 +29,7 @@ from ninja.responses import Status
 from pydantic import StringConstraints
 
 from pathways.api.pagination import PAGE_SIZE, AuditedPageNumberPagination
+from pathways.api.people import person_in_scope
 from pathways.api.referrals import REFUSALS, field_error
 from pathways.api.schemas import Error, FieldErrors
 from pathways.core import audit, policies
@@ -49,7 +50,6 @@ from pathways.employers.models import (
 )
 from pathways.matching import selectors as matching
 from pathways.people.models import Person
-from pathways.people.selectors import get_person_record, person_exists
 
 router = Router()
 
@@ -442,16 +442,6 @@ def fields_named() -> Iterator[None]:
         ) from exc
 
 
-def _person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person:
-    person = get_person_record(request.user, person_id)
-    if person is None:
-        audit.record_refused_read(
-            request.user, person_exists(person_id), channel="api", what=what, request=request
-        )
-        raise Http404("No such person.")
-    return person
-
-
 def _employer_in_scope(request: AuthedRequest, employer_id: int, *, whole: bool = True) -> Employer:
     """The employer if on one of the caller's lists (``whole``: with everything the
     detail shows); otherwise 404."""
@@ -709,7 +699,7 @@ def person_matches(request: AuthedRequest, person_id: int, top: Top = 10):
     """Open opportunities of the person's authority that the caller may see, best for
     the person first. Reading them is a read of the person's record."""
     what = "opportunity matches"
-    person = _person_in_scope(request, person_id, what)
+    person = person_in_scope(request, person_id, what)
     opportunities = policies.opportunities.visible(
         request.user, matching.open_opportunities(person.authority_id)
     )
@@ -768,7 +758,7 @@ def list_candidacies(
     """A person's candidacies (`person`), or those for an opportunity (`opportunity`)
     of the people the caller may see. Each candidacy listed is a read of the person."""
     if person is not None:
-        found = _person_in_scope(request, person, "candidacies")
+        found = person_in_scope(request, person, "candidacies")
         candidacies = selectors.candidacies_of_person(request.user, found)
         if opportunity is not None:
             candidacies = candidacies.filter(opportunity_id=opportunity)
@@ -811,7 +801,7 @@ def candidacy_detail(request: AuthedRequest, candidacy_id: int) -> Candidacy:
 def put_forward(request: AuthedRequest, payload: CandidacyIn):
     """Start a candidacy at "suggested" (the person's worker, or a specialist or manager
     of a team with an open episode of theirs). The match score is kept with it."""
-    person = _person_in_scope(request, payload.person, "candidacy: put forward")
+    person = person_in_scope(request, payload.person, "candidacy: put forward")
     opportunity = _opportunity_in_scope(request, payload.opportunity)
     match = matching.people_for(opportunity, Person.objects.filter(pk=person.pk), top=1)
     with fields_named():

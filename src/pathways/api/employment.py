@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from pathways.api.employers import fields_named
+from pathways.api.people import person_in_scope
 from pathways.api.referrals import REFUSALS, field_error
 from pathways.api.schemas import Error
 from pathways.core import audit
@@ -34,8 +35,6 @@ from pathways.employment.models import (
     PostStartCheck,
 )
 from pathways.employment.selectors import FadingWeek
-from pathways.people.models import Person
-from pathways.people.selectors import get_person_record, person_exists
 
 router = Router(tags=["placements"])
 
@@ -157,20 +156,6 @@ class ConfirmIn(Schema):
     notes: str = ""
 
 
-def _person(request: AuthedRequest, person_id: int) -> Person:
-    person = get_person_record(request.user, person_id)
-    if person is None:
-        audit.record_refused_read(
-            request.user,
-            person_exists(person_id),
-            channel="api",
-            what="placements",
-            request=request,
-        )
-        raise Http404("No such person.")
-    return person
-
-
 def _placement(request: AuthedRequest, placement_id: int) -> Placement:
     placement = selectors.get_placement(request.user, placement_id)
     if placement is None:
@@ -201,7 +186,7 @@ def _read(request: AuthedRequest, placement: Placement) -> Placement:
 )
 def person_placements(request: AuthedRequest, person_id: int) -> list[Placement]:
     """Newest first."""
-    person = _person(request, person_id)
+    person = person_in_scope(request, person_id, "placements")
     audit.record_access(request.user, person, channel="api", what="placements", request=request)
     return list(selectors.placements_of_person(request.user, person.pk).select_related("person"))
 
@@ -214,7 +199,7 @@ def person_placements(request: AuthedRequest, person_id: int) -> list[Placement]
 def record_job_start(request: AuthedRequest, person_id: int, payload: JobStartIn):
     """From an accepted candidacy (its opportunity fills what is not given) or for a job
     the person found themself (give every detail). Sets the six post-start checks."""
-    person = _person(request, person_id)
+    person = person_in_scope(request, person_id, "placements")
     candidacy = employer = None
     if payload.candidacy is not None:
         candidacy = employers.get_candidacy(request.user, payload.candidacy)

@@ -11,7 +11,7 @@ from pathways.api.schemas import Error, FieldErrors, PersonDetailOut, PersonOut
 from pathways.core import audit
 from pathways.core.types import AuthedRequest
 from pathways.people.models import Person
-from pathways.people.selectors import get_person, person_exists, search_people
+from pathways.people.selectors import get_person, get_person_record, person_exists, search_people
 
 router = Router(tags=["people"])
 
@@ -29,6 +29,18 @@ def list_people(
     if authority:
         people = people.filter(authority__code=authority)
     return people
+
+
+def person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person:
+    """The person's record for a route about them (``what``), or 404 as if they did not
+    exist, the refused read audited."""
+    person = get_person_record(request.user, person_id)
+    if person is None:
+        audit.record_refused_read(
+            request.user, person_exists(person_id), channel="api", what=what, request=request
+        )
+        raise Http404("No such person.")
+    return person
 
 
 @router.get(

@@ -15,14 +15,13 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.errors import ValidationError
 
+from pathways.api.people import person_in_scope
 from pathways.api.referrals import REFUSALS
 from pathways.api.schemas import Error
 from pathways.casework.models import VocationalProfile
 from pathways.casework.profiles import get_profile, save_profile
 from pathways.core import audit
 from pathways.core.types import AuthedRequest
-from pathways.people.models import Person
-from pathways.people.selectors import get_person_record, person_exists
 
 router = Router(tags=["profiles"])
 
@@ -57,16 +56,6 @@ class ProfileOut(ProfileIn):
         return sorted(t.code for t in obj.interests.all())
 
 
-def _person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person:
-    person = get_person_record(request.user, person_id)
-    if person is None:
-        audit.record_refused_read(
-            request.user, person_exists(person_id), channel="api", what=what, request=request
-        )
-        raise Http404("No such person.")
-    return person
-
-
 @router.get(
     "/{int:person_id}/profile",
     response={200: ProfileOut, 401: Error, 404: Error},
@@ -74,7 +63,7 @@ def _person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Perso
 )
 def profile_detail(request: AuthedRequest, person_id: int) -> VocationalProfile:
     """The profile; 404 when the person has none yet. Reading it is audited."""
-    person = _person_in_scope(request, person_id, "vocational profile")
+    person = person_in_scope(request, person_id, "vocational profile")
     audit.record_access(
         request.user, person, channel="api", what="vocational profile", request=request
     )
@@ -91,7 +80,7 @@ def profile_detail(request: AuthedRequest, person_id: int) -> VocationalProfile:
 )
 def put_profile(request: AuthedRequest, person_id: int, payload: ProfileIn) -> VocationalProfile:
     """Replace every answer (a field left out of the body is cleared)."""
-    person = _person_in_scope(request, person_id, "vocational profile: change")
+    person = person_in_scope(request, person_id, "vocational profile: change")
     fields = payload.dict(exclude={"version"})
     try:
         save_profile(request.user, person, expected_version=payload.version, **fields)
