@@ -21,7 +21,7 @@ are shown: one copy of these rules for the report pages, the API, the row export
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from pathways.core import audit, policies
@@ -121,20 +121,6 @@ def audit_people(
     )
 
 
-def people_of_rows(rows: Sequence[dict]) -> list[Person]:
-    """The people that rows with real references list, with their authority, in one
-    query (each once, in the rows' order)."""
-    refs = {(r["authority"], r["person_ref"]) for r in rows}
-    if not refs:
-        return []
-    found = Person.objects.select_related("authority").filter(
-        authority__code__in={a for a, _ in refs}, person_ref__in={p for _, p in refs}
-    )
-    by_ref = {(p.authority.code, p.person_ref): p for p in found}
-    ordered = dict.fromkeys((r["authority"], r["person_ref"]) for r in rows)
-    return [by_ref[key] for key in ordered if key in by_ref]
-
-
 def report_rows(
     viewer: User | None,
     name: str,
@@ -146,15 +132,17 @@ def report_rows(
     """The rows behind report ``name`` (``ROW_REPORTS``) for ``viewer``: pseudonymised
     where ``hidden_authorities`` says so, and audited as a read of each person listed.
 
-    In a fixed number of queries: the report's own, one to find the people for the
-    audit trail, the audit entries, and the report's again when some rows are
-    pseudonymised (the real references are needed to audit and never leave here).
+    In a fixed number of queries: the report's own, one to load the people it listed
+    (by the ids it hands back, so pseudonymised rows need no second run), and the audit
+    entries.
     """
     rows_of = ROW_REPORTS[name]
     hidden = hidden_authorities(viewer, authorities)
-    real = rows_of(authorities, *args)
+    seen: list[int] = []
+    rows = rows_of(authorities, *args, pseudonymise=hidden, seen=seen)
+    order = list(dict.fromkeys(seen))
+    found = Person.objects.select_related("authority").in_bulk(order)
     what = f"{name.replace('-', ' ')} report rows"
-    audit_people(viewer, people_of_rows(real), hidden, channel=channel, what=what, request=request)
-    if not hidden:
-        return real
-    return rows_of(authorities, *args, pseudonymise=hidden)
+    people = [found[pk] for pk in order if pk in found]
+    audit_people(viewer, people, hidden, channel=channel, what=what, request=request)
+    return rows
