@@ -140,9 +140,23 @@ def report_rows(
     hidden = hidden_authorities(viewer, authorities)
     seen: list[int] = []
     rows = rows_of(authorities, *args, pseudonymise=hidden, seen=seen)
-    order = list(dict.fromkeys(seen))
-    found = Person.objects.select_related("authority").in_bulk(order)
     what = f"{name.replace('-', ' ')} report rows"
+    audit_listed(viewer, seen, hidden, channel=channel, what=what, request=request)
+    return rows
+
+
+def audit_listed(
+    viewer: User | None,
+    person_ids: Iterable[int],
+    hidden: Collection[str],
+    *,
+    channel: str,
+    what: str,
+    request: Any = None,
+) -> None:
+    """``audit_people`` for the ids a report's rows listed (``seen``), each once, in
+    the rows' order: one query for the people, then their audit entries."""
+    order = list(dict.fromkeys(person_ids))
+    found = Person.objects.select_related("authority").in_bulk(order)
     people = [found[pk] for pk in order if pk in found]
     audit_people(viewer, people, hidden, channel=channel, what=what, request=request)
-    return rows

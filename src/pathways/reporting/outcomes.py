@@ -40,7 +40,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DecimalField, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from pathways.core.models import Authority
@@ -503,9 +503,11 @@ def savings(
     detail: bool = False,
     *,
     pseudonymise: Pseudonymise = False,
+    seen: list[int] | None = None,
 ) -> dict:
     """Weekly care costs before and after the first paid start in the period, for people
-    with care costs, in two queries; ``detail`` adds the rows per person."""
+    with care costs, in two queries; ``detail`` adds the rows per person (and their ids
+    to ``seen``)."""
     codes, lines = _savings_lines(authorities, start, end)
     before = sum((line.weekly_before for line in lines), ZERO)
     now = sum((line.weekly_now for line in lines), ZERO)
@@ -520,6 +522,7 @@ def savings(
         "annual_saving": money(saving),
     }
     if detail:
+        _saw(seen, (line.who for line in lines))
         out["rows"] = [line.as_dict(pseudonymise) for line in lines]
     return out
 
@@ -536,11 +539,3 @@ def savings_rows(
     _, lines = _savings_lines(authorities, start, end)
     _saw(seen, (line.who for line in lines))
     return [line.as_dict(pseudonymise) for line in lines]
-
-
-def savings_people(authorities: Authorities, start: dt.date, end: dt.date) -> QuerySet[Person]:
-    """The people the savings rows list (for the audit trail of a detailed read)."""
-    codes = resolve_authorities(authorities)
-    return Person.objects.filter(
-        pk__in=_paid_starts(codes, start, end).values("person_id"),
-    ).filter(Exists(CareCost.objects.filter(person=OuterRef("pk"))))

@@ -217,9 +217,12 @@ class Command(BaseCommand):
     def _savings(self, viewer: User | None, authorities: list[Authority], options: dict):
         start, end = self._period(options)
         hidden = access.hidden_authorities(viewer, authorities)
-        data = reports.savings(authorities, start, end, options["detail"], pseudonymise=hidden)
+        seen: list[int] = []
+        data = reports.savings(
+            authorities, start, end, options["detail"], pseudonymise=hidden, seen=seen
+        )
         if options["detail"]:
-            self._audit_detail(viewer, authorities, start, end, hidden)
+            access.audit_listed(viewer, seen, hidden, channel="cli", what="savings report rows")
         rows: list[Row] = [
             (
                 "row",
@@ -258,17 +261,6 @@ class Command(BaseCommand):
             )
         )
         return data, rows
-
-    @staticmethod
-    def _audit_detail(
-        viewer: User | None,
-        authorities: list[Authority],
-        start: dt.date,
-        end: dt.date,
-        hidden: set[str],
-    ) -> None:
-        listed = reports.savings_people(authorities, start, end).select_related("authority")
-        access.audit_people(viewer, listed, hidden, channel="cli", what="savings report rows")
 
     # --- output -----------------------------------------------------------------------
 
