@@ -301,10 +301,10 @@ def from_database(args: argparse.Namespace) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from pathways.core.synthetic import Scale, generate
     from pathways.employers.models import Opportunity, open_on
     from pathways.matching import engine, selectors
     from pathways.people.models import Person
+    from pathways.workspace.synthetic import Scale, generate
 
     call_command("migrate", interactive=False, verbosity=0)
     if Person.objects.exists():

@@ -86,12 +86,12 @@ def main() -> int:
 
     from pathways.casework.models import Episode
     from pathways.casework.queue import build_queue
-    from pathways.core.synthetic import Scale, generate
     from pathways.employment.services import find_milestones
     from pathways.people.models import Person
     from pathways.reporting import outcomes as reports
     from pathways.reporting.figures import rate_trend
     from pathways.reporting.periods import quarter_ends
+    from pathways.workspace.synthetic import Scale, generate
 
     call_command("migrate", interactive=False, verbosity=0)
     if Person.objects.exists():

@@ -66,11 +66,11 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from pathways.core import policies
-    from pathways.core.synthetic import Scale, generate
     from pathways.people.models import Person
     from pathways.people.selectors import search_people
     from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral
     from pathways.referrals.selectors import waiting_list
+    from pathways.workspace.synthetic import Scale, generate
 
     call_command("migrate", interactive=False, verbosity=0)
     if Person.objects.exists():

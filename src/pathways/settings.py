@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "pathways.employment",
     "pathways.reporting",
     "pathways.api",
+    "pathways.workspace",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pathways.core.context_processors.branding",
+                "pathways.workspace.menu.branding",
             ],
         },
     }

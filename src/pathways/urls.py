@@ -2,9 +2,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("pathways.core.urls")),
+    path("", include("pathways.workspace.urls")),
     path("people/", include("pathways.people.urls")),
     path("referrals/", include("pathways.referrals.urls")),
-    path("episodes/", include("pathways.casework.urls")),
+    path("", include("pathways.casework.urls")),
     path("", include("pathways.employers.urls")),
     path("", include("pathways.employment.urls")),
     path("reports/", include("pathways.reporting.urls")),

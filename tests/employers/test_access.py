@@ -13,10 +13,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from pathways.core import policies
 from pathways.core.models import Role
 from pathways.employers import selectors, services
 from pathways.employers.models import Candidacy, Employer
+from pathways.employers.policy import candidacy_policy
 from pathways.people.models import Consent
 from pathways.referrals.models import Status
 from tests.factories import (
@@ -272,4 +272,4 @@ def test_only_those_working_with_the_person_put_them_forward(team, worker, emplo
     assert not Candidacy.objects.filter(person=episode.person).exists()
     # Any specialist of the team with the open episode may.
     assert services.put_forward(worker, episode.person, opp).status == "suggested"
-    assert policies.candidacies.can(worker, "change", Candidacy.objects.get(opportunity=opp))
+    assert candidacy_policy.can(worker, "change", Candidacy.objects.get(opportunity=opp))

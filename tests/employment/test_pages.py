@@ -124,7 +124,7 @@ def test_the_placement_page_shows_the_job_and_its_support(client, coach, placeme
 
 def test_the_person_page_lists_jobs_and_offers_a_job_start(client, coach, person, placement):
     client.force_login(coach)
-    response = client.get(reverse("people:detail", args=[person.pk]))
+    response = client.get(reverse("person", args=[person.pk]))
     text = response.content.decode()
     assert page_url(placement) in text
     assert "6 post-start checks to do" in text
@@ -734,7 +734,7 @@ def test_the_person_page_queries_do_not_grow(
     services.find_milestones(TODAY)
     services.record_access_to_work(coach, first, status="to_apply")
     client.force_login(coach)
-    url = reverse("people:detail", args=[person.pk])
+    url = reverse("person", args=[person.pk])
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200

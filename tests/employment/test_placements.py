@@ -15,6 +15,7 @@ from pathways.core.models import Role
 from pathways.employers.models import Candidacy, CandidacyStatus, Employer
 from pathways.employment import services
 from pathways.employment.models import Placement, PlacementTerms
+from pathways.employment.policy import placement_policy
 from tests.factories import (
     EmployerFactory,
     EpisodeFactory,
@@ -205,16 +206,15 @@ def test_import_problems_name_the_line_and_column(tmp_path, team, capsys):
 
 
 def test_placements_follow_the_persons_access(coach, episode, employer, team):
-    from pathways.core import policies
 
     placement = start(coach, episode, employer)
     outsider = staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority))
     visible_to = lambda user: list(  # noqa: E731
-        policies.placements.visible(user, Placement.objects.all())
+        placement_policy.visible(user, Placement.objects.all())
     )
     assert visible_to(coach) == [placement]
     assert visible_to(outsider) == []
-    assert policies.placements.can(coach, "change", placement)
-    assert not policies.placements.can(outsider, "view", placement)
+    assert placement_policy.can(coach, "change", placement)
+    assert not placement_policy.can(outsider, "view", placement)
     commissioner = staff(Role.COMMISSIONER, team)
     assert visible_to(commissioner) == []

@@ -68,6 +68,39 @@ class TestReferrals:
         assert second.last == "imported: 0 created, 0 updated, 1 unchanged"
         assert Episode.objects.filter(referral__referral_ref="R1").count() == 1
 
+    def test_a_returner_s_new_episode_links_to_their_last_one(self, run, person, team, coach):
+        """The same returner rule as allocation on the page: the episode that ended
+        before the new one began is its previous episode; one ending later is not."""
+        EpisodeFactory(
+            person=person,
+            team=team,
+            started_on=dt.date(2022, 1, 3),
+            ended_on=dt.date(2023, 6, 30),
+            episode_ref="E000901",
+        )
+        last = EpisodeFactory(
+            person=person,
+            team=team,
+            started_on=dt.date(2023, 9, 1),
+            ended_on=dt.date(2024, 3, 31),
+            episode_ref="E000902",
+        )
+        EpisodeFactory(
+            person=person,
+            team=team,
+            started_on=dt.date(2025, 3, 1),
+            ended_on=dt.date(2025, 4, 30),
+            episode_ref="E000903",
+        )
+        content = csv_text(
+            HEADER, "E09000025,C1,R1,2025-01-02,self,SE1,allocated,coach@example.org,03/02/2025"
+        )
+        result = run("referrals", content)
+        assert result.status == 0, result.err
+        opened = Episode.objects.get(referral__referral_ref="R1")
+        assert opened.started_on == dt.date(2025, 2, 3)
+        assert opened.previous == last
+
     def test_episode_starts_on_the_decision_or_receipt_when_allocation_date_is_blank(
         self, run, authority, team, coach
     ):

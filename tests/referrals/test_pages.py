@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.utils.html import escape
 
+from pathways.core import audit
+from pathways.core.models import Role
 from pathways.referrals.models import Referral, Status
-from tests.factories import EpisodeFactory, PersonFactory
+from tests.factories import EpisodeFactory, PersonFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +200,19 @@ def test_a_date_missing_its_year_says_so(client, intake, team):
     assert "The date the referral was received must include a day, month and year" in (
         response.content.decode()
     )
+
+
+def test_a_referral_outside_the_users_teams_is_404_and_the_look_is_audited(
+    client, other_team, referral
+):
+    """Like every record about a person: the refused look is on the person's trail, and
+    the answer is the same 404 as for a referral that does not exist."""
+    stranger = staff(Role.EMPLOYMENT_SPECIALIST, other_team, email="stranger@example.org")
+    client.force_login(stranger)
+    assert client.get(f"/referrals/{referral.pk}/").status_code == 404
+    assert client.get(f"/referrals/{referral.pk + 1000}/").status_code == 404
+    [denied] = audit.person_trail(referral.person).filter(
+        actor=stranger, additional_data__outcome=audit.DENIED
+    )
+    assert denied.additional_data["what"] == f"referral {referral.pk}"
+    assert denied.additional_data["channel"] == "web"

@@ -27,6 +27,7 @@ from pathways.casework.models import (
     Stage,
     SupportedElement,
 )
+from pathways.casework.policy import episode_policy
 from pathways.core import audit
 from pathways.core.models import Team, User
 from pathways.core.types import AuthedRequest
@@ -159,18 +160,14 @@ class QueueItemOut(Schema):
 
 
 def _episode_in_scope(request: AuthedRequest, episode_id: int) -> Episode:
-    episode = selectors.get_episode(request.user, episode_id)
-    if episode is not None:
-        return episode
-    existing = selectors.episode_for_refused_read(episode_id)
-    audit.record_refused_read(
+    return episode_policy.fetch_or_refuse(
         request.user,
-        existing.person if existing else None,
+        episode_id,
+        rows=selectors.episode_with_history(),
         channel="api",
         what=f"episode {episode_id}",
         request=request,
     )
-    raise Http404("No such episode.")
 
 
 def _read(request: AuthedRequest, episode: Episode) -> Episode:

@@ -32,7 +32,7 @@ from pathways.api.pagination import PAGE_SIZE, AuditedPageNumberPagination
 from pathways.api.people import person_in_scope
 from pathways.api.referrals import REFUSALS, field_error
 from pathways.api.schemas import Error, FieldErrors
-from pathways.core import audit, policies
+from pathways.core import audit
 from pathways.core.models import Authority, OpportunityKind, Organisation, User
 from pathways.core.types import AuthedRequest
 from pathways.employers import selectors, services
@@ -48,8 +48,10 @@ from pathways.employers.models import (
     Opportunity,
     SocialValuePledge,
 )
+from pathways.employers.policy import opportunity_policy
 from pathways.matching import selectors as matching
 from pathways.people.models import Person
+from pathways.people.policy import person_policy
 
 router = Router()
 
@@ -495,7 +497,7 @@ def _audit_reads(request: AuthedRequest, person_ids: Iterable[int], what: str) -
 
 
 def _visible_people(request: AuthedRequest):
-    return policies.people.visible(request.user, Person.objects.all())
+    return person_policy.visible(request.user, Person.objects.all())
 
 
 def _organisation(request: AuthedRequest, organisation_id: int | None) -> Organisation:
@@ -700,7 +702,7 @@ def person_matches(request: AuthedRequest, person_id: int, top: Top = 10):
     the person first. Reading them is a read of the person's record."""
     what = "opportunity matches"
     person = person_in_scope(request, person_id, what)
-    opportunities = policies.opportunities.visible(
+    opportunities = opportunity_policy.visible(
         request.user, matching.open_opportunities(person.authority_id)
     )
     matches = matching.opportunities_for(person, opportunities, top=top or None)
@@ -733,10 +735,10 @@ def cohort(request: AuthedRequest, payload: CohortIn):
                     "opportunities", f"Opportunity {ref} is offered to another authority."
                 )
     else:
-        opportunities = policies.opportunities.visible(
+        opportunities = opportunity_policy.visible(
             request.user, matching.open_opportunities(authority, payload.on)
         )
-    people = policies.people.visible(request.user, matching.matchable_people(authority))
+    people = person_policy.visible(request.user, matching.matchable_people(authority))
     allocation = matching.allocate(people, opportunities)
     _audit_reads(request, (m.person_id for m in allocation.assignments), "match results")
     return {"assignments": allocation.assignments, "total_score": allocation.total_score}

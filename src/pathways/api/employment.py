@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -34,6 +33,7 @@ from pathways.employment.models import (
     Placement,
     PostStartCheck,
 )
+from pathways.employment.policy import placement_policy
 from pathways.employment.selectors import FadingWeek
 
 router = Router(tags=["placements"])
@@ -157,17 +157,14 @@ class ConfirmIn(Schema):
 
 
 def _placement(request: AuthedRequest, placement_id: int) -> Placement:
-    placement = selectors.get_placement(request.user, placement_id)
-    if placement is None:
-        existing = selectors.placement_for_refused_read(placement_id)
-        audit.record_refused_read(
-            request.user,
-            existing.person if existing else None,
-            channel="api",
-            what=f"placement {placement_id}",
-            request=request,
-        )
-        raise Http404("No such placement.")
+    placement = placement_policy.fetch_or_refuse(
+        request.user,
+        placement_id,
+        rows=selectors.placement_page_rows(),
+        channel="api",
+        what=f"placement {placement_id}",
+        request=request,
+    )
     placement.fading_weeks = selectors.fading_of(placement, timezone.localdate())  # type: ignore[attr-defined]
     return placement
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -11,7 +10,9 @@ from pathways.api.schemas import Error, FieldErrors, PersonDetailOut, PersonOut
 from pathways.core import audit
 from pathways.core.types import AuthedRequest
 from pathways.people.models import Person
-from pathways.people.selectors import get_person, get_person_record, person_exists, search_people
+from pathways.people.policy import person_policy
+from pathways.people.selectors import search_people
+from pathways.referrals.selectors import people_with_referrals
 
 router = Router(tags=["people"])
 
@@ -34,13 +35,9 @@ def list_people(
 def person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person:
     """The person's record for a route about them (``what``), or 404 as if they did not
     exist, the refused read audited."""
-    person = get_person_record(request.user, person_id)
-    if person is None:
-        audit.record_refused_read(
-            request.user, person_exists(person_id), channel="api", what=what, request=request
-        )
-        raise Http404("No such person.")
-    return person
+    return person_policy.fetch_or_refuse(
+        request.user, person_id, channel="api", what=what, request=request
+    )
 
 
 @router.get(
@@ -49,11 +46,13 @@ def person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person
 def person_detail(request: AuthedRequest, person_id: int) -> Person:
     """A person's record and their referrals. A person outside the caller's scope is
     404, as if they did not exist, and the refused read is audited."""
-    person = get_person(request.user, person_id)
-    if person is None:
-        audit.record_refused_read(
-            request.user, person_exists(person_id), channel="api", request=request
-        )
-        raise Http404("No such person.")
+    person = person_policy.fetch_or_refuse(
+        request.user,
+        person_id,
+        rows=people_with_referrals(),
+        channel="api",
+        what="person record",
+        request=request,
+    )
     audit.record_access(request.user, person, channel="api", request=request)
     return person

@@ -27,9 +27,10 @@ from pathways.api.schemas import (
 from pathways.core import audit, policies
 from pathways.core.models import Team
 from pathways.core.types import AuthedRequest
-from pathways.people.selectors import find_person_by_ref, person_exists
+from pathways.people.selectors import find_person_by_ref
 from pathways.referrals import selectors, services
 from pathways.referrals.models import Referral
+from pathways.referrals.policy import referral_policy
 
 router = Router(tags=["referrals"])
 
@@ -52,15 +53,14 @@ def _team(code: str, field: str) -> Team:
 def _referral_in_scope(request: AuthedRequest, referral_id: int) -> Referral:
     """The referral if the caller may see it; otherwise 404, with the refused look at
     the person's record audited when the referral exists."""
-    referral = selectors.get_referral(request.user, referral_id)
-    if referral is not None:
-        return referral
-    person_id = Referral.objects.filter(pk=referral_id).values_list("person_id", flat=True).first()
-    person = person_exists(person_id) if person_id is not None else None
-    audit.record_refused_read(
-        request.user, person, channel="api", what=f"referral {referral_id}", request=request
+    return referral_policy.fetch_or_refuse(
+        request.user,
+        referral_id,
+        rows=selectors.referral_page_rows(),
+        channel="api",
+        what=f"referral {referral_id}",
+        request=request,
     )
-    raise Http404("No such referral.")
 
 
 def _as_now(request: AuthedRequest, referral: Referral) -> Referral:
@@ -73,7 +73,7 @@ def create_referral(request: AuthedRequest, payload: ReferralIn):
     """Refer a known person to a team. Intake officers refer to any team of their
     authority; team managers and employment specialists to their own team."""
     team = _team(payload.team, "team")
-    if not policies.referrals.can_refer_to(request.user, team):
+    if not policies.can_refer_to(request.user, team):
         raise PermissionDenied(f"You cannot make referrals to {team.name}.")
     person = find_person_by_ref(request.user, payload.authority, payload.person_ref)
     if person is None:
@@ -148,7 +148,7 @@ def allocate(request: AuthedRequest, referral_id: int, payload: AllocateIn):
     """Allocate a waiting referral, opening an episode of support. A worker at the
     team's caseload cap gets the case only from a team manager giving a reason."""
     referral = _referral_in_scope(request, referral_id)
-    if not policies.referrals.can(request.user, "allocate", referral):
+    if not referral_policy.can(request.user, "allocate", referral):
         raise PermissionDenied("Only the team's intake officer or manager can allocate.")
     worker = (
         services.allocatable_workers(referral.team).filter(email__iexact=payload.worker).first()

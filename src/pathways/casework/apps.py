@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CaseworkConfig(AppConfig):
     name = "pathways.casework"
     label = "casework"
+
+    def ready(self) -> None:
+        from pathways.casework.policy import episode_policy, open_episode_with
+        from pathways.core.policies import add_perms
+        from pathways.people.policy import person_policy
+
+        add_perms(episode_policy, "casework", "episode")
+        person_policy.relate(open_episode_with)

@@ -22,7 +22,7 @@ from pathways.casework.models import (
     SupportedElement,
     VocationalProfile,
 )
-from pathways.casework.services import TRANSITIONAL_YEARS, add_years
+from pathways.casework.services import TRANSITIONAL_YEARS, add_years, link_to_previous
 from pathways.core.importing import (
     Change,
     Column,
@@ -133,18 +133,7 @@ def _plan_episode(row: Row, ctx: Context) -> Change:
     def package_and_review(episode: Episode) -> None:
         today = timezone.localdate()
         if existing is None:  # a returner: link to the episode that ended before this one
-            earlier = (
-                Episode.objects.filter(
-                    person=episode.person_id,
-                    ended_on__isnull=False,
-                    ended_on__lte=episode.started_on,
-                )
-                .order_by("-ended_on", "-id")
-                .first()
-            )
-            if earlier is not None:
-                episode.previous = earlier
-                episode.save(update_fields=["previous"])
+            link_to_previous(episode)
         if new_package:
             Package.objects.create(
                 episode=episode,

@@ -16,15 +16,16 @@ from django.http import HttpResponse
 
 from pathways.casework.profile_forms import ProfileForm
 from pathways.casework.profiles import get_profile, save_profile
+from pathways.core.pages import posted
 from pathways.core.types import AuthedRequest
-from pathways.people.views import _form_page, _person_to_change, _posted
+from pathways.people.pages import person_form_page, person_to_change
 
 
 @login_required
 def edit_profile(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = _person_to_change(request, pk, "vocational profile: edit")
+    person = person_to_change(request, pk, "vocational profile: edit")
     profile = get_profile(request.user, person.pk)
-    form = ProfileForm(_posted(request), profile=profile)
+    form = ProfileForm(posted(request), profile=profile)
 
     def save(data: dict[str, Any]) -> str:
         save_profile(
@@ -32,4 +33,4 @@ def edit_profile(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         return f"Vocational profile saved for {person.full_name}."
 
-    return _form_page(request, person, form, "casework/profile_edit.html", save)
+    return person_form_page(request, person, form, "casework/profile_edit.html", save)

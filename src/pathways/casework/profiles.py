@@ -2,7 +2,7 @@
 
 One profile per person (it carries over between episodes). The write side is
 :func:`save_profile`; the read side is :func:`get_profile` at the end of this module.
-Both answer to ``core.policies.people``: whoever may change the person's record may
+Both answer to ``core.person_policy``: whoever may change the person's record may
 change their profile, whoever may see the record may read it. Changes are audited by
 django-auditlog (the model is registered in the app's ``ready``).
 """
@@ -19,10 +19,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from pathways.casework.models import TravelMode, VocationalProfile
-from pathways.core import policies
 from pathways.core.errors import ConcurrentEdit, PermissionDenied
 from pathways.core.models import InterestTag, OpportunityKind, User
 from pathways.people.models import Person
+from pathways.people.policy import person_policy
 
 MAX_HOURS = Decimal(80)
 TEXT_FIELDS = (
@@ -150,7 +150,7 @@ def save_profile(
     guard); if the profile moved on since, nothing is saved and ``ConcurrentEdit`` is
     raised. Saving without any difference changes nothing (no new version, no audit).
     """
-    if not policies.people.can(actor, "change", person):
+    if not person_policy.can(actor, "change", person):
         raise PermissionDenied("You cannot change this person's vocational profile.")
     cleaned = clean_profile_fields(fields)
     # Lock the person row so two first saves cannot both create a profile.
@@ -202,7 +202,7 @@ def _with_interests() -> Prefetch:
 def get_profile(user: User, person_id: int) -> VocationalProfile | None:
     """The profile of a person the user may see, with its interests; None when the
     person is out of the user's scope or has no profile yet."""
-    visible = policies.people.visible(user, Person.objects.filter(pk=person_id))
+    visible = person_policy.visible(user, Person.objects.filter(pk=person_id))
     return (
         VocationalProfile.objects.filter(person__in=visible)
         .select_related("person")

@@ -1,4 +1,4 @@
-"""Reads of casework, scoped by ``core.policies.episodes``."""
+"""Reads of casework, scoped by ``core.episode_policy``."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from pathways.casework.models import (
     Package,
     StageEntry,
 )
+from pathways.casework.policy import episode_policy
 from pathways.casework.queue import QueueItem, build_queue
 from pathways.core import policies
 from pathways.core.models import Team, User
+from pathways.people.models import Person
 
 
 def episodes_for(user: User) -> QuerySet[Episode]:
-    return policies.episodes.visible(user, Episode.objects.all())
+    return episode_policy.visible(user, Episode.objects.all())
 
 
 def work_queue(
@@ -39,46 +41,39 @@ def work_queue(
     return build_queue(episodes, on)
 
 
-def get_episode(user: User, pk: int) -> Episode | None:
-    """One episode with its package history, stages, reviews, timeline and action plan."""
-    return (
-        episodes_for(user)
-        .select_related("person", "person__authority", "team", "worker", "previous")
-        .prefetch_related(
-            Prefetch(
-                "packages",
-                queryset=Package.objects.select_related("proposed_by", "decided_by").order_by(
-                    "-proposed_on", "-id"
-                ),
+def episode_with_history() -> QuerySet[Episode]:
+    """Episodes with their package history, stages, reviews, timeline and action plan,
+    for the episode page (unscoped: the episode policy scopes it)."""
+    return Episode.objects.select_related(
+        "person", "person__authority", "team", "worker", "previous"
+    ).prefetch_related(
+        Prefetch(
+            "packages",
+            queryset=Package.objects.select_related("proposed_by", "decided_by").order_by(
+                "-proposed_on", "-id"
             ),
-            Prefetch(
-                "stage_entries",
-                queryset=StageEntry.objects.select_related("recorded_by").order_by(
-                    "entered_on", "id"
-                ),
+        ),
+        Prefetch(
+            "stage_entries",
+            queryset=StageEntry.objects.select_related("recorded_by").order_by("entered_on", "id"),
+        ),
+        Prefetch(
+            "reviews",
+            queryset=LongTermReview.objects.select_related("reviewer").order_by(
+                "-reviewed_on", "-id"
             ),
-            Prefetch(
-                "reviews",
-                queryset=LongTermReview.objects.select_related("reviewer").order_by(
-                    "-reviewed_on", "-id"
-                ),
-            ),
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.select_related("recorded_by").order_by(
-                    "-occurred_on", "-id"
-                ),
-            ),
-            Prefetch("goals", queryset=Goal.objects.prefetch_related("steps")),
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        Prefetch(
+            "activities",
+            queryset=Activity.objects.select_related("recorded_by").order_by("-occurred_on", "-id"),
+        ),
+        Prefetch("goals", queryset=Goal.objects.prefetch_related("steps")),
     )
 
 
-def episode_for_refused_read(pk: int) -> Episode | None:
-    """Unscoped lookup used only to audit a refused read; never shown to the user."""
-    return Episode.objects.select_related("person").filter(pk=pk).first()
+def get_episode(user: User, pk: int) -> Episode | None:
+    """One episode with its history, if the user may see it."""
+    return episode_policy.visible(user, episode_with_history()).filter(pk=pk).first()
 
 
 def current_package_of(episode: Episode) -> Package | None:
@@ -148,4 +143,14 @@ def get_package(user: User, pk: int) -> Package | None:
         .select_related("episode", "proposed_by", "decided_by")
         .filter(pk=pk)
         .first()
+    )
+
+
+def openable_episode_ids(user: User, person: Person) -> set[int]:
+    """The person's episodes this user may open: others (another team's closed support)
+    are listed without a link, so following one never ends in a refused read."""
+    return set(
+        episode_policy.visible(user, Episode.objects.filter(person=person)).values_list(
+            "pk", flat=True
+        )
     )

@@ -1,5 +1,5 @@
 """Every change to casework: packages and their approval, stages, reviews, the
-timeline, closing an episode. Each checks ``core.policies.episodes``, runs in one
+timeline, closing an episode. Each checks ``core.episode_policy``, runs in one
 transaction with the episode locked, and refuses changes to a closed episode."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from pathways.casework.models import (
     StageEntry,
     SupportedElement,
 )
+from pathways.casework.policy import episode_policy
+from pathways.casework.signals import episode_closed
 from pathways.core import policies
 from pathways.core.errors import (
     CaseloadCapReached,
@@ -28,6 +30,7 @@ from pathways.core.errors import (
     PermissionDenied,
 )
 from pathways.core.models import Team, User
+from pathways.core.policies import CASEWORK_ROLES
 
 TRANSITIONAL_YEARS = 2
 
@@ -41,7 +44,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _require(user: User, action: str, episode: Episode, message: str) -> None:
-    if not policies.episodes.can(user, action, episode):
+    if not episode_policy.can(user, action, episode):
         raise PermissionDenied(message)
 
 
@@ -201,11 +204,20 @@ def change_stage(
         raise IllegalTransition(f"Unknown stage {stage!r}.")
     if stage == episode.stage:
         raise IllegalTransition(f"The episode is already at {episode.get_stage_display()}.")
-    day = on or timezone.localdate()
-    StageEntry.objects.create(episode=episode, stage=stage, entered_on=day, recorded_by=actor)
+    enter_stage(episode, stage, on=on or timezone.localdate(), by=actor)
+    return episode
+
+
+def enter_stage(episode: Episode | None, stage: str, *, on: dt.date, by: User) -> None:
+    """Record that ``episode`` entered ``stage`` on a day: the one place a stage is
+    written. Other services call it for the stage their own (already permitted) action
+    implies — a job start moves to in-work support, a job end back to job finding — and
+    it does nothing for a closed episode or one already there."""
+    if episode is None or episode.ended_on is not None or episode.stage == stage:
+        return
+    StageEntry.objects.create(episode=episode, stage=stage, entered_on=on, recorded_by=by)
     episode.stage = stage
     _bump(episode, ["stage"])
-    return episode
 
 
 @transaction.atomic
@@ -297,19 +309,63 @@ def close_episode(
         decision_reason="Episode closed before a decision",
     )
     _bump(episode, ["ended_on", "end_reason", "end_notes"])
-    if reason not in (EndReason.DIED, EndReason.TRANSFERRED):
-        from pathways.employment.services import record_progression  # employment needs casework
-
-        record_progression(episode, day)
+    episode_closed.send(sender=Episode, episode=episode, on=day, reason=reason)
     return episode
 
 
-def previous_episode_of(person_id: int) -> Episode | None:
-    """A returner's last episode, to link their new one to."""
+def next_episode_ref(authority_id: int) -> str:
+    """The authority's next free episode reference (E000001, ...)."""
+    count = Episode.objects.filter(authority_id=authority_id).count()
+    while True:
+        count += 1
+        ref = f"E{count:06d}"
+        if not Episode.objects.filter(authority_id=authority_id, episode_ref=ref).exists():
+            return ref
+
+
+def previous_episode_of(person_id: int, *, starting_on: dt.date) -> Episode | None:
+    """A returner's last episode: the latest that ended on or before the new one starts."""
     return (
-        Episode.objects.filter(person_id=person_id, ended_on__isnull=False)
+        Episode.objects.filter(
+            person_id=person_id, ended_on__isnull=False, ended_on__lte=starting_on
+        )
         .order_by("-ended_on", "-id")
         .first()
+    )
+
+
+def link_to_previous(episode: Episode) -> None:
+    """Link a returner's new episode to the one before it (for an episode an import
+    made with its own reference; ``open_episode`` does this itself)."""
+    earlier = previous_episode_of(episode.person_id, starting_on=episode.started_on)
+    if earlier is not None and earlier.pk != episode.pk:
+        episode.previous = earlier
+        episode.save(update_fields=["previous"])
+
+
+def open_episode(
+    *,
+    authority_id: int,
+    person_id: int,
+    team_id: int,
+    worker: User | None,
+    referral_id: int,
+    started_on: dt.date,
+) -> Episode:
+    """Open an episode of support for an allocated referral: the person, with the
+    referral's team and the allocated worker, at the first stage, linked to their
+    last episode when they are coming back. Allocation and the referral import open
+    episodes only through here (the episodes import brings existing ones in with
+    their own references, and links returners with ``link_to_previous``)."""
+    return Episode.objects.create(
+        authority_id=authority_id,
+        episode_ref=next_episode_ref(authority_id),
+        person_id=person_id,
+        team_id=team_id,
+        worker=worker,
+        referral_id=referral_id,
+        started_on=started_on,
+        previous=previous_episode_of(person_id, starting_on=started_on),
     )
 
 
@@ -328,10 +384,8 @@ def reassign_caseload(
     colleagues = [w for w in dict.fromkeys(to_workers) if w.pk != from_worker.pk]
     if not colleagues:
         raise IllegalTransition("Choose at least one colleague to take the cases.")
-    from pathways.referrals.services import ALLOCATABLE_ROLES
-
     carrying = set(
-        team.memberships.filter(role__in=ALLOCATABLE_ROLES).values_list("user_id", flat=True)
+        team.memberships.filter(role__in=CASEWORK_ROLES).values_list("user_id", flat=True)
     )
     strangers = [str(w) for w in colleagues if w.pk not in carrying]
     if strangers:

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,9 +33,10 @@ from pathways.casework.forms import (
     StageForm,
 )
 from pathways.casework.models import ActivityKind, EndReason, Episode, Package, Stage
-from pathways.core import audit, policies
-from pathways.core.errors import ActionRefused, ConcurrentEdit
-from pathways.core.forms import add_service_errors
+from pathways.casework.policy import episode_policy
+from pathways.core import audit
+from pathways.core.errors import ActionRefused
+from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 
 #: The forms of the episode page: context name → form prefix.
@@ -56,23 +57,18 @@ def _what(episode: Episode, doing: str = "") -> str:
 def _episode_or_404(request: AuthedRequest, pk: int, doing: str = "") -> Episode:
     """The episode with its history, or a 404 (audited as a refused read when the
     episode exists but the user may not see it)."""
-    episode = selectors.get_episode(request.user, pk)
-    if episode is None:
-        existing = selectors.episode_for_refused_read(pk)
-        if existing is not None:
-            audit.record_refused_read(
-                request.user,
-                existing.person,
-                channel="web",
-                what=_what(existing, doing),
-                request=request,
-            )
-        raise Http404("No such episode")
-    return episode
+    return episode_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=selectors.episode_with_history(),
+        channel="web",
+        what=lambda existing: _what(existing, doing),
+        request=request,
+    )
 
 
 def _require(request: AuthedRequest, action: str, episode: Episode, message: str) -> None:
-    if not policies.episodes.can(request.user, action, episode):
+    if not episode_policy.can(request.user, action, episode):
         raise PermissionDenied(message)
 
 
@@ -110,9 +106,9 @@ def _episode_page(
     current = selectors.current_package_of(episode)
     pending = selectors.pending_package_of(episode)
     is_open = episode.is_open
-    may_work = is_open and policies.episodes.can(user, "work", episode)
-    may_close = is_open and policies.episodes.can(user, "close", episode)
-    may_approve = is_open and policies.episodes.can(user, "approve_package", episode)
+    may_work = is_open and episode_policy.can(user, "work", episode)
+    may_close = is_open and episode_policy.can(user, "close", episode)
+    may_approve = is_open and episode_policy.can(user, "approve_package", episode)
     may_decide = may_approve and pending is not None and pending.proposed_by_id != user.pk
     action_forms = {name: bound.get(name) or _form(name, episode) for name in ACTION_FORMS}
     limit_text = ""
@@ -174,20 +170,11 @@ def _act(
     episode = _episode_or_404(request, pk)
     _require(request, action, episode, refusal)
     form = make_form(episode) if make_form else _form(form_name, episode, request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            banner = perform(episode, form.cleaned_data)
-        except ConcurrentEdit as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except ActionRefused as exc:
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, banner)
-            return redirect(reverse("casework:episode", args=[episode.pk]) + anchor)
+    outcome = attempt(form, lambda data: perform(episode, data))
+    if outcome.done:
+        messages.success(request, str(outcome.result))
+        return redirect(reverse("casework:episode", args=[episode.pk]) + anchor)
+    status = outcome.status
     return _episode_page(request, episode, status=status, **{form_name: form})
 
 

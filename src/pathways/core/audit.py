@@ -184,30 +184,3 @@ def describe(entry: LogEntry) -> dict[str, Any]:
         "from": entry.remote_addr or "",
         "changes": entry.changes if entry.action != LogEntry.Action.ACCESS else None,
     }
-
-
-def recent_denials(user: Any, limit: int = 100) -> list[dict[str, Any]]:
-    """Refused reads of people in the authorities this DPO or admin covers, newest first."""
-    from pathways.core.models import Role
-    from pathways.core.policies import scope_of
-    from pathways.people.models import Person
-
-    scope = scope_of(user)
-    entries = list(
-        LogEntry.objects.filter(additional_data__outcome=DENIED)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-id")[: limit * 5]
-    )
-    ids = {(e.additional_data or {}).get("person_id") for e in entries}
-    people = Person.objects.filter(pk__in=[i for i in ids if i is not None])
-    if not scope.is_superuser:
-        people = people.filter(
-            authority_id__in=scope.authorities_for(Role.DATA_PROTECTION_OFFICER, Role.ADMIN)
-        )
-    by_id = {p.pk: p for p in people}
-    out = []
-    for entry in entries:
-        person = by_id.get(int((entry.additional_data or {}).get("person_id") or 0))
-        if person is not None:
-            out.append({**describe(entry), "person": person})
-    return out[:limit]

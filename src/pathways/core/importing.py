@@ -34,23 +34,15 @@ from typing import Any, Literal, TypeVar
 from auditlog.cid import correlation_id
 from auditlog.context import set_actor, set_extra_data
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.db.models import Choices, Model, QuerySet
+from django.utils.module_loading import module_has_submodule
 
 from pathways.core.models import Authority, Team, User
-
-#: Modules that declare the kinds, in the order the docs and the upload page list them.
-KIND_MODULES = (
-    "pathways.core.imports",
-    "pathways.people.imports",
-    "pathways.referrals.imports",
-    "pathways.casework.imports",
-    "pathways.employers.imports",
-    "pathways.employment.imports",
-)
 
 #: Who the audit trail names when the command line runs an import without ``--as``.
 OPERATOR = "operator"
@@ -324,10 +316,14 @@ def _show(value: Any) -> str:
 
 
 def kinds() -> dict[str, Kind]:
-    """Every kind, by name, in the documented order."""
+    """Every kind, by name, in the documented order: each app declares its kinds in
+    ``KINDS`` in its ``imports`` module, read in the order of ``INSTALLED_APPS`` (the
+    order of the pathway), so the framework names no app above it."""
     out: dict[str, Kind] = {}
-    for module in KIND_MODULES:
-        for kind in import_module(module).KINDS:
+    for app in apps.get_app_configs():
+        if not module_has_submodule(app.module, "imports"):
+            continue
+        for kind in import_module(f"{app.name}.imports").KINDS:
             out[kind.name] = kind
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from pathways.core.importing import (
     Change,
     Column,
@@ -49,13 +51,14 @@ AUTHORITIES = Kind(
 
 def _prepare_teams(rows: list[Row], ctx: Context) -> None:
     """Organisations by name in any letter case, and which teams already have cases."""
-    from pathways.casework.models import Episode
-    from pathways.referrals.models import Referral
-
     ctx.cache["organisations"] = {o.name.casefold(): o for o in Organisation.objects.all()}
+    # Through the teams' own relations ("referrals", "episodes": named by the apps that
+    # keep them), so that core asks without importing the apps above it.
     ctx.cache["busy_teams"] = set(
-        Referral.objects.values_list("team_id", flat=True).distinct()
-    ) | set(Episode.objects.values_list("team_id", flat=True).distinct())
+        Team.objects.filter(Q(referrals__isnull=False) | Q(episodes__isnull=False))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
     # Organisations named in this file: casefolded name -> (name, kind, first line).
     ctx.cache["named"] = {}
 

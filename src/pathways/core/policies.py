@@ -1,27 +1,42 @@
-"""Every permission rule in Pathways, in one place.
+"""The permission mechanism every app builds its policy on, and the rules about
+organisations (teams, roles, authorities) that need no domain record.
 
-One policy per protected model answers both questions from the same relationship
+Each app keeps one policy per protected model in its own ``policy.py``, next to the
+models it guards. A policy answers both questions from the same relationship
 definitions: ``visible(user, queryset)`` scopes lists, and ``can(user, action, obj)``
-checks one object by asking whether it is in that scope, then whether the user's
-role allows the action. Pages, the API, the command line and exports all call these,
-and ``core/rules.py`` registers them with django-rules so that ``user.has_perm`` agrees.
+checks one object by asking whether it is in that scope, then whether the user's role
+allows the action. Pages, the API, the command line and exports all call the
+policies, and ``add_perms`` registers them with django-rules so that
+``user.has_perm`` agrees. The role groups are defined here, once.
 
-Relationships (DESIGN.md, "Access"): staff see a person when their team has a live
-relationship with them — a referral to the team that is still open, or an open
-episode of the team or allocated to them — or when they hold an authority-wide role
-(intake officer, data protection officer, admin) in the person's home authority.
-Commissioners see aggregates only: no personal details by default.
+``Policy.fetch_or_refuse`` is the one way for a page, the API or a command to get a
+record in the user's scope: otherwise the refused look is audited on the person the
+record is about, and the answer is ``Http404`` (a 404 page, a 404 JSON answer, an
+error on the command line), whether or not the record exists.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
+from pathways.core.audit import DENIED, record_access
 from pathways.core.models import AUTHORITY_WIDE_ROLES, Role, Team, User
+
+#: Who works with people's cases: allocated workers and those who may be allocated.
+CASEWORK_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_MANAGER)
+#: Who decides on a package of support.
+APPROVER_ROLES = (Role.PACKAGE_APPROVER, Role.TEAM_MANAGER)
+#: Who triages and allocates referrals.
+TRIAGE_ROLES = (Role.INTAKE_OFFICER, Role.TEAM_MANAGER)
+#: Who may refer a person into their own team.
+REFERRER_ROLES = (Role.INTAKE_OFFICER, Role.TEAM_MANAGER, Role.EMPLOYMENT_SPECIALIST)
 
 
 @dataclass(frozen=True)
@@ -106,7 +121,15 @@ def forget_scope(user: Any) -> None:
 class Policy(ABC):
     """Base: ``can`` is ``visible`` on one row plus the action's role rule."""
 
-    actions: dict[str, Any] = {}
+    #: The rows this policy guards.
+    model: type[Model]
+    actions: dict[str, Rule] = {}
+    #: The field naming the person a row is about, so that a refused look at the row
+    #: is on that person's audit trail: ``"self"`` for the person record itself,
+    #: None for rows about nobody (employers, opportunities).
+    person_field: str | None = None
+    #: What a 404 says ("No such episode.").
+    noun: str = "record"
 
     @abstractmethod
     def scope_q(self, scope: Scope, user: Any) -> Q:
@@ -131,236 +154,116 @@ class Policy(ABC):
             return False
         return self.visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
+    def fetch_or_refuse(
+        self,
+        user: Any,
+        pk: Any,
+        *,
+        channel: str,
+        what: str | Callable[[Any], str],
+        request: Any = None,
+        rows: QuerySet | None = None,
+        message: str | None = None,
+    ) -> Any:
+        """The row ``pk`` from ``rows`` (unscoped, with the joins the caller needs;
+        every row by default) if the user may see it. Otherwise the refused look is
+        audited on the person the row is about, when the row exists and is about
+        someone, and ``Http404`` is raised, the same whether or not the row exists:
+        a refusal never tells what is there. ``what`` names the look in the trail
+        (or makes the name from the row, which only the audit sees)."""
+        queryset = rows if rows is not None else self.model._default_manager.all()
+        if pk is not None:
+            found = self.visible(user, queryset).filter(pk=pk).first()
+            if found is not None:
+                return found
+            self.audit_refused(user, pk, channel=channel, what=what, request=request)
+        raise Http404(message or f"No such {self.noun}.")
 
-def _any(_scope: Scope, _user: Any, _obj: Any) -> bool:
+    def audit_refused(
+        self,
+        user: Any,
+        pk: Any,
+        *,
+        channel: str,
+        what: str | Callable[[Any], str],
+        request: Any = None,
+    ) -> None:
+        """Put a refused look at row ``pk`` on its person's audit trail (nothing when
+        the row does not exist or is about nobody)."""
+        if self.person_field is None:
+            return
+        unscoped = self.model._default_manager.all()
+        if self.person_field != "self":
+            unscoped = unscoped.select_related(self.person_field)
+        row = unscoped.filter(pk=pk).first()
+        if row is None:
+            return
+        person = row if self.person_field == "self" else getattr(row, self.person_field)
+        record_access(
+            user,
+            person,
+            channel=channel,
+            outcome=DENIED,
+            what=what(row) if callable(what) else what,
+            request=request,
+        )
+
+
+#: An action's role rule: may this user, with this scope, do it to this row?
+Rule = Callable[[Scope, Any, Any], bool]
+
+
+def anyone(_scope: Scope, _user: Any, _obj: Any) -> bool:
+    """Anyone who may see the row (the ``view`` action)."""
     return True
 
 
-def _team_roles(*roles: str):
+def team_roles(*roles: str) -> Rule:
+    """Holders of one of ``roles`` in the row's team."""
+
     def rule(scope: Scope, _user: Any, obj: Any) -> bool:
         return scope.has_role_in_team(obj.team_id, *roles)
 
     return rule
 
 
-# --- people ---------------------------------------------------------------------------
+def add_perms(policy: Policy, app_label: str, model_name: str) -> None:
+    """Register each of ``policy``'s actions with django-rules as
+    ``app_label.action_model``, so ``user.has_perm`` agrees with the policy."""
+    for action in policy.actions:
+        rules.set_perm(f"{app_label}.{action}_{model_name}", _predicate(policy, action))
 
 
-def _person_writers(scope: Scope, _user: Any, person: Any) -> bool:
-    """Casework roles change records; the DPO and admins read them."""
-    writers = {
-        Role.INTAKE_OFFICER,
-        Role.EMPLOYMENT_SPECIALIST,
-        Role.TEAM_MANAGER,
-        Role.PACKAGE_APPROVER,
-    }
-    return any(roles & writers for roles in scope.roles_by_team.values())
+def _predicate(policy: Policy, action: str) -> rules.Predicate:
+    def check(user: Any, obj: Any = None) -> bool:
+        return obj is not None and policy.can(user, action, obj)
+
+    return rules.predicate(check, name=f"{type(policy).__name__}.{action}")
 
 
-def _person_auditors(scope: Scope, _user: Any, person: Any) -> bool:
-    return person.authority_id in scope.authorities_for(Role.DATA_PROTECTION_OFFICER, Role.ADMIN)
+# --- referring, teams and the audit trail --------------------------------------------------------
 
 
-class PersonPolicy(Policy):
-    actions = {"view": _any, "change": _person_writers, "view_audit": _person_auditors}
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        from pathways.casework.models import Episode
-        from pathways.referrals.models import LIVE_STATUSES, Referral
-
-        whole = scope.personal_data_authorities
-        # A team's relationships add nobody when its authority is already seen whole
-        # (an intake officer's own team): leaving them out keeps the query lean.
-        teams = [t for t in scope.casework_team_ids if scope.authority_by_team[t] not in whole]
-        q = Q(authority_id__in=whole) | Q(
-            pk__in=Episode.objects.filter(worker=user, ended_on__isnull=True).values("person_id")
-        )
-        if teams:
-            q |= Q(
-                pk__in=Referral.objects.filter(team_id__in=teams, status__in=LIVE_STATUSES).values(
-                    "person_id"
-                )
-            ) | Q(
-                pk__in=Episode.objects.filter(team_id__in=teams, ended_on__isnull=True).values(
-                    "person_id"
-                )
-            )
-        return q
+def can_refer_to(user: Any, team: Team) -> bool:
+    """Intake officers refer to any team of their authority (they are the front
+    door); managers and specialists refer into their own team."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return True
+    if team.authority_id in scope.authorities_for(Role.INTAKE_OFFICER):
+        return True
+    return scope.has_role_in_team(team.pk, *REFERRER_ROLES)
 
 
-# --- referrals ------------------------------------------------------------------------
-
-TRIAGE_ROLES = (Role.INTAKE_OFFICER, Role.TEAM_MANAGER)
-REFERRER_ROLES = (Role.INTAKE_OFFICER, Role.TEAM_MANAGER, Role.EMPLOYMENT_SPECIALIST)
-
-
-class ReferralPolicy(Policy):
-    actions = {
-        "view": _any,
-        "triage": _team_roles(*TRIAGE_ROLES),
-        "allocate": _team_roles(*TRIAGE_ROLES),
-        "override_cap": _team_roles(Role.TEAM_MANAGER),
-        "set_urgent": _team_roles(Role.TEAM_MANAGER),
-    }
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        return Q(team_id__in=scope.casework_team_ids) | Q(
-            authority_id__in=scope.personal_data_authorities
-        )
-
-    def can_refer_to(self, user: Any, team: Team) -> bool:
-        """Intake officers refer to any team of their authority (they are the front
-        door); managers and specialists refer into their own team."""
-        scope = scope_of(user)
-        if scope.is_superuser:
-            return True
-        if team.authority_id in scope.authorities_for(Role.INTAKE_OFFICER):
-            return True
-        return scope.has_role_in_team(team.pk, *REFERRER_ROLES)
-
-    def teams_to_refer_to(self, user: Any) -> QuerySet[Team]:
-        scope = scope_of(user)
-        teams = Team.objects.select_related("authority")
-        if scope.is_superuser:
-            return teams
-        own = [t for t, roles in scope.roles_by_team.items() if roles & set(REFERRER_ROLES)]
-        return teams.filter(
-            Q(authority_id__in=scope.authorities_for(Role.INTAKE_OFFICER)) | Q(pk__in=own)
-        )
-
-
-# --- casework -------------------------------------------------------------------------
-
-
-CASEWORK_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_MANAGER)
-APPROVER_ROLES = (Role.PACKAGE_APPROVER, Role.TEAM_MANAGER)
-
-
-def _caseworker(scope: Scope, user: Any, episode: Any) -> bool:
-    """The allocated worker, or a specialist or manager of the episode's team."""
-    return episode.worker_id == user.pk or scope.has_role_in_team(episode.team_id, *CASEWORK_ROLES)
-
-
-class EpisodePolicy(Policy):
-    actions = {
-        "view": _any,
-        "work": _caseworker,
-        "approve_package": _team_roles(*APPROVER_ROLES),
-        "close": _caseworker,
-    }
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        return (
-            Q(team_id__in=scope.casework_team_ids)
-            | Q(worker=user)
-            | Q(authority_id__in=scope.personal_data_authorities)
-        )
-
-
-# --- employers, opportunities, candidacies and cohorts ---------------------------------
-
-
-def _employer_keepers(organisation_of):
-    """Specialists and managers of any team of the provider keep its employer list."""
-
-    def rule(scope: Scope, _user: Any, obj: Any) -> bool:
-        return organisation_of(obj) in scope.organisations_for(*CASEWORK_ROLES)
-
-    return rule
-
-
-class EmployerPolicy(Policy):
-    """Employers are shared across a provider: everyone in any of its teams sees the
-    list (commissioners excepted: they see pledges, through ``pledges``)."""
-
-    actions = {"view": _any, "change": _employer_keepers(lambda e: e.organisation_id)}
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        return Q(organisation_id__in=scope.organisations_for())
-
-
-class OpportunityPolicy(Policy):
-    actions = {"view": _any, "change": _employer_keepers(lambda o: o.employer.organisation_id)}
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        return Q(employer__organisation_id__in=scope.organisations_for())
-
-
-def works_with_person(scope: Scope, user: Any, person_id: int) -> bool:
-    """The person's allocated worker, or a specialist or manager of a team with an open
-    episode of theirs: who may put them forward for work."""
-    from pathways.casework.models import Episode
-
-    teams = [t for t, roles in scope.roles_by_team.items() if roles & set(CASEWORK_ROLES)]
-    return Episode.objects.filter(
-        Q(worker=user) | Q(team_id__in=teams), person_id=person_id, ended_on__isnull=True
-    ).exists()
-
-
-class CandidacyPolicy(Policy):
-    """A candidacy is part of the person's record and follows its access rules; moving
-    it on is for the people who work with the person."""
-
-    actions = {
-        "view": _any,
-        "change": lambda scope, user, c: works_with_person(scope, user, c.person_id),
-    }
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        from pathways.people.models import Person
-
-        return Q(person__in=Person.objects.filter(people.scope_q(scope, user)).values("pk"))
-
-    def may_put_forward(self, user: Any, person: Any, opportunity: Any) -> bool:
-        scope = scope_of(user)
-        if scope.is_superuser:
-            return True
-        return (
-            opportunities.can(user, "view", opportunity)
-            and people.can(user, "view", person)
-            and works_with_person(scope, user, person.pk)
-        )
-
-
-class PlacementPolicy(Policy):
-    """A placement is part of the person's record: seen with the person (a coach sees
-    the placements of the people their team works with), changed by those who work
-    with them."""
-
-    actions = {
-        "view": _any,
-        "change": lambda scope, user, p: works_with_person(scope, user, p.person_id),
-    }
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        from pathways.people.models import Person
-
-        return Q(person__in=Person.objects.filter(people.scope_q(scope, user)).values("pk"))
-
-
-class CohortPolicy(Policy):
-    """Supported-internship cohorts belong to the team that runs them; the provider's
-    other teams see them too (interns' details still follow the person rules)."""
-
-    actions = {"view": _any, "change": _team_roles(*CASEWORK_ROLES)}
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        return Q(team__organisation_id__in=scope.organisations_for())
-
-
-class PledgePolicy(Policy):
-    """Social-value pledges: the provider that keeps the employer, and the
-    commissioners and managers of the authority the pledge was made to."""
-
-    actions = {"view": _any, "change": _employer_keepers(lambda p: p.employer.organisation_id)}
-
-    def scope_q(self, scope: Scope, user: Any) -> Q:
-        return Q(employer__organisation_id__in=scope.organisations_for()) | Q(
-            authority_id__in=scope.authorities_for(Role.COMMISSIONER, Role.TEAM_MANAGER)
-        )
-
-
-# --- teams and the audit trail --------------------------------------------------------
+def teams_to_refer_to(user: Any) -> QuerySet[Team]:
+    scope = scope_of(user)
+    teams = Team.objects.select_related("authority")
+    if scope.is_superuser:
+        return teams
+    own = [t for t, roles in scope.roles_by_team.items() if roles & set(REFERRER_ROLES)]
+    return teams.filter(
+        Q(authority_id__in=scope.authorities_for(Role.INTAKE_OFFICER)) | Q(pk__in=own)
+    )
 
 
 def may_view_audit(user: User) -> bool:
@@ -396,28 +299,6 @@ def may_see_caseloads(user: User) -> bool:
     )
 
 
-def may_see_employers(user: User) -> bool:
-    """The employer and opportunity pages are for the staff of a provider."""
-    scope = scope_of(user)
-    return scope.is_superuser or bool(scope.organisations_for())
-
-
-def may_see_pledges(user: User) -> bool:
-    scope = scope_of(user)
-    return scope.is_superuser or bool(scope.authorities_for(Role.COMMISSIONER, Role.TEAM_MANAGER))
-
-
 def managed_team_ids(user: User) -> frozenset[int]:
     scope = scope_of(user)
     return frozenset(t for t, roles in scope.roles_by_team.items() if Role.TEAM_MANAGER in roles)
-
-
-people = PersonPolicy()
-referrals = ReferralPolicy()
-episodes = EpisodePolicy()
-employers = EmployerPolicy()
-opportunities = OpportunityPolicy()
-candidacies = CandidacyPolicy()
-cohorts = CohortPolicy()
-placements = PlacementPolicy()
-pledges = PledgePolicy()

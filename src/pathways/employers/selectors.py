@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from pathways.core import policies
 from pathways.core.models import InterestTag, User
 from pathways.employers.models import (
     Candidacy,
@@ -25,12 +24,20 @@ from pathways.employers.models import (
     SocialValuePledge,
     open_on,
 )
+from pathways.employers.policy import (
+    candidacy_policy,
+    cohort_policy,
+    employer_policy,
+    opportunity_policy,
+    pledge_policy,
+)
 from pathways.people.models import Person
+from pathways.people.policy import person_policy
 
 
 def employers_for(user: User | None) -> QuerySet[Employer]:
     qs = Employer.objects.all()
-    return qs if user is None else policies.employers.visible(user, qs)
+    return qs if user is None else employer_policy.visible(user, qs)
 
 
 def employer_list(user: User, search: str = "") -> QuerySet[Employer]:
@@ -67,7 +74,7 @@ def get_employer(user: User, pk: int) -> Employer | None:
 
 def opportunities_for(user: User | None) -> QuerySet[Opportunity]:
     qs = Opportunity.objects.all()
-    return qs if user is None else policies.opportunities.visible(user, qs)
+    return qs if user is None else opportunity_policy.visible(user, qs)
 
 
 def _tags() -> Prefetch:
@@ -141,7 +148,7 @@ def opportunity_exists(pk: int) -> bool:
 
 def candidacies_for(user: User | None) -> QuerySet[Candidacy]:
     qs = Candidacy.objects.all()
-    return qs if user is None else policies.candidacies.visible(user, qs)
+    return qs if user is None else candidacy_policy.visible(user, qs)
 
 
 def candidacies_of_opportunity(user: User, opportunity: Opportunity) -> QuerySet[Candidacy]:
@@ -228,7 +235,7 @@ def pledge_progress(user: User | None, *, on: dt.date | None = None) -> list[Ple
     day = on or timezone.localdate()
     pledges = SocialValuePledge.objects.select_related("employer", "authority")
     if user is not None:
-        pledges = policies.pledges.visible(user, pledges)
+        pledges = pledge_policy.visible(user, pledges)
     pledges_list = list(pledges.order_by("-ends_on", "employer__name", "pk"))
     employer_ids = {p.employer_id for p in pledges_list}
     offered: dict[tuple[int, int], list[tuple[dt.date, int]]] = defaultdict(list)
@@ -261,7 +268,7 @@ def pledge_progress(user: User | None, *, on: dt.date | None = None) -> list[Ple
 
 def cohorts_for(user: User | None) -> QuerySet[InternshipCohort]:
     qs = InternshipCohort.objects.all()
-    return qs if user is None else policies.cohorts.visible(user, qs)
+    return qs if user is None else cohort_policy.visible(user, qs)
 
 
 def cohort_list(user: User) -> QuerySet[InternshipCohort]:
@@ -273,7 +280,7 @@ def cohort_list(user: User) -> QuerySet[InternshipCohort]:
 
 
 def get_cohort(user: User, pk: int) -> InternshipCohort | None:
-    visible_people = policies.people.visible(user, Person.objects.all())
+    visible_people = person_policy.visible(user, Person.objects.all())
     return (
         cohorts_for(user)
         .select_related("host", "team", "authority")

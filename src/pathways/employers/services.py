@@ -37,6 +37,12 @@ from pathways.employers.models import (
     RotationPlacement,
     SocialValuePledge,
 )
+from pathways.employers.policy import (
+    candidacy_policy,
+    cohort_policy,
+    employer_policy,
+    opportunity_policy,
+)
 from pathways.people.models import Consent, Person
 
 
@@ -126,7 +132,7 @@ def create_employer(actor: User, organisation: Organisation, **fields: Any) -> E
 def update_employer(
     actor: User, employer: Employer, *, expected_version: int | None = None, **fields: Any
 ) -> Employer:
-    _require(policies.employers.can(actor, "change", employer), "You cannot change this employer.")
+    _require(employer_policy.can(actor, "change", employer), "You cannot change this employer.")
     employer = _locked(Employer, employer, expected_version)
     fields = {k: v for k, v in fields.items() if k in EMPLOYER_FIELDS}
     if "name" in fields:
@@ -150,7 +156,7 @@ def update_employer(
 
 def _employer_change(actor: User, employer: Employer) -> None:
     _require(
-        policies.employers.can(actor, "change", employer),
+        employer_policy.can(actor, "change", employer),
         "Only specialists and managers of the provider can change this employer's records.",
     )
 
@@ -299,7 +305,7 @@ def update_opportunity(
     **fields: Any,
 ) -> Opportunity:
     _require(
-        policies.opportunities.can(actor, "change", opportunity),
+        opportunity_policy.can(actor, "change", opportunity),
         "You cannot change this opportunity.",
     )
     opportunity = _locked(Opportunity, opportunity, expected_version)
@@ -324,7 +330,7 @@ def close_opportunity(
 ) -> Opportunity:
     """Close an opportunity early (filled or withdrawn): it leaves the matching lists."""
     _require(
-        policies.opportunities.can(actor, "change", opportunity),
+        opportunity_policy.can(actor, "change", opportunity),
         "You cannot change this opportunity.",
     )
     opportunity = _locked(Opportunity, opportunity, None)
@@ -364,7 +370,7 @@ def put_forward(
 ) -> Candidacy:
     """Start a candidacy at "suggested" (the person has not been asked yet)."""
     _require(
-        policies.candidacies.may_put_forward(actor, person, opportunity),
+        candidacy_policy.may_put_forward(actor, person, opportunity),
         "Only the person's worker or their team can put them forward.",
     )
     if opportunity.authority_id != person.authority_id:
@@ -413,7 +419,7 @@ def move_candidacy(
     """Move a candidacy on. A step that sends the person's details to the employer
     needs their consent to share with employers, which is checked and recorded."""
     _require(
-        policies.candidacies.can(actor, "change", candidacy),
+        candidacy_policy.can(actor, "change", candidacy),
         "Only the person's worker or their team can move this candidacy on.",
     )
     candidacy = _locked(Candidacy, candidacy, expected_version)
@@ -483,7 +489,7 @@ def create_cohort(
         scope.is_superuser or scope.has_role_in_team(team.pk, *policies.CASEWORK_ROLES),
         "Only specialists and managers of the team can set up its cohorts.",
     )
-    _require(policies.employers.can(actor, "view", host), "Choose an employer on your list.")
+    _require(employer_policy.can(actor, "view", host), "Choose an employer on your list.")
     cohort = InternshipCohort(
         authority_id=team.authority_id,
         team=team,
@@ -511,7 +517,7 @@ def _check_academic_year(value: str) -> None:
 
 
 def set_interns(actor: User, cohort: InternshipCohort, interns: Iterable[Person]) -> None:
-    _require(policies.cohorts.can(actor, "change", cohort), "You cannot change this cohort.")
+    _require(cohort_policy.can(actor, "change", cohort), "You cannot change this cohort.")
     interns = list(interns)
     others = [p for p in interns if p.authority_id != cohort.authority_id]
     if others:
@@ -531,7 +537,7 @@ def add_rotation(
     opportunities: Iterable[Opportunity],
 ) -> Rotation:
     """A rotation of 10 to 12 weeks through the host's departments."""
-    _require(policies.cohorts.can(actor, "change", cohort), "You cannot change this cohort.")
+    _require(cohort_policy.can(actor, "change", cohort), "You cannot change this cohort.")
     days = (ends_on - starts_on).days + 1
     if not ROTATION_MIN_DAYS <= days <= ROTATION_MAX_DAYS:
         raise ValidationError(
@@ -563,7 +569,7 @@ def place_interns(
     """Record the departments for a rotation, replacing any earlier plan: all or
     nothing. Each intern once; no department over its places."""
     cohort = rotation.cohort
-    _require(policies.cohorts.can(actor, "change", cohort), "You cannot change this cohort.")
+    _require(cohort_policy.can(actor, "change", cohort), "You cannot change this cohort.")
     Rotation.objects.select_for_update().filter(pk=rotation.pk).first()
     interns = set(cohort.interns.values_list("pk", flat=True))
     departments = {o.pk: o for o in rotation.opportunities.all()}

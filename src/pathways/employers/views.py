@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pathways.casework.policy import works_with_person
 from pathways.core import audit, policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit
 from pathways.core.forms import add_service_errors
@@ -36,8 +37,17 @@ from pathways.employers.models import (
     Rotation,
     open_on,
 )
+from pathways.employers.policy import (
+    candidacy_policy,
+    cohort_policy,
+    employer_policy,
+    may_see_employers,
+    may_see_pledges,
+    opportunity_policy,
+)
 from pathways.matching import selectors as matching
 from pathways.people.models import Person
+from pathways.people.policy import person_policy
 from pathways.people.selectors import get_person, person_exists
 
 PAGE_SIZE = 50
@@ -150,7 +160,7 @@ def _employer_page(
     request: AuthedRequest, employer: Employer, *, status: int = 200, **bound: forms.Form
 ) -> HttpResponse:
     today = timezone.localdate()
-    may_change = policies.employers.can(request.user, "change", employer)
+    may_change = employer_policy.can(request.user, "change", employer)
     progress = [
         p for p in selectors.pledge_progress(request.user) if p.pledge.employer_id == employer.pk
     ]
@@ -178,7 +188,7 @@ def employer(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _changeable_employer(request: AuthedRequest, pk: int) -> Employer:
     found = _employer_or_404(request, pk)
-    if not policies.employers.can(request.user, "change", found):
+    if not employer_policy.can(request.user, "change", found):
         raise PermissionDenied("Only specialists and managers of the provider can change this.")
     return found
 
@@ -249,7 +259,7 @@ def employer_add(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
 
 @login_required
 def pledges(request: AuthedRequest) -> HttpResponse:
-    if not (policies.may_see_pledges(request.user) or policies.may_see_employers(request.user)):
+    if not (may_see_pledges(request.user) or may_see_employers(request.user)):
         raise PermissionDenied("Pledges are for commissioners, managers and providers.")
     progress = selectors.pledge_progress(request.user)
     return render(request, "employers/pledges.html", {"pledges": progress})
@@ -339,7 +349,7 @@ def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "opportunity": found,
             "candidacies": candidacies,
-            "may_change": policies.opportunities.can(request.user, "change", found),
+            "may_change": opportunity_policy.can(request.user, "change", found),
             "is_open": found.is_open(timezone.localdate()),
         },
     )
@@ -359,7 +369,7 @@ def opportunity_close(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _visible_people(request: AuthedRequest) -> QuerySet[Person]:
-    return policies.people.visible(request.user, Person.objects.all())
+    return person_policy.visible(request.user, Person.objects.all())
 
 
 def _ranked_people(request: AuthedRequest, found: Opportunity, top: int | None):
@@ -449,9 +459,7 @@ def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse
     candidacies = {
         c.opportunity_id: c for c in selectors.candidacies_of_person(request.user, person)
     }
-    may_put_forward = policies.works_with_person(
-        policies.scope_of(request.user), request.user, person.pk
-    )
+    may_put_forward = works_with_person(policies.scope_of(request.user), request.user, person.pk)
     return render(
         request,
         "employers/person_opportunities.html",
@@ -519,7 +527,7 @@ def _candidacy_page(
     status: int = 200,
 ) -> HttpResponse:
     statuses = services.next_statuses(candidacy)
-    may_move = bool(statuses) and policies.candidacies.can(request.user, "change", candidacy)
+    may_move = bool(statuses) and candidacy_policy.can(request.user, "change", candidacy)
     consent = services.employer_consent(candidacy.person, timezone.localdate())
     audit.record_access(
         request.user,
@@ -557,7 +565,7 @@ def candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def move_candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _candidacy_or_404(request, pk)
-    if not policies.candidacies.can(request.user, "change", found):
+    if not candidacy_policy.can(request.user, "change", found):
         raise PermissionDenied("Only the person's worker or their team can move this on.")
     form = employer_forms.MoveCandidacyForm(request.POST, statuses=services.next_statuses(found))
     status = 400
@@ -616,7 +624,7 @@ def cohort(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "cohort": found,
             "rotations": list(found.rotations.all()),
-            "may_change": policies.cohorts.can(request.user, "change", found),
+            "may_change": cohort_policy.can(request.user, "change", found),
             "hidden_interns": found.intern_count - len(found.visible_interns),
         },
     )
@@ -627,7 +635,7 @@ def _rotation_or_404(request: AuthedRequest, pk: int, number: int):
     rotation = next((r for r in found.rotations.all() if r.number == number), None)
     if rotation is None:
         raise Http404("No such rotation")
-    if not policies.cohorts.can(request.user, "change", found):
+    if not cohort_policy.can(request.user, "change", found):
         raise PermissionDenied("Only specialists and managers of the cohort's team can do this.")
     return found, rotation
 
@@ -729,7 +737,7 @@ def cohort_new(request: AuthedRequest) -> HttpResponse:
 
 def _changeable_cohort(request: AuthedRequest, pk: int):
     found = _cohort_or_404(request, pk)
-    if not policies.cohorts.can(request.user, "change", found):
+    if not cohort_policy.can(request.user, "change", found):
         raise PermissionDenied("Only specialists and managers of the cohort's team can do this.")
     return found
 
@@ -737,7 +745,7 @@ def _changeable_cohort(request: AuthedRequest, pk: int):
 @login_required
 def cohort_interns(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _changeable_cohort(request, pk)
-    candidates = policies.people.visible(
+    candidates = person_policy.visible(
         request.user,
         Person.objects.filter(
             Q(episodes__team=found.team, episodes__ended_on__isnull=True) | Q(cohorts=found)

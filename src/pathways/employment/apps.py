@@ -6,4 +6,11 @@ class EmploymentConfig(AppConfig):
     label = "employment"
 
     def ready(self) -> None:
+        from pathways.casework.signals import episode_closed
+        from pathways.core.policies import add_perms
         from pathways.employment import queue  # noqa: F401  registers the queue kinds
+        from pathways.employment.policy import placement_policy
+        from pathways.employment.services import progression_on_close
+
+        add_perms(placement_policy, "employment", "placement")
+        episode_closed.connect(progression_on_close, dispatch_uid="employment-progression")

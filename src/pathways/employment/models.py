@@ -122,7 +122,7 @@ class PlacementTerms(models.Model):
 
 
 class CheckKind(models.TextChoices):
-    """The six checks after a job start (DESIGN.md, in-work support)."""
+    """The six checks after a job start (docs/decisions/0014-in-work-support.md)."""
 
     SETTLED_IN = "settled_in", "Settled in"
     TRANSPORT = "transport", "Transport to work is working"

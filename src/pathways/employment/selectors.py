@@ -1,4 +1,4 @@
-"""Reads of placements and their in-work support, scoped by ``core.policies.placements``.
+"""Reads of placements and their in-work support, scoped by ``core.placement_policy``.
 
 The fading plan is compared week by week with the coaching actually given: the
 in-work coaching activities in the person's timeline. Weeks are counted from the job
@@ -19,16 +19,16 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from pathways.casework.models import Activity, ActivityKind
-from pathways.core import policies
 from pathways.core.models import User
 from pathways.employment.models import FadingStep, Milestone, Placement, PostStartCheck
+from pathways.employment.policy import placement_policy
 
 #: Weeks in a row above plan that make a fading plan "stalled".
 STALLED_WEEKS = 3
 
 
 def placements_for(user: User) -> QuerySet[Placement]:
-    return policies.placements.visible(user, Placement.objects.all())
+    return placement_policy.visible(user, Placement.objects.all())
 
 
 def placements_of_person(user: User, person_id: int) -> QuerySet[Placement]:
@@ -45,33 +45,28 @@ def placements_of_person(user: User, person_id: int) -> QuerySet[Placement]:
     )
 
 
-def get_placement(user: User, pk: int) -> Placement | None:
-    """One placement with everything its page shows."""
-    return (
-        placements_for(user)
-        .select_related(
-            "person",
-            "person__authority",
-            "employer",
-            "episode",
-            "episode__team",
-            "candidacy",
-            "access_to_work",
-        )
-        .prefetch_related(
-            Prefetch("checks", queryset=PostStartCheck.objects.select_related("done_by")),
-            "terms",
-            "fading_steps",
-            Prefetch("milestones", queryset=Milestone.objects.select_related("confirmed_by")),
-        )
-        .filter(pk=pk)
-        .first()
+def placement_page_rows() -> QuerySet[Placement]:
+    """Placements with everything the job page shows (unscoped: the placement policy
+    scopes it)."""
+    return Placement.objects.select_related(
+        "person",
+        "person__authority",
+        "employer",
+        "episode",
+        "episode__team",
+        "candidacy",
+        "access_to_work",
+    ).prefetch_related(
+        Prefetch("checks", queryset=PostStartCheck.objects.select_related("done_by")),
+        "terms",
+        "fading_steps",
+        Prefetch("milestones", queryset=Milestone.objects.select_related("confirmed_by")),
     )
 
 
-def placement_for_refused_read(pk: int) -> Placement | None:
-    """Unscoped lookup used only to audit a refused read; never shown to the user."""
-    return Placement.objects.select_related("person").filter(pk=pk).first()
+def get_placement(user: User, pk: int) -> Placement | None:
+    """One placement with everything its page shows, if the user may see it."""
+    return placement_policy.visible(user, placement_page_rows()).filter(pk=pk).first()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from pathways.casework.models import Episode, Stage, StageEntry
+from pathways.casework.models import EndReason, Episode, Stage
+from pathways.casework.policy import works_with_person
+from pathways.casework.services import enter_stage
 from pathways.core import policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 from pathways.core.models import Team, User
@@ -43,7 +45,7 @@ from pathways.people.models import Person
 
 def _require_works_with(actor: User, person: Person) -> None:
     scope = policies.scope_of(actor)
-    if not (scope.is_superuser or policies.works_with_person(scope, actor, person.pk)):
+    if not (scope.is_superuser or works_with_person(scope, actor, person.pk)):
         raise PermissionDenied("Only the person's worker or their team can record their work.")
 
 
@@ -54,17 +56,6 @@ def _open_episode(person: Person) -> Episode | None:
         .order_by("-started_on", "-pk")
         .first()
     )
-
-
-def _move_stage(episode: Episode | None, stage: str, on: dt.date, actor: User) -> None:
-    """Keep the episode's stage in step with the person's work (no-op when closed or
-    already there)."""
-    if episode is None or episode.stage == stage:
-        return
-    StageEntry.objects.create(episode=episode, stage=stage, entered_on=on, recorded_by=actor)
-    episode.stage = stage
-    episode.version += 1
-    episode.save(update_fields=["stage", "version"])
 
 
 def _check_terms(hours: Decimal, pay: Decimal | None, paid: bool) -> None:
@@ -160,7 +151,7 @@ def record_job_start(
         hourly_pay=hourly_pay,
     )
     _set_checks(placement, episode)
-    _move_stage(episode, Stage.IN_WORK_SUPPORT, min(start_date, timezone.localdate()), actor)
+    enter_stage(episode, Stage.IN_WORK_SUPPORT, on=min(start_date, timezone.localdate()), by=actor)
     return placement
 
 
@@ -270,7 +261,7 @@ def end_placement(
         .exists()
     )
     if not still_working:
-        _move_stage(_open_episode(placement.person), Stage.JOB_FINDING, end_date, actor)
+        enter_stage(_open_episode(placement.person), Stage.JOB_FINDING, on=end_date, by=actor)
     return placement
 
 
@@ -467,8 +458,9 @@ def confirm_milestone(
 def record_progression(episode: Episode, on: dt.date) -> list[Placement]:
     """In-work support ended on ``on`` with the person still in work: each supported
     paid job they hold that day goes on without support (progression to unsupported
-    employment). Volunteering, and jobs never supported, are not progression. Called by
-    ``close_episode`` inside its transaction."""
+    employment). Volunteering, and jobs never supported, are not progression. Called
+    when an episode closes, inside ``close_episode``'s transaction
+    (``progression_on_close``)."""
     current = list(
         Placement.objects.select_for_update()
         .filter(person_id=episode.person_id, start_date__lte=on, support_ended_on__isnull=True)
@@ -480,3 +472,10 @@ def record_progression(episode: Episode, on: dt.date) -> list[Placement]:
         placement.version += 1
         placement.save(update_fields=["support_ended_on", "supported", "version"])
     return current
+
+
+def progression_on_close(episode: Episode, on: dt.date, reason: str, **_signal: Any) -> None:
+    """``casework.signals.episode_closed``: support ending with the person in work is
+    progression, unless it ended because they died or moved to another provider."""
+    if reason not in (EndReason.DIED, EndReason.TRANSFERRED):
+        record_progression(episode, on)

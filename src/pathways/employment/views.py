@@ -18,7 +18,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -26,10 +26,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pathways.casework.policy import works_with_person
 from pathways.core import audit, policies
 from pathways.core.charts import svg_response
-from pathways.core.errors import ActionRefused, ConcurrentEdit
-from pathways.core.forms import add_service_errors
+from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers import selectors as employer_selectors
 from pathways.employers.models import Candidacy, Employer
@@ -37,28 +37,12 @@ from pathways.employers.services import organisations_keeping_employers
 from pathways.employment import charts, selectors, services
 from pathways.employment import forms as employment_forms
 from pathways.employment.models import MILESTONE_WEEKS, Milestone, Placement, PostStartCheck
+from pathways.employment.policy import placement_policy
 from pathways.people.models import Person
-from pathways.people.selectors import get_person_record, person_exists
+from pathways.people.policy import person_policy
 
 WHAT = "placement"
 CHANGE_REFUSAL = "Only the person's worker or their team can change this job."
-
-
-def _attempt(form: forms.Form, perform: Callable[[], Any]) -> int:
-    """Run a service for a valid form: 200, or the status of its refusal with the
-    reason on the form (409 when someone else changed the record first)."""
-    try:
-        perform()
-    except ConcurrentEdit as exc:
-        form.add_error(None, exc.message)
-        return 409
-    except ActionRefused as exc:
-        form.add_error(None, exc.message)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-    else:
-        return 200
-    return 400
 
 
 def _set_version(form: forms.Form, version: int | None) -> None:
@@ -74,14 +58,11 @@ def _set_version(form: forms.Form, version: int | None) -> None:
 
 
 def _person_to_record_for(request: AuthedRequest, pk: int) -> Person:
-    person = get_person_record(request.user, pk)
-    if person is None:
-        audit.record_refused_read(
-            request.user, person_exists(pk), channel="web", what="job start", request=request
-        )
-        raise Http404("No such person")
+    person = person_policy.fetch_or_refuse(
+        request.user, pk, channel="web", what="job start", request=request
+    )
     scope = policies.scope_of(request.user)
-    if not (scope.is_superuser or policies.works_with_person(scope, request.user, person.pk)):
+    if not (scope.is_superuser or works_with_person(scope, request.user, person.pk)):
         audit.record_access(
             request.user,
             person,
@@ -133,37 +114,32 @@ def job_start(request: AuthedRequest, person_pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            made: list[Placement] = []
-            status = _attempt(
-                form,
-                lambda: made.append(
-                    services.record_job_start(
-                        request.user,
-                        person,
-                        start_date=data["start_date"],
-                        employer=data["employer"],
-                        job_title=data["job_title"],
-                        kind=data["kind"],
-                        paid=data["paid"],
-                        hours_per_week=data["hours_per_week"],
-                        hourly_pay=data["hourly_pay"],
-                        supported=data["supported"],
-                        candidacy=candidacy,
-                    )
-                ),
+        outcome = attempt(
+            form,
+            lambda data: services.record_job_start(
+                request.user,
+                person,
+                start_date=data["start_date"],
+                employer=data["employer"],
+                job_title=data["job_title"],
+                kind=data["kind"],
+                paid=data["paid"],
+                hours_per_week=data["hours_per_week"],
+                hourly_pay=data["hourly_pay"],
+                supported=data["supported"],
+                candidacy=candidacy,
+            ),
+        )
+        placement = outcome.result
+        if placement is not None:
+            messages.success(
+                request,
+                f"Job start recorded: {placement.job_title} at {placement.employer.name} "
+                f"from {placement.start_date:%-d %B %Y}. The six post-start checks are "
+                "listed below.",
             )
-            if made:
-                placement = made[0]
-                messages.success(
-                    request,
-                    f"Job start recorded: {placement.job_title} at {placement.employer.name} "
-                    f"from {placement.start_date:%-d %B %Y}. The six post-start checks are "
-                    "listed below.",
-                )
-                return redirect("employment:placement", placement.pk)
+            return redirect("employment:placement", placement.pk)
+        status = outcome.status
     # The form shows who the job is for: a read, whether first shown or sent back.
     audit.record_access(request.user, person, channel="web", what="job start", request=request)
     return render(
@@ -178,25 +154,22 @@ def job_start(request: AuthedRequest, person_pk: int) -> HttpResponse:
 
 
 def _placement_or_404(request: AuthedRequest, pk: int) -> Placement:
-    found = selectors.get_placement(request.user, pk)
-    if found is None:
-        existing = selectors.placement_for_refused_read(pk)
-        audit.record_refused_read(
-            request.user,
-            existing.person if existing else None,
-            channel="web",
-            what=WHAT,
-            request=request,
-        )
-        raise Http404("No such job")
-    return found
+    return placement_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=selectors.placement_page_rows(),
+        channel="web",
+        what=WHAT,
+        request=request,
+        message="No such job",
+    )
 
 
 def _changeable(request: AuthedRequest, pk: int) -> Placement:
     """The placement, if the user may change it: 404 when they may not see it, 403 when
     they may see it but not change it."""
     found = _placement_or_404(request, pk)
-    if not policies.placements.can(request.user, "change", found):
+    if not placement_policy.can(request.user, "change", found):
         audit.record_access(
             request.user,
             found.person,
@@ -271,7 +244,7 @@ def _placement_page(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    may_change = policies.placements.can(user, "change", placement)
+    may_change = placement_policy.can(user, "change", placement)
     checks = list(placement.checks.all())
     milestones = list(placement.milestones.all())
     weeks = selectors.fading_of(placement, today)
@@ -337,16 +310,14 @@ def _act(
 ) -> HttpResponse:
     """Handle one of the placement page's forms: back to the page (at ``anchor``) with
     the banner ``perform`` returns, or the page again with what was wrong."""
-    status = 400
-    if form.is_valid():
-        banner: list[str] = []
-        status = _attempt(form, lambda: banner.append(perform(form.cleaned_data)))
-        if banner:
-            messages.success(request, banner[0])
-            return redirect(reverse("employment:placement", args=[placement.pk]) + anchor)
-        if status == 409 and version_of is not None:
-            placement = _placement_or_404(request, placement.pk)
-            _set_version(form, version_of(placement))
+    outcome = attempt(form, perform)
+    if outcome.done:
+        messages.success(request, str(outcome.result))
+        return redirect(reverse("employment:placement", args=[placement.pk]) + anchor)
+    if outcome.conflict and version_of is not None:
+        placement = _placement_or_404(request, placement.pk)
+        _set_version(form, version_of(placement))
+    status = outcome.status
     return _placement_page(request, placement, status=status, **{name: form})
 
 

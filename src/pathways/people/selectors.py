@@ -1,4 +1,4 @@
-"""Reads of person records, scoped by ``core.policies.people``."""
+"""Reads of person records, scoped by ``core.person_policy``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from pathways.core import policies
 from pathways.core.models import InterestTag, User
 from pathways.people.models import Consent, Person
+from pathways.people.policy import person_policy
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -29,7 +29,7 @@ def _as_date(text: str) -> dt.date | None:
 
 
 def people_for(user: User) -> QuerySet[Person]:
-    return policies.people.visible(user, Person.objects.select_related("authority"))
+    return person_policy.visible(user, Person.objects.select_related("authority"))
 
 
 def search_people(user: User, query: str = "", ref: str | None = None) -> QuerySet[Person]:
@@ -52,13 +52,10 @@ def search_people(user: User, query: str = "", ref: str | None = None) -> QueryS
 
 
 def get_person(user: User, pk: int) -> Person | None:
-    """One person with everything the person page shows, in a fixed number of queries."""
-    from pathways.casework.models import Episode
-    from pathways.referrals.models import Referral
-
+    """One person with their circle of support, consents, care costs and vocational
+    profile, in a fixed number of queries."""
     return (
         people_for(user)
-        # The vocational profile and its interests: one join and at most one query.
         .select_related("vocational_profile")
         .prefetch_related(
             Prefetch(
@@ -68,18 +65,6 @@ def get_person(user: User, pk: int) -> Person | None:
             "contacts",
             "care_costs",
             "consents__recorded_by",
-            Prefetch(
-                "referrals",
-                queryset=Referral.objects.select_related("team", "worker").order_by(
-                    "-received_on", "-id"
-                ),
-            ),
-            Prefetch(
-                "episodes",
-                queryset=Episode.objects.select_related("team", "worker").order_by(
-                    "-started_on", "-id"
-                ),
-            ),
         )
         .filter(pk=pk)
         .first()
@@ -99,7 +84,7 @@ def person_exists(pk: int) -> Person | None:
 def get_person_for_audit(user: User, pk: int) -> Person | None:
     """A person whose audit trail this user may see (DPO or admin of their authority)."""
     person = Person.objects.select_related("authority").filter(pk=pk).first()
-    if person is None or not policies.people.can(user, "view_audit", person):
+    if person is None or not person_policy.can(user, "view_audit", person):
         return None
     return person
 
@@ -119,15 +104,3 @@ def current_consents(person: Person) -> dict:
 def consent_history(person: Person) -> list[Consent]:
     """Every consent decision, newest first (uses the prefetched rows when present)."""
     return sorted(person.consents.all(), key=lambda c: (c.given_on, c.pk), reverse=True)
-
-
-def openable_episode_ids(user: User, person: Person) -> set[int]:
-    """The person's episodes this user may open: others (another team's closed support)
-    are listed without a link, so following one never ends in a refused read."""
-    from pathways.casework.models import Episode
-
-    return set(
-        policies.episodes.visible(user, Episode.objects.filter(person=person)).values_list(
-            "pk", flat=True
-        )
-    )

@@ -14,6 +14,7 @@ from pathways.core import policies
 from pathways.core.errors import ConcurrentEdit, PermissionDenied
 from pathways.core.models import Authority, User
 from pathways.people.models import Condition, Consent, Contact, Person
+from pathways.people.policy import person_policy
 from pathways.people.postcodes import normalise_postcode
 
 EDITABLE_FIELDS = (
@@ -63,7 +64,7 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def create_person(actor: User, *, authority: Authority, person_ref: str, **fields: Any) -> Person:
     """Add a person in an authority where the actor may make referrals."""
-    teams = policies.referrals.teams_to_refer_to(actor).filter(authority=authority)
+    teams = policies.teams_to_refer_to(actor).filter(authority=authority)
     if not teams.exists():
         raise PermissionDenied(f"You cannot add people in {authority.name}.")
     fields = clean_person_fields(fields)
@@ -99,7 +100,7 @@ def update_person(actor: User, person: Person, *, expected_version: int, **field
     claimed = Person.objects.filter(pk=person.pk, version=expected_version).update(
         version=F("version")
     )
-    if not policies.people.can(actor, "change", person):
+    if not person_policy.can(actor, "change", person):
         raise PermissionDenied("You cannot change this person's record.")
     if not claimed:
         raise ConcurrentEdit(
@@ -128,7 +129,7 @@ def update_person(actor: User, person: Person, *, expected_version: int, **field
 
 @transaction.atomic
 def add_contact(actor: User, person: Person, **fields: Any) -> Contact:
-    if not policies.people.can(actor, "change", person):
+    if not person_policy.can(actor, "change", person):
         raise PermissionDenied("You cannot change this person's record.")
     contact = Contact(person=person, **fields)
     contact.full_clean()
@@ -141,7 +142,7 @@ def record_consent(
     actor: User, person: Person, *, scope: str, given: bool, given_on: dt.date, notes: str = ""
 ) -> Consent:
     """Consent is never edited: a new row records a change of mind, so history stays."""
-    if not policies.people.can(actor, "change", person):
+    if not person_policy.can(actor, "change", person):
         raise PermissionDenied("You cannot change this person's record.")
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": "The date of the decision must be today or earlier"})

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from pathways.casework import services as casework
 from pathways.casework.models import Episode
 from pathways.core.importing import (
     Change,
@@ -30,7 +31,6 @@ from pathways.core.models import Authority, Team
 from pathways.people.imports import known_person, prefetch_people
 from pathways.people.models import Person
 from pathways.referrals.models import Referral, Source, Status
-from pathways.referrals.services import next_episode_ref
 
 DECIDED = (Status.ACCEPTED, Status.WAITING, Status.ALLOCATED, Status.DECLINED, Status.REDIRECTED)
 
@@ -111,13 +111,12 @@ def _plan_referral(row: Row, ctx: Context) -> Change:
 
     def open_episode(referral: Referral) -> None:
         if opens_episode:
-            Episode.objects.create(
+            casework.open_episode(
                 authority_id=referral.authority_id,
-                episode_ref=next_episode_ref(referral.authority_id),
                 person_id=referral.person_id,
                 team_id=referral.team_id,
                 worker=worker,
-                referral=referral,
+                referral_id=referral.pk,
                 started_on=started_on,
             )
 

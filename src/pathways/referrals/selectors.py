@@ -5,19 +5,24 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from pathways.core import policies
 from pathways.core.models import Team, User
+from pathways.core.policies import CASEWORK_ROLES
+from pathways.people.models import Person
 from pathways.referrals.models import WAITING_STATUSES, Referral, Status
-from pathways.referrals.services import ALLOCATABLE_ROLES
+from pathways.referrals.policy import referral_policy
+
+
+def referral_page_rows() -> QuerySet[Referral]:
+    """Referrals with their person, team and worker (unscoped: the referral policy
+    scopes it)."""
+    return Referral.objects.select_related("person", "team", "team__authority", "worker")
 
 
 def referrals_for(user: User) -> QuerySet[Referral]:
-    return policies.referrals.visible(
-        user, Referral.objects.select_related("person", "team", "team__authority", "worker")
-    )
+    return referral_policy.visible(user, referral_page_rows())
 
 
 def triage_list(user: User, team: Team | None = None) -> QuerySet[Referral]:
@@ -34,10 +39,6 @@ def waiting_list(user: User, team: Team | None = None) -> QuerySet[Referral]:
     if team is not None:
         qs = qs.filter(team=team)
     return qs.order_by("-urgent", "received_on", "id")
-
-
-def get_referral(user: User, pk: int) -> Referral | None:
-    return referrals_for(user).filter(pk=pk).first()
 
 
 def teams_of(user: User) -> QuerySet[Team]:
@@ -71,7 +72,7 @@ def worker_loads(team: Team) -> list[WorkerLoad]:
     """Every caseload-carrying worker in the team against the team's cap (one query)."""
     workers = (
         User.objects.filter(
-            is_active=True, memberships__team=team, memberships__role__in=ALLOCATABLE_ROLES
+            is_active=True, memberships__team=team, memberships__role__in=CASEWORK_ROLES
         )
         .annotate(
             open_cases=Count("episodes", filter=Q(episodes__ended_on__isnull=True), distinct=True)
@@ -87,3 +88,16 @@ def waiting_summary(referrals: list[Referral]) -> dict[str, float | int | None]:
     today = timezone.localdate()
     days = [r.days_waited(today) for r in referrals]
     return {"length": len(days), "median_days": statistics.median(days) if days else None}
+
+
+def people_with_referrals() -> QuerySet[Person]:
+    """People with their referrals, newest first, and each referral's team and worker
+    (unscoped: the person policy scopes it)."""
+    return Person.objects.select_related("authority").prefetch_related(
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("team", "worker").order_by(
+                "-received_on", "-id"
+            ),
+        )
+    )

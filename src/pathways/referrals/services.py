@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from pathways.casework.models import Episode
-from pathways.casework.services import previous_episode_of
+from pathways.casework.services import open_episode
 from pathways.core import policies
 from pathways.core.errors import (
     CaseloadCapReached,
@@ -22,16 +22,18 @@ from pathways.core.errors import (
     IllegalTransition,
     PermissionDenied,
 )
-from pathways.core.models import Role, Team, User
+from pathways.core.models import Team, User
+from pathways.core.policies import CASEWORK_ROLES
 from pathways.people.models import Person
+from pathways.people.services import create_person
 from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Status
+from pathways.referrals.policy import referral_policy
 
 #: Roles that carry a caseload and can be allocated people.
-ALLOCATABLE_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_MANAGER)
 
 
 def _require(user: User, action: str, referral: Referral, message: str) -> None:
-    if not policies.referrals.can(user, action, referral):
+    if not referral_policy.can(user, action, referral):
         raise PermissionDenied(message)
 
 
@@ -74,7 +76,7 @@ def create_referral(
     notes: str = "",
     referral_ref: str | None = None,
 ) -> Referral:
-    if not policies.referrals.can_refer_to(actor, team):
+    if not policies.can_refer_to(actor, team):
         raise PermissionDenied(f"You cannot make referrals to {team.name}.")
     if team.authority_id != person.authority_id:
         raise IllegalTransition(
@@ -248,21 +250,12 @@ def allocatable_workers(team: Team):
     """The team's caseload-carrying staff with their open cases, fewest first."""
     return (
         User.objects.filter(
-            is_active=True, memberships__team=team, memberships__role__in=ALLOCATABLE_ROLES
+            is_active=True, memberships__team=team, memberships__role__in=CASEWORK_ROLES
         )
         .annotate(open_cases=Count("episodes", filter=Q(episodes__ended_on__isnull=True)))
         .distinct()
         .order_by("open_cases", "last_name", "first_name")
     )
-
-
-def next_episode_ref(authority_id: int) -> str:
-    count = Episode.objects.filter(authority_id=authority_id).count()
-    while True:
-        count += 1
-        ref = f"E{count:06d}"
-        if not Episode.objects.filter(authority_id=authority_id, episode_ref=ref).exists():
-            return ref
 
 
 @transaction.atomic
@@ -288,7 +281,7 @@ def allocate(
             "only an accepted referral on the waiting list can be allocated."
         )
     team = referral.team
-    if not worker.memberships.filter(team=team, role__in=ALLOCATABLE_ROLES).exists():
+    if not worker.memberships.filter(team=team, role__in=CASEWORK_ROLES).exists():
         raise IllegalTransition(f"{worker} does not carry a caseload in {team.name}.")
     # Lock the worker's row so two allocations cannot both squeeze under the cap.
     User.objects.select_for_update().filter(pk=worker.pk).first()
@@ -322,15 +315,13 @@ def allocate(
         raise IllegalTransition(
             f"{referral.person.full_name} already has an open episode with {team.name}."
         )
-    return Episode.objects.create(
+    return open_episode(
         authority_id=referral.authority_id,
-        episode_ref=next_episode_ref(referral.authority_id),
         person_id=referral.person_id,
-        team=team,
+        team_id=team.pk,
         worker=worker,
-        referral=referral,
+        referral_id=referral.pk,
         started_on=day,
-        previous=previous_episode_of(referral.person_id),
     )
 
 
@@ -345,8 +336,6 @@ def refer_new_person(
     notes: str = "",
 ) -> Referral:
     """Add someone not yet known and refer them, both or neither."""
-    from pathways.people.services import create_person
-
     person = create_person(actor, authority=team.authority, **person_fields)
     return create_referral(
         actor, person=person, team=team, source=source, received_on=received_on, notes=notes

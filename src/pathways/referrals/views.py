@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +16,7 @@ from pathways.core import policies
 from pathways.core.errors import ActionRefused, CaseloadCapReached
 from pathways.core.forms import add_service_errors
 from pathways.core.models import Team, User
+from pathways.core.pages import act
 from pathways.core.types import AuthedRequest
 from pathways.people.selectors import people_for
 from pathways.referrals import selectors, services
@@ -24,18 +28,23 @@ from pathways.referrals.forms import (
     UrgentForm,
 )
 from pathways.referrals.models import Referral
+from pathways.referrals.policy import referral_policy
 
 
 def _referral_or_404(request: AuthedRequest, pk: int) -> Referral:
-    referral = selectors.get_referral(request.user, pk)
-    if referral is None:
-        raise Http404("No such referral")
-    return referral
+    return referral_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=selectors.referral_page_rows(),
+        channel="web",
+        what=f"referral {pk}",
+        request=request,
+    )
 
 
 @login_required
 def new_referral(request: AuthedRequest) -> HttpResponse:
-    teams = policies.referrals.teams_to_refer_to(request.user)
+    teams = policies.teams_to_refer_to(request.user)
     if not teams.exists():
         raise PermissionDenied("Your role does not include making referrals.")
     person = None
@@ -113,9 +122,9 @@ def _detail_context(request: AuthedRequest, referral: Referral, **forms) -> dict
     version = {"version": referral.version}
     context = {
         "referral": referral,
-        "can_triage": policies.referrals.can(user, "triage", referral),
-        "can_allocate": policies.referrals.can(user, "allocate", referral),
-        "can_set_urgent": policies.referrals.can(user, "set_urgent", referral),
+        "can_triage": referral_policy.can(user, "triage", referral),
+        "can_allocate": referral_policy.can(user, "allocate", referral),
+        "can_set_urgent": referral_policy.can(user, "set_urgent", referral),
         "decline_form": forms.get("decline_form") or ReasonForm(initial=version, prefix="decline"),
         "close_form": forms.get("close_form") or ReasonForm(initial=version, prefix="close"),
         "redirect_form": forms.get("redirect_form")
@@ -143,13 +152,14 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
-def _run(request: AuthedRequest, referral: Referral, action, success: str, **kwargs):
-    try:
-        action(request.user, referral, **kwargs)
-    except ActionRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+def _run(
+    request: AuthedRequest,
+    referral: Referral,
+    action: Callable[..., Any],
+    success: str,
+    **kwargs: Any,
+) -> HttpResponse:
+    act(request, lambda: action(request.user, referral, **kwargs), done=success)
     return redirect("referrals:detail", referral.pk)
 
 
@@ -264,7 +274,7 @@ def mark_urgent(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def allocate(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = _referral_or_404(request, pk)
-    if not policies.referrals.can(request.user, "allocate", referral):
+    if not referral_policy.can(request.user, "allocate", referral):
         raise PermissionDenied("Only the team's intake officer or manager can allocate.")
     loads = selectors.worker_loads(referral.team)
     form = AllocateForm(
@@ -285,7 +295,7 @@ def allocate(request: AuthedRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error("override_reason", str(exc))
         except CaseloadCapReached as exc:
-            if policies.referrals.can(request.user, "override_cap", referral):
+            if referral_policy.can(request.user, "override_cap", referral):
                 form.add_error(
                     "override_reason",
                     f"{exc.facts} Enter the reason for allocating over the cap",
@@ -304,6 +314,6 @@ def allocate(request: AuthedRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "loads": loads,
             "form": form,
-            "can_override": policies.referrals.can(request.user, "override_cap", referral),
+            "can_override": referral_policy.can(request.user, "override_cap", referral),
         },
     )

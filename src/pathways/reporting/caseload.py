@@ -18,8 +18,8 @@ from django.db.models.functions import Coalesce
 
 from pathways.casework.models import Episode
 from pathways.core.models import Membership, Team, User
+from pathways.core.policies import CASEWORK_ROLES
 from pathways.referrals.models import WAITING_STATUSES, Referral
-from pathways.referrals.services import ALLOCATABLE_ROLES
 
 NO_CONTACT_DAYS = 30
 
@@ -99,7 +99,7 @@ def caseload(
         line.no_contact += c["no_contact"]
         line.returners += c["returners"]
     members = (
-        Membership.objects.filter(team_id__in=lines, role__in=ALLOCATABLE_ROLES)
+        Membership.objects.filter(team_id__in=lines, role__in=CASEWORK_ROLES)
         .annotate(email=F("user__email"), first=F("user__first_name"), last=F("user__last_name"))
         .values("team_id", "user_id", "email", "first", "last")
         .order_by("last", "first", "email")

@@ -26,8 +26,8 @@ from pathways.core import policies
 from pathways.core.charts import svg_response
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Team, User
+from pathways.core.policies import CASEWORK_ROLES
 from pathways.core.types import AuthedRequest
-from pathways.referrals.services import ALLOCATABLE_ROLES
 from pathways.reporting import access, charts, exports, figures
 from pathways.reporting import outcomes as reports
 from pathways.reporting.caseload import caseload
@@ -61,7 +61,7 @@ def reassign(request: AuthedRequest, code: str) -> HttpResponse:
         raise PermissionDenied("Only the team manager can reassign a caseload.")
     workers = (
         User.objects.filter(
-            memberships__team=team, memberships__role__in=ALLOCATABLE_ROLES, is_active=True
+            memberships__team=team, memberships__role__in=CASEWORK_ROLES, is_active=True
         )
         .distinct()
         .order_by("last_name", "first_name")

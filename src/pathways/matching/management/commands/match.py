@@ -7,12 +7,14 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.core import audit, policies
+from pathways.core import audit
 from pathways.core.command_options import date_option, staff_option
 from pathways.core.models import Authority
 from pathways.employers.models import Opportunity
+from pathways.employers.policy import opportunity_policy
 from pathways.matching import selectors
 from pathways.people.models import Person
+from pathways.people.policy import person_policy
 
 
 class Command(BaseCommand):
@@ -45,14 +47,14 @@ class Command(BaseCommand):
             self._cohort(viewer, options)
 
     def _people(self, viewer):
-        return None if viewer is None else policies.people.visible(viewer, Person.objects.all())
+        return None if viewer is None else person_policy.visible(viewer, Person.objects.all())
 
     def _opportunity(self, viewer, options) -> None:
         if options["top"] < 0:
             raise CommandError("--top must be 0 (all) or more")
         qs = Opportunity.objects.select_related("authority")
         if viewer is not None:
-            qs = policies.opportunities.visible(viewer, qs)
+            qs = opportunity_policy.visible(viewer, qs)
         opportunity = qs.filter(opportunity_ref=options["opportunity_ref"]).first()
         if opportunity is None:
             raise CommandError(f"No opportunity has the reference {options['opportunity_ref']}")
@@ -85,7 +87,7 @@ class Command(BaseCommand):
             refs = list(dict.fromkeys(options["opportunities"]))
             opportunities = Opportunity.objects.filter(opportunity_ref__in=refs)
             if viewer is not None:
-                opportunities = policies.opportunities.visible(viewer, opportunities)
+                opportunities = opportunity_policy.visible(viewer, opportunities)
             found = dict(opportunities.values_list("opportunity_ref", "authority_id"))
             for ref in refs:
                 if ref not in found:
@@ -95,10 +97,10 @@ class Command(BaseCommand):
         else:
             opportunities = selectors.open_opportunities(authority, on)
             if viewer is not None:
-                opportunities = policies.opportunities.visible(viewer, opportunities)
+                opportunities = opportunity_policy.visible(viewer, opportunities)
         people = selectors.matchable_people(authority)
         if viewer is not None:
-            people = policies.people.visible(viewer, people)
+            people = person_policy.visible(viewer, people)
         allocation = selectors.allocate(people, opportunities)
         self._audit(viewer, [m.person_id for m in allocation.assignments])
         if options["format"] == "json":

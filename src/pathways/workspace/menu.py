@@ -2,6 +2,7 @@ from django.conf import settings
 
 from pathways.casework.selectors import may_approve_packages
 from pathways.core import policies
+from pathways.employers.policy import may_see_employers, may_see_pledges
 from pathways.reporting.access import may_see_reports
 
 
@@ -18,8 +19,8 @@ def branding(request):
             "imports": signed_in and policies.may_import(user),
             "approvals": signed_in and may_approve_packages(user),
             "caseloads": signed_in and policies.may_see_caseloads(user),
-            "employers": signed_in and policies.may_see_employers(user),
-            "pledges": signed_in and policies.may_see_pledges(user),
+            "employers": signed_in and may_see_employers(user),
+            "pledges": signed_in and may_see_pledges(user),
             "reports": signed_in and may_see_reports(user),
         },
     }

@@ -15,7 +15,6 @@ from django.test import Client
 from django.utils import timezone
 
 from pathways.casework.models import Activity, EndReason, Episode, StageEntry
-from pathways.core import demo, policies
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Membership, OpportunityKind, Role, Team, User
 from pathways.employers import services
@@ -45,9 +44,11 @@ from pathways.employment.models import (
 )
 from pathways.matching.selectors import allocate, people_for
 from pathways.people.models import CareCost, Condition, Consent, Contact, Person
+from pathways.people.policy import person_policy
 from pathways.people.postcodes import normalise_postcode
 from pathways.referrals.models import Referral, Source, Status
 from pathways.referrals.selectors import waiting_list, worker_loads
+from pathways.workspace import demo
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -530,7 +531,7 @@ def test_the_demo_specialists_candidacies_reach_every_step(loaded):
 
     # The café job ranks the specialist's team's people with varied scores.
     cafe_job = Opportunity.objects.get(employer__name="The Riverside Kitchen", kind="employed")
-    visible = policies.people.visible(specialist, Person.objects.all())
+    visible = person_policy.visible(specialist, Person.objects.all())
     matches = people_for(cafe_job, visible)
     scores = [m.score for m in matches]
     assert len(matches) >= 3 and len(set(scores)) >= 3 and scores == sorted(scores, reverse=True)
@@ -549,7 +550,7 @@ def test_a_project_search_cohort_with_rotation_one_placed(loaded):
     assert all(p.ehc_plan and 16 <= p.age_on(today) <= 24 for p in interns)
     # The transition specialist sees every intern's record.
     ypt = User.objects.get(email="transition.specialist@riverside.example")
-    visible = policies.people.visible(ypt, cohort.interns.all())
+    visible = person_policy.visible(ypt, cohort.interns.all())
     assert visible.count() == len(interns)
 
     first, second = cohort.rotations.order_by("number")

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from pathways.casework.models import Episode, Stage, VocationalProfile
 from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
-from pathways.core.synthetic import Scale, generate
 from pathways.employers.models import Employer, EmployerSite, Opportunity, open_on
 from pathways.employment.models import (
     MILESTONE_WEEKS,
@@ -26,6 +25,7 @@ from pathways.people.postcodes import normalise_postcode
 from pathways.people.selectors import search_people
 from pathways.referrals.models import LIVE_STATUSES, Referral, Status
 from pathways.referrals.selectors import waiting_list
+from pathways.workspace.synthetic import Scale, generate
 
 pytestmark = pytest.mark.django_db
 

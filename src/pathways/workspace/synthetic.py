@@ -1,6 +1,6 @@
 """Synthetic boroughs at any scale, for benchmarks and tests that need volume.
 
-The demo (``core/demo.py``) goes through the services so that its audit trail is real;
+The demo (``workspace/demo.py``) goes through the services so that its audit trail is real;
 this generator writes with ``bulk_create`` instead, because a benchmark needs 100,000
 people in seconds. The price is that no audit entries are written and the business
 rules are kept by construction, not checked: every person has at most one live

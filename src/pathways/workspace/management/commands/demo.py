@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.core import demo
+from pathways.workspace import demo
 
 
 class Command(BaseCommand):

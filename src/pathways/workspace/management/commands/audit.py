@@ -15,9 +15,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from pathways.core import audit, policies
+from pathways.core import audit
 from pathways.core.models import Authority, User
 from pathways.people.models import Person
+from pathways.people.policy import person_policy
 
 COLUMNS = ("when", "who", "action", "what", "channel", "outcome", "from")
 
@@ -68,7 +69,7 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
         if user is None:
             raise CommandError(f"No active staff account has the email address {email}.")
-        if not policies.people.can(user, "view_audit", person):
+        if not person_policy.can(user, "view_audit", person):
             audit.record_access(
                 user, person, channel="cli", outcome=audit.DENIED, what="audit trail"
             )

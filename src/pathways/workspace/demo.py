@@ -43,9 +43,8 @@ from django.utils import timezone
 from pathways.casework import services as casework_services
 from pathways.casework.models import ActivityKind, EndReason, Episode, Stage
 from pathways.casework.profiles import save_profile
-from pathways.core import audit, policies
+from pathways.core import audit
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
-from pathways.core.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
 from pathways.employers import services as employer_services
 from pathways.employers.models import (
     EMPLOYER_FACING,
@@ -69,8 +68,10 @@ from pathways.employment.services import find_milestones
 from pathways.matching import selectors as matching
 from pathways.people import services as people_services
 from pathways.people.models import CareCost, Condition, Consent, Person, SupportReason
+from pathways.people.policy import person_policy
 from pathways.referrals import services as referral_services
 from pathways.referrals.models import Referral, Source
+from pathways.workspace.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
 
 DEMO_PASSWORD = "pathways-demo-2026"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -2331,7 +2332,7 @@ class _Loader:
                 )
                 for number in used_in:
                     departments[number].append(department)
-            interns = policies.people.visible(
+            interns = person_policy.visible(
                 specialist,
                 Person.objects.filter(
                     authority=team.authority,

@@ -1,0 +1,66 @@
+"""Who may see and work on episodes of support, and who works with a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from pathways.casework.models import Episode
+from pathways.core.policies import (
+    APPROVER_ROLES,
+    CASEWORK_ROLES,
+    Policy,
+    Rule,
+    Scope,
+    anyone,
+    team_roles,
+)
+
+
+def _caseworker(scope: Scope, user: Any, episode: Any) -> bool:
+    """The allocated worker, or a specialist or manager of the episode's team."""
+    return episode.worker_id == user.pk or scope.has_role_in_team(episode.team_id, *CASEWORK_ROLES)
+
+
+class EpisodePolicy(Policy):
+    model = Episode
+    noun = "episode"
+    person_field = "person"
+    actions: dict[str, Rule] = {
+        "view": anyone,
+        "work": _caseworker,
+        "approve_package": team_roles(*APPROVER_ROLES),
+        "close": _caseworker,
+    }
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return (
+            Q(team_id__in=scope.casework_team_ids)
+            | Q(worker=user)
+            | Q(authority_id__in=scope.personal_data_authorities)
+        )
+
+
+def works_with_person(scope: Scope, user: Any, person_id: int) -> bool:
+    """The person's allocated worker, or a specialist or manager of a team with an open
+    episode of theirs: who may put them forward for work and record it."""
+    teams = [t for t, roles in scope.roles_by_team.items() if roles & set(CASEWORK_ROLES)]
+    return Episode.objects.filter(
+        Q(worker=user) | Q(team_id__in=teams), person_id=person_id, ended_on__isnull=True
+    ).exists()
+
+
+def open_episode_with(_scope: Scope, user: Any, teams: list[int]) -> Q:
+    """A person with an open episode allocated to the user or held by one of their teams."""
+    q = Q(pk__in=Episode.objects.filter(worker=user, ended_on__isnull=True).values("person_id"))
+    if teams:
+        q |= Q(
+            pk__in=Episode.objects.filter(team_id__in=teams, ended_on__isnull=True).values(
+                "person_id"
+            )
+        )
+    return q
+
+
+episode_policy = EpisodePolicy()

@@ -1,0 +1,78 @@
+"""How a page runs a form through a service: the pages' mirror of the API's
+exception handlers (``api/api.py``), so that a refusal reads the same everywhere.
+
+A service refuses with ``core.errors`` exceptions and Django's ``ValidationError``.
+On a page the refusal goes where the user will look for it: a ``ValidationError`` on
+the field it names (in the error summary too), an ``ActionRefused`` at the top of the
+form, and a ``ConcurrentEdit`` there as well with the status 409, so the page can
+offer the record as it now is. Buttons without a form (``act``) show the refusal in
+the page's banner instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
+
+from pathways.core.errors import ActionRefused, ConcurrentEdit
+from pathways.core.forms import add_service_errors
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Attempt(Generic[T]):
+    """What came of a form: ``status`` 200 when the service did it (``result`` is what
+    it returned), 400 when the form or the service refused, 409 when someone else
+    changed the record first."""
+
+    status: int
+    result: T | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status == 200
+
+    @property
+    def conflict(self) -> bool:
+        return self.status == 409
+
+
+def attempt(form: forms.Form, perform: Callable[[dict[str, Any]], T]) -> Attempt[T]:
+    """Validate ``form`` and give its cleaned data to ``perform`` (a service call);
+    a refusal is put on the form."""
+    if not form.is_valid():
+        return Attempt(400)
+    try:
+        return Attempt(200, perform(form.cleaned_data))
+    except ConcurrentEdit as exc:
+        form.add_error(None, exc.message)
+        return Attempt(409)
+    except ActionRefused as exc:
+        form.add_error(None, exc.message)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    return Attempt(400)
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The posted data, for a form that is shown on GET and sent on POST."""
+    return request.POST if request.method == "POST" else None
+
+
+def act(request: HttpRequest, perform: Callable[[], Any], *, done: str) -> bool:
+    """A button's action (no form to put a refusal on): the banner says ``done``, or
+    why the service refused. Whether it was done."""
+    try:
+        perform()
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, done)
+    return True

@@ -1,0 +1,50 @@
+"""Who may see, triage and allocate referrals, and whom a user may refer to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from pathways.core.models import Role
+from pathways.core.policies import (
+    TRIAGE_ROLES,
+    Policy,
+    Rule,
+    Scope,
+    anyone,
+    team_roles,
+)
+from pathways.referrals.models import LIVE_STATUSES, Referral
+
+
+class ReferralPolicy(Policy):
+    model = Referral
+    noun = "referral"
+    person_field = "person"
+    actions: dict[str, Rule] = {
+        "view": anyone,
+        "triage": team_roles(*TRIAGE_ROLES),
+        "allocate": team_roles(*TRIAGE_ROLES),
+        "override_cap": team_roles(Role.TEAM_MANAGER),
+        "set_urgent": team_roles(Role.TEAM_MANAGER),
+    }
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(team_id__in=scope.casework_team_ids) | Q(
+            authority_id__in=scope.personal_data_authorities
+        )
+
+
+def live_referral_to_team(_scope: Scope, _user: Any, teams: list[int]) -> Q | None:
+    """A person referred to one of the user's teams, while the referral is live."""
+    if not teams:
+        return None
+    return Q(
+        pk__in=Referral.objects.filter(team_id__in=teams, status__in=LIVE_STATUSES).values(
+            "person_id"
+        )
+    )
+
+
+referral_policy = ReferralPolicy()
