@@ -1,14 +1,17 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 from pathways.casework.selectors import may_approve_packages
 from pathways.core import policies
 from pathways.reporting.access import may_see_reports
 
 
-def branding(request):
+def branding(request: HttpRequest) -> dict[str, Any]:
     """The council's own name in the header (the branding slot: no crown, no GOV.UK),
     and which optional menu items this user has."""
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
         "council_name": settings.PATHWAYS_COUNCIL_NAME,

@@ -16,6 +16,7 @@ Commissioners see aggregates only: no personal details by default.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,7 +137,7 @@ def _any(_scope: Scope, _user: Any, _obj: Any) -> bool:
     return True
 
 
-def _team_roles(*roles: str):
+def _team_roles(*roles: str) -> Callable[[Scope, Any, Any], bool]:
     def rule(scope: Scope, _user: Any, obj: Any) -> bool:
         return scope.has_role_in_team(obj.team_id, *roles)
 
@@ -260,7 +261,7 @@ class EpisodePolicy(Policy):
 # --- employers, opportunities, candidacies and cohorts ---------------------------------
 
 
-def _employer_keepers(organisation_of):
+def _employer_keepers(organisation_of: Callable[[Any], int]) -> Callable[[Scope, Any, Any], bool]:
     """Specialists and managers of any team of the provider keep its employer list."""
 
     def rule(scope: Scope, _user: Any, obj: Any) -> bool:

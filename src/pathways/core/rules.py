@@ -3,14 +3,16 @@ with the policies everywhere Django asks (templates, mixins)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 
 from pathways.core import policies
 
 
-def _predicate(policy: policies.Policy, action: str):
+def _predicate(policy: policies.Policy, action: str) -> rules.Predicate:
     @rules.predicate(name=f"{type(policy).__name__}.{action}")
-    def check(user, obj=None) -> bool:
+    def check(user: Any, obj: Any = None) -> bool:
         return obj is not None and policy.can(user, action, obj)
 
     return check
