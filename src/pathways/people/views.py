@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from pathways.core import audit, policies
@@ -106,7 +106,7 @@ def _person_to_change(request: AuthedRequest, pk: int, what: str) -> Person:
     return person
 
 
-def _posted(request: AuthedRequest):
+def _posted(request: AuthedRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 

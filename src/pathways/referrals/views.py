@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -108,7 +113,7 @@ def waiting(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: AuthedRequest, referral: Referral, **forms) -> dict:
+def _detail_context(request: AuthedRequest, referral: Referral, **forms: Form) -> dict:
     user = request.user
     version = {"version": referral.version}
     context = {
@@ -133,7 +138,7 @@ def _detail_context(request: AuthedRequest, referral: Referral, **forms) -> dict
     return context
 
 
-def _redirect_teams(user: User, referral: Referral):
+def _redirect_teams(user: User, referral: Referral) -> QuerySet[Team]:
     return Team.objects.filter(authority_id=referral.authority_id).exclude(pk=referral.team_id)
 
 
@@ -143,7 +148,13 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
-def _run(request: AuthedRequest, referral: Referral, action, success: str, **kwargs):
+def _run(
+    request: AuthedRequest,
+    referral: Referral,
+    action: Callable[..., object],
+    success: str,
+    **kwargs: Any,
+) -> HttpResponse:
     try:
         action(request.user, referral, **kwargs)
     except ActionRefused as exc:
