@@ -6,8 +6,9 @@ record and is audited."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -192,7 +193,7 @@ def list_episodes(
     team: str | None = None,
     worker: str | None = None,
     open_only: bool = True,
-):
+) -> QuerySet[Episode]:
     """Episodes the caller may see, newest first; filter by team code, worker email."""
     return selectors.episode_list(
         request.user, team_code=team, worker_email=worker, open_only=open_only
@@ -214,7 +215,7 @@ def episode_detail(request: AuthedRequest, episode_id: int) -> Episode:
     response={201: PackageOut, **REFUSALS},
     summary="Propose a package change",
 )
-def propose_package(request: AuthedRequest, episode_id: int, payload: PackageIn):
+def propose_package(request: AuthedRequest, episode_id: int, payload: PackageIn) -> Status[Package]:
     episode = _episode_in_scope(request, episode_id)
     package = services.propose_package(
         request.user,
@@ -239,7 +240,9 @@ def _package_in_scope(request: AuthedRequest, package_id: int) -> Package:
     response={200: PackageOut, **REFUSALS},
     summary="Approve a package change",
 )
-def approve_package(request: AuthedRequest, package_id: int, payload: DecisionIn | None = None):
+def approve_package(
+    request: AuthedRequest, package_id: int, payload: DecisionIn | None = None
+) -> Package:
     return services.approve_package(
         request.user,
         _package_in_scope(request, package_id),
@@ -252,7 +255,7 @@ def approve_package(request: AuthedRequest, package_id: int, payload: DecisionIn
     response={200: PackageOut, **REFUSALS},
     summary="Reject a package change",
 )
-def reject_package(request: AuthedRequest, package_id: int, payload: DecisionIn):
+def reject_package(request: AuthedRequest, package_id: int, payload: DecisionIn) -> Package:
     return services.reject_package(
         request.user, _package_in_scope(request, package_id), reason=payload.reason
     )
@@ -263,7 +266,9 @@ def reject_package(request: AuthedRequest, package_id: int, payload: DecisionIn)
     response={201: ActivityOut, **REFUSALS},
     summary="Record an activity",
 )
-def record_activity(request: AuthedRequest, episode_id: int, payload: ActivityIn):
+def record_activity(
+    request: AuthedRequest, episode_id: int, payload: ActivityIn
+) -> Status[Activity]:
     episode = _episode_in_scope(request, episode_id)
     activity = services.record_activity(
         request.user,
@@ -287,7 +292,7 @@ def work_queue(
     on: dt.date | None = None,
     team: str | None = None,
     worker: str | None = None,
-):
+) -> list[dict[str, Any]]:
     """What is due or overdue on a date (default today) among the caller's cases."""
     team_obj = worker_obj = None
     if team:

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -496,7 +497,7 @@ def _audit_reads(request: AuthedRequest, person_ids: Iterable[int], what: str) -
         )
 
 
-def _visible_people(request: AuthedRequest):
+def _visible_people(request: AuthedRequest) -> QuerySet[Person]:
     return person_policy.visible(request.user, Person.objects.all())
 
 
@@ -541,7 +542,7 @@ def _staff_member(email: str | None, organisation: Organisation) -> User | None:
     tags=EMPLOYERS,
 )
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
-def list_employers(request: AuthedRequest, q: str = ""):
+def list_employers(request: AuthedRequest, q: str = "") -> QuerySet[Employer]:
     """The employer lists of the caller's providers, by name; `q` searches the name
     and sector."""
     return selectors.employer_list(request.user, q)
@@ -564,7 +565,7 @@ def employer_detail(request: AuthedRequest, employer_id: int) -> Employer:
     summary="Add an employer",
     tags=EMPLOYERS,
 )
-def create_employer(request: AuthedRequest, payload: EmployerIn):
+def create_employer(request: AuthedRequest, payload: EmployerIn) -> Status[Employer]:
     """Add an employer to a provider's list (specialists and managers of the provider).
     `organisation` may be left out by someone who keeps only one provider's list."""
     organisation = _organisation(request, payload.organisation)
@@ -587,7 +588,9 @@ def create_employer(request: AuthedRequest, payload: EmployerIn):
     summary="Log an engagement with an employer",
     tags=EMPLOYERS,
 )
-def record_engagement(request: AuthedRequest, employer_id: int, payload: EngagementIn):
+def record_engagement(
+    request: AuthedRequest, employer_id: int, payload: EngagementIn
+) -> Status[Engagement]:
     """Add a meeting, job-carving visit, training session and so on to the log."""
     employer = _employer_in_scope(request, employer_id, whole=False)
     with fields_named():
@@ -614,7 +617,7 @@ def record_engagement(request: AuthedRequest, employer_id: int, payload: Engagem
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_opportunities(
     request: AuthedRequest, kind: OpportunityKind | None = None, open: bool = True, q: str = ""
-):
+) -> QuerySet[Opportunity]:
     """Opportunities at the employers of the caller's providers, closing soonest first:
     only open ones unless `open=false`; `q` searches the title, the employer's name and
     the reference."""
@@ -637,7 +640,7 @@ def opportunity_detail(request: AuthedRequest, opportunity_id: int) -> Opportuni
     summary="Add an opportunity",
     tags=OPPORTUNITIES,
 )
-def create_opportunity(request: AuthedRequest, payload: OpportunityIn):
+def create_opportunity(request: AuthedRequest, payload: OpportunityIn) -> Status[Opportunity]:
     """An opportunity at an employer on the caller's list, offered to one authority's
     residents (specialists and managers of the provider)."""
     employer = _employer_in_scope(request, payload.employer, whole=False)
@@ -665,7 +668,9 @@ def create_opportunity(request: AuthedRequest, payload: OpportunityIn):
     summary="Close an opportunity early",
     tags=OPPORTUNITIES,
 )
-def close_opportunity(request: AuthedRequest, opportunity_id: int, payload: CloseIn | None = None):
+def close_opportunity(
+    request: AuthedRequest, opportunity_id: int, payload: CloseIn | None = None
+) -> Opportunity:
     """Filled or withdrawn: it leaves the matching lists."""
     opportunity = _opportunity_in_scope(request, opportunity_id)
     with fields_named():
@@ -682,7 +687,9 @@ def close_opportunity(request: AuthedRequest, opportunity_id: int, payload: Clos
     summary="People who could take an opportunity",
     tags=MATCHING,
 )
-def opportunity_matches(request: AuthedRequest, opportunity_id: int, top: Top = 10):
+def opportunity_matches(
+    request: AuthedRequest, opportunity_id: int, top: Top = 10
+) -> list[matching.Match]:
     """The people of its authority with an open episode and a profile, among those the
     caller may see, best first (ties by reference). Each person listed is a read."""
     opportunity = _opportunity_in_scope(request, opportunity_id)
@@ -697,7 +704,7 @@ def opportunity_matches(request: AuthedRequest, opportunity_id: int, top: Top = 
     summary="Opportunities for a person",
     tags=MATCHING,
 )
-def person_matches(request: AuthedRequest, person_id: int, top: Top = 10):
+def person_matches(request: AuthedRequest, person_id: int, top: Top = 10) -> list[matching.Match]:
     """Open opportunities of the person's authority that the caller may see, best for
     the person first. Reading them is a read of the person's record."""
     what = "opportunity matches"
@@ -716,7 +723,7 @@ def person_matches(request: AuthedRequest, person_id: int, top: Top = 10):
     summary="Allocate people to places",
     tags=MATCHING,
 )
-def cohort(request: AuthedRequest, payload: CohortIn):
+def cohort(request: AuthedRequest, payload: CohortIn) -> dict[str, Any]:
     """Assign the people the caller may see (of the authority, with an open episode and
     a profile) to the places of the opportunities, for the highest total score: at most
     one opportunity each, at most `places` people each. Nothing is saved."""
@@ -756,7 +763,7 @@ def cohort(request: AuthedRequest, payload: CohortIn):
 @paginate(AuditedPageNumberPagination, what="candidacy list", person_of=lambda c: c.person)
 def list_candidacies(
     request: AuthedRequest, person: int | None = None, opportunity: int | None = None
-):
+) -> QuerySet[Candidacy]:
     """A person's candidacies (`person`), or those for an opportunity (`opportunity`)
     of the people the caller may see. Each candidacy listed is a read of the person."""
     if person is not None:
@@ -800,7 +807,7 @@ def candidacy_detail(request: AuthedRequest, candidacy_id: int) -> Candidacy:
     summary="Put a person forward for an opportunity",
     tags=CANDIDACIES,
 )
-def put_forward(request: AuthedRequest, payload: CandidacyIn):
+def put_forward(request: AuthedRequest, payload: CandidacyIn) -> Status[Candidacy]:
     """Start a candidacy at "suggested" (the person's worker, or a specialist or manager
     of a team with an open episode of theirs). The match score is kept with it."""
     person = person_in_scope(request, payload.person, "candidacy: put forward")

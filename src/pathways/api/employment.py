@@ -193,7 +193,9 @@ def person_placements(request: AuthedRequest, person_id: int) -> list[Placement]
     response={201: PlacementDetailOut, **REFUSALS},
     summary="Record a job start",
 )
-def record_job_start(request: AuthedRequest, person_id: int, payload: JobStartIn):
+def record_job_start(
+    request: AuthedRequest, person_id: int, payload: JobStartIn
+) -> Status[Placement]:
     """From an accepted candidacy (its opportunity fills what is not given) or for a job
     the person found themself (give every detail). Sets the six post-start checks."""
     person = person_in_scope(request, person_id, "placements")
@@ -239,7 +241,7 @@ def placement_detail(request: AuthedRequest, placement_id: int) -> Placement:
     response={200: PlacementDetailOut, **REFUSALS},
     summary="Tick off a post-start check",
 )
-def complete_check(request: AuthedRequest, check_id: int, payload: CheckDoneIn):
+def complete_check(request: AuthedRequest, check_id: int, payload: CheckDoneIn) -> Placement:
     check = PostStartCheck.objects.filter(pk=check_id).only("placement_id").first()
     placement = _placement(request, check.placement_id if check else 0)
     assert check is not None
@@ -258,7 +260,7 @@ def complete_check(request: AuthedRequest, check_id: int, payload: CheckDoneIn):
     response={200: PlacementDetailOut, **REFUSALS},
     summary="Confirm the person was still in work at a milestone",
 )
-def confirm_milestone(request: AuthedRequest, milestone_id: int, payload: ConfirmIn):
+def confirm_milestone(request: AuthedRequest, milestone_id: int, payload: ConfirmIn) -> Placement:
     milestone = Milestone.objects.filter(pk=milestone_id).only("placement_id").first()
     placement = _placement(request, milestone.placement_id if milestone else 0)
     assert milestone is not None

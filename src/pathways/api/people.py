@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -23,7 +24,7 @@ router = Router(tags=["people"])
 @paginate(AuditedPageNumberPagination, what="person list")
 def list_people(
     request: AuthedRequest, ref: str | None = None, q: str = "", authority: str | None = None
-):
+) -> QuerySet[Person]:
     """People the caller may see: by reference (`ref`), name or date of birth (`q`),
     within one authority (its code) if given. Each person listed counts as a read."""
     people = search_people(request.user, q, ref=ref)

@@ -8,6 +8,8 @@ referral as it now is. Refusals raised by the services become 403 and 409 in
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router
@@ -69,7 +71,7 @@ def _as_now(request: AuthedRequest, referral: Referral) -> Referral:
 
 
 @router.post("", response={201: ReferralOut, **REFUSALS}, summary="Log a referral")
-def create_referral(request: AuthedRequest, payload: ReferralIn):
+def create_referral(request: AuthedRequest, payload: ReferralIn) -> Status[Referral]:
     """Refer a known person to a team. Intake officers refer to any team of their
     authority; team managers and employment specialists to their own team."""
     team = _team(payload.team, "team")
@@ -106,7 +108,7 @@ def referral_detail(request: AuthedRequest, referral_id: int) -> Referral:
 
 
 @router.post("/{int:referral_id}/accept", response={200: ReferralOut, **REFUSALS}, summary="Accept")
-def accept(request: AuthedRequest, referral_id: int, payload: VersionIn | None = None):
+def accept(request: AuthedRequest, referral_id: int, payload: VersionIn | None = None) -> Referral:
     """Accept a newly received referral: the person joins the team's waiting list."""
     referral = _referral_in_scope(request, referral_id)
     services.accept_referral(
@@ -120,7 +122,7 @@ def accept(request: AuthedRequest, referral_id: int, payload: VersionIn | None =
     response={200: ReferralOut, **REFUSALS},
     summary="Decline, or redirect to another team",
 )
-def decline(request: AuthedRequest, referral_id: int, payload: DeclineIn):
+def decline(request: AuthedRequest, referral_id: int, payload: DeclineIn) -> Referral:
     """Decline with a reason; with `redirect_to`, send the person onward to that team
     instead (the answer's `redirected_to` is the new referral's id)."""
     referral = _referral_in_scope(request, referral_id)
@@ -144,7 +146,7 @@ def decline(request: AuthedRequest, referral_id: int, payload: DeclineIn):
     response={200: AllocationOut, **REFUSALS},
     summary="Allocate to a worker",
 )
-def allocate(request: AuthedRequest, referral_id: int, payload: AllocateIn):
+def allocate(request: AuthedRequest, referral_id: int, payload: AllocateIn) -> dict[str, Any]:
     """Allocate a waiting referral, opening an episode of support. A worker at the
     team's caseload cap gets the case only from a team manager giving a reason."""
     referral = _referral_in_scope(request, referral_id)

@@ -13,6 +13,7 @@ for both, as for any record outside the caller's scope. A bad date or period is 
 """
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -172,7 +173,7 @@ def employment_rate(
     authority: Codes = None,
     on: OnDate = None,
     year: Year = None,
-):
+) -> dict[str, Any]:
     """The learning-disability and secondary mental-health cohorts in paid work on the
     reporting date, with hours bands: give `year` or `on`."""
     authorities = _authorities(request, authority)
@@ -189,7 +190,7 @@ def employment_rate_rows(
     authority: Codes = None,
     on: OnDate = None,
     year: Year = None,
-):
+) -> list[dict[str, Any]]:
     """One row per person per cohort they are counted in. Each person listed is a read
     of their record; rows are pseudonymised unless you may read every record."""
     authorities = _authorities(request, authority)
@@ -214,7 +215,7 @@ def outcomes(
     start: First,
     end: Last,
     authority: Codes = None,
-):
+) -> dict[str, Any]:
     """Job starts and jobs sustained 13, 26 and 52 weeks in the period, overall and by
     need group."""
     authorities = _authorities(request, authority)
@@ -231,7 +232,7 @@ def outcomes_rows(
     start: First,
     end: Last,
     authority: Codes = None,
-):
+) -> list[dict[str, Any]]:
     """One row per paid job that counts towards any measure. Audited and pseudonymised
     as the employment-rate rows."""
     authorities = _authorities(request, authority)
@@ -251,7 +252,7 @@ def savings(
     start: First,
     end: Last,
     authority: Codes = None,
-):
+) -> dict[str, Any]:
     """Weekly care costs before and after the first paid start in the period, for the
     people with care costs: the totals (the rows per person are at `/savings/rows`)."""
     authorities = _authorities(request, authority)
@@ -268,7 +269,7 @@ def savings_rows(
     start: First,
     end: Last,
     authority: Codes = None,
-):
+) -> list[dict[str, Any]]:
     """One row per person counted in the savings. Audited and pseudonymised as the
     employment-rate rows."""
     authorities = _authorities(request, authority)

@@ -6,6 +6,7 @@ HTML 404; both are rewritten here so that API clients only ever parse JSON.
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
@@ -20,7 +21,7 @@ def unknown_path(request: HttpRequest, rest: str) -> JsonResponse:
 
 def json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)  # keeps ninja's csrf_exempt mark
-    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if response.status_code != 405:
             return response

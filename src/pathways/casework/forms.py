@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -31,7 +32,7 @@ def _not_before_start(day: dt.date | None, episode: Episode, what: str) -> dt.da
 class EpisodeForm(forms.Form):
     """A form about one episode: it knows the episode, to check dates against it."""
 
-    def __init__(self, *args, episode: Episode, **kwargs):
+    def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.episode = episode
 
@@ -49,7 +50,7 @@ class StageForm(EpisodeForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def clean_stage(self):
+    def clean_stage(self) -> str:
         stage = self.cleaned_data["stage"]
         if stage == self.episode.stage:
             raise forms.ValidationError(
@@ -58,7 +59,7 @@ class StageForm(EpisodeForm):
             )
         return stage
 
-    def clean_entered_on(self):
+    def clean_entered_on(self) -> dt.date | None:
         day = _not_future(self.cleaned_data.get("entered_on"), "date the stage began")
         return _not_before_start(day, self.episode, "date the stage began")
 
@@ -98,11 +99,11 @@ class ActivityForm(EpisodeForm):
         help_text="Only people who may see this episode can read the notes",
     )
 
-    def clean_occurred_on(self):
+    def clean_occurred_on(self) -> dt.date | None:
         day = _not_future(self.cleaned_data.get("occurred_on"), "date of the activity")
         return _not_before_start(day, self.episode, "date of the activity")
 
-    def clean_minutes(self):
+    def clean_minutes(self) -> int:
         return self.cleaned_data.get("minutes") or 0
 
 
@@ -120,7 +121,7 @@ class ReviewForm(EpisodeForm):
     )
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
 
-    def clean_reviewed_on(self):
+    def clean_reviewed_on(self) -> dt.date | None:
         return _not_future(self.cleaned_data.get("reviewed_on"), "date of the review")
 
 
@@ -139,7 +140,7 @@ class CloseForm(EpisodeForm):
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def clean_ended_on(self):
+    def clean_ended_on(self) -> dt.date | None:
         day = _not_future(self.cleaned_data.get("ended_on"), "date support ended")
         return _not_before_start(day, self.episode, "date support ended")
 
@@ -179,7 +180,7 @@ class PackageForm(EpisodeForm):
         help_text="The approver reads this: say what was agreed with the person and why",
     )
 
-    def __init__(self, *args, review_interval_days: int, **kwargs):
+    def __init__(self, *args: Any, review_interval_days: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["supported_element"].choices = [  # type: ignore[attr-defined]
             (NO_ELEMENT, "None"),
@@ -190,14 +191,14 @@ class PackageForm(EpisodeForm):
             ),
         ]
 
-    def clean_transitional_ends_on(self):
+    def clean_transitional_ends_on(self) -> dt.date | None:
         day = self.cleaned_data.get("transitional_ends_on")
         if day and day <= timezone.localdate():
             raise forms.ValidationError("The end of transitional support must be in the future")
         return day
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         element = data.get("supported_element")
         if element == NO_ELEMENT and not data.get("work_entry"):
             self.add_error(

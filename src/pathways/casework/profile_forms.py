@@ -3,6 +3,7 @@ and saves (and repeats the checks, for the import and the API)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -146,7 +147,7 @@ class ProfileForm(forms.Form):
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = list(InterestTag.objects.order_by("label").values_list("code", "label"))
 
-    def clean_better_off_calculation_on(self):
+    def clean_better_off_calculation_on(self) -> dt.date | None:
         day = self.cleaned_data.get("better_off_calculation_on")
         if day and day > timezone.localdate():
             raise forms.ValidationError(

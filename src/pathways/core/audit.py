@@ -29,12 +29,12 @@ class AuditTrailIsAppendOnly(Exception):
     pass
 
 
-def _refuse_update(sender, instance: LogEntry, **kwargs: Any) -> None:
+def _refuse_update(sender: type[LogEntry], instance: LogEntry, **kwargs: Any) -> None:
     if instance.pk is not None and not kwargs.get("raw"):
         raise AuditTrailIsAppendOnly("Audit entries cannot be changed.")
 
 
-def _refuse_delete(sender, instance: LogEntry, **kwargs: Any) -> None:
+def _refuse_delete(sender: type[LogEntry], instance: LogEntry, **kwargs: Any) -> None:
     raise AuditTrailIsAppendOnly("Audit entries cannot be deleted.")
 
 

@@ -4,6 +4,7 @@ putting a service's validation errors on the form that caused them."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ class DatePartsWidget(forms.MultiWidget):
 
     input_type = "date_parts"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         widgets = [
             forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
             forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
@@ -22,7 +23,7 @@ class DatePartsWidget(forms.MultiWidget):
         ]
         super().__init__(widgets, attrs)
 
-    def decompress(self, value):
+    def decompress(self, value: Any) -> list[int | None]:
         if isinstance(value, dt.date):
             return [value.day, value.month, value.year]
         return [None, None, None]
@@ -31,7 +32,7 @@ class DatePartsWidget(forms.MultiWidget):
 class DatePartsField(forms.MultiValueField):
     widget = DatePartsWidget
 
-    def __init__(self, *, label_for_errors: str = "date", **kwargs):
+    def __init__(self, *, label_for_errors: str = "date", **kwargs: Any) -> None:
         self.label_for_errors = label_for_errors
         fields = [forms.CharField(), forms.CharField(), forms.CharField()]
         super().__init__(fields, require_all_fields=False, **kwargs)
@@ -43,7 +44,7 @@ class DatePartsField(forms.MultiValueField):
         for part in self.fields:
             part.error_messages["incomplete"] = self.error_messages["incomplete"]
 
-    def compress(self, data_list):
+    def compress(self, data_list: list[str | None]) -> dt.date | None:
         if not data_list or not any(data_list):
             return None
         day, month, year = (part.strip() if part else "" for part in data_list)

@@ -18,6 +18,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pathways.core.models import User
 from pathways.core.types import AuthedRequest
 
 
@@ -43,7 +44,7 @@ def _next_url(request: AuthedRequest) -> str:
     return "/"
 
 
-def _pending_device(user) -> TOTPDevice:
+def _pending_device(user: User) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 

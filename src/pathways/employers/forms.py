@@ -3,7 +3,11 @@ check input; ``employers.services`` decides and saves."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from pathways.core.forms import DatePartsField
@@ -21,11 +25,13 @@ from pathways.employers.models import (
 from pathways.people.models import Person
 
 
-def _date(label: str, what: str, required: bool = True, hint: str = "For example, 3 11 2026"):
+def _date(
+    label: str, what: str, required: bool = True, hint: str = "For example, 3 11 2026"
+) -> DatePartsField:
     return DatePartsField(label=label, label_for_errors=what, help_text=hint, required=required)
 
 
-def _not_future(day, what: str):
+def _not_future(day: dt.date | None, what: str) -> dt.date | None:
     if day and day > timezone.localdate():
         raise forms.ValidationError(f"The {what} must be today or in the past")
     return day
@@ -57,7 +63,7 @@ class EmployerForm(forms.Form):
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, organisations: list[Organisation], **kwargs):
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
@@ -66,11 +72,11 @@ class EmployerForm(forms.Form):
             del self.fields["organisation"]
         self.organisations = organisations
 
-    def clean_disability_confident_on(self):
+    def clean_disability_confident_on(self) -> dt.date | None:
         return _not_future(self.cleaned_data.get("disability_confident_on"), "date")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         level, since = data.get("disability_confident"), data.get("disability_confident_on")
         if level and not since and "disability_confident_on" not in self.errors:
             self.add_error("disability_confident_on", "Enter the date the level was reached")
@@ -107,8 +113,8 @@ class SiteForm(forms.Form):
         max_value=180,
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None) and not self.errors:
             self.add_error("longitude" if lon is None else "latitude", "Give both, or neither")
@@ -138,7 +144,7 @@ class EngagementForm(forms.Form):
     )
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def clean_occurred_on(self):
+    def clean_occurred_on(self) -> dt.date | None:
         return _not_future(self.cleaned_data.get("occurred_on"), "date")
 
 
@@ -164,12 +170,12 @@ class PledgeForm(forms.Form):
     starts_on = _date("Period starts", "start of the period")
     ends_on = _date("Period ends", "end of the period")
 
-    def __init__(self, *args, authorities, **kwargs):
+    def __init__(self, *args: Any, authorities: QuerySet[Authority], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = authorities
+        cast(forms.ModelChoiceField, self.fields["authority"]).queryset = authorities
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", "The period must end after it starts")
         return data
@@ -246,17 +252,23 @@ class OpportunityForm(forms.Form):
         help_text="One task per line, for a job built from tasks the employer needs done",
     )
 
-    def __init__(self, *args, authorities, sites, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        authorities: QuerySet[Authority],
+        sites: QuerySet[EmployerSite],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = authorities
-        self.fields["site"].queryset = sites
+        cast(forms.ModelChoiceField, self.fields["authority"]).queryset = authorities
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = sites
 
-    def clean_carved_tasks(self):
+    def clean_carved_tasks(self) -> list[str]:
         text = self.cleaned_data.get("carved_tasks") or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("paid") is False and data.get("hourly_pay") is not None:
             self.add_error("hourly_pay", "Leave the hourly pay blank for unpaid opportunities")
         if data.get("instead_of_interview") and data.get("kind") != OpportunityKind.WORK_TRIAL:
@@ -285,17 +297,17 @@ class MoveCandidacyForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, statuses: list[str], **kwargs):
+    def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(s, CandidacyStatus(s).label) for s in statuses]
 
-    def clean_on(self):
+    def clean_on(self) -> dt.date | None:
         return _not_future(self.cleaned_data.get("on"), "date")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if (
             data.get("status") in (CandidacyStatus.UNSUCCESSFUL, CandidacyStatus.WITHDRAWN)
             and not (data.get("reason") or "").strip()
@@ -327,7 +339,9 @@ class CohortForm(forms.Form):
         error_messages={"required": "Enter the academic year"},
     )
 
-    def __init__(self, *args, teams, hosts, **kwargs):
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], hosts: QuerySet[Employer], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["host"].queryset = hosts  # type: ignore[attr-defined]
@@ -342,7 +356,7 @@ class InternsForm(forms.Form):
         help_text="People of the cohort's authority whose records you can see",
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["interns"].queryset = people  # type: ignore[attr-defined]
 
@@ -357,7 +371,7 @@ class RotationForm(forms.Form):
         error_messages={"required": "Choose at least one department"},
     )
 
-    def __init__(self, *args, departments, **kwargs):
+    def __init__(self, *args: Any, departments: QuerySet[Opportunity], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["opportunities"].queryset = departments  # type: ignore[attr-defined]
         self.fields["opportunities"].label_from_instance = (  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ data and follows the person's access rules.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -261,7 +262,7 @@ class Opportunity(models.Model):
         )
 
     @property
-    def weekly_pay(self):
+    def weekly_pay(self) -> Decimal | None:
         if not self.paid or self.hourly_pay is None:
             return None
         return (self.hours_per_week * self.hourly_pay).quantize(self.hourly_pay)

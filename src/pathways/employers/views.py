@@ -299,7 +299,9 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _opportunity_form(employer: Employer, data: Any = None, **kwargs: Any):
+def _opportunity_form(
+    employer: Employer, data: Any = None, **kwargs: Any
+) -> employer_forms.OpportunityForm:
     return employer_forms.OpportunityForm(
         data,
         authorities=Authority.objects.filter(teams__organisation_id=employer.organisation_id)
@@ -372,7 +374,9 @@ def _visible_people(request: AuthedRequest) -> QuerySet[Person]:
     return person_policy.visible(request.user, Person.objects.all())
 
 
-def _ranked_people(request: AuthedRequest, found: Opportunity, top: int | None):
+def _ranked_people(
+    request: AuthedRequest, found: Opportunity, top: int | None
+) -> tuple[list[matching.Match], dict[int, Candidacy], dict[int, Person]]:
     matches = matching.people_for(found, _visible_people(request), top=top)
     people = Person.objects.in_bulk([m.person_id for m in matches])
     audit.record_access_bulk(
@@ -601,7 +605,7 @@ def cohort_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _cohort_or_404(request: AuthedRequest, pk: int):
+def _cohort_or_404(request: AuthedRequest, pk: int) -> Any:  # with visible_interns, intern_count
     found = selectors.get_cohort(request.user, pk)
     if found is None:
         raise Http404("No such cohort")
@@ -630,7 +634,7 @@ def cohort(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _rotation_or_404(request: AuthedRequest, pk: int, number: int):
+def _rotation_or_404(request: AuthedRequest, pk: int, number: int) -> tuple[Any, Rotation]:
     found = _cohort_or_404(request, pk)
     rotation = next((r for r in found.rotations.all() if r.number == number), None)
     if rotation is None:
@@ -640,7 +644,7 @@ def _rotation_or_404(request: AuthedRequest, pk: int, number: int):
     return found, rotation
 
 
-def _proposal(found, rotation: Rotation):
+def _proposal(found: Any, rotation: Rotation) -> matching.Allocation:
     """The best allocation of the cohort's interns to the rotation's departments,
     leaving out a department an intern has already been in."""
     earlier = [
@@ -697,7 +701,7 @@ def rotation_allocate(request: AuthedRequest, pk: int, number: int) -> HttpRespo
     )
 
 
-def _cohort_teams(request: AuthedRequest):
+def _cohort_teams(request: AuthedRequest) -> QuerySet[Team]:
     scope = policies.scope_of(request.user)
     teams = Team.objects.select_related("authority").order_by("name")
     if scope.is_superuser:
@@ -735,7 +739,7 @@ def cohort_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "employers/cohort_new.html", {"form": form}, status=status)
 
 
-def _changeable_cohort(request: AuthedRequest, pk: int):
+def _changeable_cohort(request: AuthedRequest, pk: int) -> Any:
     found = _cohort_or_404(request, pk)
     if not cohort_policy.can(request.user, "change", found):
         raise PermissionDenied("Only specialists and managers of the cohort's team can do this.")

@@ -28,7 +28,9 @@ FADING_ROWS = 6
 MAX_FADING_ROWS = 52
 
 
-def _date(label: str, what: str, required: bool = True, hint: str = "For example, 3 11 2026"):
+def _date(
+    label: str, what: str, required: bool = True, hint: str = "For example, 3 11 2026"
+) -> DatePartsField:
     return DatePartsField(label=label, label_for_errors=what, help_text=hint, required=required)
 
 
@@ -42,7 +44,9 @@ def _yes_no(label: str, required_message: str) -> forms.TypedChoiceField:
     )
 
 
-def _hours(label: str, *, max_value: int, required: bool = True, **kwargs: Any):
+def _hours(
+    label: str, *, max_value: int, required: bool = True, **kwargs: Any
+) -> forms.DecimalField:
     """Hours a week: of work (at least half an hour, at most 80) or of coaching."""
     min_value = Decimal("0.5") if max_value == 80 else Decimal("0")
     return forms.DecimalField(

@@ -11,7 +11,7 @@ person's open episode in the list: the one the job started in when it is there.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
@@ -31,7 +31,7 @@ from pathways.employment.selectors import (
 HISTORY_WEEKS = 26
 
 
-def _episode_for(episodes: list[Episode]):
+def _episode_for(episodes: list[Episode]) -> Callable[[Placement], Episode]:
     by_pk = {e.pk: e for e in episodes}
     by_person: dict[int, Episode] = {}
     for episode in episodes:

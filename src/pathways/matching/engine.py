@@ -201,7 +201,9 @@ class Grid:
     distance_km: np.ndarray  # float, nan when a location is missing
 
 
-def distance_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+def distance_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
     """Great-circle (haversine) distance; nan where a coordinate is missing."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp = p2 - p1

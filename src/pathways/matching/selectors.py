@@ -76,7 +76,9 @@ def matchable_people(authority: Authority | int) -> QuerySet[Person]:
     ).filter(Exists(Episode.objects.filter(person=OuterRef("pk"), ended_on__isnull=True)))
 
 
-def open_opportunities(authority: Authority | int, on: dt.date | None = None):
+def open_opportunities(
+    authority: Authority | int, on: dt.date | None = None
+) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(open_on(on or timezone.localdate()), authority=authority)
 
 

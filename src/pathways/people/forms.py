@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -154,7 +155,7 @@ class PersonForm(forms.Form):
         kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> dt.date | None:
         day = self.cleaned_data.get("date_of_birth")
         if day and day >= timezone.localdate():
             raise forms.ValidationError("The date of birth must be in the past")
@@ -223,7 +224,7 @@ class ConsentForm(forms.Form):
         help_text="For example, how they told you, or any limits on what may be shared",
     )
 
-    def clean_given_on(self):
+    def clean_given_on(self) -> dt.date | None:
         day = self.cleaned_data.get("given_on")
         if day and day > timezone.localdate():
             raise forms.ValidationError("The date of the decision must be today or earlier")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -96,7 +98,7 @@ class Person(models.Model):
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
-    def age_on(self, day) -> int:
+    def age_on(self, day: dt.date) -> int:
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 

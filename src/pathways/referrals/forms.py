@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from pathways.core.forms import DatePartsField
 from pathways.core.models import Team
 from pathways.people.forms import PostcodeField
-from pathways.people.models import SupportReason
+from pathways.people.models import Person, SupportReason
 from pathways.referrals.models import Source
+from pathways.referrals.selectors import WorkerLoad
 
 
 class NewReferralForm(forms.Form):
@@ -61,11 +67,13 @@ class NewReferralForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, teams, person=None, **kwargs):
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], person: Person | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["team"].queryset = teams
-        self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.authority.name})"
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+        self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.authority.name})"  # type: ignore[attr-defined]  # stubs type it as Field
         if person is not None:
             for name in (
                 "person_ref",
@@ -77,14 +85,14 @@ class NewReferralForm(forms.Form):
             ):
                 del self.fields[name]
 
-    def clean_received_on(self):
+    def clean_received_on(self) -> dt.date | None:
         day = self.cleaned_data.get("received_on")
         if day and day > timezone.localdate():
             raise forms.ValidationError("The date received must be today or in the past")
         return day
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if self.person is None:
             required = {
                 "person_ref": "Enter the client reference",
@@ -116,9 +124,9 @@ class RedirectForm(ReasonForm):
     )
     field_order = ["to_team", "reason", "version"]
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["to_team"]).queryset = teams
 
 
 class UrgentForm(forms.Form):
@@ -126,8 +134,8 @@ class UrgentForm(forms.Form):
     reason = forms.CharField(label="Why is this urgent?", widget=forms.Textarea, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("urgent") and not (data.get("reason") or "").strip():
             self.add_error("reason", "Enter why this referral is urgent")
         return data
@@ -147,9 +155,9 @@ class AllocateForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, loads, **kwargs):
+    def __init__(self, *args: Any, loads: Iterable[WorkerLoad], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].choices = [
+        cast(forms.ChoiceField, self.fields["worker"]).choices = [
             (
                 str(load.worker.pk),
                 f"{load.worker} – {load.open_cases}"

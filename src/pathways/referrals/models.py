@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -98,6 +100,6 @@ class Referral(models.Model):
     def is_front_door(self) -> bool:
         return self.source in FRONT_DOOR_SOURCES
 
-    def days_waited(self, today=None) -> int:
+    def days_waited(self, today: dt.date | None = None) -> int:
         today = today or timezone.localdate()
         return (today - self.received_on).days

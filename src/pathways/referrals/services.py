@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from pathways.casework.models import Episode
@@ -246,7 +246,7 @@ def open_caseload(worker: User) -> int:
     return Episode.objects.filter(worker=worker, ended_on__isnull=True).count()
 
 
-def allocatable_workers(team: Team):
+def allocatable_workers(team: Team) -> QuerySet[User]:
     """The team's caseload-carrying staff with their open cases, fewest first."""
     return (
         User.objects.filter(

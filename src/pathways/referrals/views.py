@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -117,7 +119,7 @@ def waiting(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: AuthedRequest, referral: Referral, **forms) -> dict:
+def _detail_context(request: AuthedRequest, referral: Referral, **forms: Form) -> dict:
     user = request.user
     version = {"version": referral.version}
     context = {
@@ -142,7 +144,7 @@ def _detail_context(request: AuthedRequest, referral: Referral, **forms) -> dict
     return context
 
 
-def _redirect_teams(user: User, referral: Referral):
+def _redirect_teams(user: User, referral: Referral) -> QuerySet[Team]:
     return Team.objects.filter(authority_id=referral.authority_id).exclude(pk=referral.team_id)
 
 

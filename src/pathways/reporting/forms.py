@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 
 from pathways.core.forms import DatePartsField
 from pathways.core.models import Authority, User
@@ -25,12 +27,12 @@ class ReassignForm(forms.Form):
         error_messages={"required": "Choose at least one colleague"},
     )
 
-    def __init__(self, *args, workers, **kwargs):
+    def __init__(self, *args: Any, workers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_worker"].queryset = workers
-        self.fields["to_workers"].queryset = workers
-        self.fields["from_worker"].label_from_instance = lambda u: u.get_full_name() or u.email
-        self.fields["to_workers"].label_from_instance = lambda u: u.get_full_name() or u.email
+        cast(forms.ModelChoiceField, self.fields["from_worker"]).queryset = workers
+        cast(forms.ModelChoiceField, self.fields["to_workers"]).queryset = workers
+        self.fields["from_worker"].label_from_instance = lambda u: u.get_full_name() or u.email  # type: ignore[attr-defined]  # stubs type it as Field
+        self.fields["to_workers"].label_from_instance = lambda u: u.get_full_name() or u.email  # type: ignore[attr-defined]  # stubs type it as Field
 
 
 # --- the outcome report pages ---------------------------------------------------------
@@ -45,7 +47,7 @@ class ReportForm(forms.Form):
 
     authority = forms.ChoiceField(label="Authority", required=False)
 
-    def __init__(self, data, *, authorities: list[Authority], today: dt.date):
+    def __init__(self, data: QueryDict, *, authorities: list[Authority], today: dt.date) -> None:
         super().__init__(data)
         self.authorities = authorities
         self.today = today
@@ -79,7 +81,7 @@ class EmploymentRateForm(ReportForm):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         latest = periods.last_year_end(self.today)
         years = [
@@ -95,8 +97,8 @@ class EmploymentRateForm(ReportForm):
             f"for the last complete year, {years[0]}"
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("year") and data.get("on"):
             self.add_error("on", "Choose a financial year or give a date, not both")
         return data
@@ -126,8 +128,8 @@ class PeriodForm(ReportForm):
         label="To", label_for_errors="last day", help_text="For example, 31 3 2026", required=False
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = self.period if not self.errors else (None, None)
         if start and end and start > end:
             self.add_error("start", "The first day must be on or before the last day")

@@ -446,7 +446,9 @@ class SavingsLine:
         }
 
 
-def _paid_starts(authority_ids: Collection[int], start: dt.date, end: dt.date):
+def _paid_starts(
+    authority_ids: Collection[int], start: dt.date, end: dt.date
+) -> QuerySet[Placement]:
     return Placement.objects.filter(
         authority_id__in=authority_ids, paid=True, start_date__gte=start, start_date__lte=end
     )

@@ -41,7 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pathways.casework import services as casework_services
-from pathways.casework.models import ActivityKind, EndReason, Episode, Stage
+from pathways.casework.models import ActivityKind, EndReason, Episode, Package, Stage
 from pathways.casework.profiles import save_profile
 from pathways.core import audit
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
@@ -1967,7 +1967,7 @@ class _Loader:
                         notes="Settled; support still needed twice a month.",
                     )
 
-    def package(self, episode: Episode, worker: User, n: int):
+    def package(self, episode: Episode, worker: User, n: int) -> Package:
         """The package the worker proposed; scenarios 0-3 set the clock for the queue."""
         start = episode.started_on
         transitional, long_term = "transitional", "long_term"

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 from pathways.casework.selectors import may_approve_packages
 from pathways.core import policies
@@ -6,10 +9,10 @@ from pathways.employers.policy import may_see_employers, may_see_pledges
 from pathways.reporting.access import may_see_reports
 
 
-def branding(request):
+def branding(request: HttpRequest) -> dict[str, Any]:
     """The council's own name in the header (the branding slot: no crown, no GOV.UK),
     and which optional menu items this user has."""
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
         "council_name": settings.PATHWAYS_COUNCIL_NAME,

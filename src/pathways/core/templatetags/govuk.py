@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 
 from pathways.core.forms import DatePartsWidget
@@ -27,7 +29,9 @@ def _kind(widget: forms.Widget) -> str:
 
 
 @register.inclusion_tag("includes/field.html")
-def govuk_field(field, hint: str = "", width: str = "", label_class: str = "govuk-label--s"):
+def govuk_field(
+    field: forms.BoundField, hint: str = "", width: str = "", label_class: str = "govuk-label--s"
+) -> dict[str, Any]:
     widget = field.field.widget
     date_parts = []
     if isinstance(widget, DatePartsWidget):

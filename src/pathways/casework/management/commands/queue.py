@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pathways.casework.queue import kinds
 from pathways.casework.selectors import work_queue
@@ -20,14 +21,14 @@ class Command(BaseCommand):
         + ". With --as, only what that staff member may see."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--team", help="team code")
         parser.add_argument("--worker", help="staff email")
         parser.add_argument("--on", help="date, YYYY-MM-DD (default today)")
         parser.add_argument("--as", dest="as_email", help="staff member whose access applies")
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         on = date_option(options["on"])
         viewer = staff_option(options["as_email"])
         team = worker = None

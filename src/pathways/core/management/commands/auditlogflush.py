@@ -7,17 +7,19 @@ owner, not an application command.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
     help = "Refuses: the audit trail cannot be deleted from the application."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("args", nargs="*")
         parser.add_argument("--truncate", action="store_true")
         parser.add_argument("-y", "--yes", action="store_true")
         parser.add_argument("-b", "--before-date")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         raise CommandError("The audit trail is append-only: Pathways never deletes it.")

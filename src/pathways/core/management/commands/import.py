@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -33,7 +34,9 @@ class Command(BaseCommand):
             help="the staff member the import is recorded as (default: the operator)",
         )
 
-    def handle(self, *args, kind: str, file: str, dry_run: bool, as_email: str | None, **options):
+    def handle(
+        self, *args: Any, kind: str, file: str, dry_run: bool, as_email: str | None, **options: Any
+    ) -> None:
         kinds = importing.kinds()
         definition = kinds.get(kind.strip().lower())
         if definition is None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from pathways.casework.queue import kinds
 from pathways.casework.selectors import work_queue
@@ -22,17 +23,17 @@ from pathways.employment.services import find_milestones
 class Command(BaseCommand):
     help = "Run the daily jobs for a date: find milestones reached, count what is due."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--on", help="date, YYYY-MM-DD (default today)")
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         on = date_option(options["on"])
         found = find_milestones(on)
         items = work_queue(None, on)
         due = Counter(item.kind for item in items)
         overdue = Counter(item.kind for item in items if item.overdue)
-        summary = {
+        summary: dict[str, Any] = {
             "on": on.isoformat(),
             "milestones_found": len(found),
             "queue": {k: {"due": due[k], "overdue": overdue[k]} for k in kinds()},

@@ -4,12 +4,14 @@ the matching engine at the command line, as spec/cli-and-reports.md defines it."
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 
 from pathways.core import audit
 from pathways.core.command_options import date_option, staff_option
-from pathways.core.models import Authority
+from pathways.core.models import Authority, User
 from pathways.employers.models import Opportunity
 from pathways.employers.policy import opportunity_policy
 from pathways.matching import selectors
@@ -20,7 +22,7 @@ from pathways.people.policy import person_policy
 class Command(BaseCommand):
     help = "Rank people for an opportunity, or allocate people to opportunities' places."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True, metavar="opportunity|cohort")
         one = sub.add_parser("opportunity", help="rank the people who could take it")
         one.add_argument("opportunity_ref")
@@ -39,17 +41,17 @@ class Command(BaseCommand):
             p.add_argument("--as", dest="as_email", help="staff member whose access applies")
             p.add_argument("--format", choices=["table", "json"], default="table")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         viewer = staff_option(options["as_email"])
         if options["what"] == "opportunity":
             self._opportunity(viewer, options)
         else:
             self._cohort(viewer, options)
 
-    def _people(self, viewer):
+    def _people(self, viewer: User | None) -> QuerySet[Person] | None:
         return None if viewer is None else person_policy.visible(viewer, Person.objects.all())
 
-    def _opportunity(self, viewer, options) -> None:
+    def _opportunity(self, viewer: User | None, options: dict[str, Any]) -> None:
         if options["top"] < 0:
             raise CommandError("--top must be 0 (all) or more")
         qs = Opportunity.objects.select_related("authority")
@@ -78,7 +80,7 @@ class Command(BaseCommand):
             if m.benefits_note:
                 self.stdout.write(f"       ! {m.benefits_note}")
 
-    def _cohort(self, viewer, options) -> None:
+    def _cohort(self, viewer: User | None, options: dict[str, Any]) -> None:
         authority = Authority.objects.filter(code=options["authority"]).first()
         if authority is None:
             raise CommandError(f"No authority has the code {options['authority']}")
@@ -115,6 +117,6 @@ class Command(BaseCommand):
             f"{len(allocation.unplaced)} without a place"
         )
 
-    def _audit(self, viewer, person_ids: list[int]) -> None:
+    def _audit(self, viewer: User | None, person_ids: list[int]) -> None:
         people = Person.objects.filter(pk__in=person_ids)
         audit.record_access_bulk(viewer, list(people), channel="cli", what="match results")

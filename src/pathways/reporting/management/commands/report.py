@@ -22,7 +22,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pathways.core import policies
 from pathways.core.command_options import date_option, staff_option
@@ -60,7 +60,7 @@ def financial_year_end(value: str) -> dt.date:
 class Command(BaseCommand):
     help = "Print a report as JSON, CSV or a table. Reports: " + ", ".join(REPORTS)
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=REPORTS)
         parser.add_argument("--authority", action="append", help="authority code (repeatable)")
         parser.add_argument("--on", help="reporting date, YYYY-MM-DD (caseload: default today)")
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="as_email", help="staff member whose access applies")
         parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
         for option, flag in OPTION_FLAGS.items():
             if options[option] and option not in REPORT_OPTIONS[name]:
@@ -162,7 +162,9 @@ class Command(BaseCommand):
             ]
         self._write_rows(rows, options["format"])
 
-    def _employment_rate(self, authorities: list[Authority], options: dict):
+    def _employment_rate(
+        self, authorities: list[Authority], options: dict
+    ) -> tuple[dict[str, Any], list[Row]]:
         if options["on"] and options["year"]:
             raise CommandError("Give either --year or --on, not both")
         if options["year"]:
@@ -198,7 +200,9 @@ class Command(BaseCommand):
             )
         return data, rows
 
-    def _outcomes(self, authorities: list[Authority], options: dict):
+    def _outcomes(
+        self, authorities: list[Authority], options: dict
+    ) -> tuple[dict[str, Any], list[Row]]:
         start, end = self._period(options)
         data = reports.outcomes(authorities, start, end)
         rows: list[Row] = [("from", "to", "need", *reports.OUTCOME_MEASURES)]
@@ -214,7 +218,9 @@ class Command(BaseCommand):
             )
         return data, rows
 
-    def _savings(self, viewer: User | None, authorities: list[Authority], options: dict):
+    def _savings(
+        self, viewer: User | None, authorities: list[Authority], options: dict
+    ) -> tuple[dict[str, Any], list[Row]]:
         start, end = self._period(options)
         hidden = access.hidden_authorities(viewer, authorities)
         seen: list[int] = []
