@@ -25,6 +25,7 @@ from pathways.core.models import Authority
 from pathways.core.types import AuthedRequest
 from pathways.reporting import access, periods
 from pathways.reporting import outcomes as outcome_reports
+from pathways.reporting.catalogue import EMPLOYMENT_RATE, OUTCOMES, SAVINGS
 
 router = Router(tags=["reports"])
 REFUSALS = {401: Error, 403: Error, 404: Error, 422: FieldErrors}
@@ -195,9 +196,9 @@ def employment_rate_rows(
     authorities = _authorities(request, authority)
     return access.report_rows(
         request.user,
-        "employment-rate",
+        EMPLOYMENT_RATE,
         authorities,
-        _reporting_date(on, year),
+        (_reporting_date(on, year),),
         channel="api",
         request=request,
     )
@@ -236,7 +237,7 @@ def outcomes_rows(
     as the employment-rate rows."""
     authorities = _authorities(request, authority)
     return access.report_rows(
-        request.user, "outcomes", authorities, *_period(start, end), channel="api", request=request
+        request.user, OUTCOMES, authorities, _period(start, end), channel="api", request=request
     )
 
 
@@ -273,5 +274,5 @@ def savings_rows(
     employment-rate rows."""
     authorities = _authorities(request, authority)
     return access.report_rows(
-        request.user, "savings", authorities, *_period(start, end), channel="api", request=request
+        request.user, SAVINGS, authorities, _period(start, end), channel="api", request=request
     )

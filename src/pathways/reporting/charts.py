@@ -331,11 +331,3 @@ def savings_svg(data: dict) -> bytes:
         return figure
 
     return _svg(draw)
-
-
-CHARTS: dict[str, tuple[Callable[[Any], bytes], Callable[[Any], str]]] = {
-    "employment-rate": (cohort_rates_svg, cohort_rates_alt),
-    "trend": (rate_trend_svg, rate_trend_alt),
-    "outcomes": (outcomes_svg, outcomes_alt),
-    "savings": (savings_svg, savings_alt),
-}
