@@ -9,7 +9,7 @@ report`` are each written once, and read what differs from these descriptions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -22,6 +22,8 @@ from pathways.reporting.forms import EmploymentRateForm, PeriodForm, ReportForm
 #: The dates a report is asked for, as its functions take them after the authorities:
 #: ``(reporting date,)`` or ``(first day, last day)``.
 Dates = tuple[dt.date, ...]
+#: One line of a report printed by ``pathways report --format csv|table``.
+Line = Sequence[Any]
 
 
 class When(Enum):
@@ -64,6 +66,12 @@ class OutcomeReport:
     #: ``(authorities, dates)`` -> what the page's template shows besides the form.
     page: Callable[[list[Authority], Dates], dict[str, Any]]
     charts: tuple[Chart, ...]
+    #: The summary as lines for ``pathways report --format csv|table``, header first.
+    table: Callable[[dict[str, Any]], list[Line]]
+    #: ``pathways report NAME --detail`` adds the rows to the summary (savings only, as
+    #: the spec has it); the summary function then takes ``detail``, ``pseudonymise``
+    #: and ``seen`` as the rows function does.
+    detail: bool = False
 
     @property
     def rows_read(self) -> str:
@@ -106,6 +114,35 @@ def _employment_rate_page(authorities: list[Authority], dates: Dates) -> dict[st
     }
 
 
+def _employment_rate_table(data: dict[str, Any]) -> list[Line]:
+    """One line per cohort."""
+    lines: list[Line] = [
+        (
+            "reporting_date",
+            "authorities",
+            "cohort",
+            "denominator",
+            "numerator",
+            "percent",
+            *reports.BANDS,
+        )
+    ]
+    for cohort in reports.COHORTS:
+        counted = data[cohort]
+        lines.append(
+            (
+                data["reporting_date"],
+                " ".join(data["authorities"]),
+                cohort,
+                counted["denominator"],
+                counted["numerator"],
+                counted["percent"],
+                *(counted["hours_bands"][band] for band in reports.BANDS),
+            )
+        )
+    return lines
+
+
 EMPLOYMENT_RATE = OutcomeReport(
     slug="employment-rate",
     title="Employment rate",
@@ -120,6 +157,7 @@ EMPLOYMENT_RATE = OutcomeReport(
         Chart("chart", reports.employment_rate, charts.cohort_rates_svg),
         Chart("trend", figures.rate_trend, charts.rate_trend_svg),
     ),
+    table=_employment_rate_table,
 )
 
 
@@ -144,6 +182,16 @@ def _outcomes_page(authorities: list[Authority], dates: Dates) -> dict[str, Any]
     }
 
 
+def _outcomes_table(data: dict[str, Any]) -> list[Line]:
+    """The totals (need ``all``), then one line per need group."""
+    lines: list[Line] = [("from", "to", "need", *reports.OUTCOME_MEASURES)]
+    for need, counts in [("all", data), *data["by_need"].items()]:
+        lines.append(
+            (data["from"], data["to"], need, *(counts[m] for m in reports.OUTCOME_MEASURES))
+        )
+    return lines
+
+
 OUTCOMES = OutcomeReport(
     slug="outcomes",
     title="Job outcomes",
@@ -162,6 +210,7 @@ OUTCOMES = OutcomeReport(
     template="reporting/outcomes.html",
     page=_outcomes_page,
     charts=(Chart("chart", reports.outcomes, charts.outcomes_svg),),
+    table=_outcomes_table,
 )
 
 
@@ -192,6 +241,48 @@ def _savings_page(authorities: list[Authority], dates: Dates) -> dict[str, Any]:
     }
 
 
+def _savings_table(data: dict[str, Any]) -> list[Line]:
+    """One line per person (with ``--detail``), then the totals."""
+    lines: list[Line] = [
+        (
+            "row",
+            "authority",
+            "person_ref",
+            "first_start",
+            "people",
+            "weekly_before",
+            "weekly_now",
+            "annual_saving",
+        )
+    ]
+    for r in data.get("rows", []):
+        lines.append(
+            (
+                "person",
+                r["authority"],
+                r["person_ref"],
+                r["first_start"],
+                1,
+                r["weekly_before"],
+                r["weekly_now"],
+                r["annual_saving"],
+            )
+        )
+    lines.append(
+        (
+            "total",
+            " ".join(data["authorities"]),
+            "",
+            "",
+            data["people"],
+            data["weekly_before"],
+            data["weekly_now"],
+            data["annual_saving"],
+        )
+    )
+    return lines
+
+
 SAVINGS = OutcomeReport(
     slug="savings",
     title="Care cost savings",
@@ -203,6 +294,8 @@ SAVINGS = OutcomeReport(
     template="reporting/savings.html",
     page=_savings_page,
     charts=(Chart("chart", reports.savings, charts.savings_svg),),
+    table=_savings_table,
+    detail=True,
 )
 
 
