@@ -10,9 +10,18 @@ Who may call them: team managers, authority-wide roles and superusers (403 for
 others). ``authority`` (repeatable) defaults to every authority the caller reports
 on; a code that does not exist or is outside the caller's reach answers 404, the same
 for both, as for any record outside the caller's scope. A bad date or period is 422.
+
+The routes are made from the reports' descriptions (``reporting.catalogue``), two per
+report. django-ninja reads a route's query parameters from its function's signature,
+so there is one route function per way of asking (a reporting date, or a period)
+rather than one for all; what the OpenAPI document says of each report (its shapes,
+summary and description) is in ``ENDPOINTS``.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +34,14 @@ from pathways.api.schemas import Error, FieldErrors
 from pathways.core.models import Authority
 from pathways.core.types import AuthedRequest
 from pathways.reporting import access, periods
-from pathways.reporting import outcomes as outcome_reports
+from pathways.reporting.catalogue import (
+    EMPLOYMENT_RATE,
+    OUTCOMES,
+    SAVINGS,
+    Dates,
+    OutcomeReport,
+    When,
+)
 
 router = Router(tags=["reports"])
 REFUSALS = {401: Error, 403: Error, 404: Error, 422: FieldErrors}
@@ -159,120 +175,145 @@ def _period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-# --- reports --------------------------------------------------------------------------
+# --- routes ---------------------------------------------------------------------------
+
+#: What a route answers, given the request, the authorities and the dates asked for.
+Answer = Callable[[AuthedRequest, list[Authority], Dates], Any]
 
 
-@router.get(
-    "/employment-rate",
-    response={200: EmploymentRateOut, **REFUSALS},
-    by_alias=True,
-    summary="Employment rate (ASCOF)",
-)
-def employment_rate(
-    request: AuthedRequest,
-    authority: Codes = None,
-    on: OnDate = None,
-    year: Year = None,
+def _figures(
+    report: OutcomeReport, request: AuthedRequest, authorities: list[Authority], dates: Dates
 ) -> dict[str, Any]:
-    """The learning-disability and secondary mental-health cohorts in paid work on the
-    reporting date, with hours bands: give `year` or `on`."""
-    authorities = _authorities(request, authority)
-    return outcome_reports.employment_rate(authorities, _reporting_date(on, year))
+    return report.summary(authorities, *dates)
 
 
-@router.get(
-    "/employment-rate/rows",
-    response={200: list[EmploymentRateRowOut], **REFUSALS},
-    summary="Employment rate: the rows",
-)
-def employment_rate_rows(
-    request: AuthedRequest,
-    authority: Codes = None,
-    on: OnDate = None,
-    year: Year = None,
+def _rows(
+    report: OutcomeReport, request: AuthedRequest, authorities: list[Authority], dates: Dates
 ) -> list[dict[str, Any]]:
-    """One row per person per cohort they are counted in. Each person listed is a read
-    of their record; rows are pseudonymised unless you may read every record."""
-    authorities = _authorities(request, authority)
     return access.report_rows(
-        request.user,
-        "employment-rate",
-        authorities,
-        _reporting_date(on, year),
-        channel="api",
-        request=request,
+        request.user, report, authorities, dates, channel="api", request=request
     )
 
 
-@router.get(
-    "/outcomes",
-    response={200: OutcomesOut, **REFUSALS},
-    by_alias=True,
-    summary="Job outcomes in a period",
+def _on_a_reporting_date(answer: Answer) -> Callable[..., Any]:
+    """A route asked for with ``on`` or ``year``: the caller and the authorities are
+    checked first (403, 404), then the date (422)."""
+
+    def route(
+        request: AuthedRequest,
+        authority: Codes = None,
+        on: OnDate = None,
+        year: Year = None,
+    ) -> Any:
+        authorities = _authorities(request, authority)
+        return answer(request, authorities, (_reporting_date(on, year),))
+
+    return route
+
+
+def _over_a_period(answer: Answer) -> Callable[..., Any]:
+    """A route asked for with ``from`` and ``to``, checked in the same order."""
+
+    def route(
+        request: AuthedRequest,
+        start: First,
+        end: Last,
+        authority: Codes = None,
+    ) -> Any:
+        authorities = _authorities(request, authority)
+        return answer(request, authorities, _period(start, end))
+
+    return route
+
+
+#: A route function for each way of asking, with its query parameters.
+ROUTES = {When.REPORTING_DATE: _on_a_reporting_date, When.PERIOD: _over_a_period}
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """What the OpenAPI document says of a report's two routes, ``/<slug>`` (the
+    figures, as the command prints them) and ``/<slug>/rows``. The descriptions keep
+    the line breaks of the docstrings they were."""
+
+    report: OutcomeReport
+    figures: type[Schema]
+    rows: Any  # list[<its row schema>]
+    summary: str
+    description: str
+    rows_description: str
+
+
+ENDPOINTS = (
+    Endpoints(
+        EMPLOYMENT_RATE,
+        EmploymentRateOut,
+        list[EmploymentRateRowOut],
+        summary="Employment rate (ASCOF)",
+        description=(
+            "The learning-disability and secondary mental-health cohorts in paid work on the\n"
+            "reporting date, with hours bands: give `year` or `on`."
+        ),
+        rows_description=(
+            "One row per person per cohort they are counted in. Each person listed is a read\n"
+            "of their record; rows are pseudonymised unless you may read every record."
+        ),
+    ),
+    Endpoints(
+        OUTCOMES,
+        OutcomesOut,
+        list[OutcomeRowOut],
+        summary="Job outcomes in a period",
+        description=(
+            "Job starts and jobs sustained 13, 26 and 52 weeks in the period, overall and by\n"
+            "need group."
+        ),
+        rows_description=(
+            "One row per paid job that counts towards any measure. Audited and pseudonymised\n"
+            "as the employment-rate rows."
+        ),
+    ),
+    Endpoints(
+        SAVINGS,
+        SavingsOut,
+        list[SavingsRowOut],
+        summary="Care cost savings",
+        description=(
+            "Weekly care costs before and after the first paid start in the period, for the\n"
+            "people with care costs: the totals (the rows per person are at `/savings/rows`)."
+        ),
+        rows_description=(
+            "One row per person counted in the savings. Audited and pseudonymised as the\n"
+            "employment-rate rows."
+        ),
+    ),
 )
-def outcomes(
-    request: AuthedRequest,
-    start: First,
-    end: Last,
-    authority: Codes = None,
-) -> dict[str, Any]:
-    """Job starts and jobs sustained 13, 26 and 52 weeks in the period, overall and by
-    need group."""
-    authorities = _authorities(request, authority)
-    return outcome_reports.outcomes(authorities, *_period(start, end))
 
 
-@router.get(
-    "/outcomes/rows",
-    response={200: list[OutcomeRowOut], **REFUSALS},
-    summary="Job outcomes: the rows",
-)
-def outcomes_rows(
-    request: AuthedRequest,
-    start: First,
-    end: Last,
-    authority: Codes = None,
-) -> list[dict[str, Any]]:
-    """One row per paid job that counts towards any measure. Audited and pseudonymised
-    as the employment-rate rows."""
-    authorities = _authorities(request, authority)
-    return access.report_rows(
-        request.user, "outcomes", authorities, *_period(start, end), channel="api", request=request
-    )
+def _add_routes(endpoints: Endpoints) -> None:
+    report = endpoints.report
+    route = ROUTES[report.when]
+    # the names the routes had as functions of this module, kept for the OpenAPI
+    # document's operation ids and the URL names
+    name = report.slug.replace("-", "_")
+    router.get(
+        f"/{report.slug}",
+        response={200: endpoints.figures, **REFUSALS},
+        by_alias=True,
+        summary=endpoints.summary,
+        description=endpoints.description,
+        operation_id=f"pathways_api_reports_{name}",
+        url_name=name,
+    )(route(partial(_figures, report)))
+    router.get(
+        f"/{report.slug}/rows",
+        response={200: endpoints.rows, **REFUSALS},
+        summary=f"{report.title}: the rows",
+        description=endpoints.rows_description,
+        operation_id=f"pathways_api_reports_{name}_rows",
+        url_name=f"{name}_rows",
+    )(route(partial(_rows, report)))
 
 
-@router.get(
-    "/savings",
-    response={200: SavingsOut, **REFUSALS},
-    by_alias=True,
-    summary="Care cost savings",
-)
-def savings(
-    request: AuthedRequest,
-    start: First,
-    end: Last,
-    authority: Codes = None,
-) -> dict[str, Any]:
-    """Weekly care costs before and after the first paid start in the period, for the
-    people with care costs: the totals (the rows per person are at `/savings/rows`)."""
-    authorities = _authorities(request, authority)
-    return outcome_reports.savings(authorities, *_period(start, end))
-
-
-@router.get(
-    "/savings/rows",
-    response={200: list[SavingsRowOut], **REFUSALS},
-    summary="Care cost savings: the rows",
-)
-def savings_rows(
-    request: AuthedRequest,
-    start: First,
-    end: Last,
-    authority: Codes = None,
-) -> list[dict[str, Any]]:
-    """One row per person counted in the savings. Audited and pseudonymised as the
-    employment-rate rows."""
-    authorities = _authorities(request, authority)
-    return access.report_rows(
-        request.user, "savings", authorities, *_period(start, end), channel="api", request=request
-    )
+for _endpoints in ENDPOINTS:
+    _add_routes(_endpoints)

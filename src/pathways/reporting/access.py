@@ -21,20 +21,15 @@ are shown: one copy of these rules for the report pages, the API, the row export
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
 from pathways.core import audit, policies
 from pathways.core.models import AUTHORITY_WIDE_ROLES, Authority, User
 from pathways.people.models import Person
-from pathways.reporting import outcomes as reports
 
-#: The reports with rows behind their figures: name -> the function listing them.
-ROW_REPORTS: dict[str, Callable[..., list[dict]]] = {
-    "employment-rate": reports.employment_rate_rows,
-    "outcomes": reports.outcome_rows,
-    "savings": reports.savings_rows,
-}
+if TYPE_CHECKING:
+    from pathways.reporting.catalogue import Dates, OutcomeReport
 
 
 class ReportScopeError(ValueError):
@@ -123,25 +118,24 @@ def audit_people(
 
 def report_rows(
     viewer: User | None,
-    name: str,
+    report: OutcomeReport,
     authorities: list[Authority],
-    *args: Any,
+    dates: Dates,
+    *,
     channel: str,
     request: Any = None,
-) -> list[dict]:
-    """The rows behind report ``name`` (``ROW_REPORTS``) for ``viewer``: pseudonymised
-    where ``hidden_authorities`` says so, and audited as a read of each person listed.
+) -> list[dict[str, Any]]:
+    """The rows behind ``report`` for ``viewer``: pseudonymised where
+    ``hidden_authorities`` says so, and audited as a read of each person listed.
 
     In a fixed number of queries: the report's own, one to load the people it listed
     (by the ids it hands back, so pseudonymised rows need no second run), and the audit
     entries.
     """
-    rows_of = ROW_REPORTS[name]
     hidden = hidden_authorities(viewer, authorities)
     seen: list[int] = []
-    rows = rows_of(authorities, *args, pseudonymise=hidden, seen=seen)
-    what = f"{name.replace('-', ' ')} report rows"
-    audit_listed(viewer, seen, hidden, channel=channel, what=what, request=request)
+    rows = report.rows(authorities, *dates, pseudonymise=hidden, seen=seen)
+    audit_listed(viewer, seen, hidden, channel=channel, what=report.rows_read, request=request)
     return rows
 
 

@@ -20,6 +20,10 @@ Every chart is:
   marker and line style as well as colour;
 - **thread-safe**: drawn and written through ``core.charts.svg_of``, under the one lock
   every chart shares (the object-oriented ``Figure`` API, no pyplot state).
+
+matplotlib is imported when a chart is first drawn, not with this module: the report
+descriptions (``catalogue``) name these functions, and ``pathways report`` should not
+spend a second loading matplotlib to print JSON.
 """
 
 from __future__ import annotations
@@ -28,15 +32,14 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from pathways.reporting import outcomes as reports
+from pathways.reporting.figures import COHORT_LABELS, MEASURE_LABELS, need_label
 
-from pathways.core.charts import svg_of
-from pathways.reporting import outcomes as reports  # noqa: E402
-from pathways.reporting.figures import COHORT_LABELS, MEASURE_LABELS, need_label  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 BLACK = "#0b0c0c"  # GOV.UK text colour
 BLUE = "#1d70b8"  # GOV.UK blue: 5.2:1 against white
@@ -165,7 +168,15 @@ def _saving_words(annual: str) -> str:
 
 
 def _svg(draw: Callable[[], Figure]) -> bytes:
+    from pathways.core.charts import svg_of  # chooses matplotlib's backend first
+
     return svg_of(draw, SETTINGS)
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
 
 
 def _empty(axes: Axes, message: str) -> None:
@@ -189,7 +200,7 @@ def cohort_rates_svg(rate: dict) -> bytes:
     """Each cohort's percentage in paid work on the reporting date, as labelled bars."""
 
     def draw() -> Figure:
-        figure = Figure(figsize=(4.8, 2.7), layout="constrained")
+        figure = _figure(4.8, 2.7)
         axes = figure.add_subplot()
         _labelled_bars(
             axes,
@@ -210,7 +221,7 @@ def rate_trend_svg(points: Sequence[dict]) -> bytes:
     at each quarter the higher value is labelled above its point, the lower below."""
 
     def draw() -> Figure:
-        figure = Figure(figsize=(7.2, 4.0), layout="constrained")
+        figure = _figure(7.2, 4.0)
         axes = figure.add_subplot()
         xs = list(range(len(points)))
         series = {
@@ -266,10 +277,12 @@ def outcomes_svg(data: dict) -> bytes:
     bar per need group that has any outcome (all groups when none has)."""
 
     def draw() -> Figure:
+        from matplotlib.ticker import MaxNLocator
+
         needs = [need for need, counts in data["by_need"].items() if any(counts.values())] or list(
             data["by_need"]
         )
-        figure = Figure(figsize=(9.6, 1.9 + 0.42 * len(needs)), layout="constrained")
+        figure = _figure(9.6, 1.9 + 0.42 * len(needs))
         panels = figure.subplots(1, len(reports.OUTCOME_MEASURES), sharey=True)
         widest = max([1, *(data["by_need"][n][m] for n in needs for m in reports.OUTCOME_MEASURES)])
         labels = [need_label(n) for n in needs]
@@ -297,7 +310,7 @@ def savings_svg(data: dict) -> bytes:
     """The total weekly care cost before work and now, as two labelled bars."""
 
     def draw() -> Figure:
-        figure = Figure(figsize=(4.8, 2.7), layout="constrained")
+        figure = _figure(4.8, 2.7)
         axes = figure.add_subplot()
         period = f"{long_date(data['from'])} to {long_date(data['to'])}"
         if not data["people"]:
@@ -318,11 +331,3 @@ def savings_svg(data: dict) -> bytes:
         return figure
 
     return _svg(draw)
-
-
-CHARTS: dict[str, tuple[Callable[[Any], bytes], Callable[[Any], str]]] = {
-    "employment-rate": (cohort_rates_svg, cohort_rates_alt),
-    "trend": (rate_trend_svg, rate_trend_alt),
-    "outcomes": (outcomes_svg, outcomes_alt),
-    "savings": (savings_svg, savings_alt),
-}

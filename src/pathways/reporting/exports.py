@@ -1,8 +1,8 @@
 """The rows behind a report's figures as CSV, for a spreadsheet.
 
 The rows come from ``access.report_rows`` (pseudonymised and audited there); this only
-writes them. Columns are fixed per report so that an export with no rows still has its
-header. Yes/no values are ``yes`` and ``no``, blanks are empty.
+writes them. Columns are fixed per report (``catalogue``) so that an export with no rows
+still has its header. Yes/no values are ``yes`` and ``no``, blanks are empty.
 
 No cell is ever read as a formula: text starting with ``=``, ``+``, ``-``, ``@``, tab
 or carriage return (``employers.exports.FORMULA_STARTS``) gets a leading ``'``, which
@@ -19,21 +19,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from pathways.employers.exports import FORMULA_STARTS
-from pathways.reporting import outcomes as reports
+from pathways.reporting.catalogue import REPORTS
 
-_WHO = ("authority", "person_ref", "name")
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "employment-rate": (*_WHO, "cohort", "age", "in_paid_work", "hours", "band"),
-    "outcomes": (
-        *_WHO,
-        "need",
-        "placement_ref",
-        "start_date",
-        "end_date",
-        *reports.OUTCOME_MEASURES,
-    ),
-    "savings": (*_WHO, "first_start", "weekly_before", "weekly_now", "annual_saving"),
-}
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -50,7 +37,8 @@ def cell(value: Any) -> str:
 
 
 def rows_csv(name: str, rows: Iterable[dict]) -> str:
-    columns = COLUMNS[name]
+    """The rows of report ``name`` under its columns (``OutcomeReport.columns``)."""
+    columns = REPORTS[name].columns
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)

@@ -60,6 +60,12 @@ class ReportForm(forms.Form):
         code = self.cleaned_data.get("authority")
         return [a for a in self.authorities if a.code == code] if code else self.authorities
 
+    @property
+    def report_dates(self) -> tuple[dt.date, ...]:
+        """The dates asked for, as the report's functions take them after the
+        authorities: ``(reporting date,)`` or ``(first day, last day)``."""
+        raise NotImplementedError
+
     def query(self) -> dict[str, str | int]:
         """The query string that asks for the same report (for its chart and rows)."""
         return {"authority": self.cleaned_data.get("authority") or ""}
@@ -111,6 +117,10 @@ class EmploymentRateForm(ReportForm):
             return periods.financial_year_end(self.cleaned_data["year"])
         return periods.last_year_end(self.today)
 
+    @property
+    def report_dates(self) -> tuple[dt.date, ...]:
+        return (self.reporting_date,)
+
     def query(self) -> dict[str, str | int]:
         return {**super().query(), **_date_parts("on", self.reporting_date)}
 
@@ -143,6 +153,10 @@ class PeriodForm(ReportForm):
         if start is None:
             start = default_start if end == default_end else periods.last_twelve_months(end)[0]
         return start, end
+
+    @property
+    def report_dates(self) -> tuple[dt.date, ...]:
+        return self.period
 
     def query(self) -> dict[str, str | int]:
         start, end = self.period

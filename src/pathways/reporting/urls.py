@@ -1,20 +1,34 @@
-from django.urls import path
+"""The report pages. Each outcome report (``catalogue.REPORTS``) gets its page, its
+charts and its rows under its slug, all served by the same three views."""
+
+from django.urls import URLPattern, path
 
 from pathways.reporting import views
+from pathways.reporting.catalogue import REPORTS, OutcomeReport
 
 app_name = "reporting"
+
+
+def _outcome_report(report: OutcomeReport) -> list[URLPattern]:
+    slug = report.slug
+    return [
+        path(f"{slug}/", views.report_page, {"report": report}, name=slug),
+        *(
+            path(
+                f"{slug}/{chart.name}.svg",
+                views.report_chart,
+                {"report": report, "chart": chart},
+                name=f"{slug}-{chart.name}",
+            )
+            for chart in report.charts
+        ),
+        path(f"{slug}/rows.csv", views.report_rows, {"report": report}, name=f"{slug}-rows"),
+    ]
+
+
 urlpatterns = [
     path("", views.reports_index, name="index"),
     path("caseload/", views.caseload_page, name="caseload"),
     path("caseload/<str:code>/reassign/", views.reassign, name="reassign"),
-    path("employment-rate/", views.employment_rate_page, name="employment-rate"),
-    path("employment-rate/chart.svg", views.employment_rate_chart, name="employment-rate-chart"),
-    path("employment-rate/trend.svg", views.employment_rate_trend, name="employment-rate-trend"),
-    path("employment-rate/rows.csv", views.employment_rate_rows, name="employment-rate-rows"),
-    path("outcomes/", views.outcomes_page, name="outcomes"),
-    path("outcomes/chart.svg", views.outcomes_chart, name="outcomes-chart"),
-    path("outcomes/rows.csv", views.outcomes_rows, name="outcomes-rows"),
-    path("savings/", views.savings_page, name="savings"),
-    path("savings/chart.svg", views.savings_chart, name="savings-chart"),
-    path("savings/rows.csv", views.savings_rows, name="savings-rows"),
+    *(pattern for report in REPORTS.values() for pattern in _outcome_report(report)),
 ]

@@ -1,16 +1,17 @@
 """Report pages: figures with the numbers in tables (no personal data on the pages).
 
 The outcome reports (employment rate, outcomes, savings) each have a page with a GET
-form, a chart served from its own URL as SVG (``charts``) and the numbers in tables
-beside it, and a CSV of the rows behind the figures (``access.report_rows``:
-pseudonymised for those who may not read every record, audited). Who may see them and
-on which authorities is ``reporting.access``.
+form, a chart or two served from their own URLs as SVG (``charts``) and the numbers in
+tables beside them, and a CSV of the rows behind the figures (``access.report_rows``:
+pseudonymised for those who may not read every record, audited). One page view, one
+chart view and one rows view serve all three, from each report's description
+(``catalogue``; ``urls`` passes it). Who may see them and on which authorities is
+``reporting.access``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,11 +29,10 @@ from pathways.core.errors import ActionRefused
 from pathways.core.models import Team, User
 from pathways.core.policies import CASEWORK_ROLES
 from pathways.core.types import AuthedRequest
-from pathways.reporting import access, charts, exports, figures
-from pathways.reporting import outcomes as reports
+from pathways.reporting import access, exports
 from pathways.reporting.caseload import caseload
-from pathways.reporting.forms import EmploymentRateForm, PeriodForm, ReassignForm, ReportForm
-from pathways.reporting.outcomes import BANDS, COHORTS, OUTCOME_MEASURES
+from pathways.reporting.catalogue import Chart, Dates, OutcomeReport
+from pathways.reporting.forms import ReassignForm, ReportForm
 
 
 @login_required
@@ -88,10 +88,8 @@ def reassign(request: AuthedRequest, code: str) -> HttpResponse:
 
 # --- outcome reports: pages, charts and row exports -----------------------------------
 
-FormT = TypeVar("FormT", bound=ReportForm)
 
-
-def _report_form(request: AuthedRequest, form_class: type[FormT]) -> FormT:
+def _report_form(request: AuthedRequest, report: OutcomeReport) -> ReportForm:
     """The report's form bound to the query string, for a user who may see reports
     (403 otherwise); it offers the authorities they may report on."""
     if not access.may_see_reports(request.user):
@@ -100,31 +98,35 @@ def _report_form(request: AuthedRequest, form_class: type[FormT]) -> FormT:
         authorities = access.report_authorities(request.user)
     except access.ReportScopeError as exc:
         raise PermissionDenied(exc.message) from exc
-    form = form_class(request.GET, authorities=authorities, today=timezone.localdate())
+    form = report.form(request.GET, authorities=authorities, today=timezone.localdate())
     form.is_valid()
     return form
 
 
-def _valid(form: FormT) -> FormT:
+def _valid(form: ReportForm) -> ReportForm:
     """For charts and exports, whose links the pages write: a bad query is a 400."""
     if form.errors:
         raise BadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors))
     return form
 
 
-def _csv(name: str, rows: list[dict], *dates: dt.date) -> HttpResponse:
-    response = HttpResponse(exports.rows_csv(name, rows), content_type="text/csv; charset=utf-8")
+def _csv(report: OutcomeReport, rows: list[dict[str, Any]], dates: Dates) -> HttpResponse:
+    response = HttpResponse(
+        exports.rows_csv(report.slug, rows), content_type="text/csv; charset=utf-8"
+    )
     stamp = "-to-".join(d.isoformat() for d in dates)
-    response["Content-Disposition"] = f'attachment; filename="{name}-rows-{stamp}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{report.slug}-rows-{stamp}.csv"'
     return response
 
 
-def _links(name: str, form: ReportForm, *charts: str) -> dict[str, str]:
+def _links(report: OutcomeReport, form: ReportForm) -> dict[str, str]:
+    """The page's own URL (``self``), its rows' and its charts', for the same query."""
     query = urlencode(form.query())
     links = {
-        chart: f"{reverse(f'reporting:{name}-{chart}')}?{query}" for chart in ("rows", *charts)
+        name: f"{reverse(f'reporting:{report.slug}-{name}')}?{query}"
+        for name in ("rows", *(chart.name for chart in report.charts))
     }
-    links["self"] = f"{reverse(f'reporting:{name}')}?{query}"
+    links["self"] = f"{reverse(f'reporting:{report.slug}')}?{query}"
     return links
 
 
@@ -154,166 +156,32 @@ def reports_index(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def employment_rate_page(request: AuthedRequest) -> HttpResponse:
-    form = _report_form(request, EmploymentRateForm)
+def report_page(request: AuthedRequest, report: OutcomeReport) -> HttpResponse:
+    """The report's form, and for a valid query its figures (``report.page``), with
+    links to its charts and rows."""
+    form = _report_form(request, report)
     if form.errors:
-        return _render(request, "reporting/employment_rate.html", form, {})
-    chosen, on = form.chosen_authorities(), form.reporting_date
-    rate = reports.employment_rate(chosen, on)
-    trend = figures.rate_trend(chosen, on, known=rate)
-    return _render(
-        request,
-        "reporting/employment_rate.html",
-        form,
-        {
-            "rate": rate,
-            "on": on,
-            "cohorts": [
-                (figures.COHORT_LABELS[c], rate[c], [rate[c]["hours_bands"][b] for b in BANDS])
-                for c in COHORTS
-            ],
-            "band_labels": [figures.BAND_LABELS[b] for b in BANDS],
-            "cohort_labels": [figures.COHORT_LABELS[c] for c in COHORTS],
-            "by_need": figures.rate_by_need(chosen, on),
-            "trend": [
-                (dt.date.fromisoformat(p["reporting_date"]), [p[c] for c in COHORTS]) for p in trend
-            ],
-            "chart_alt": charts.cohort_rates_alt(rate),
-            "trend_alt": charts.rate_trend_alt(trend),
-            "links": _links("employment-rate", form, "chart", "trend"),
-        },
-    )
+        return _render(request, report.template, form, {})
+    figures = report.page(form.chosen_authorities(), form.report_dates)
+    return _render(request, report.template, form, {**figures, "links": _links(report, form)})
 
 
 @login_required
-def employment_rate_chart(request: AuthedRequest) -> HttpResponse:
-    form = _valid(_report_form(request, EmploymentRateForm))
-    rate = reports.employment_rate(form.chosen_authorities(), form.reporting_date)
-    return svg_response(charts.cohort_rates_svg(rate))
+def report_chart(request: AuthedRequest, report: OutcomeReport, chart: Chart) -> HttpResponse:
+    form = _valid(_report_form(request, report))
+    return svg_response(chart.svg(chart.figures(form.chosen_authorities(), *form.report_dates)))
 
 
 @login_required
-def employment_rate_trend(request: AuthedRequest) -> HttpResponse:
-    form = _valid(_report_form(request, EmploymentRateForm))
-    return svg_response(
-        charts.rate_trend_svg(figures.rate_trend(form.chosen_authorities(), form.reporting_date))
-    )
-
-
-@login_required
-def employment_rate_rows(request: AuthedRequest) -> HttpResponse:
-    form = _valid(_report_form(request, EmploymentRateForm))
-    on = form.reporting_date
+def report_rows(request: AuthedRequest, report: OutcomeReport) -> HttpResponse:
+    form = _valid(_report_form(request, report))
+    dates = form.report_dates
     rows = access.report_rows(
         request.user,
-        "employment-rate",
+        report,
         form.chosen_authorities(),
-        on,
+        dates,
         channel="export",
         request=request,
     )
-    return _csv("employment-rate", rows, on)
-
-
-@login_required
-def outcomes_page(request: AuthedRequest) -> HttpResponse:
-    form = _report_form(request, PeriodForm)
-    if form.errors:
-        return _render(request, "reporting/outcomes.html", form, {})
-    start, end = form.period
-    data = reports.outcomes(form.chosen_authorities(), start, end)
-    return _render(
-        request,
-        "reporting/outcomes.html",
-        form,
-        {
-            "data": data,
-            "start": start,
-            "end": end,
-            "measure_labels": [figures.MEASURE_LABELS[m] for m in OUTCOME_MEASURES],
-            "needs": [
-                (figures.need_label(need), [counts[m] for m in OUTCOME_MEASURES])
-                for need, counts in data["by_need"].items()
-            ],
-            "totals": [data[m] for m in OUTCOME_MEASURES],
-            "chart_alt": charts.outcomes_alt(data),
-            "links": _links("outcomes", form, "chart"),
-        },
-    )
-
-
-@login_required
-def outcomes_chart(request: AuthedRequest) -> HttpResponse:
-    form = _valid(_report_form(request, PeriodForm))
-    return svg_response(
-        charts.outcomes_svg(reports.outcomes(form.chosen_authorities(), *form.period))
-    )
-
-
-@login_required
-def outcomes_rows(request: AuthedRequest) -> HttpResponse:
-    form = _valid(_report_form(request, PeriodForm))
-    rows = access.report_rows(
-        request.user,
-        "outcomes",
-        form.chosen_authorities(),
-        *form.period,
-        channel="export",
-        request=request,
-    )
-    return _csv("outcomes", rows, *form.period)
-
-
-@login_required
-def savings_page(request: AuthedRequest) -> HttpResponse:
-    form = _report_form(request, PeriodForm)
-    if form.errors:
-        return _render(request, "reporting/savings.html", form, {})
-    chosen, (start, end) = form.chosen_authorities(), form.period
-    # the rows (real references, never shown) only to group them by need
-    data = reports.savings(chosen, start, end, detail=True)
-    by_need = figures.savings_by_need(chosen, start, end, rows=data.pop("rows"))
-    return _render(
-        request,
-        "reporting/savings.html",
-        form,
-        {
-            "data": data,
-            "start": start,
-            "end": end,
-            "money": {key: charts.pounds(data[key]) for key in figures.SAVINGS_MONEY},
-            "by_need": by_need,
-            "need_lines": [
-                (
-                    line.need_label,
-                    line.people,
-                    [charts.pounds(getattr(line, key)) for key in figures.SAVINGS_MONEY],
-                )
-                for line in by_need
-            ],
-            "chart_alt": charts.savings_alt(data),
-            "links": _links("savings", form, "chart"),
-        },
-    )
-
-
-@login_required
-def savings_chart(request: AuthedRequest) -> HttpResponse:
-    form = _valid(_report_form(request, PeriodForm))
-    return svg_response(
-        charts.savings_svg(reports.savings(form.chosen_authorities(), *form.period))
-    )
-
-
-@login_required
-def savings_rows(request: AuthedRequest) -> HttpResponse:
-    form = _valid(_report_form(request, PeriodForm))
-    rows = access.report_rows(
-        request.user,
-        "savings",
-        form.chosen_authorities(),
-        *form.period,
-        channel="export",
-        request=request,
-    )
-    return _csv("savings", rows, *form.period)
+    return _csv(report, rows, dates)

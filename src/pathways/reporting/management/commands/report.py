@@ -11,7 +11,10 @@ record in that authority (no ``--as``, a superuser, or an authority-wide role ot
 than commissioner); everyone else, commissioners included, gets pseudonymised rows.
 
 These rules live in ``reporting.access`` (and the financial year in
-``reporting.periods``), shared with the report pages, their exports and the API.
+``reporting.periods``), shared with the report pages, their exports and the API. What
+the three outcome reports differ by (how they are asked for, their figures, their
+table, whether ``--detail`` applies) is their description in ``reporting.catalogue``;
+this command has one branch for all three.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -28,16 +30,20 @@ from pathways.core import policies
 from pathways.core.command_options import date_option, staff_option
 from pathways.core.models import Authority, User
 from pathways.reporting import access, periods
-from pathways.reporting import outcomes as reports
 from pathways.reporting.caseload import caseload
+from pathways.reporting.catalogue import REPORTS as OUTCOME_REPORTS
+from pathways.reporting.catalogue import Dates, Line, OutcomeReport, When
 
-REPORTS = ("caseload", "employment-rate", "outcomes", "savings")
+REPORTS = ("caseload", *OUTCOME_REPORTS)
+#: The options that give the dates, for each way of asking for a report.
+WHEN_OPTIONS = {When.REPORTING_DATE: {"on", "year"}, When.PERIOD: {"start", "end"}}
 #: The options each report takes besides --authority, --as and --format.
 REPORT_OPTIONS = {
     "caseload": {"on"},
-    "employment-rate": {"on", "year"},
-    "outcomes": {"start", "end"},
-    "savings": {"start", "end", "detail"},
+    **{
+        r.slug: WHEN_OPTIONS[r.when] | ({"detail"} if r.detail else set())
+        for r in OUTCOME_REPORTS.values()
+    },
 }
 OPTION_FLAGS = {
     "on": "--on",
@@ -46,7 +52,6 @@ OPTION_FLAGS = {
     "end": "--to",
     "detail": "--detail",
 }
-Row = Sequence[Any]
 
 
 def financial_year_end(value: str) -> dt.date:
@@ -55,6 +60,33 @@ def financial_year_end(value: str) -> dt.date:
         return periods.financial_year_end(value)
     except ValueError as exc:
         raise CommandError(f"--year {value}: {exc}") from exc
+
+
+# --- the dates asked for --------------------------------------------------------------
+
+
+def _reporting_date(report: OutcomeReport, options: dict[str, Any]) -> Dates:
+    if options["on"] and options["year"]:
+        raise CommandError("Give either --year or --on, not both")
+    if options["year"]:
+        return (financial_year_end(options["year"]),)
+    if options["on"]:
+        return (date_option(options["on"]),)
+    raise CommandError(f"The {report.slug} report needs --year YYYY-YY or --on DATE")
+
+
+def _period(report: OutcomeReport, options: dict[str, Any]) -> Dates:
+    if not options["start"] or not options["end"]:
+        raise CommandError(f"The {report.slug} report needs --from DATE and --to DATE")
+    start = date_option(options["start"], "--from")
+    end = date_option(options["end"], "--to")
+    if start > end:
+        raise CommandError(f"--from {start} is after --to {end}")
+    return start, end
+
+
+#: The dates asked for, read from the options, for each way of asking for a report.
+DATES = {When.REPORTING_DATE: _reporting_date, When.PERIOD: _period}
 
 
 class Command(BaseCommand):
@@ -82,17 +114,17 @@ class Command(BaseCommand):
         if name == "caseload":
             self._caseload(viewer, options)
             return
+        report = OUTCOME_REPORTS[name]
         authorities = self._authorities(viewer, options["authority"] or [])
-        if name == "employment-rate":
-            data, rows = self._employment_rate(authorities, options)
-        elif name == "outcomes":
-            data, rows = self._outcomes(authorities, options)
+        dates = DATES[report.when](report, options)
+        if options["detail"]:
+            data = self._with_rows(viewer, report, authorities, dates)
         else:
-            data, rows = self._savings(viewer, authorities, options)
+            data = report.summary(authorities, *dates)
         if options["format"] == "json":
             self.stdout.write(json.dumps(data, indent=2))
         else:
-            self._write_rows(rows, options["format"])
+            self._write_rows(report.table(data), options["format"])
 
     # --- options ----------------------------------------------------------------------
 
@@ -105,14 +137,16 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
 
     @staticmethod
-    def _period(options: dict) -> tuple[dt.date, dt.date]:
-        if not options["start"] or not options["end"]:
-            raise CommandError(f"The {options['name']} report needs --from DATE and --to DATE")
-        start = date_option(options["start"], "--from")
-        end = date_option(options["end"], "--to")
-        if start > end:
-            raise CommandError(f"--from {start} is after --to {end}")
-        return start, end
+    def _with_rows(
+        viewer: User | None, report: OutcomeReport, authorities: list[Authority], dates: Dates
+    ) -> dict[str, Any]:
+        """The summary with the rows behind it (``--detail``), pseudonymised and audited
+        as every other read of report rows (``access``)."""
+        hidden = access.hidden_authorities(viewer, authorities)
+        seen: list[int] = []
+        data = report.summary(authorities, *dates, detail=True, pseudonymise=hidden, seen=seen)
+        access.audit_listed(viewer, seen, hidden, channel="cli", what=report.rows_read)
+        return data
 
     # --- reports ----------------------------------------------------------------------
 
@@ -134,7 +168,7 @@ class Command(BaseCommand):
                 )
             )
             return
-        rows: list[Row] = [
+        rows: list[Line] = [
             (
                 "team",
                 "worker",
@@ -162,115 +196,9 @@ class Command(BaseCommand):
             ]
         self._write_rows(rows, options["format"])
 
-    def _employment_rate(
-        self, authorities: list[Authority], options: dict
-    ) -> tuple[dict[str, Any], list[Row]]:
-        if options["on"] and options["year"]:
-            raise CommandError("Give either --year or --on, not both")
-        if options["year"]:
-            on = financial_year_end(options["year"])
-        elif options["on"]:
-            on = date_option(options["on"])
-        else:
-            raise CommandError("The employment-rate report needs --year YYYY-YY or --on DATE")
-        data = reports.employment_rate(authorities, on)
-        rows: list[Row] = [
-            (
-                "reporting_date",
-                "authorities",
-                "cohort",
-                "denominator",
-                "numerator",
-                "percent",
-                *reports.BANDS,
-            )
-        ]
-        for cohort in reports.COHORTS:
-            figures = data[cohort]
-            rows.append(
-                (
-                    data["reporting_date"],
-                    " ".join(data["authorities"]),
-                    cohort,
-                    figures["denominator"],
-                    figures["numerator"],
-                    figures["percent"],
-                    *(figures["hours_bands"][band] for band in reports.BANDS),
-                )
-            )
-        return data, rows
-
-    def _outcomes(
-        self, authorities: list[Authority], options: dict
-    ) -> tuple[dict[str, Any], list[Row]]:
-        start, end = self._period(options)
-        data = reports.outcomes(authorities, start, end)
-        rows: list[Row] = [("from", "to", "need", *reports.OUTCOME_MEASURES)]
-        lines = [("all", data), *data["by_need"].items()]
-        for need, figures in lines:
-            rows.append(
-                (
-                    data["from"],
-                    data["to"],
-                    need,
-                    *(figures[m] for m in reports.OUTCOME_MEASURES),
-                )
-            )
-        return data, rows
-
-    def _savings(
-        self, viewer: User | None, authorities: list[Authority], options: dict
-    ) -> tuple[dict[str, Any], list[Row]]:
-        start, end = self._period(options)
-        hidden = access.hidden_authorities(viewer, authorities)
-        seen: list[int] = []
-        data = reports.savings(
-            authorities, start, end, options["detail"], pseudonymise=hidden, seen=seen
-        )
-        if options["detail"]:
-            access.audit_listed(viewer, seen, hidden, channel="cli", what="savings report rows")
-        rows: list[Row] = [
-            (
-                "row",
-                "authority",
-                "person_ref",
-                "first_start",
-                "people",
-                "weekly_before",
-                "weekly_now",
-                "annual_saving",
-            )
-        ]
-        for r in data.get("rows", []):
-            rows.append(
-                (
-                    "person",
-                    r["authority"],
-                    r["person_ref"],
-                    r["first_start"],
-                    1,
-                    r["weekly_before"],
-                    r["weekly_now"],
-                    r["annual_saving"],
-                )
-            )
-        rows.append(
-            (
-                "total",
-                " ".join(data["authorities"]),
-                "",
-                "",
-                data["people"],
-                data["weekly_before"],
-                data["weekly_now"],
-                data["annual_saving"],
-            )
-        )
-        return data, rows
-
     # --- output -----------------------------------------------------------------------
 
-    def _write_rows(self, rows: list[Row], fmt: str) -> None:
+    def _write_rows(self, rows: list[Line], fmt: str) -> None:
         """CSV, or a table of left-aligned columns; None prints as blank."""
         if fmt == "csv":
             writer = csv.writer(self.stdout)
