@@ -1,0 +1,75 @@
+"""Loading councils' spreadsheets: the machinery behind `pathways import` and the upload page.
+
+The contract is docs/imports.md: CSV or XLSX with a header row, every problem reported
+as ``FILE:LINE: column: message``, all or nothing, upsert on each kind's key, counts of
+created / updated / unchanged rows, and an audit entry per import. This is our own
+code: the import libraries we know (django-import-export, tablib) have their own error
+shapes and row semantics, and bending them to this contract would be more code than
+the few hundred lines here.
+
+A kind (``authorities``, ``people``, …) is declared next to the models it writes as a
+:class:`Kind`: its columns with their parsers, its key, and a ``plan`` function that
+turns one parsed row into a :class:`Change` (create, update or unchanged, and how to
+write it). :func:`run_import` reads the file, parses every cell, plans every row,
+and writes only when there is no problem anywhere.
+
+The package, by concern: ``problems`` (what can be wrong and how it is reported),
+``parsers`` (cell text to values), ``kinds`` (columns, rows, changes, kinds and the
+registry), ``planning`` (the shared lookups and ``plan_save``), ``files`` (reading CSV
+and XLSX) and ``running`` (``run_import`` and its outcome). Apps import from
+``pathways.core.importing`` itself, which offers the names below.
+"""
+
+from __future__ import annotations
+
+from pathways.core.importing.files import read_table
+from pathways.core.importing.kinds import Action, Change, Column, Kind, Row, kinds
+from pathways.core.importing.parsers import (
+    Parser,
+    choice,
+    choices,
+    date,
+    degrees,
+    email_address,
+    money,
+    text,
+    text_of,
+    whole_number,
+    yes_no,
+)
+from pathways.core.importing.planning import Context, differs, fetch_by, in_chunks, plan_save
+from pathways.core.importing.problems import FILE_COLUMN, Problem, RowProblem
+from pathways.core.importing.running import OPERATOR, Outcome, RowResult, run_import
+
+__all__ = [
+    "FILE_COLUMN",
+    "OPERATOR",
+    "Action",
+    "Change",
+    "Column",
+    "Context",
+    "Kind",
+    "Outcome",
+    "Parser",
+    "Problem",
+    "Row",
+    "RowProblem",
+    "RowResult",
+    "choice",
+    "choices",
+    "date",
+    "degrees",
+    "differs",
+    "email_address",
+    "fetch_by",
+    "in_chunks",
+    "kinds",
+    "money",
+    "plan_save",
+    "read_table",
+    "run_import",
+    "text",
+    "text_of",
+    "whole_number",
+    "yes_no",
+]
