@@ -302,7 +302,7 @@ def from_database(args: argparse.Namespace) -> dict[str, Any]:
     from django.utils import timezone
 
     from pathways.core.synthetic import Scale, generate
-    from pathways.employers.models import Opportunity, open_on
+    from pathways.employers.opportunities.models import Opportunity, open_on
     from pathways.matching import engine, selectors
     from pathways.people.models import Person
 

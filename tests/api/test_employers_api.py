@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from pathways.core.models import InterestTag, Membership, Role
 from pathways.employers import services
-from pathways.employers.models import Candidacy, Employer, EmployerContact, EmployerSite, Engagement
+from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.engagement.models import Employer, EmployerContact, EmployerSite, Engagement
 from pathways.people.models import Consent
 from tests.api.conftest import client_for
 from tests.factories import (

@@ -19,20 +19,16 @@ from pathways.core import demo, policies
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Membership, OpportunityKind, Role, Team, User
 from pathways.employers import services
-from pathways.employers.models import (
+from pathways.employers.candidacies.models import (
     EMPLOYER_FACING,
     Candidacy,
     CandidacyStatus,
     CandidacyStep,
-    DisabilityConfident,
-    Employer,
-    Engagement,
-    InternshipCohort,
-    Opportunity,
-    Rotation,
-    RotationPlacement,
-    SocialValuePledge,
 )
+from pathways.employers.cohorts.models import InternshipCohort, Rotation, RotationPlacement
+from pathways.employers.engagement.models import DisabilityConfident, Employer, Engagement
+from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.pledges.models import SocialValuePledge
 from pathways.employers.selectors import pledge_progress
 from pathways.employment.models import (
     AccessToWork,

@@ -16,7 +16,8 @@ from django.utils import timezone
 from pathways.core import policies
 from pathways.core.models import Role
 from pathways.employers import selectors, services
-from pathways.employers.models import Candidacy, Employer
+from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.engagement.models import Employer
 from pathways.people.models import Consent
 from pathways.referrals.models import Status
 from tests.factories import (

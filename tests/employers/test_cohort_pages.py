@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from pathways.core.models import InterestTag, Role
 from pathways.employers import services
-from pathways.employers.models import RotationPlacement
+from pathways.employers.cohorts.models import RotationPlacement
 from tests.factories import (
     EmployerFactory,
     EpisodeFactory,
@@ -146,7 +146,7 @@ def test_pledges_page_shows_progress(client, manager, team, coach):
 
 
 def test_set_up_a_cohort_choose_interns_and_add_a_rotation(client, team, coach):
-    from pathways.employers.models import InternshipCohort
+    from pathways.employers.cohorts.models import InternshipCohort
 
     host = EmployerFactory(organisation=team.organisation, name="Riverside Hospital")
     ward = OpportunityFactory(

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pathways.core.models import InterestTag, Role
-from pathways.employers.models import Candidacy, CandidacyStatus, Employer
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
+from pathways.employers.engagement.models import Employer
 from pathways.people.models import Consent
 from tests.factories import (
     EmployerFactory,

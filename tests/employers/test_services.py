@@ -12,7 +12,9 @@ from django.utils import timezone
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition
 from pathways.core.models import Role
 from pathways.employers import selectors, services
-from pathways.employers.models import Candidacy, CandidacyStep, Employer, RotationPlacement
+from pathways.employers.candidacies.models import Candidacy, CandidacyStep
+from pathways.employers.cohorts.models import RotationPlacement
+from pathways.employers.engagement.models import Employer
 from pathways.people.models import Consent
 from tests.factories import (
     AuthorityFactory,

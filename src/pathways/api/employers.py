@@ -36,18 +36,16 @@ from pathways.core import audit, policies
 from pathways.core.models import Authority, OpportunityKind, Organisation, User
 from pathways.core.types import AuthedRequest
 from pathways.employers import selectors, services
-from pathways.employers.models import (
-    Candidacy,
-    CandidacyStatus,
-    CandidacyStep,
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus, CandidacyStep
+from pathways.employers.engagement.models import (
     DisabilityConfident,
     Employer,
     EmployerContact,
     EmployerSite,
     Engagement,
-    Opportunity,
-    SocialValuePledge,
 )
+from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.pledges.models import SocialValuePledge
 from pathways.matching import selectors as matching
 from pathways.people.models import Person
 

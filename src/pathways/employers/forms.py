@@ -8,16 +8,16 @@ from django.utils import timezone
 
 from pathways.core.forms import DatePartsField
 from pathways.core.models import Authority, InterestTag, OpportunityKind, Organisation, Team
-from pathways.employers.models import (
-    CandidacyStatus,
+from pathways.employers.candidacies.models import CandidacyStatus
+from pathways.employers.cohorts.models import InternshipCohort
+from pathways.employers.engagement.models import (
     DisabilityConfident,
     Employer,
     EmployerSite,
     Engagement,
-    InternshipCohort,
-    Opportunity,
-    SocialValuePledge,
 )
+from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.pledges.models import SocialValuePledge
 from pathways.people.models import Person
 
 

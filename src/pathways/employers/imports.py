@@ -35,7 +35,8 @@ from pathways.core.importing import (
     yes_no,
 )
 from pathways.core.models import Authority, InterestTag, Membership, OpportunityKind, Organisation
-from pathways.employers.models import Employer, Opportunity
+from pathways.employers.engagement.models import Employer
+from pathways.employers.opportunities.models import Opportunity
 
 #: The most places one opportunity can offer (a guard against a mistyped number).
 MOST_PLACES = 1000

@@ -12,19 +12,11 @@ from django.utils import timezone
 
 from pathways.core import policies
 from pathways.core.models import InterestTag, User
-from pathways.employers.models import (
-    Candidacy,
-    CandidacyStatus,
-    CandidacyStep,
-    Employer,
-    Engagement,
-    InternshipCohort,
-    Opportunity,
-    Rotation,
-    RotationPlacement,
-    SocialValuePledge,
-    open_on,
-)
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus, CandidacyStep
+from pathways.employers.cohorts.models import InternshipCohort, Rotation, RotationPlacement
+from pathways.employers.engagement.models import Employer, Engagement
+from pathways.employers.opportunities.models import Opportunity, open_on
+from pathways.employers.pledges.models import SocialValuePledge
 from pathways.people.models import Person
 
 

@@ -18,25 +18,24 @@ from django.utils import timezone
 from pathways.core import policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 from pathways.core.models import InterestTag, Organisation, Team, User
-from pathways.employers.models import (
+from pathways.employers.candidacies.models import (
     EMPLOYER_FACING,
     ENDED,
     PIPELINE,
-    ROTATION_MAX_DAYS,
-    ROTATION_MIN_DAYS,
     Candidacy,
     CandidacyStatus,
     CandidacyStep,
-    Employer,
-    EmployerContact,
-    EmployerSite,
-    Engagement,
+)
+from pathways.employers.cohorts.models import (
+    ROTATION_MAX_DAYS,
+    ROTATION_MIN_DAYS,
     InternshipCohort,
-    Opportunity,
     Rotation,
     RotationPlacement,
-    SocialValuePledge,
 )
+from pathways.employers.engagement.models import Employer, EmployerContact, EmployerSite, Engagement
+from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.pledges.models import SocialValuePledge
 from pathways.people.models import Consent, Person
 
 

@@ -28,14 +28,10 @@ from pathways.core.models import Authority, OpportunityKind, Team
 from pathways.core.types import AuthedRequest
 from pathways.employers import forms as employer_forms
 from pathways.employers import selectors, services
-from pathways.employers.models import (
-    Candidacy,
-    Employer,
-    EmployerSite,
-    Opportunity,
-    Rotation,
-    open_on,
-)
+from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.cohorts.models import Rotation
+from pathways.employers.engagement.models import Employer, EmployerSite
+from pathways.employers.opportunities.models import Opportunity, open_on
 from pathways.matching import selectors as matching
 from pathways.people.models import Person
 from pathways.people.selectors import get_person, person_exists

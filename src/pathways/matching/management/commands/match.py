@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pathways.core import audit, policies
 from pathways.core.command_options import date_option, staff_option
 from pathways.core.models import Authority
-from pathways.employers.models import Opportunity
+from pathways.employers.opportunities.models import Opportunity
 from pathways.matching import selectors
 from pathways.people.models import Person
 
