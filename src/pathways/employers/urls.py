@@ -15,17 +15,6 @@ urlpatterns = [
     path("opportunities/", views.opportunity_list, name="opportunities"),
     path("opportunities/<int:pk>/", views.opportunity, name="opportunity"),
     path("opportunities/<int:pk>/close/", views.opportunity_close, name="opportunity-close"),
-    path("opportunities/<int:pk>/people/", views.opportunity_people, name="opportunity-people"),
-    path(
-        "opportunities/<int:pk>/shortlist.xlsx",
-        views.opportunity_shortlist,
-        name="opportunity-shortlist",
-    ),
-    path(
-        "people/<int:person_pk>/opportunities/",
-        views.person_opportunities,
-        name="person-opportunities",
-    ),
     path("candidacies/", views.put_forward, name="put-forward"),
     path("candidacies/<int:pk>/", views.candidacy, name="candidacy"),
     path("candidacies/<int:pk>/move/", views.move_candidacy, name="candidacy-move"),
@@ -34,9 +23,4 @@ urlpatterns = [
     path("cohorts/<int:pk>/", views.cohort, name="cohort"),
     path("cohorts/<int:pk>/interns/", views.cohort_interns, name="cohort-interns"),
     path("cohorts/<int:pk>/rotations/new/", views.rotation_new, name="rotation-new"),
-    path(
-        "cohorts/<int:pk>/rotations/<int:number>/allocate/",
-        views.rotation_allocate,
-        name="rotation-allocate",
-    ),
 ]

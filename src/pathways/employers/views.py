@@ -1,8 +1,9 @@
-"""Pages for employers, opportunities, matching, candidacies, pledges and cohorts.
+"""Pages for employers, opportunities, candidacies, pledges and cohorts.
 
 Thin, as everywhere: parse a form, call ``employers.services`` or a selector, redirect
-with a banner, or show the form again with what was wrong. Match lists and candidacies
-are reads of people's records and are audited.
+with a banner, or show the form again with what was wrong. Candidacies are reads of
+people's records and are audited. The pages that rank people and opportunities are in
+``matching.views``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,12 +30,10 @@ from pathways.core.types import AuthedRequest
 from pathways.employers import forms as employer_forms
 from pathways.employers import selectors, services
 from pathways.employers.candidacies.models import Candidacy
-from pathways.employers.cohorts.models import Rotation
 from pathways.employers.engagement.models import Employer, EmployerSite
-from pathways.employers.opportunities.models import Opportunity, open_on
-from pathways.matching import selectors as matching
+from pathways.employers.opportunities.models import Opportunity
 from pathways.people.models import Person
-from pathways.people.selectors import get_person, person_exists
+from pathways.people.selectors import get_person
 
 PAGE_SIZE = 50
 MATCHES_SHOWN = 25
@@ -354,113 +353,6 @@ def opportunity_close(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("employers:opportunity", found.pk)
 
 
-def _visible_people(request: AuthedRequest) -> QuerySet[Person]:
-    return policies.people.visible(request.user, Person.objects.all())
-
-
-def _ranked_people(request: AuthedRequest, found: Opportunity, top: int | None):
-    matches = matching.people_for(found, _visible_people(request), top=top)
-    people = Person.objects.in_bulk([m.person_id for m in matches])
-    audit.record_access_bulk(
-        request.user,
-        [people[m.person_id] for m in matches],
-        channel="web",
-        what=f"match results for {found.opportunity_ref}",
-        request=request,
-    )
-    statuses = {
-        c.person_id: c
-        for c in Candidacy.objects.filter(
-            opportunity=found, person_id__in=[m.person_id for m in matches]
-        )
-    }
-    return matches, statuses, people
-
-
-@login_required
-def opportunity_people(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _opportunity_or_404(request, pk)
-    show_all = request.GET.get("all") == "yes"
-    matches, candidacies, people = _ranked_people(
-        request, found, None if show_all else MATCHES_SHOWN
-    )
-    may_put_forward = found.is_open(timezone.localdate()) and bool(
-        policies.scope_of(request.user).organisations_for(*policies.CASEWORK_ROLES)
-        or request.user.is_superuser
-    )
-    rows = [(m, candidacies.get(m.person_id), people[m.person_id]) for m in matches]
-    return render(
-        request,
-        "employers/opportunity_people.html",
-        {
-            "opportunity": found,
-            "rows": rows,
-            "show_all": show_all,
-            "shown": MATCHES_SHOWN,
-            "may_put_forward": may_put_forward,
-        },
-    )
-
-
-@login_required
-def opportunity_shortlist(request: AuthedRequest, pk: int) -> HttpResponse:
-    from pathways.employers.exports import shortlist_workbook
-
-    found = _opportunity_or_404(request, pk)
-    matches, candidacies, _people = _ranked_people(request, found, None)
-    body = shortlist_workbook(
-        found,
-        matches,
-        {pid: c.status for pid, c in candidacies.items()},
-    )
-    response = HttpResponse(
-        body,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="shortlist-{found.opportunity_ref}.xlsx"'
-    )
-    return response
-
-
-@login_required
-def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse:
-    person = get_person(request.user, person_pk)
-    if person is None:
-        audit.record_refused_read(
-            request.user,
-            person_exists(person_pk),
-            channel="web",
-            what="opportunities for the person",
-            request=request,
-        )
-        raise Http404("No such person")
-    audit.record_access(
-        request.user, person, channel="web", what="opportunities for the person", request=request
-    )
-    opportunities = selectors.opportunities_for(request.user).filter(
-        open_on(timezone.localdate()), authority_id=person.authority_id
-    )
-    matches = matching.opportunities_for(person, opportunities, top=MATCHES_SHOWN)
-    candidacies = {
-        c.opportunity_id: c for c in selectors.candidacies_of_person(request.user, person)
-    }
-    may_put_forward = policies.works_with_person(
-        policies.scope_of(request.user), request.user, person.pk
-    )
-    return render(
-        request,
-        "employers/person_opportunities.html",
-        {
-            "person": person,
-            "rows": [(m, candidacies.get(m.opportunity_id)) for m in matches],
-            "candidacies": list(candidacies.values()),
-            "may_put_forward": may_put_forward,
-            "has_profile": hasattr(person, "vocational_profile"),
-        },
-    )
-
-
 # --- candidacies ----------------------------------------------------------------------
 
 
@@ -489,8 +381,8 @@ def put_forward(request: AuthedRequest) -> HttpResponse:
         if not back:
             return redirect("employers:candidacy", candidacy.pk)
     if back == "person":
-        return redirect("employers:person-opportunities", person.pk)
-    return redirect("employers:opportunity-people", found.pk)
+        return redirect("matching:person-opportunities", person.pk)
+    return redirect("matching:opportunity-people", found.pk)
 
 
 def _candidacy_or_404(request: AuthedRequest, pk: int) -> Candidacy:
@@ -613,73 +505,6 @@ def cohort(request: AuthedRequest, pk: int) -> HttpResponse:
             "cohort": found,
             "rotations": list(found.rotations.all()),
             "may_change": policies.cohorts.can(request.user, "change", found),
-            "hidden_interns": found.intern_count - len(found.visible_interns),
-        },
-    )
-
-
-def _rotation_or_404(request: AuthedRequest, pk: int, number: int):
-    found = _cohort_or_404(request, pk)
-    rotation = next((r for r in found.rotations.all() if r.number == number), None)
-    if rotation is None:
-        raise Http404("No such rotation")
-    if not policies.cohorts.can(request.user, "change", found):
-        raise PermissionDenied("Only specialists and managers of the cohort's team can do this.")
-    return found, rotation
-
-
-def _proposal(found, rotation: Rotation):
-    """The best allocation of the cohort's interns to the rotation's departments,
-    leaving out a department an intern has already been in."""
-    earlier = [
-        (p.person_id, p.opportunity_id)
-        for r in found.rotations.all()
-        if r.number < rotation.number
-        for p in r.placements.all()
-    ]
-    return matching.allocate(
-        Person.objects.filter(pk__in=[p.pk for p in found.visible_interns]),
-        Opportunity.objects.filter(pk__in=[o.pk for o in rotation.opportunities.all()]),
-        excluded=earlier,
-    )
-
-
-@login_required
-def rotation_allocate(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
-    found, rotation = _rotation_or_404(request, pk, number)
-    allocation = _proposal(found, rotation)
-    audit.record_access_bulk(
-        request.user, found.visible_interns, channel="web", what=f"cohort {found}", request=request
-    )
-    if request.method == "POST":
-        people = {p.pk: p for p in found.visible_interns}
-        departments = {o.pk: o for o in rotation.opportunities.all()}
-        try:
-            services.place_interns(
-                request.user,
-                rotation,
-                [
-                    (people[m.person_id], departments[m.opportunity_id], m.score)
-                    for m in allocation.assignments
-                ],
-            )
-        except ActionRefused as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                f"Rotation {rotation.number} planned: {len(allocation.assignments)} interns "
-                "placed.",
-            )
-            return redirect("employers:cohort", found.pk)
-    return render(
-        request,
-        "employers/rotation_allocate.html",
-        {
-            "cohort": found,
-            "rotation": rotation,
-            "allocation": allocation,
-            "unplaced": [p for p in found.visible_interns if p.person_ref in allocation.unplaced],
             "hidden_interns": found.intern_count - len(found.visible_interns),
         },
     )
