@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from pathways.employers import services
+from pathways.employers.pledges.services import add_pledge
 from tests.factories import (
     EmployerFactory,
     EpisodeFactory,
@@ -20,7 +20,7 @@ from tests.factories import (
 def test_pledges_page_shows_progress(client, manager, team, coach):
     employer = EmployerFactory(organisation=team.organisation, name="Riverside Café")
     today = dt.date.today()
-    services.add_pledge(
+    add_pledge(
         coach,
         employer,
         authority=team.authority,

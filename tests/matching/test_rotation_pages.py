@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from pathways.core.models import InterestTag, Role
-from pathways.employers import services
 from pathways.employers.cohorts.models import RotationPlacement
+from pathways.employers.cohorts.services import add_rotation, create_cohort
 from tests.factories import (
     EmployerFactory,
     EpisodeFactory,
@@ -53,7 +53,7 @@ def setting(team, coach):
         EpisodeFactory(team=team, worker=coach, person=person, stage="job_finding")
         ProfileFactory(person=person).interests.set([tag])
         interns.append(person)
-    cohort = services.create_cohort(
+    cohort = create_cohort(
         coach,
         team,
         host,
@@ -63,14 +63,14 @@ def setting(team, coach):
         interns=interns,
     )
     start = dt.date(2026, 9, 7)
-    first = services.add_rotation(
+    first = add_rotation(
         coach,
         cohort,
         starts_on=start,
         ends_on=start + dt.timedelta(days=76),
         opportunities=[kitchen, vet],
     )
-    second = services.add_rotation(
+    second = add_rotation(
         coach,
         cohort,
         starts_on=start + dt.timedelta(days=84),

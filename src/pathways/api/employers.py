@@ -35,8 +35,11 @@ from pathways.api.schemas import Error, FieldErrors
 from pathways.core import audit, policies
 from pathways.core.models import Authority, OpportunityKind, Organisation, User
 from pathways.core.types import AuthedRequest
-from pathways.employers import selectors, services
+from pathways.employers.candidacies import selectors as candidacy_selectors
+from pathways.employers.candidacies import services as candidacy_services
 from pathways.employers.candidacies.models import Candidacy, CandidacyStatus, CandidacyStep
+from pathways.employers.engagement import selectors as employer_selectors
+from pathways.employers.engagement import services as employer_services
 from pathways.employers.engagement.models import (
     DisabilityConfident,
     Employer,
@@ -44,7 +47,10 @@ from pathways.employers.engagement.models import (
     EmployerSite,
     Engagement,
 )
+from pathways.employers.opportunities import selectors as opportunity_selectors
+from pathways.employers.opportunities import services as opportunity_services
 from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.overview import selectors as overview
 from pathways.employers.pledges.models import SocialValuePledge
 from pathways.matching import selectors as matching
 from pathways.people.models import Person
@@ -271,7 +277,7 @@ class OpportunityDetailOut(OpportunityOut):
 
     @staticmethod
     def resolve_pipeline(obj: Opportunity, context: Any) -> dict[str, int]:
-        return selectors.pipeline_counts(context["request"].user, obj)
+        return candidacy_selectors.pipeline_counts(context["request"].user, obj)
 
 
 class OpportunityIn(Schema):
@@ -391,7 +397,7 @@ class CandidacyOut(Schema):
 
     @staticmethod
     def resolve_next_statuses(obj: Candidacy) -> list[str]:
-        return services.next_statuses(obj)
+        return candidacy_services.next_statuses(obj)
 
 
 class CandidacyDetailOut(CandidacyOut):
@@ -444,10 +450,10 @@ def _employer_in_scope(request: AuthedRequest, employer_id: int, *, whole: bool 
     """The employer if on one of the caller's lists (``whole``: with everything the
     detail shows); otherwise 404."""
     if whole:
-        employer = selectors.get_employer(request.user, employer_id)
+        employer = overview.get_employer(request.user, employer_id)
     else:
         employer = (
-            selectors.employers_for(request.user)
+            employer_selectors.employers_for(request.user)
             .select_related("organisation")
             .filter(pk=employer_id)
             .first()
@@ -458,17 +464,17 @@ def _employer_in_scope(request: AuthedRequest, employer_id: int, *, whole: bool 
 
 
 def _opportunity_in_scope(request: AuthedRequest, opportunity_id: int) -> Opportunity:
-    opportunity = selectors.get_opportunity(request.user, opportunity_id)
+    opportunity = opportunity_selectors.get_opportunity(request.user, opportunity_id)
     if opportunity is None:
         raise Http404("No such opportunity.")
     return opportunity
 
 
 def _candidacy_in_scope(request: AuthedRequest, candidacy_id: int) -> Candidacy:
-    candidacy = selectors.get_candidacy(request.user, candidacy_id)
+    candidacy = candidacy_selectors.get_candidacy(request.user, candidacy_id)
     if candidacy is not None:
         return candidacy
-    existing = selectors.candidacy_for_refused_read(candidacy_id)
+    existing = candidacy_selectors.candidacy_for_refused_read(candidacy_id)
     audit.record_refused_read(
         request.user,
         existing.person if existing else None,
@@ -502,7 +508,7 @@ def _organisation(request: AuthedRequest, organisation_id: int | None) -> Organi
         if organisation is None:
             raise field_error("organisation", f"No provider has the id {organisation_id}.")
         return organisation  # the service refuses (403) a list the caller does not keep
-    keeping = services.organisations_keeping_employers(request.user)
+    keeping = employer_services.organisations_keeping_employers(request.user)
     if len(keeping) == 1:
         return keeping[0]
     if not keeping:
@@ -540,7 +546,7 @@ def _staff_member(email: str | None, organisation: Organisation) -> User | None:
 def list_employers(request: AuthedRequest, q: str = ""):
     """The employer lists of the caller's providers, by name; `q` searches the name
     and sector."""
-    return selectors.employer_list(request.user, q)
+    return overview.employer_list(request.user, q)
 
 
 @router.get(
@@ -568,7 +574,7 @@ def create_employer(request: AuthedRequest, payload: EmployerIn):
     fields["size"] = fields["size"] or ""
     fields["disability_confident"] = fields["disability_confident"] or ""
     with fields_named():
-        employer = services.create_employer(
+        employer = employer_services.create_employer(
             request.user,
             organisation,
             relationship_owner=_staff_member(payload.relationship_owner, organisation),
@@ -587,7 +593,7 @@ def record_engagement(request: AuthedRequest, employer_id: int, payload: Engagem
     """Add a meeting, job-carving visit, training session and so on to the log."""
     employer = _employer_in_scope(request, employer_id, whole=False)
     with fields_named():
-        engagement = services.record_engagement(
+        engagement = employer_services.record_engagement(
             request.user,
             employer,
             kind=payload.kind,
@@ -614,7 +620,7 @@ def list_opportunities(
     """Opportunities at the employers of the caller's providers, closing soonest first:
     only open ones unless `open=false`; `q` searches the title, the employer's name and
     the reference."""
-    return selectors.opportunity_list(request.user, kind=kind or "", open_only=open, search=q)
+    return overview.opportunity_list(request.user, kind=kind or "", open_only=open, search=q)
 
 
 @router.get(
@@ -649,7 +655,7 @@ def create_opportunity(request: AuthedRequest, payload: OpportunityIn):
     if payload.opened_on is not None:
         fields["opened_on"] = payload.opened_on
     with fields_named():
-        opportunity = services.create_opportunity(
+        opportunity = opportunity_services.create_opportunity(
             request.user, employer, authority=authority, site=site, tags=payload.tags, **fields
         )
     return Status(201, _opportunity_in_scope(request, opportunity.pk))
@@ -665,7 +671,9 @@ def close_opportunity(request: AuthedRequest, opportunity_id: int, payload: Clos
     """Filled or withdrawn: it leaves the matching lists."""
     opportunity = _opportunity_in_scope(request, opportunity_id)
     with fields_named():
-        services.close_opportunity(request.user, opportunity, on=payload.on if payload else None)
+        opportunity_services.close_opportunity(
+            request.user, opportunity, on=payload.on if payload else None
+        )
     return _opportunity_in_scope(request, opportunity_id)
 
 
@@ -721,7 +729,9 @@ def cohort(request: AuthedRequest, payload: CohortIn):
         raise field_error("authority", f"No authority has the code {payload.authority}.")
     if payload.opportunities:
         refs = list(dict.fromkeys(payload.opportunities))
-        opportunities = selectors.opportunities_for(request.user).filter(opportunity_ref__in=refs)
+        opportunities = opportunity_selectors.opportunities_for(request.user).filter(
+            opportunity_ref__in=refs
+        )
         found = dict(opportunities.values_list("opportunity_ref", "authority_id"))
         for ref in refs:
             if ref not in found:
@@ -757,11 +767,11 @@ def list_candidacies(
     of the people the caller may see. Each candidacy listed is a read of the person."""
     if person is not None:
         found = person_in_scope(request, person, "candidacies")
-        candidacies = selectors.candidacies_of_person(request.user, found)
+        candidacies = candidacy_selectors.candidacies_of_person(request.user, found)
         if opportunity is not None:
             candidacies = candidacies.filter(opportunity_id=opportunity)
     elif opportunity is not None:
-        candidacies = selectors.candidacies_of_opportunity(
+        candidacies = candidacy_selectors.candidacies_of_opportunity(
             request.user, _opportunity_in_scope(request, opportunity)
         )
     else:
@@ -803,7 +813,7 @@ def put_forward(request: AuthedRequest, payload: CandidacyIn):
     opportunity = _opportunity_in_scope(request, payload.opportunity)
     match = matching.people_for(opportunity, Person.objects.filter(pk=person.pk), top=1)
     with fields_named():
-        candidacy = services.put_forward(
+        candidacy = candidacy_services.put_forward(
             request.user,
             person,
             opportunity,
@@ -824,7 +834,7 @@ def move_candidacy(request: AuthedRequest, candidacy_id: int, payload: MoveIn) -
     (applied onwards) needs their consent to share with employers: 409 without it."""
     candidacy = _candidacy_in_scope(request, candidacy_id)
     with fields_named():
-        services.move_candidacy(
+        candidacy_services.move_candidacy(
             request.user,
             candidacy,
             status=payload.status,

@@ -23,7 +23,8 @@ from pathways.api.schemas import Error
 from pathways.core import audit
 from pathways.core.models import OpportunityKind
 from pathways.core.types import AuthedRequest
-from pathways.employers import selectors as employers
+from pathways.employers.candidacies import selectors as candidacies
+from pathways.employers.overview import selectors as employers
 from pathways.employment import selectors, services
 from pathways.employment.models import (
     AccessToWork,
@@ -202,7 +203,7 @@ def record_job_start(request: AuthedRequest, person_id: int, payload: JobStartIn
     person = person_in_scope(request, person_id, "placements")
     candidacy = employer = None
     if payload.candidacy is not None:
-        candidacy = employers.get_candidacy(request.user, payload.candidacy)
+        candidacy = candidacies.get_candidacy(request.user, payload.candidacy)
         if candidacy is None:
             raise field_error(
                 "candidacy", f"No candidacy you may see has the id {payload.candidacy}."

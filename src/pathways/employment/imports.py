@@ -29,7 +29,7 @@ from pathways.core.importing import (
 )
 from pathways.core.models import Authority, OpportunityKind
 from pathways.employers.engagement.models import Employer
-from pathways.employers.imports import hours, prepare_employers, resolve_employer
+from pathways.employers.opportunities.imports import hours, prepare_employers, resolve_employer
 from pathways.employment.models import Placement, PlacementEndReason, PlacementTerms
 from pathways.people.imports import known_person, prefetch_people
 from pathways.people.models import Person

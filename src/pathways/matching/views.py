@@ -22,9 +22,12 @@ from django.utils import timezone
 from pathways.core import audit, policies
 from pathways.core.errors import ActionRefused
 from pathways.core.types import AuthedRequest
-from pathways.employers import selectors, services
+from pathways.employers.candidacies import selectors as candidacy_selectors
 from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.cohorts import selectors as cohort_selectors
+from pathways.employers.cohorts import services as cohort_services
 from pathways.employers.cohorts.models import Rotation
+from pathways.employers.opportunities import selectors as opportunity_selectors
 from pathways.employers.opportunities.models import Opportunity, open_on
 from pathways.matching import selectors as matching
 from pathways.people.models import Person
@@ -34,7 +37,7 @@ MATCHES_SHOWN = 25
 
 
 def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
-    found = selectors.get_opportunity(request.user, pk)
+    found = opportunity_selectors.get_opportunity(request.user, pk)
     if found is None:
         raise Http404("No such opportunity")
     return found
@@ -126,12 +129,12 @@ def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse
     audit.record_access(
         request.user, person, channel="web", what="opportunities for the person", request=request
     )
-    opportunities = selectors.opportunities_for(request.user).filter(
+    opportunities = opportunity_selectors.opportunities_for(request.user).filter(
         open_on(timezone.localdate()), authority_id=person.authority_id
     )
     matches = matching.opportunities_for(person, opportunities, top=MATCHES_SHOWN)
     candidacies = {
-        c.opportunity_id: c for c in selectors.candidacies_of_person(request.user, person)
+        c.opportunity_id: c for c in candidacy_selectors.candidacies_of_person(request.user, person)
     }
     may_put_forward = policies.works_with_person(
         policies.scope_of(request.user), request.user, person.pk
@@ -155,7 +158,7 @@ def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse
 def _cohort_or_404(request: AuthedRequest, pk: int) -> Any:
     """The cohort as ``get_cohort`` reads it (an ``InternshipCohort`` with
     ``visible_interns`` and ``intern_count``), or 404."""
-    found = selectors.get_cohort(request.user, pk)
+    found = cohort_selectors.get_cohort(request.user, pk)
     if found is None:
         raise Http404("No such cohort")
     return found
@@ -198,7 +201,7 @@ def rotation_allocate(request: AuthedRequest, pk: int, number: int) -> HttpRespo
         people = {p.pk: p for p in found.visible_interns}
         departments = {o.pk: o for o in rotation.opportunities.all()}
         try:
-            services.place_interns(
+            cohort_services.place_interns(
                 request.user,
                 rotation,
                 [
