@@ -12,13 +12,11 @@ No ``from __future__ import annotations`` here: ninja reads the parameter types 
 """
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -28,9 +26,8 @@ from ninja.params import P, QueryEx
 from ninja.responses import Status
 from pydantic import StringConstraints
 
+from pathways.api.common import REFUSALS, field_error, fields_named, person_in_scope
 from pathways.api.pagination import PAGE_SIZE, AuditedPageNumberPagination
-from pathways.api.people import person_in_scope
-from pathways.api.referrals import REFUSALS, field_error
 from pathways.api.schemas import Error, FieldErrors
 from pathways.core import audit, policies
 from pathways.core.models import Authority, OpportunityKind, Organisation, User
@@ -424,26 +421,6 @@ class MoveIn(Schema):
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-@contextmanager
-def fields_named() -> Iterator[None]:
-    """A service's ``ValidationError`` as a 422 naming each field, like a schema's own."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        errors: dict[str, list[str]] = (
-            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-        )
-        raise ValidationError(
-            [
-                {
-                    "loc": ("body", "payload", "body" if name == NON_FIELD_ERRORS else name),
-                    "msg": " ".join(messages),
-                }
-                for name, messages in errors.items()
-            ]
-        ) from exc
 
 
 def _employer_in_scope(request: AuthedRequest, employer_id: int, *, whole: bool = True) -> Employer:

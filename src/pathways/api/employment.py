@@ -16,9 +16,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from pathways.api.employers import fields_named
-from pathways.api.people import person_in_scope
-from pathways.api.referrals import REFUSALS, field_error
+from pathways.api.common import REFUSALS, field_error, fields_named, person_in_scope
 from pathways.api.schemas import Error
 from pathways.core import audit
 from pathways.core.models import OpportunityKind

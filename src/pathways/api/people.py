@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from ninja import Router
 from ninja.pagination import paginate
 
+from pathways.api.common import person_in_scope
 from pathways.api.pagination import AuditedPageNumberPagination
 from pathways.api.schemas import Error, FieldErrors, PersonDetailOut, PersonOut
 from pathways.core import audit
 from pathways.core.types import AuthedRequest
 from pathways.people.models import Person
-from pathways.people.selectors import get_person, get_person_record, person_exists, search_people
+from pathways.people.selectors import get_person, search_people
 
 router = Router(tags=["people"])
 
@@ -31,29 +31,12 @@ def list_people(
     return people
 
 
-def person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person:
-    """The person's record for a route about them (``what``), or 404 as if they did not
-    exist, the refused read audited."""
-    person = get_person_record(request.user, person_id)
-    if person is None:
-        audit.record_refused_read(
-            request.user, person_exists(person_id), channel="api", what=what, request=request
-        )
-        raise Http404("No such person.")
-    return person
-
-
 @router.get(
     "/{int:person_id}", response={200: PersonDetailOut, 401: Error, 404: Error}, summary="A person"
 )
 def person_detail(request: AuthedRequest, person_id: int) -> Person:
     """A person's record and their referrals. A person outside the caller's scope is
     404, as if they did not exist, and the refused read is audited."""
-    person = get_person(request.user, person_id)
-    if person is None:
-        audit.record_refused_read(
-            request.user, person_exists(person_id), channel="api", request=request
-        )
-        raise Http404("No such person.")
+    person = person_in_scope(request, person_id, find=get_person)
     audit.record_access(request.user, person, channel="api", request=request)
     return person

@@ -11,15 +11,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router
-from ninja.errors import ValidationError
 from ninja.responses import Status
 
+from pathways.api.common import REFUSALS, field_error
 from pathways.api.schemas import (
     AllocateIn,
     AllocationOut,
     DeclineIn,
     Error,
-    FieldErrors,
     ReferralIn,
     ReferralOut,
     VersionIn,
@@ -32,14 +31,6 @@ from pathways.referrals import selectors, services
 from pathways.referrals.models import Referral
 
 router = Router(tags=["referrals"])
-
-#: The error answers every write may give, for the OpenAPI document.
-REFUSALS = {401: Error, 403: Error, 404: Error, 409: Error, 422: FieldErrors}
-
-
-def field_error(field: str, message: str) -> ValidationError:
-    """A 422 naming one body field, in the same shape as a schema's own errors."""
-    return ValidationError([{"loc": ("body", "payload", field), "msg": message}])
 
 
 def _team(code: str, field: str) -> Team:
