@@ -301,7 +301,7 @@ def from_database(args: argparse.Namespace) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from pathways.employers.models import Opportunity, open_on
+    from pathways.employers.opportunities.models import Opportunity, open_on
     from pathways.matching import engine, selectors
     from pathways.people.models import Person
     from pathways.workspace.synthetic import Scale, generate

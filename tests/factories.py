@@ -9,7 +9,8 @@ from factory.django import DjangoModelFactory
 
 from pathways.casework.models import Episode, VocationalProfile
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
-from pathways.employers.models import Employer, Opportunity
+from pathways.employers.engagement.models import Employer
+from pathways.employers.opportunities.models import Opportunity
 from pathways.people.models import Person
 from pathways.referrals.models import Referral, Source, Status
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("referrals/", include("pathways.referrals.urls")),
     path("", include("pathways.casework.urls")),
     path("", include("pathways.employers.urls")),
+    path("", include("pathways.matching.urls")),
     path("", include("pathways.employment.urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("imports/", include("pathways.core.import_urls")),

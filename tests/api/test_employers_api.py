@@ -12,8 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pathways.core.models import InterestTag, Membership, Role
-from pathways.employers import services
-from pathways.employers.models import Candidacy, Employer, EmployerContact, EmployerSite, Engagement
+from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.candidacies.services import put_forward
+from pathways.employers.engagement.models import Employer, EmployerContact, EmployerSite, Engagement
+from pathways.employers.engagement.services import record_engagement
+from pathways.employers.pledges.services import add_pledge
 from pathways.people.models import Consent
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -92,7 +95,7 @@ def outsider(other_team):
 
 @pytest.fixture
 def candidacy(coach, person, opportunity):
-    return services.put_forward(coach, person, opportunity)
+    return put_forward(coach, person, opportunity)
 
 
 def test_every_endpoint_needs_a_token(anonymous, employer, opportunity, candidacy, person):
@@ -141,8 +144,8 @@ class TestEmployers:
     ):
         EmployerSite.objects.create(employer=employer, name="Stratford", postcode="E15 1AZ")
         EmployerContact.objects.create(employer=employer, name="Ann Lee", email="ann@greggs.test")
-        services.record_engagement(coach, employer, kind="meeting", occurred_on=TODAY())
-        services.add_pledge(
+        record_engagement(coach, employer, kind="meeting", occurred_on=TODAY())
+        add_pledge(
             coach,
             employer,
             authority=authority,
@@ -600,7 +603,7 @@ class TestCandidacies:
     def test_list_queries_do_not_grow(self, as_coach, coach, team, opportunity, tags):
         def add(n):
             for _ in range(n):
-                services.put_forward(coach, matchable(team, coach, tags), opportunity)
+                put_forward(coach, matchable(team, coach, tags), opportunity)
 
         add(3)
         params = {"opportunity": opportunity.pk}

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from pathways.casework.models import Activity, ActivityKind
 from pathways.core.models import Role
-from pathways.employers.models import Candidacy, CandidacyStatus
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
 from pathways.employment import services
 from pathways.employment.models import Milestone, Placement
 from tests.factories import (

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pathways.core.models import InterestTag, Role
-from pathways.employers.models import Candidacy, CandidacyStatus
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
 from pathways.people.models import Consent
 from tests.factories import (
     EmployerFactory,

@@ -12,12 +12,10 @@ from django.utils.html import escape
 
 from pathways.core import policies
 from pathways.core.models import Role
-from pathways.employers.policy import (
-    candidacy_policy,
-    employer_policy,
-    opportunity_policy,
-    pledge_policy,
-)
+from pathways.employers.candidacies.policy import candidacy_policy
+from pathways.employers.engagement.policy import employer_policy
+from pathways.employers.opportunities.policy import opportunity_policy
+from pathways.employers.pledges.policy import pledge_policy
 from pathways.people.policy import person_policy
 from pathways.referrals.models import Status
 from pathways.referrals.policy import referral_policy

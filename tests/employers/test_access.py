@@ -14,9 +14,21 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from pathways.core.models import Role
-from pathways.employers import selectors, services
-from pathways.employers.models import Candidacy, Employer
-from pathways.employers.policy import candidacy_policy
+from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.candidacies.policy import candidacy_policy
+from pathways.employers.candidacies.selectors import candidacies_of_person, get_candidacy
+from pathways.employers.candidacies.services import move_candidacy, put_forward
+from pathways.employers.engagement.models import Employer
+from pathways.employers.engagement.services import (
+    create_employer,
+    record_engagement,
+    update_employer,
+)
+from pathways.employers.opportunities.selectors import opportunity_by_ref
+from pathways.employers.opportunities.services import close_opportunity, update_opportunity
+from pathways.employers.overview.selectors import employer_list, get_employer
+from pathways.employers.pledges.selectors import pledge_progress
+from pathways.employers.pledges.services import add_pledge
 from pathways.people.models import Consent
 from pathways.referrals.models import Status
 from tests.factories import (
@@ -48,7 +60,7 @@ def employer(team):
 
 
 def listed(user) -> set[str]:
-    return set(selectors.employer_list(user).values_list("name", flat=True))
+    return set(employer_list(user).values_list("name", flat=True))
 
 
 # --- employers ------------------------------------------------------------------------
@@ -60,9 +72,9 @@ def test_a_specialist_of_another_team_of_the_provider_sees_and_changes_employers
     specialist = staff(Role.EMPLOYMENT_SPECIALIST, sister_team)
 
     assert listed(specialist) == {"Riverside Hotel"}
-    assert selectors.get_employer(specialist, employer.pk) == employer
-    services.update_employer(specialist, employer, sector="Hospitality")
-    services.record_engagement(specialist, employer, kind="meeting", occurred_on=days_ago(1))
+    assert get_employer(specialist, employer.pk) == employer
+    update_employer(specialist, employer, sector="Hospitality")
+    record_engagement(specialist, employer, kind="meeting", occurred_on=days_ago(1))
     employer.refresh_from_db()
     assert employer.sector == "Hospitality"
     assert employer.engagements.count() == 1
@@ -72,11 +84,11 @@ def test_another_provider_neither_sees_nor_changes_them(employer, other_team):
     outsider = staff(Role.TEAM_MANAGER, other_team)  # same authority, another provider
 
     assert listed(outsider) == set()
-    assert selectors.get_employer(outsider, employer.pk) is None
+    assert get_employer(outsider, employer.pk) is None
     with pytest.raises(PermissionDenied):
-        services.update_employer(outsider, employer, sector="Hospitality")
+        update_employer(outsider, employer, sector="Hospitality")
     with pytest.raises(PermissionDenied):
-        services.create_employer(outsider, employer.organisation, name="Sneaky Ltd")
+        create_employer(outsider, employer.organisation, name="Sneaky Ltd")
     employer.refresh_from_db()
     assert employer.sector == "Retail"
     assert not Employer.objects.filter(name="Sneaky Ltd").exists()
@@ -85,11 +97,11 @@ def test_another_provider_neither_sees_nor_changes_them(employer, other_team):
 def test_an_intake_officer_of_the_provider_sees_but_does_not_change(employer, intake, team):
     assert listed(intake) == {"Riverside Hotel"}
     with pytest.raises(PermissionDenied):
-        services.update_employer(intake, employer, sector="Hospitality")
+        update_employer(intake, employer, sector="Hospitality")
     with pytest.raises(PermissionDenied):
-        services.create_employer(intake, team.organisation, name="New Café")
+        create_employer(intake, team.organisation, name="New Café")
     with pytest.raises(PermissionDenied):
-        services.record_engagement(intake, employer, kind="meeting", occurred_on=days_ago(1))
+        record_engagement(intake, employer, kind="meeting", occurred_on=days_ago(1))
     employer.refresh_from_db()
     assert employer.sector == "Retail" and not employer.engagements.exists()
 
@@ -99,13 +111,13 @@ def test_opportunities_follow_their_employer(employer, sister_team, other_team, 
     specialist = staff(Role.EMPLOYMENT_SPECIALIST, sister_team)
     outsider = staff(Role.EMPLOYMENT_SPECIALIST, other_team)
 
-    assert selectors.opportunity_by_ref(specialist, opp.opportunity_ref) == opp
-    services.update_opportunity(specialist, opp, title="Room attendant")
-    assert selectors.opportunity_by_ref(intake, opp.opportunity_ref) == opp
-    assert selectors.opportunity_by_ref(outsider, opp.opportunity_ref) is None
+    assert opportunity_by_ref(specialist, opp.opportunity_ref) == opp
+    update_opportunity(specialist, opp, title="Room attendant")
+    assert opportunity_by_ref(intake, opp.opportunity_ref) == opp
+    assert opportunity_by_ref(outsider, opp.opportunity_ref) is None
     for user in (intake, outsider):
         with pytest.raises(PermissionDenied):
-            services.close_opportunity(user, opp)
+            close_opportunity(user, opp)
     opp.refresh_from_db()
     assert opp.title == "Room attendant" and opp.closed_on is None
 
@@ -118,7 +130,7 @@ def pledges(employer, team):
     elsewhere = AuthorityFactory(code="W06000011", name="Swansea")
     made = {}
     for authority in (team.authority, elsewhere):
-        made[authority.code] = services.add_pledge(
+        made[authority.code] = add_pledge(
             staff(Role.TEAM_MANAGER, team),
             employer,
             authority=authority,
@@ -136,11 +148,11 @@ def test_a_commissioner_sees_their_authoritys_pledges_but_no_employers(employer,
     commissioner = staff(Role.COMMISSIONER, team)
 
     assert listed(commissioner) == set()
-    assert selectors.get_employer(commissioner, employer.pk) is None
-    seen = [p.pledge for p in selectors.pledge_progress(commissioner)]
+    assert get_employer(commissioner, employer.pk) is None
+    seen = [p.pledge for p in pledge_progress(commissioner)]
     assert seen == [pledges[team.authority.code]]  # not the one made to Swansea
     with pytest.raises(PermissionDenied):
-        services.add_pledge(
+        add_pledge(
             commissioner,
             employer,
             authority=team.authority,
@@ -157,18 +169,16 @@ def test_a_commissioner_of_another_authority_sees_none_of_them(pledges):
     commissioner = staff(Role.COMMISSIONER, swansea_team)
     elsewhere = staff(Role.COMMISSIONER, TeamFactory(authority=AuthorityFactory(code="S12000036")))
 
-    assert [p.pledge for p in selectors.pledge_progress(commissioner)] == [pledges["W06000011"]]
-    assert selectors.pledge_progress(elsewhere) == []
+    assert [p.pledge for p in pledge_progress(commissioner)] == [pledges["W06000011"]]
+    assert pledge_progress(elsewhere) == []
 
 
 def test_the_provider_sees_all_its_employers_pledges(pledges, sister_team, other_team):
     mine = staff(Role.EMPLOYMENT_SPECIALIST, sister_team)
     outsider = staff(Role.EMPLOYMENT_SPECIALIST, other_team)
 
-    assert {p.pledge.pk for p in selectors.pledge_progress(mine)} == {
-        p.pk for p in pledges.values()
-    }
-    assert selectors.pledge_progress(outsider) == []
+    assert {p.pledge.pk for p in pledge_progress(mine)} == {p.pk for p in pledges.values()}
+    assert pledge_progress(outsider) == []
 
 
 # --- candidacies ----------------------------------------------------------------------
@@ -190,7 +200,7 @@ def candidacy(team, worker, employer):
         given_on=days_ago(50),
         recorded_by=worker,
     )
-    return services.put_forward(worker, episode.person, opp, on=days_ago(20))
+    return put_forward(worker, episode.person, opp, on=days_ago(20))
 
 
 def status_of(candidacy) -> str:
@@ -198,8 +208,8 @@ def status_of(candidacy) -> str:
 
 
 def test_the_persons_worker_moves_the_candidacy_on(candidacy, worker):
-    assert selectors.get_candidacy(worker, candidacy.pk) == candidacy
-    services.move_candidacy(worker, candidacy, status="applied", on=days_ago(10))
+    assert get_candidacy(worker, candidacy.pk) == candidacy
+    move_candidacy(worker, candidacy, status="applied", on=days_ago(10))
     assert status_of(candidacy) == "applied"
 
 
@@ -208,18 +218,18 @@ def test_the_worker_moves_it_on_whatever_their_team(candidacy, team):
     elsewhere = staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority))
     candidacy.person.episodes.update(worker=elsewhere)
 
-    assert selectors.get_candidacy(elsewhere, candidacy.pk) == candidacy
-    services.move_candidacy(elsewhere, candidacy, status="discussed", on=days_ago(10))
+    assert get_candidacy(elsewhere, candidacy.pk) == candidacy
+    move_candidacy(elsewhere, candidacy, status="discussed", on=days_ago(10))
     assert status_of(candidacy) == "discussed"
 
 
 def test_a_coach_with_no_relationship_to_the_person_sees_nothing(candidacy, other_team):
     stranger = staff(Role.EMPLOYMENT_SPECIALIST, other_team)
 
-    assert selectors.get_candidacy(stranger, candidacy.pk) is None
-    assert not selectors.candidacies_of_person(stranger, candidacy.person).exists()
+    assert get_candidacy(stranger, candidacy.pk) is None
+    assert not candidacies_of_person(stranger, candidacy.person).exists()
     with pytest.raises(PermissionDenied):
-        services.move_candidacy(stranger, candidacy, status="applied", on=days_ago(10))
+        move_candidacy(stranger, candidacy, status="applied", on=days_ago(10))
     assert status_of(candidacy) == "suggested"
 
 
@@ -227,21 +237,21 @@ def test_the_same_provider_without_an_open_episode_does_not_move_it(candidacy, s
     specialist = staff(Role.EMPLOYMENT_SPECIALIST, sister_team)
 
     # No relationship at all: the person and their candidacy are out of sight.
-    assert selectors.get_candidacy(specialist, candidacy.pk) is None
+    assert get_candidacy(specialist, candidacy.pk) is None
     with pytest.raises(PermissionDenied):
-        services.move_candidacy(specialist, candidacy, status="applied", on=days_ago(10))
+        move_candidacy(specialist, candidacy, status="applied", on=days_ago(10))
 
     # A live referral to their team lets them see it; without an open episode of the
     # person, moving it on is still not theirs to do.
     ReferralFactory(team=sister_team, person=candidacy.person, status=Status.ACCEPTED)
-    assert selectors.get_candidacy(specialist, candidacy.pk) == candidacy
+    assert get_candidacy(specialist, candidacy.pk) == candidacy
     with pytest.raises(PermissionDenied):
-        services.move_candidacy(specialist, candidacy, status="applied", on=days_ago(10))
+        move_candidacy(specialist, candidacy, status="applied", on=days_ago(10))
     assert status_of(candidacy) == "suggested"
 
     # Once their team opens an episode, it is.
     EpisodeFactory(team=sister_team, person=candidacy.person)
-    services.move_candidacy(specialist, candidacy, status="applied", on=days_ago(10))
+    move_candidacy(specialist, candidacy, status="applied", on=days_ago(10))
     assert status_of(candidacy) == "applied"
 
 
@@ -250,14 +260,14 @@ def test_a_closed_episode_ends_the_right_to_move_it(candidacy, worker, manager):
 
     for user in (worker, manager):
         with pytest.raises(PermissionDenied):
-            services.move_candidacy(user, candidacy, status="applied", on=days_ago(1))
+            move_candidacy(user, candidacy, status="applied", on=days_ago(1))
     assert status_of(candidacy) == "suggested"
 
 
 def test_an_intake_officer_sees_candidacies_but_does_not_move_them(candidacy, intake):
-    assert selectors.get_candidacy(intake, candidacy.pk) == candidacy
+    assert get_candidacy(intake, candidacy.pk) == candidacy
     with pytest.raises(PermissionDenied):
-        services.move_candidacy(intake, candidacy, status="applied", on=days_ago(10))
+        move_candidacy(intake, candidacy, status="applied", on=days_ago(10))
     assert status_of(candidacy) == "suggested"
 
 
@@ -268,8 +278,8 @@ def test_only_those_working_with_the_person_put_them_forward(team, worker, emplo
 
     for user in (intake, other_provider):
         with pytest.raises(PermissionDenied):
-            services.put_forward(user, episode.person, opp)
+            put_forward(user, episode.person, opp)
     assert not Candidacy.objects.filter(person=episode.person).exists()
     # Any specialist of the team with the open episode may.
-    assert services.put_forward(worker, episode.person, opp).status == "suggested"
+    assert put_forward(worker, episode.person, opp).status == "suggested"
     assert candidacy_policy.can(worker, "change", Candidacy.objects.get(opportunity=opp))

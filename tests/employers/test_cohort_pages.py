@@ -1,135 +1,26 @@
-"""Planning a supported-internship rotation on its page: the optimal plan is shown with
-its reasons, saved all at once, and a department is never repeated for an intern."""
+"""The cohort and pledge pages: setting up a cohort, choosing its interns and adding
+rotations, and the pledges' progress. Planning a rotation is tested in
+tests/matching/test_rotation_pages.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 
-from pathways.core.models import InterestTag, Role
-from pathways.employers import services
-from pathways.employers.models import RotationPlacement
+from pathways.employers.pledges.services import add_pledge
 from tests.factories import (
     EmployerFactory,
     EpisodeFactory,
     OpportunityFactory,
     PersonFactory,
-    ProfileFactory,
-    TeamFactory,
-    staff,
 )
-
-
-@pytest.fixture
-def setting(team, coach):
-    animals = InterestTag.objects.get_or_create(code="animals", defaults={"label": "Animals"})[0]
-    catering = InterestTag.objects.get_or_create(
-        code="catering", defaults={"label": "Catering and cooking"}
-    )[0]
-    host = EmployerFactory(organisation=team.organisation, name="Riverside Hospital")
-    kitchen = OpportunityFactory(
-        employer=host,
-        authority=team.authority,
-        title="Kitchen",
-        kind="supported_internship",
-        paid=False,
-        places=1,
-    )
-    kitchen.tags.set([catering])
-    vet = OpportunityFactory(
-        employer=host,
-        authority=team.authority,
-        title="Therapy animals",
-        kind="supported_internship",
-        paid=False,
-        places=1,
-    )
-    vet.tags.set([animals])
-    interns = []
-    for ref, tag in (("I1", catering), ("I2", animals)):
-        person = PersonFactory(authority=team.authority, person_ref=ref, given_name=ref)
-        EpisodeFactory(team=team, worker=coach, person=person, stage="job_finding")
-        ProfileFactory(person=person).interests.set([tag])
-        interns.append(person)
-    cohort = services.create_cohort(
-        coach,
-        team,
-        host,
-        name="Project SEARCH",
-        programme="project_search",
-        academic_year="2026-27",
-        interns=interns,
-    )
-    start = dt.date(2026, 9, 7)
-    first = services.add_rotation(
-        coach,
-        cohort,
-        starts_on=start,
-        ends_on=start + dt.timedelta(days=76),
-        opportunities=[kitchen, vet],
-    )
-    second = services.add_rotation(
-        coach,
-        cohort,
-        starts_on=start + dt.timedelta(days=84),
-        ends_on=start + dt.timedelta(days=160),
-        opportunities=[kitchen, vet],
-    )
-    return cohort, first, second, interns, kitchen, vet
-
-
-def test_plan_a_rotation_optimally_and_save_it(client, coach, setting):
-    cohort, first, _second, (i1, i2), kitchen, vet = setting
-    client.force_login(coach)
-    url = reverse("employers:rotation-allocate", args=[cohort.pk, 1])
-    page = client.get(url).content.decode()
-    assert "I1 (I1) → Kitchen" in page and "I2 (I2) → Therapy animals" in page
-    assert client.post(url).status_code == 302
-    placed = {
-        (p.person_id, p.opportunity_id) for p in RotationPlacement.objects.filter(rotation=first)
-    }
-    assert placed == {(i1.pk, kitchen.pk), (i2.pk, vet.pk)}
-    cohort_page = client.get(reverse("employers:cohort", args=[cohort.pk])).content.decode()
-    assert "Kitchen" in cohort_page and "I1" in cohort_page
-
-
-def test_second_rotation_never_repeats_a_department(client, coach, setting):
-    cohort, _first, second, (i1, i2), kitchen, vet = setting
-    client.force_login(coach)
-    client.post(reverse("employers:rotation-allocate", args=[cohort.pk, 1]))
-    client.post(reverse("employers:rotation-allocate", args=[cohort.pk, 2]))
-    placed = {
-        (p.person_id, p.opportunity_id) for p in RotationPlacement.objects.filter(rotation=second)
-    }
-    assert placed == {(i1.pk, vet.pk), (i2.pk, kitchen.pk)}
-
-
-def test_only_the_cohorts_team_plans_rotations(client, team, setting):
-    cohort = setting[0]
-    colleague = staff(
-        Role.EMPLOYMENT_SPECIALIST,
-        TeamFactory(authority=team.authority, organisation=team.organisation),
-    )
-    client.force_login(colleague)
-    assert client.get(reverse("employers:cohort", args=[cohort.pk])).status_code == 200
-    url = reverse("employers:rotation-allocate", args=[cohort.pk, 1])
-    assert client.get(url).status_code == 403
-    assert client.post(url).status_code == 403
-    assert not RotationPlacement.objects.exists()
-
-
-def test_another_provider_does_not_see_the_cohort(client, team, setting):
-    outsider = staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority))
-    client.force_login(outsider)
-    assert client.get(reverse("employers:cohort", args=[setting[0].pk])).status_code == 404
 
 
 def test_pledges_page_shows_progress(client, manager, team, coach):
     employer = EmployerFactory(organisation=team.organisation, name="Riverside Café")
     today = dt.date.today()
-    services.add_pledge(
+    add_pledge(
         coach,
         employer,
         authority=team.authority,
@@ -146,7 +37,7 @@ def test_pledges_page_shows_progress(client, manager, team, coach):
 
 
 def test_set_up_a_cohort_choose_interns_and_add_a_rotation(client, team, coach):
-    from pathways.employers.models import InternshipCohort
+    from pathways.employers.cohorts.models import InternshipCohort
 
     host = EmployerFactory(organisation=team.organisation, name="Riverside Hospital")
     ward = OpportunityFactory(

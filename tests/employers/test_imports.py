@@ -18,7 +18,8 @@ from openpyxl import Workbook
 
 from pathways.core import importing
 from pathways.core.models import Organisation, Role
-from pathways.employers.models import Employer, EmployerSite, Opportunity
+from pathways.employers.engagement.models import Employer, EmployerSite
+from pathways.employers.opportunities.models import Opportunity
 from tests.factories import (
     AuthorityFactory,
     EmployerFactory,

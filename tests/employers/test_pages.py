@@ -1,4 +1,5 @@
-"""The employer, opportunity, match and candidacy pages: what a coach sees and does."""
+"""The employer, opportunity and candidacy pages: what a coach sees and does. The match
+pages are tested in tests/matching/test_pages.py."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pathways.core.models import InterestTag, Role
-from pathways.employers.models import Candidacy, CandidacyStatus, Employer
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
+from pathways.employers.engagement.models import Employer
 from pathways.people.models import Consent
 from tests.factories import (
     EmployerFactory,
@@ -62,67 +62,6 @@ def seeker(team, coach, retail, *, ref: str, interests=True, near=True):
     if interests:
         profile.interests.set([retail])
     return person
-
-
-def test_coach_sees_ranked_people_with_reasons(client, coach, team, opportunity, retail):
-    best = seeker(team, coach, retail, ref="P-ONE")
-    seeker(team, coach, retail, ref="P-TWO", interests=False)
-    client.force_login(coach)
-    response = client.get(reverse("employers:opportunity-people", args=[opportunity.pk]))
-    assert response.status_code == 200
-    text = response.content.decode()
-    assert text.index("P-ONE") < text.index("P-TWO")
-    assert "Likes shops and retail — this job is in shops and retail" in text
-    assert f"within the 15 km {best.given_name} can travel" in text
-    entries = LogEntry.objects.filter(
-        action=LogEntry.Action.ACCESS, additional_data__what__startswith="match results"
-    )
-    assert entries.count() == 2
-
-
-def test_people_outside_the_coachs_scope_are_not_listed(client, coach, team, opportunity, retail):
-    other = TeamFactory(authority=team.authority, organisation=team.organisation)
-    stranger = seeker(other, staff(Role.EMPLOYMENT_SPECIALIST, other), retail, ref="P-NINE")
-    seeker(team, coach, retail, ref="P-ONE")
-    client.force_login(coach)
-    text = client.get(reverse("employers:opportunity-people", args=[opportunity.pk])).content
-    assert b"P-ONE" in text
-    assert stranger.person_ref.encode() not in text
-
-
-def test_match_page_queries_do_not_grow(
-    client, coach, team, opportunity, retail, django_assert_num_queries
-):
-    client.force_login(coach)
-    url = reverse("employers:opportunity-people", args=[opportunity.pk]) + "?all=yes"
-    for i in range(3):
-        seeker(team, coach, retail, ref=f"A{i}")
-    client.get(url)  # warm the session and content-type caches
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
-    for i in range(20):
-        seeker(team, coach, retail, ref=f"B{i}")
-    with django_assert_num_queries(len(few)):
-        response = client.get(url)
-    assert response.content.decode().count("score ") == 23
-
-
-def test_person_opportunities_page_queries_do_not_grow(
-    client, coach, team, employer, retail, django_assert_num_queries
-):
-    person = seeker(team, coach, retail, ref="P-ONE")
-    client.force_login(coach)
-    url = reverse("employers:person-opportunities", args=[person.pk])
-    for _ in range(2):
-        OpportunityFactory(employer=employer, authority=team.authority).tags.set([retail])
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    for _ in range(15):
-        OpportunityFactory(employer=employer, authority=team.authority).tags.set([retail])
-    with django_assert_num_queries(len(few)):
-        response = client.get(url)
-    assert response.content.decode().count("out of 100") == 17
 
 
 def test_suggest_then_move_on_with_consent(client, coach, team, opportunity, retail):
@@ -255,35 +194,6 @@ def test_commissioner_sees_pledges_not_employers(client, team, employer):
     assert client.get(reverse("employers:employer", args=[employer.pk])).status_code == 404
     assert client.get(reverse("employers:pledges")).status_code == 200
     assert client.get(reverse("employers:employers")).status_code == 200  # an empty list
-
-
-def test_shortlist_downloads_as_a_spreadsheet_in_rank_order(
-    client, coach, team, opportunity, retail
-):
-    import io
-
-    from openpyxl import load_workbook
-
-    seeker(team, coach, retail, ref="P-TWO", interests=False)
-    best = seeker(team, coach, retail, ref="P-ONE")
-    Candidacy.objects.create(person=best, opportunity=opportunity, status_on=dt.date.today())
-    client.force_login(coach)
-    response = client.get(reverse("employers:opportunity-shortlist", args=[opportunity.pk]))
-    assert response.status_code == 200
-    assert "shortlist-" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
-    assert values.index("P-ONE") < values.index("P-TWO")
-    assert "Suggested" in values
-    assert LogEntry.objects.filter(
-        object_id=best.pk, additional_data__what__startswith="match results"
-    ).exists()
-
-
-def test_shortlist_of_another_providers_opportunity_is_404(client, team, opportunity):
-    client.force_login(staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority)))
-    url = reverse("employers:opportunity-shortlist", args=[opportunity.pk])
-    assert client.get(url).status_code == 404
 
 
 def test_edit_employer_and_a_stale_form_is_a_conflict(client, coach, employer):

@@ -11,8 +11,14 @@ from django.utils import timezone
 
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition
 from pathways.core.models import Role
-from pathways.employers import selectors, services
-from pathways.employers.models import Candidacy, CandidacyStep, Employer, RotationPlacement
+from pathways.employers.candidacies.models import Candidacy, CandidacyStep
+from pathways.employers.candidacies.services import move_candidacy, next_statuses, put_forward
+from pathways.employers.cohorts.models import RotationPlacement
+from pathways.employers.cohorts.services import add_rotation, create_cohort, place_interns
+from pathways.employers.engagement.models import Employer
+from pathways.employers.engagement.services import create_employer, update_employer
+from pathways.employers.pledges.selectors import pledge_progress
+from pathways.employers.pledges.services import add_pledge
 from pathways.people.models import Consent
 from tests.factories import (
     AuthorityFactory,
@@ -57,7 +63,7 @@ def person(team, coach):
 
 @pytest.fixture
 def candidacy(coach, person, opportunity):
-    return services.put_forward(coach, person, opportunity, on=days_ago(30), score=71)
+    return put_forward(coach, person, opportunity, on=days_ago(30), score=71)
 
 
 def consent(person, recorded_by, *, given=True, on=None, scope=Consent.Scope.SHARE_WITH_EMPLOYERS):
@@ -94,9 +100,9 @@ def test_put_forward_starts_at_suggested_with_who_and_when(candidacy, coach, per
 
 def test_moves_forward_skipping_steps_and_records_each_with_who(candidacy, coach, manager, person):
     consent(person, coach)
-    services.move_candidacy(coach, candidacy, status="discussed", on=days_ago(20))
-    services.move_candidacy(manager, candidacy, status="interview", on=days_ago(10))  # skips
-    services.move_candidacy(coach, candidacy, status="accepted", on=days_ago(10))  # skips
+    move_candidacy(coach, candidacy, status="discussed", on=days_ago(20))
+    move_candidacy(manager, candidacy, status="interview", on=days_ago(10))  # skips
+    move_candidacy(coach, candidacy, status="accepted", on=days_ago(10))  # skips
 
     candidacy.refresh_from_db()
     assert candidacy.status == "accepted" and candidacy.status_on == days_ago(10)
@@ -116,12 +122,12 @@ def test_moves_forward_skipping_steps_and_records_each_with_who(candidacy, coach
 
 def test_a_candidacy_never_goes_back(candidacy, coach, person):
     consent(person, coach)
-    services.move_candidacy(coach, candidacy, status="interview", on=days_ago(20))
+    move_candidacy(coach, candidacy, status="interview", on=days_ago(20))
     for status in ["suggested", "discussed", "applied", "interview"]:
         with pytest.raises(IllegalTransition, match="cannot go back"):
-            services.move_candidacy(coach, candidacy, status=status, on=days_ago(10))
+            move_candidacy(coach, candidacy, status=status, on=days_ago(10))
     unchanged(candidacy, "interview", 2, 2)
-    assert services.next_statuses(candidacy) == [
+    assert next_statuses(candidacy) == [
         "offered",
         "accepted",
         "unsuccessful",
@@ -132,56 +138,50 @@ def test_a_candidacy_never_goes_back(candidacy, coach, person):
 @pytest.mark.parametrize("end", ["accepted", "unsuccessful", "withdrawn"])
 def test_an_ended_candidacy_is_final(end, candidacy, coach, person):
     consent(person, coach)
-    services.move_candidacy(coach, candidacy, status=end, on=days_ago(20), reason="Decided")
+    move_candidacy(coach, candidacy, status=end, on=days_ago(20), reason="Decided")
     candidacy.refresh_from_db()
-    assert services.next_statuses(candidacy) == []
+    assert next_statuses(candidacy) == []
     for status in ["offered", "accepted", "unsuccessful", "withdrawn"]:
         with pytest.raises(IllegalTransition, match="This candidacy has ended"):
-            services.move_candidacy(coach, candidacy, status=status, on=days_ago(10), reason="x")
+            move_candidacy(coach, candidacy, status=status, on=days_ago(10), reason="x")
     unchanged(candidacy, end, 2, 2)
 
 
 @pytest.mark.parametrize("end", ["unsuccessful", "withdrawn"])
 def test_ending_badly_needs_a_reason(end, candidacy, coach):
     with pytest.raises(ValidationError) as refused:
-        services.move_candidacy(coach, candidacy, status=end, on=days_ago(20), reason="   ")
+        move_candidacy(coach, candidacy, status=end, on=days_ago(20), reason="   ")
     assert "reason" in refused.value.message_dict
     unchanged(candidacy, "suggested", 1, 1)
 
-    services.move_candidacy(
-        coach, candidacy, status=end, on=days_ago(20), reason=" Chose college instead "
-    )
+    move_candidacy(coach, candidacy, status=end, on=days_ago(20), reason=" Chose college instead ")
     assert candidacy.steps.get(status=end).reason == "Chose college instead"
 
 
 def test_the_date_is_neither_before_the_last_step_nor_in_the_future(candidacy, coach):
     with pytest.raises(ValidationError) as early:
-        services.move_candidacy(coach, candidacy, status="discussed", on=days_ago(31))
+        move_candidacy(coach, candidacy, status="discussed", on=days_ago(31))
     assert "before the last step" in early.value.message_dict["on"][0]
     with pytest.raises(ValidationError) as future:
-        services.move_candidacy(
-            coach, candidacy, status="discussed", on=today() + dt.timedelta(days=1)
-        )
+        move_candidacy(coach, candidacy, status="discussed", on=today() + dt.timedelta(days=1))
     assert future.value.message_dict["on"] == ["The date cannot be in the future."]
     unchanged(candidacy, "suggested", 1, 1)
 
-    services.move_candidacy(coach, candidacy, status="discussed", on=days_ago(30))  # same day
-    services.move_candidacy(coach, candidacy, status="withdrawn", reason="Moved away")  # today
+    move_candidacy(coach, candidacy, status="discussed", on=days_ago(30))  # same day
+    move_candidacy(coach, candidacy, status="withdrawn", reason="Moved away")  # today
     assert steps(candidacy)[-1] == ("withdrawn", today())
 
 
 def test_an_unknown_status_is_refused(candidacy, coach):
     with pytest.raises(ValidationError) as refused:
-        services.move_candidacy(coach, candidacy, status="hired")
+        move_candidacy(coach, candidacy, status="hired")
     assert "status" in refused.value.message_dict
 
 
 def test_a_stale_version_is_a_concurrent_edit(candidacy, coach, manager):
-    services.move_candidacy(manager, candidacy, status="discussed", expected_version=1)
+    move_candidacy(manager, candidacy, status="discussed", expected_version=1)
     with pytest.raises(ConcurrentEdit, match="Someone else changed this candidacy"):
-        services.move_candidacy(
-            coach, candidacy, status="withdrawn", reason="Not now", expected_version=1
-        )
+        move_candidacy(coach, candidacy, status="withdrawn", reason="Not now", expected_version=1)
     unchanged(candidacy, "discussed", 2, 2)
 
 
@@ -191,7 +191,7 @@ def test_a_stale_version_is_a_concurrent_edit(candidacy, coach, manager):
 @pytest.mark.parametrize("status", ["applied", "interview", "offered", "accepted"])
 def test_employer_facing_steps_need_consent(status, candidacy, coach, person):
     with pytest.raises(ActionRefused) as refused:
-        services.move_candidacy(coach, candidacy, status=status, on=days_ago(20))
+        move_candidacy(coach, candidacy, status=status, on=days_ago(20))
     assert str(refused.value) == (
         f"{person.given_name} has not agreed to their details being shared with employers. "
         "Record their consent on their record first; nothing was sent."
@@ -201,8 +201,8 @@ def test_employer_facing_steps_need_consent(status, candidacy, coach, person):
 
 
 def test_steps_before_the_employer_need_no_consent(candidacy, coach):
-    services.move_candidacy(coach, candidacy, status="discussed", on=days_ago(20))
-    services.move_candidacy(coach, candidacy, status="withdrawn", on=days_ago(10), reason="No")
+    move_candidacy(coach, candidacy, status="discussed", on=days_ago(20))
+    move_candidacy(coach, candidacy, status="withdrawn", on=days_ago(10), reason="No")
     candidacy.refresh_from_db()
     assert candidacy.status == "withdrawn" and candidacy.consent is None
 
@@ -219,17 +219,17 @@ def test_steps_before_the_employer_need_no_consent(candidacy, coach):
 def test_consent_that_does_not_cover_the_step_is_not_enough(record, candidacy, coach, person):
     consent(person, coach, **record)
     with pytest.raises(ActionRefused, match="has not agreed to their details being shared"):
-        services.move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
+        move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
     unchanged(candidacy, "suggested", 1, 1)
 
 
 def test_withdrawn_consent_refuses_again(candidacy, coach, manager, person):
     given = consent(person, coach, on=days_ago(40))
-    services.move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
+    move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
     consent(person, manager, given=False, on=days_ago(15))  # the person changed their mind
 
     with pytest.raises(ActionRefused, match="has not agreed"):
-        services.move_candidacy(coach, candidacy, status="interview", on=days_ago(10))
+        move_candidacy(coach, candidacy, status="interview", on=days_ago(10))
     unchanged(candidacy, "applied", 2, 2)
     candidacy.refresh_from_db()
     assert candidacy.consent == given  # what was relied on when the details went
@@ -237,10 +237,10 @@ def test_withdrawn_consent_refuses_again(candidacy, coach, manager, person):
 
 def test_the_consent_relied_on_is_recorded_on_the_step_and_the_candidacy(candidacy, coach, person):
     first = consent(person, coach, on=days_ago(40))
-    services.move_candidacy(coach, candidacy, status="discussed", on=days_ago(25))
-    services.move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
+    move_candidacy(coach, candidacy, status="discussed", on=days_ago(25))
+    move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
     renewed = consent(person, coach, on=days_ago(12))
-    services.move_candidacy(coach, candidacy, status="interview", on=days_ago(10))
+    move_candidacy(coach, candidacy, status="interview", on=days_ago(10))
 
     candidacy.refresh_from_db()
     assert candidacy.consent == first  # when their details first went to the employer
@@ -257,9 +257,9 @@ def test_consent_given_and_withdrawn_on_one_day_counts_the_later_record(candidac
     consent(person, coach, on=days_ago(20))
     consent(person, coach, given=False, on=days_ago(20))
     with pytest.raises(ActionRefused):
-        services.move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
+        move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
     again = consent(person, coach, on=days_ago(20))
-    services.move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
+    move_candidacy(coach, candidacy, status="applied", on=days_ago(20))
     assert CandidacyStep.objects.get(candidacy=candidacy, status="applied").consent == again
 
 
@@ -268,7 +268,7 @@ def test_consent_given_and_withdrawn_on_one_day_counts_the_later_record(candidac
 
 def test_put_forward_once_only(candidacy, coach, person, opportunity):
     with pytest.raises(ActionRefused, match="has already been put forward"):
-        services.put_forward(coach, person, opportunity)
+        put_forward(coach, person, opportunity)
     assert Candidacy.objects.filter(person=person, opportunity=opportunity).count() == 1
 
 
@@ -284,19 +284,19 @@ def test_put_forward_only_while_open(coach, person, team, employer):
     )
     for opp in (closed, past, future):
         with pytest.raises(ActionRefused, match="This opportunity is not open"):
-            services.put_forward(coach, person, opp)
+            put_forward(coach, person, opp)
     assert not Candidacy.objects.filter(person=person).exists()
     # Still open on its closing day.
     last_day = OpportunityFactory(
         employer=employer, authority=team.authority, opened_on=days_ago(60), closes_on=today()
     )
-    assert services.put_forward(coach, person, last_day).status == "suggested"
+    assert put_forward(coach, person, last_day).status == "suggested"
 
 
 def test_put_forward_only_for_the_persons_authority(coach, person, employer):
     elsewhere = OpportunityFactory(employer=employer, authority=another_authority())
     with pytest.raises(ActionRefused, match="offered to another authority's residents"):
-        services.put_forward(coach, person, elsewhere)
+        put_forward(coach, person, elsewhere)
     assert not Candidacy.objects.filter(person=person).exists()
 
 
@@ -304,41 +304,39 @@ def test_put_forward_only_for_the_persons_authority(coach, person, employer):
 
 
 def test_employer_names_are_unique_per_provider_whatever_the_case(team, coach, manager):
-    first = services.create_employer(coach, team.organisation, name="Tesco Extra")
+    first = create_employer(coach, team.organisation, name="Tesco Extra")
     with pytest.raises(ValidationError) as clash:
-        services.create_employer(manager, team.organisation, name="  tesco EXTRA ")
+        create_employer(manager, team.organisation, name="  tesco EXTRA ")
     assert clash.value.message_dict["name"] == ["tesco EXTRA is already on your employer list."]
     assert Employer.objects.filter(organisation=team.organisation).count() == 1
 
     # Another provider keeps its own list.
     elsewhere = TeamFactory(authority=team.authority)  # a team of another provider
-    theirs = services.create_employer(
+    theirs = create_employer(
         staff(Role.EMPLOYMENT_SPECIALIST, elsewhere), elsewhere.organisation, name="TESCO EXTRA"
     )
     assert theirs.pk != first.pk
 
     # Renaming onto another employer's name is refused; changing one's own case is not.
-    second = services.create_employer(coach, team.organisation, name="Sainsbury's")
+    second = create_employer(coach, team.organisation, name="Sainsbury's")
     with pytest.raises(ValidationError, match="already on your employer list"):
-        services.update_employer(coach, second, name="tesco extra")
+        update_employer(coach, second, name="tesco extra")
     second.refresh_from_db()
     assert second.name == "Sainsbury's"
-    assert services.update_employer(coach, first, name="TESCO EXTRA").name == "TESCO EXTRA"
+    assert update_employer(coach, first, name="TESCO EXTRA").name == "TESCO EXTRA"
 
 
 def test_a_disability_confident_level_needs_its_date(team, coach):
     with pytest.raises(ValidationError) as no_date:
-        services.create_employer(
-            coach, team.organisation, name="Acme", disability_confident="employer"
-        )
+        create_employer(coach, team.organisation, name="Acme", disability_confident="employer")
     assert "disability_confident_on" in no_date.value.message_dict
     with pytest.raises(ValidationError) as no_level:
-        services.create_employer(
+        create_employer(
             coach, team.organisation, name="Acme", disability_confident_on=dt.date(2025, 5, 1)
         )
     assert "disability_confident" in no_level.value.message_dict
     with pytest.raises(ValidationError) as future:
-        services.create_employer(
+        create_employer(
             coach,
             team.organisation,
             name="Acme",
@@ -350,7 +348,7 @@ def test_a_disability_confident_level_needs_its_date(team, coach):
     ]
     assert not Employer.objects.filter(name="Acme").exists()
 
-    acme = services.create_employer(
+    acme = create_employer(
         coach,
         team.organisation,
         name="Acme",
@@ -359,17 +357,17 @@ def test_a_disability_confident_level_needs_its_date(team, coach):
     )
     assert acme.disability_confident_until == dt.date(2027, 2, 28)
 
-    plain = services.create_employer(coach, team.organisation, name="Plain Ltd")
+    plain = create_employer(coach, team.organisation, name="Plain Ltd")
     with pytest.raises(ValidationError, match="Enter the date the employer reached this level"):
-        services.update_employer(coach, plain, disability_confident="leader")
+        update_employer(coach, plain, disability_confident="leader")
     plain.refresh_from_db()
     assert plain.disability_confident == "" and plain.version == 1
 
 
 def test_a_stale_employer_edit_is_refused(employer, coach, manager):
-    services.update_employer(manager, employer, expected_version=1, sector="Garden centres")
+    update_employer(manager, employer, expected_version=1, sector="Garden centres")
     with pytest.raises(ConcurrentEdit):
-        services.update_employer(coach, employer, expected_version=1, sector="Retail")
+        update_employer(coach, employer, expected_version=1, sector="Retail")
     employer.refresh_from_db()
     assert (employer.sector, employer.version) == ("Garden centres", 2)
 
@@ -406,7 +404,7 @@ def interns(team):
 
 @pytest.fixture
 def cohort(coach, team, host, interns):
-    return services.create_cohort(
+    return create_cohort(
         coach,
         team,
         host,
@@ -425,16 +423,14 @@ def cohort(coach, team, host, interns):
 def test_a_rotation_lasts_10_to_12_weeks(last_day, allowed, coach, cohort, departments):
     ends_on = SEPTEMBER + dt.timedelta(days=last_day)
     if allowed:
-        rotation = services.add_rotation(
+        rotation = add_rotation(
             coach, cohort, starts_on=SEPTEMBER, ends_on=ends_on, opportunities=departments.values()
         )
         assert rotation.number == 1
         assert rotation.weeks in (10, 12)
     else:
         with pytest.raises(ValidationError) as refused:
-            services.add_rotation(
-                coach, cohort, starts_on=SEPTEMBER, ends_on=ends_on, opportunities=[]
-            )
+            add_rotation(coach, cohort, starts_on=SEPTEMBER, ends_on=ends_on, opportunities=[])
         weeks = (last_day + 1) / 7
         assert refused.value.message_dict["ends_on"] == [
             f"A rotation lasts 10 to 12 weeks; this one is {weeks:.1f} weeks."
@@ -443,7 +439,7 @@ def test_a_rotation_lasts_10_to_12_weeks(last_day, allowed, coach, cohort, depar
 
 
 def test_rotations_follow_one_another(coach, cohort, departments):
-    first = services.add_rotation(
+    first = add_rotation(
         coach,
         cohort,
         starts_on=SEPTEMBER,
@@ -451,7 +447,7 @@ def test_rotations_follow_one_another(coach, cohort, departments):
         opportunities=departments.values(),
     )
     with pytest.raises(ValidationError) as overlap:
-        services.add_rotation(
+        add_rotation(
             coach,
             cohort,
             starts_on=first.ends_on,
@@ -461,7 +457,7 @@ def test_rotations_follow_one_another(coach, cohort, departments):
     assert overlap.value.message_dict["starts_on"] == [
         f"Rotation 1 runs until {first.ends_on:%d %B %Y}."
     ]
-    second = services.add_rotation(
+    second = add_rotation(
         coach,
         cohort,
         starts_on=first.ends_on + dt.timedelta(days=1),
@@ -475,7 +471,7 @@ def test_rotations_follow_one_another(coach, cohort, departments):
 def test_a_rotations_departments_are_at_the_host(coach, cohort, team, departments):
     elsewhere = OpportunityFactory(authority=team.authority, title="Bank clerk")
     with pytest.raises(ValidationError, match="Bank clerk is not at Newham Hospital"):
-        services.add_rotation(
+        add_rotation(
             coach,
             cohort,
             starts_on=SEPTEMBER,
@@ -487,7 +483,7 @@ def test_a_rotations_departments_are_at_the_host(coach, cohort, team, department
 
 @pytest.fixture
 def rotation(coach, cohort, departments):
-    return services.add_rotation(
+    return add_rotation(
         coach,
         cohort,
         starts_on=SEPTEMBER,
@@ -506,9 +502,7 @@ def plan(rotation) -> set[tuple[int, str]]:
 def test_placing_interns_is_all_or_nothing(coach, rotation, interns, departments, team):
     a, b, c = interns
     pharmacy, catering = departments["Pharmacy"], departments["Catering"]
-    services.place_interns(
-        coach, rotation, [(a, pharmacy, 80), (b, catering, 70), (c, catering, 60)]
-    )
+    place_interns(coach, rotation, [(a, pharmacy, 80), (b, catering, 70), (c, catering, 60)])
     first_plan = {(a.pk, "Pharmacy"), (b.pk, "Catering"), (c.pk, "Catering")}
     assert plan(rotation) == first_plan
 
@@ -520,11 +514,11 @@ def test_placing_interns_is_all_or_nothing(coach, rotation, interns, departments
         ([(a, catering, 1), (outsider, pharmacy, 1)], f"{outsider} is not an intern"),
     ]:
         with pytest.raises(ActionRefused) as refused:
-            services.place_interns(coach, rotation, placements)
+            place_interns(coach, rotation, placements)
         assert str(refused.value).startswith(reason)
         assert plan(rotation) == first_plan  # the earlier plan is kept
 
-    services.place_interns(coach, rotation, [(a, catering, None), (b, pharmacy, None)])
+    place_interns(coach, rotation, [(a, catering, None), (b, pharmacy, None)])
     assert plan(rotation) == {(a.pk, "Catering"), (b.pk, "Pharmacy")}
 
 
@@ -532,9 +526,7 @@ def test_a_department_over_its_places_names_how_many(coach, rotation, interns, d
     a, b, c = interns
     catering = departments["Catering"]
     with pytest.raises(ActionRefused) as refused:
-        services.place_interns(
-            coach, rotation, [(a, catering, 1), (b, catering, 1), (c, catering, 1)]
-        )
+        place_interns(coach, rotation, [(a, catering, 1), (b, catering, 1), (c, catering, 1)])
     assert str(refused.value) == "Catering has only 2 places."
     assert plan(rotation) == set()
 
@@ -546,7 +538,7 @@ MARCH = dt.date(2026, 3, 31)
 
 
 def make_pledge(actor, employer, authority, target: int):
-    return services.add_pledge(
+    return add_pledge(
         actor,
         employer,
         authority=authority,
@@ -594,7 +586,7 @@ def test_pledge_progress_counts_places_opened_in_the_period(
 ):
     pledge = make_pledge(coach, employer, authority, target)
 
-    [progress] = [p for p in selectors.pledge_progress(coach, on=on) if p.pledge == pledge]
+    [progress] = [p for p in pledge_progress(coach, on=on) if p.pledge == pledge]
 
     assert progress.offered == offered
     assert progress.status == status
@@ -603,7 +595,7 @@ def test_pledge_progress_counts_places_opened_in_the_period(
 
 def test_a_pledge_cannot_end_before_it_starts(coach, employer, authority):
     with pytest.raises(ValidationError):
-        services.add_pledge(
+        add_pledge(
             coach,
             employer,
             authority=authority,

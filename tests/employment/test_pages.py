@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from pathways.casework.models import Activity, ActivityKind, Stage
 from pathways.core.models import Role
-from pathways.employers.models import Candidacy, CandidacyStatus
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
 from pathways.employment import services
 from pathways.employment.models import (
     AccessToWork,

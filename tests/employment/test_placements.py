@@ -12,7 +12,8 @@ from django.core.management import call_command
 from pathways.casework.models import Stage
 from pathways.core.errors import IllegalTransition, PermissionDenied
 from pathways.core.models import Role
-from pathways.employers.models import Candidacy, CandidacyStatus, Employer
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
+from pathways.employers.engagement.models import Employer
 from pathways.employment import services
 from pathways.employment.models import Placement, PlacementTerms
 from pathways.employment.policy import placement_policy

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from pathways.core.models import InterestTag
-from pathways.employers.models import EmployerSite, Opportunity
+from pathways.employers.engagement.models import EmployerSite
+from pathways.employers.opportunities.models import Opportunity
 from pathways.matching import engine, selectors
 from tests.factories import (
     EmployerFactory,

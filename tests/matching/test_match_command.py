@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pathways.core.models import InterestTag, Role
-from pathways.employers.models import Opportunity
+from pathways.employers.opportunities.models import Opportunity
 from pathways.people.models import Person
 from tests.factories import (
     AuthorityFactory,

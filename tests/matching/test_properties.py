@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pathways.core.models import InterestTag, OpportunityKind
-from pathways.employers.models import Opportunity
+from pathways.employers.opportunities.models import Opportunity
 from pathways.matching import engine, selectors
 from tests.factories import (
     EmployerFactory,

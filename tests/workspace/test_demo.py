@@ -17,22 +17,18 @@ from django.utils import timezone
 from pathways.casework.models import Activity, EndReason, Episode, StageEntry
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Membership, OpportunityKind, Role, Team, User
-from pathways.employers import services
-from pathways.employers.models import (
+from pathways.employers.candidacies.models import (
     EMPLOYER_FACING,
     Candidacy,
     CandidacyStatus,
     CandidacyStep,
-    DisabilityConfident,
-    Employer,
-    Engagement,
-    InternshipCohort,
-    Opportunity,
-    Rotation,
-    RotationPlacement,
-    SocialValuePledge,
 )
-from pathways.employers.selectors import pledge_progress
+from pathways.employers.candidacies.services import employer_consent, move_candidacy
+from pathways.employers.cohorts.models import InternshipCohort, Rotation, RotationPlacement
+from pathways.employers.engagement.models import DisabilityConfident, Employer, Engagement
+from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.pledges.models import SocialValuePledge
+from pathways.employers.pledges.selectors import pledge_progress
 from pathways.employment.models import (
     AccessToWork,
     AccessToWorkStatus,
@@ -522,12 +518,11 @@ def test_the_demo_specialists_candidacies_reach_every_step(loaded):
     waiting = [
         c
         for c in candidacies
-        if c.status == CandidacyStatus.DISCUSSED
-        and services.employer_consent(c.person, today) is None
+        if c.status == CandidacyStatus.DISCUSSED and employer_consent(c.person, today) is None
     ]
     assert len(waiting) == 1
     with pytest.raises(ActionRefused, match="has not agreed"):
-        services.move_candidacy(specialist, waiting[0], status=CandidacyStatus.APPLIED)
+        move_candidacy(specialist, waiting[0], status=CandidacyStatus.APPLIED)
 
     # The café job ranks the specialist's team's people with varied scores.
     cafe_job = Opportunity.objects.get(employer__name="The Riverside Kitchen", kind="employed")

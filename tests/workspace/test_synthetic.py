@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from pathways.casework.models import Episode, Stage, VocationalProfile
 from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
-from pathways.employers.models import Employer, EmployerSite, Opportunity, open_on
+from pathways.employers.engagement.models import Employer, EmployerSite
+from pathways.employers.opportunities.models import Opportunity, open_on
 from pathways.employment.models import (
     MILESTONE_WEEKS,
     Milestone,

@@ -16,7 +16,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from pathways.api import casework, employers, employment, people, profiles, referrals, reports
+from pathways.api import (
+    candidacies,
+    casework,
+    employers,
+    employment,
+    matches,
+    opportunities,
+    people,
+    profiles,
+    referrals,
+    reports,
+)
 from pathways.api.docs import OfflineSwagger
 from pathways.core.errors import ActionRefused
 
@@ -55,6 +66,9 @@ api.add_router("/people", profiles.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("", casework.router)
 api.add_router("", employers.router)
+api.add_router("", opportunities.router)
+api.add_router("", matches.router)
+api.add_router("", candidacies.router)
 api.add_router("/reports", reports.router)
 api.add_router("", employment.router)
 

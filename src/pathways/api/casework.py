@@ -16,8 +16,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StringConstraints
 
+from pathways.api.common import REFUSALS, field_error
 from pathways.api.pagination import AuditedPageNumberPagination
-from pathways.api.referrals import REFUSALS, field_error
 from pathways.api.schemas import Error, FieldErrors
 from pathways.casework import selectors, services
 from pathways.casework.models import (

@@ -15,14 +15,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from pathways.api.employers import fields_named
-from pathways.api.people import person_in_scope
-from pathways.api.referrals import REFUSALS, field_error
+from pathways.api.common import REFUSALS, field_error, fields_named, person_in_scope
 from pathways.api.schemas import Error
 from pathways.core import audit
 from pathways.core.models import OpportunityKind
 from pathways.core.types import AuthedRequest
-from pathways.employers import selectors as employers
+from pathways.employers.candidacies import selectors as candidacies
+from pathways.employers.overview import selectors as employers
 from pathways.employment import selectors, services
 from pathways.employment.models import (
     AccessToWork,
@@ -201,7 +200,7 @@ def record_job_start(
     person = person_in_scope(request, person_id, "placements")
     candidacy = employer = None
     if payload.candidacy is not None:
-        candidacy = employers.get_candidacy(request.user, payload.candidacy)
+        candidacy = candidacies.get_candidacy(request.user, payload.candidacy)
         if candidacy is None:
             raise field_error(
                 "candidacy", f"No candidacy you may see has the id {payload.candidacy}."

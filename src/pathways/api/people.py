@@ -6,12 +6,12 @@ from django.db.models import QuerySet
 from ninja import Router
 from ninja.pagination import paginate
 
+from pathways.api.common import person_in_scope
 from pathways.api.pagination import AuditedPageNumberPagination
 from pathways.api.schemas import Error, FieldErrors, PersonDetailOut, PersonOut
 from pathways.core import audit
 from pathways.core.types import AuthedRequest
 from pathways.people.models import Person
-from pathways.people.policy import person_policy
 from pathways.people.selectors import search_people
 from pathways.referrals.selectors import people_with_referrals
 
@@ -33,27 +33,12 @@ def list_people(
     return people
 
 
-def person_in_scope(request: AuthedRequest, person_id: int, what: str) -> Person:
-    """The person's record for a route about them (``what``), or 404 as if they did not
-    exist, the refused read audited."""
-    return person_policy.fetch_or_refuse(
-        request.user, person_id, channel="api", what=what, request=request
-    )
-
-
 @router.get(
     "/{int:person_id}", response={200: PersonDetailOut, 401: Error, 404: Error}, summary="A person"
 )
 def person_detail(request: AuthedRequest, person_id: int) -> Person:
     """A person's record and their referrals. A person outside the caller's scope is
     404, as if they did not exist, and the refused read is audited."""
-    person = person_policy.fetch_or_refuse(
-        request.user,
-        person_id,
-        rows=people_with_referrals(),
-        channel="api",
-        what="person record",
-        request=request,
-    )
+    person = person_in_scope(request, person_id, rows=people_with_referrals())
     audit.record_access(request.user, person, channel="api", request=request)
     return person

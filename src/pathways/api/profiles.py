@@ -10,13 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.errors import ValidationError
 
-from pathways.api.people import person_in_scope
-from pathways.api.referrals import REFUSALS
+from pathways.api.common import REFUSALS, fields_named, person_in_scope
 from pathways.api.schemas import Error
 from pathways.casework.models import VocationalProfile
 from pathways.casework.profiles import get_profile, save_profile
@@ -82,15 +79,8 @@ def put_profile(request: AuthedRequest, person_id: int, payload: ProfileIn) -> V
     """Replace every answer (a field left out of the body is cleared)."""
     person = person_in_scope(request, person_id, "vocational profile: change")
     fields = payload.dict(exclude={"version"})
-    try:
+    with fields_named():
         save_profile(request.user, person, expected_version=payload.version, **fields)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            [
-                {"loc": ("body", "payload", field), "msg": " ".join(messages)}
-                for field, messages in exc.message_dict.items()
-            ]
-        ) from exc
     profile = get_profile(request.user, person.pk)
     assert profile is not None
     return profile

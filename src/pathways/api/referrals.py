@@ -13,15 +13,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router
-from ninja.errors import ValidationError
 from ninja.responses import Status
 
+from pathways.api.common import REFUSALS, field_error
 from pathways.api.schemas import (
     AllocateIn,
     AllocationOut,
     DeclineIn,
     Error,
-    FieldErrors,
     ReferralIn,
     ReferralOut,
     VersionIn,
@@ -35,14 +34,6 @@ from pathways.referrals.models import Referral
 from pathways.referrals.policy import referral_policy
 
 router = Router(tags=["referrals"])
-
-#: The error answers every write may give, for the OpenAPI document.
-REFUSALS = {401: Error, 403: Error, 404: Error, 409: Error, 422: FieldErrors}
-
-
-def field_error(field: str, message: str) -> ValidationError:
-    """A 422 naming one body field, in the same shape as a schema's own errors."""
-    return ValidationError([{"loc": ("body", "payload", field), "msg": message}])
 
 
 def _team(code: str, field: str) -> Team:

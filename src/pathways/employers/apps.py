@@ -7,10 +7,14 @@ class EmployersConfig(AppConfig):
 
     def ready(self) -> None:
         from pathways.core.policies import add_perms
-        from pathways.employers import policy
+        from pathways.employers.candidacies.policy import candidacy_policy
+        from pathways.employers.cohorts.policy import cohort_policy
+        from pathways.employers.engagement.policy import employer_policy
+        from pathways.employers.opportunities.policy import opportunity_policy
+        from pathways.employers.pledges.policy import pledge_policy
 
-        add_perms(policy.employer_policy, "employers", "employer")
-        add_perms(policy.opportunity_policy, "employers", "opportunity")
-        add_perms(policy.candidacy_policy, "employers", "candidacy")
-        add_perms(policy.cohort_policy, "employers", "internshipcohort")
-        add_perms(policy.pledge_policy, "employers", "socialvaluepledge")
+        add_perms(employer_policy, "employers", "employer")
+        add_perms(opportunity_policy, "employers", "opportunity")
+        add_perms(candidacy_policy, "employers", "candidacy")
+        add_perms(cohort_policy, "employers", "internshipcohort")
+        add_perms(pledge_policy, "employers", "socialvaluepledge")

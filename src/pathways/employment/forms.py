@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from pathways.core.forms import DatePartsField
 from pathways.core.models import OpportunityKind
-from pathways.employers.models import Employer
+from pathways.employers.engagement.models import Employer
 from pathways.employment.models import (
     AccessToWorkStatus,
     FadingStep,

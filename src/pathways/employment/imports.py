@@ -28,8 +28,8 @@ from pathways.core.importing import (
     yes_no,
 )
 from pathways.core.models import Authority, OpportunityKind
-from pathways.employers.imports import hours, prepare_employers, resolve_employer
-from pathways.employers.models import Employer
+from pathways.employers.engagement.models import Employer
+from pathways.employers.opportunities.imports import hours, prepare_employers, resolve_employer
 from pathways.employment.models import Placement, PlacementEndReason, PlacementTerms
 from pathways.people.imports import known_person, prefetch_people
 from pathways.people.models import Person

@@ -26,7 +26,8 @@ from pathways.casework.services import enter_stage
 from pathways.core import policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 from pathways.core.models import Team, User
-from pathways.employers.models import Candidacy, CandidacyStatus, Employer
+from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
+from pathways.employers.engagement.models import Employer
 from pathways.employment.models import (
     MILESTONE_WEEKS,
     AccessToWork,

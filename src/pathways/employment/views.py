@@ -31,9 +31,10 @@ from pathways.core import audit, policies
 from pathways.core.charts import svg_response
 from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
-from pathways.employers import selectors as employer_selectors
-from pathways.employers.models import Candidacy, Employer
-from pathways.employers.services import organisations_keeping_employers
+from pathways.employers.candidacies import selectors as employer_selectors
+from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.engagement.models import Employer
+from pathways.employers.engagement.services import organisations_keeping_employers
 from pathways.employment import charts, selectors, services
 from pathways.employment import forms as employment_forms
 from pathways.employment.models import MILESTONE_WEEKS, Milestone, Placement, PostStartCheck

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pathways.casework.models import Episode, VocationalProfile
 from pathways.core.models import Authority, InterestTag
-from pathways.employers.models import Opportunity, open_on
+from pathways.employers.opportunities.models import Opportunity, open_on
 from pathways.matching import engine
 from pathways.people.models import Person
 

@@ -51,34 +51,28 @@ def search_people(user: User, query: str = "", ref: str | None = None) -> QueryS
     return qs.order_by("family_name", "given_name", "person_ref")
 
 
-def get_person(user: User, pk: int) -> Person | None:
-    """One person with their circle of support, consents, care costs and vocational
-    profile, in a fixed number of queries."""
-    return (
-        people_for(user)
-        .select_related("vocational_profile")
-        .prefetch_related(
-            Prefetch(
-                "vocational_profile__interests",
-                queryset=InterestTag.objects.order_by("label"),
-            ),
-            "contacts",
-            "care_costs",
-            "consents__recorded_by",
-        )
-        .filter(pk=pk)
-        .first()
+def person_with_record() -> QuerySet[Person]:
+    """People with their circle of support, consents, care costs and vocational
+    profile, in a fixed number of queries (unscoped: the person policy scopes it)."""
+    return Person.objects.select_related("authority", "vocational_profile").prefetch_related(
+        Prefetch(
+            "vocational_profile__interests",
+            queryset=InterestTag.objects.order_by("label"),
+        ),
+        "contacts",
+        "care_costs",
+        "consents__recorded_by",
     )
+
+
+def get_person(user: User, pk: int) -> Person | None:
+    """One person with their record, if the user may see them."""
+    return person_policy.visible(user, person_with_record()).filter(pk=pk).first()
 
 
 def get_person_record(user: User, pk: int) -> Person | None:
     """One person's own record, without the history the person page adds (for forms)."""
     return people_for(user).filter(pk=pk).first()
-
-
-def person_exists(pk: int) -> Person | None:
-    """Unscoped lookup used only to audit a refused read; never shown to the user."""
-    return Person.objects.filter(pk=pk).first()
 
 
 def get_person_for_audit(user: User, pk: int) -> Person | None:

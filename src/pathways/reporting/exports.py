@@ -5,7 +5,7 @@ writes them. Columns are fixed per report (``catalogue``) so that an export with
 still has its header. Yes/no values are ``yes`` and ``no``, blanks are empty.
 
 No cell is ever read as a formula: text starting with ``=``, ``+``, ``-``, ``@``, tab
-or carriage return (``employers.exports.FORMULA_STARTS``) gets a leading ``'``, which
+or carriage return (``matching.exports.FORMULA_STARTS``) gets a leading ``'``, which
 spreadsheets show as text (CSV/formula injection). Plain numbers are left as they are,
 so a negative saving such as ``-520.00`` stays a number.
 """
@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pathways.employers.exports import FORMULA_STARTS
+from pathways.matching.exports import FORMULA_STARTS
 from pathways.reporting.catalogue import REPORTS
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")

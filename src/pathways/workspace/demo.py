@@ -45,9 +45,11 @@ from pathways.casework.models import ActivityKind, EndReason, Episode, Package, 
 from pathways.casework.profiles import save_profile
 from pathways.core import audit
 from pathways.core.models import Authority, Membership, Organisation, Role, Team, User
-from pathways.employers import services as employer_services
+from pathways.employers.candidacies import services as candidacy_services
+from pathways.employers.candidacies.models import EMPLOYER_FACING
+from pathways.employers.cohorts import services as cohort_services
+from pathways.employers.engagement import services as engagement_services
 from pathways.employers.models import (
-    EMPLOYER_FACING,
     Candidacy,
     Employer,
     InternshipCohort,
@@ -55,6 +57,8 @@ from pathways.employers.models import (
     Rotation,
     SocialValuePledge,
 )
+from pathways.employers.opportunities import services as opportunity_services
+from pathways.employers.pledges import services as pledge_services
 from pathways.employment import services as employment_services
 from pathways.employment.models import (
     MILESTONE_WEEKS,
@@ -2124,7 +2128,7 @@ class _Loader:
             actor = self.staff[spec.actor]
             organisation = self.teams[{"council": "se", "charity": "ypt"}[spec.organisation]]
             with set_actor(actor):
-                employer = employer_services.create_employer(
+                employer = engagement_services.create_employer(
                     actor,
                     organisation.organisation,
                     name=spec.name,
@@ -2141,7 +2145,7 @@ class _Loader:
                     notes=spec.notes,
                 )
                 for name, address, code, lat, lon in spec.sites:
-                    employer_services.add_site(
+                    engagement_services.add_site(
                         actor,
                         employer,
                         name=name,
@@ -2151,11 +2155,11 @@ class _Loader:
                         longitude=Decimal(lon),
                     )
                 for name, title, email, phone in spec.contacts:
-                    employer_services.add_contact(
+                    engagement_services.add_contact(
                         actor, employer, name=name, job_title=title, email=email, phone=phone
                     )
                 for kind, days, attendees, notes in sorted(spec.engagements, key=lambda e: -e[1]):
-                    employer_services.record_engagement(
+                    engagement_services.record_engagement(
                         actor,
                         employer,
                         kind=kind,
@@ -2169,7 +2173,7 @@ class _Loader:
             employer = self.employer_records[opening.employer]
             actor = self.staff[next(e.actor for e in EMPLOYERS if e.key == opening.employer)]
             with set_actor(actor):
-                self.openings[opening.key] = employer_services.create_opportunity(
+                self.openings[opening.key] = opportunity_services.create_opportunity(
                     actor,
                     employer,
                     tags=opening.tags,
@@ -2223,7 +2227,7 @@ class _Loader:
         )
         with set_actor(specialist):
             for key, description, source, reference, target, began, ends in pledges:
-                employer_services.add_pledge(
+                pledge_services.add_pledge(
                     specialist,
                     self.employer_records[key],
                     authority=authority,
@@ -2247,7 +2251,7 @@ class _Loader:
         caseload = [people[ref] for ref in sorted(people)]
         refused = caseload[NO_EMPLOYER_CONSENT]
         with set_actor(specialist):
-            if employer_services.employer_consent(refused, self.today) is not None:
+            if candidacy_services.employer_consent(refused, self.today) is not None:
                 people_services.record_consent(
                     specialist,
                     refused,
@@ -2259,7 +2263,7 @@ class _Loader:
             for index, key, put_days, steps in sorted(CANDIDACIES, key=lambda c: -c[2]):
                 person, opportunity = caseload[index % len(caseload)], self.openings[key]
                 on = self.ago(put_days)
-                candidacy = employer_services.put_forward(
+                candidacy = candidacy_services.put_forward(
                     specialist,
                     person,
                     opportunity,
@@ -2271,7 +2275,7 @@ class _Loader:
                     day = self.ago(days)
                     if (
                         status in EMPLOYER_FACING
-                        and employer_services.employer_consent(person, day) is None
+                        and candidacy_services.employer_consent(person, day) is None
                     ):
                         people_services.record_consent(
                             specialist,
@@ -2281,7 +2285,7 @@ class _Loader:
                             given_on=candidacy.status_on,
                             notes=f"Agreed when we talked about {opportunity.title.lower()}.",
                         )
-                    candidacy = employer_services.move_candidacy(
+                    candidacy = candidacy_services.move_candidacy(
                         specialist, candidacy, status=status, on=day, reason=reason
                     )
 
@@ -2314,7 +2318,7 @@ class _Loader:
         youngest_born, oldest_born = _years_before(self.today, 16), _years_before(self.today, 25)
         with set_actor(specialist):
             for n, (title, tags, places, used_in) in enumerate(DEPARTMENTS, start=1):
-                department = employer_services.create_opportunity(
+                department = opportunity_services.create_opportunity(
                     specialist,
                     host,
                     tags=tags,
@@ -2341,7 +2345,7 @@ class _Loader:
                     date_of_birth__lte=youngest_born,
                 ),
             ).order_by("person_ref")
-            cohort = employer_services.create_cohort(
+            cohort = cohort_services.create_cohort(
                 specialist,
                 team,
                 host,
@@ -2353,7 +2357,7 @@ class _Loader:
             made: list[Rotation] = []
             for number, (starts, ends) in enumerate(rotations, start=1):
                 made.append(
-                    employer_services.add_rotation(
+                    cohort_services.add_rotation(
                         specialist,
                         cohort,
                         starts_on=starts,
@@ -2364,7 +2368,7 @@ class _Loader:
             plan = matching.allocate(cohort.interns.all(), made[0].opportunities.all())
             by_id = {p.pk: p for p in cohort.interns.all()}
             department_of = {o.pk: o for o in departments[1]}
-            employer_services.place_interns(
+            cohort_services.place_interns(
                 specialist,
                 made[0],
                 [

@@ -5,7 +5,8 @@ from django.http import HttpRequest
 
 from pathways.casework.selectors import may_approve_packages
 from pathways.core import policies
-from pathways.employers.policy import may_see_employers, may_see_pledges
+from pathways.employers.engagement.policy import may_see_employers
+from pathways.employers.pledges.policy import may_see_pledges
 from pathways.reporting.access import may_see_reports
 
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from pathways.core.models import OpportunityKind
+from pathways.employers.engagement.models import DisabilityConfident
 from pathways.employers.models import (
-    DisabilityConfident,
     Employer,
     EmployerSite,
     Opportunity,

@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from pathways.core import audit
 from pathways.core.command_options import date_option, staff_option
 from pathways.core.models import Authority, User
-from pathways.employers.models import Opportunity
-from pathways.employers.policy import opportunity_policy
+from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.opportunities.policy import opportunity_policy
 from pathways.matching import selectors
 from pathways.people.models import Person
 from pathways.people.policy import person_policy

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from pathways.employers.exports import shortlist_workbook
+from pathways.matching.exports import shortlist_workbook
 from pathways.matching.selectors import Match
 from tests.factories import EmployerFactory, OpportunityFactory
 

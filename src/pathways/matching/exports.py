@@ -25,7 +25,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from pathways.employers.models import CandidacyStatus, Opportunity
+from pathways.employers.candidacies.models import CandidacyStatus
+from pathways.employers.opportunities.models import Opportunity
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -1,0 +1,138 @@
+"""Putting a person forward for an opportunity, a candidacy's page, and moving it on
+(nothing goes to the employer without the person's consent: ``candidacies.services``).
+A candidacy is a read of the person's record and is audited."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pathways.core import audit
+from pathways.core.errors import ActionRefused
+from pathways.core.types import AuthedRequest
+from pathways.employers.candidacies import forms as candidacy_forms
+from pathways.employers.candidacies import selectors, services
+from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.candidacies.policy import candidacy_policy
+from pathways.employers.opportunities.selectors import get_opportunity
+from pathways.employers.pages import _attempt
+from pathways.people.selectors import get_person
+
+
+@login_required
+@require_POST
+def put_forward(request: AuthedRequest) -> HttpResponse:
+    form = candidacy_forms.PutForwardForm(request.POST)
+    if not form.is_valid():
+        raise Http404("Nothing to put forward")
+    person = get_person(request.user, form.cleaned_data["person"])
+    found = get_opportunity(request.user, form.cleaned_data["opportunity"])
+    if person is None or found is None:
+        raise Http404("No such person or opportunity")
+    back = request.POST.get("next", "")
+    try:
+        candidacy = services.put_forward(
+            request.user, person, found, score=form.cleaned_data.get("score")
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{person.full_name} suggested for {found.title}. Talk it through with them next.",
+        )
+        if not back:
+            return redirect("employers:candidacy", candidacy.pk)
+    if back == "person":
+        return redirect("matching:person-opportunities", person.pk)
+    return redirect("matching:opportunity-people", found.pk)
+
+
+def _candidacy_or_404(request: AuthedRequest, pk: int) -> Candidacy:
+    found = selectors.get_candidacy(request.user, pk)
+    if found is None:
+        existing = selectors.candidacy_for_refused_read(pk)
+        audit.record_refused_read(
+            request.user,
+            existing.person if existing else None,
+            channel="web",
+            what="candidacy",
+            request=request,
+        )
+        raise Http404("No such candidacy")
+    return found
+
+
+def _candidacy_page(
+    request: AuthedRequest,
+    candidacy: Candidacy,
+    form: forms.Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    statuses = services.next_statuses(candidacy)
+    may_move = bool(statuses) and candidacy_policy.can(request.user, "change", candidacy)
+    consent = services.employer_consent(candidacy.person, timezone.localdate())
+    audit.record_access(
+        request.user,
+        candidacy.person,
+        channel="web",
+        what=f"candidacy for {candidacy.opportunity.opportunity_ref}",
+        request=request,
+    )
+    return render(
+        request,
+        "employers/candidacy.html",
+        {
+            "candidacy": candidacy,
+            "person": candidacy.person,
+            "opportunity": candidacy.opportunity,
+            "steps": list(candidacy.steps.all()),
+            "may_move": may_move,
+            "consent": consent,
+            "form": form
+            or candidacy_forms.MoveCandidacyForm(
+                statuses=statuses,
+                initial={"on": timezone.localdate(), "version": candidacy.version},
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+def candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _candidacy_page(request, _candidacy_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def move_candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _candidacy_or_404(request, pk)
+    if not candidacy_policy.can(request.user, "change", found):
+        raise PermissionDenied("Only the person's worker or their team can move this on.")
+    form = candidacy_forms.MoveCandidacyForm(request.POST, statuses=services.next_statuses(found))
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        moved, status = _attempt(
+            form,
+            lambda: services.move_candidacy(
+                request.user,
+                found,
+                status=data["status"],
+                on=data["on"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            ),
+        )
+        if moved is not None:
+            messages.success(request, f"Candidacy moved to “{moved.get_status_display()}”.")
+            return redirect("employers:candidacy", found.pk)
+        found = _candidacy_or_404(request, pk)
+    return _candidacy_page(request, found, form, status)

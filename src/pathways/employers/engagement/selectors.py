@@ -1,0 +1,25 @@
+"""Reads of the employer list, scoped by ``core.policies``. An employer's whole page
+(with its opportunities and pledges) is read by ``overview.selectors``."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from pathways.core.models import User
+from pathways.employers.engagement.models import Employer
+from pathways.employers.engagement.policy import employer_policy
+
+
+def employers_for(user: User | None) -> QuerySet[Employer]:
+    qs = Employer.objects.all()
+    return qs if user is None else employer_policy.visible(user, qs)
+
+
+def find_employer(user: User, pk: int) -> Employer | None:
+    """The employer alone, if on one of the user's lists: for the pages that change it."""
+    return (
+        employers_for(user)
+        .select_related("organisation", "relationship_owner")
+        .filter(pk=pk)
+        .first()
+    )

@@ -1,0 +1,2 @@
+"""Opportunities at employers, and the ``opportunities`` import. Above ``engagement``;
+candidacies, cohorts and pledges build on it."""

@@ -1,0 +1,230 @@
+"""Pages that rank people and opportunities against each other: the people for an
+opportunity (and its shortlist as a workbook), the opportunities for a person, and the
+plan of a supported-internship rotation.
+
+They live here, above ``employers``, because they call ``matching.selectors``; putting
+someone forward and saving a plan are still ``employers`` services. Match lists are
+reads of people's records and are audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from pathways.casework.policy import works_with_person
+from pathways.core import audit, policies
+from pathways.core.errors import ActionRefused
+from pathways.core.types import AuthedRequest
+from pathways.employers.candidacies import selectors as candidacy_selectors
+from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.cohorts import selectors as cohort_selectors
+from pathways.employers.cohorts import services as cohort_services
+from pathways.employers.cohorts.models import Rotation
+from pathways.employers.cohorts.policy import cohort_policy
+from pathways.employers.opportunities import selectors as opportunity_selectors
+from pathways.employers.opportunities.models import Opportunity, open_on
+from pathways.matching import selectors as matching
+from pathways.people.models import Person
+from pathways.people.policy import person_policy
+from pathways.people.selectors import person_with_record
+
+MATCHES_SHOWN = 25
+
+
+def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
+    found = opportunity_selectors.get_opportunity(request.user, pk)
+    if found is None:
+        raise Http404("No such opportunity")
+    return found
+
+
+def _visible_people(request: AuthedRequest) -> QuerySet[Person]:
+    return person_policy.visible(request.user, Person.objects.all())
+
+
+def _ranked_people(
+    request: AuthedRequest, found: Opportunity, top: int | None
+) -> tuple[list[matching.Match], dict[int, Candidacy], dict[int, Person]]:
+    matches = matching.people_for(found, _visible_people(request), top=top)
+    people = Person.objects.in_bulk([m.person_id for m in matches])
+    audit.record_access_bulk(
+        request.user,
+        [people[m.person_id] for m in matches],
+        channel="web",
+        what=f"match results for {found.opportunity_ref}",
+        request=request,
+    )
+    statuses = {
+        c.person_id: c
+        for c in Candidacy.objects.filter(
+            opportunity=found, person_id__in=[m.person_id for m in matches]
+        )
+    }
+    return matches, statuses, people
+
+
+@login_required
+def opportunity_people(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _opportunity_or_404(request, pk)
+    show_all = request.GET.get("all") == "yes"
+    matches, candidacies, people = _ranked_people(
+        request, found, None if show_all else MATCHES_SHOWN
+    )
+    may_put_forward = found.is_open(timezone.localdate()) and bool(
+        policies.scope_of(request.user).organisations_for(*policies.CASEWORK_ROLES)
+        or request.user.is_superuser
+    )
+    rows = [(m, candidacies.get(m.person_id), people[m.person_id]) for m in matches]
+    return render(
+        request,
+        "matching/opportunity_people.html",
+        {
+            "opportunity": found,
+            "rows": rows,
+            "show_all": show_all,
+            "shown": MATCHES_SHOWN,
+            "may_put_forward": may_put_forward,
+        },
+    )
+
+
+@login_required
+def opportunity_shortlist(request: AuthedRequest, pk: int) -> HttpResponse:
+    from pathways.matching.exports import shortlist_workbook
+
+    found = _opportunity_or_404(request, pk)
+    matches, candidacies, _people = _ranked_people(request, found, None)
+    body = shortlist_workbook(
+        found,
+        matches,
+        {pid: c.status for pid, c in candidacies.items()},
+    )
+    response = HttpResponse(
+        body,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="shortlist-{found.opportunity_ref}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse:
+    person = person_policy.fetch_or_refuse(
+        request.user,
+        person_pk,
+        rows=person_with_record(),
+        channel="web",
+        what="opportunities for the person",
+        request=request,
+    )
+    audit.record_access(
+        request.user, person, channel="web", what="opportunities for the person", request=request
+    )
+    opportunities = opportunity_selectors.opportunities_for(request.user).filter(
+        open_on(timezone.localdate()), authority_id=person.authority_id
+    )
+    matches = matching.opportunities_for(person, opportunities, top=MATCHES_SHOWN)
+    candidacies = {
+        c.opportunity_id: c for c in candidacy_selectors.candidacies_of_person(request.user, person)
+    }
+    may_put_forward = works_with_person(policies.scope_of(request.user), request.user, person.pk)
+    return render(
+        request,
+        "matching/person_opportunities.html",
+        {
+            "person": person,
+            "rows": [(m, candidacies.get(m.opportunity_id)) for m in matches],
+            "candidacies": list(candidacies.values()),
+            "may_put_forward": may_put_forward,
+            "has_profile": hasattr(person, "vocational_profile"),
+        },
+    )
+
+
+# --- supported internship rotations ---------------------------------------------------
+
+
+def _cohort_or_404(request: AuthedRequest, pk: int) -> Any:
+    """The cohort as ``get_cohort`` reads it (an ``InternshipCohort`` with
+    ``visible_interns`` and ``intern_count``), or 404."""
+    found = cohort_selectors.get_cohort(request.user, pk)
+    if found is None:
+        raise Http404("No such cohort")
+    return found
+
+
+def _rotation_or_404(request: AuthedRequest, pk: int, number: int) -> tuple[Any, Rotation]:
+    found = _cohort_or_404(request, pk)
+    rotation = next((r for r in found.rotations.all() if r.number == number), None)
+    if rotation is None:
+        raise Http404("No such rotation")
+    if not cohort_policy.can(request.user, "change", found):
+        raise PermissionDenied("Only specialists and managers of the cohort's team can do this.")
+    return found, rotation
+
+
+def _proposal(found: Any, rotation: Rotation) -> matching.Allocation:
+    """The best allocation of the cohort's interns to the rotation's departments,
+    leaving out a department an intern has already been in."""
+    earlier = [
+        (p.person_id, p.opportunity_id)
+        for r in found.rotations.all()
+        if r.number < rotation.number
+        for p in r.placements.all()
+    ]
+    return matching.allocate(
+        Person.objects.filter(pk__in=[p.pk for p in found.visible_interns]),
+        Opportunity.objects.filter(pk__in=[o.pk for o in rotation.opportunities.all()]),
+        excluded=earlier,
+    )
+
+
+@login_required
+def rotation_allocate(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
+    found, rotation = _rotation_or_404(request, pk, number)
+    allocation = _proposal(found, rotation)
+    audit.record_access_bulk(
+        request.user, found.visible_interns, channel="web", what=f"cohort {found}", request=request
+    )
+    if request.method == "POST":
+        people = {p.pk: p for p in found.visible_interns}
+        departments = {o.pk: o for o in rotation.opportunities.all()}
+        try:
+            cohort_services.place_interns(
+                request.user,
+                rotation,
+                [
+                    (people[m.person_id], departments[m.opportunity_id], m.score)
+                    for m in allocation.assignments
+                ],
+            )
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Rotation {rotation.number} planned: {len(allocation.assignments)} interns "
+                "placed.",
+            )
+            return redirect("employers:cohort", found.pk)
+    return render(
+        request,
+        "matching/rotation_allocate.html",
+        {
+            "cohort": found,
+            "rotation": rotation,
+            "allocation": allocation,
+            "unplaced": [p for p in found.visible_interns if p.person_ref in allocation.unplaced],
+            "hidden_interns": found.intern_count - len(found.visible_interns),
+        },
+    )
