@@ -10,7 +10,7 @@ PYTEST := $(UV) run --frozen pytest
 
 help:
 	@echo "make run    install everything, load the demo borough, serve on http://127.0.0.1:8000"
-	@echo "make test   install everything and run the whole suite (lint, types, SQLite, PostgreSQL, browser)"
+	@echo "make test   install everything and run the whole suite (lint and layers, types, SQLite, PostgreSQL, browser)"
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -36,6 +36,7 @@ run: install
 lint: install
 	$(UV) run --frozen ruff check src tests $(wildcard bench)
 	$(UV) run --frozen ruff format --check src tests $(wildcard bench)
+	$(UV) run --frozen lint-imports
 
 typecheck: install
 	$(UV) run --frozen mypy src

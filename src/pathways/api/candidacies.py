@@ -15,7 +15,6 @@ No ``from __future__ import annotations`` here: ninja reads the parameter types 
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
@@ -30,6 +29,7 @@ from pathways.core.types import AuthedRequest
 from pathways.employers.candidacies import selectors as candidacy_selectors
 from pathways.employers.candidacies import services as candidacy_services
 from pathways.employers.candidacies.models import Candidacy, CandidacyStatus, CandidacyStep
+from pathways.employers.candidacies.policy import candidacy_policy
 from pathways.matching import selectors as matching
 from pathways.people.models import Person
 
@@ -110,18 +110,15 @@ class MoveIn(Schema):
 
 
 def _candidacy_in_scope(request: AuthedRequest, candidacy_id: int) -> Candidacy:
-    candidacy = candidacy_selectors.get_candidacy(request.user, candidacy_id)
-    if candidacy is not None:
-        return candidacy
-    existing = candidacy_selectors.candidacy_for_refused_read(candidacy_id)
-    audit.record_refused_read(
+    found: Candidacy = candidacy_policy.fetch_or_refuse(
         request.user,
-        existing.person if existing else None,
+        candidacy_id,
+        rows=candidacy_selectors.candidacy_page_rows(),
         channel="api",
         what=f"candidacy {candidacy_id}",
         request=request,
     )
-    raise Http404("No such candidacy.")
+    return found
 
 
 @router.get(

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -25,7 +24,6 @@ from pathways.api.pagination import PAGE_SIZE
 from pathways.api.schemas import Error, FieldErrors, Text
 from pathways.core.models import OpportunityKind, Organisation, User
 from pathways.core.types import AuthedRequest
-from pathways.employers.engagement import selectors as employer_selectors
 from pathways.employers.engagement import services as employer_services
 from pathways.employers.engagement.models import (
     DisabilityConfident,
@@ -34,6 +32,7 @@ from pathways.employers.engagement.models import (
     EmployerSite,
     Engagement,
 )
+from pathways.employers.engagement.policy import employer_policy
 from pathways.employers.opportunities.models import Opportunity
 from pathways.employers.overview import selectors as overview
 from pathways.employers.pledges.models import SocialValuePledge
@@ -194,18 +193,18 @@ class EngagementIn(Schema):
 def employer_in_scope(request: AuthedRequest, employer_id: int, *, whole: bool = True) -> Employer:
     """The employer if on one of the caller's lists (``whole``: with everything the
     detail shows); otherwise 404."""
-    if whole:
-        employer = overview.get_employer(request.user, employer_id)
-    else:
-        employer = (
-            employer_selectors.employers_for(request.user)
-            .select_related("organisation")
-            .filter(pk=employer_id)
-            .first()
-        )
-    if employer is None:
-        raise Http404("No such employer.")
-    return employer
+    rows = (
+        overview.employer_page_rows() if whole else Employer.objects.select_related("organisation")
+    )
+    found: Employer = employer_policy.fetch_or_refuse(
+        request.user,
+        employer_id,
+        rows=rows,
+        channel="api",
+        what=f"employer {employer_id}",
+        request=request,
+    )
+    return found
 
 
 def _organisation(request: AuthedRequest, organisation_id: int | None) -> Organisation:

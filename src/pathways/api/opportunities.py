@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -33,6 +32,7 @@ from pathways.employers.candidacies import selectors as candidacy_selectors
 from pathways.employers.opportunities import selectors as opportunity_selectors
 from pathways.employers.opportunities import services as opportunity_services
 from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.opportunities.policy import opportunity_policy
 from pathways.employers.overview import selectors as overview
 
 router = Router(tags=["opportunities"])
@@ -123,10 +123,15 @@ class CloseIn(Schema):
 
 
 def opportunity_in_scope(request: AuthedRequest, opportunity_id: int) -> Opportunity:
-    opportunity = opportunity_selectors.get_opportunity(request.user, opportunity_id)
-    if opportunity is None:
-        raise Http404("No such opportunity.")
-    return opportunity
+    found: Opportunity = opportunity_policy.fetch_or_refuse(
+        request.user,
+        opportunity_id,
+        rows=opportunity_selectors.opportunity_rows(),
+        channel="api",
+        what=f"opportunity {opportunity_id}",
+        request=request,
+    )
+    return found
 
 
 @router.get(

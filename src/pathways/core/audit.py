@@ -75,21 +75,6 @@ def record_access(
     )
 
 
-def record_refused_read(
-    actor: Any,
-    person: Any | None,
-    *,
-    channel: str,
-    what: str = "person record",
-    request: Any = None,
-) -> None:
-    """Record a refused read of ``person``'s record, when there is one: the caller
-    looked the record up without the user's scope and answers 404 either way, so that
-    a refusal never tells whether the record exists, yet the DPO still sees the try."""
-    if person is not None:
-        record_access(actor, person, channel=channel, outcome=DENIED, what=what, request=request)
-
-
 def record_access_bulk(
     actor: Any,
     people: Iterable[Any],

@@ -160,24 +160,24 @@ class Policy(ABC):
         pk: Any,
         *,
         channel: str,
-        what: str | Callable[[Any], str],
+        what: str | Callable[[Any], str] | None = None,
         request: Any = None,
         rows: QuerySet | None = None,
-        message: str | None = None,
     ) -> Any:
         """The row ``pk`` from ``rows`` (unscoped, with the joins the caller needs;
         every row by default) if the user may see it. Otherwise the refused look is
         audited on the person the row is about, when the row exists and is about
         someone, and ``Http404`` is raised, the same whether or not the row exists:
         a refusal never tells what is there. ``what`` names the look in the trail
-        (or makes the name from the row, which only the audit sees)."""
+        (the policy's noun by default), or makes the name from the row, which only the
+        audit sees."""
         queryset = rows if rows is not None else self.model._default_manager.all()
         if pk is not None:
             found = self.visible(user, queryset).filter(pk=pk).first()
             if found is not None:
                 return found
-            self.audit_refused(user, pk, channel=channel, what=what, request=request)
-        raise Http404(message or f"No such {self.noun}.")
+            self.audit_refused(user, pk, channel=channel, what=what or self.noun, request=request)
+        raise Http404(f"No such {self.noun}.")
 
     def audit_refused(
         self,

@@ -162,7 +162,6 @@ def _placement_or_404(request: AuthedRequest, pk: int) -> Placement:
         channel="web",
         what=WHAT,
         request=request,
-        message="No such job",
     )
 
 

@@ -31,7 +31,9 @@ from pathways.employers.cohorts.models import Rotation
 from pathways.employers.cohorts.policy import cohort_policy
 from pathways.employers.opportunities import selectors as opportunity_selectors
 from pathways.employers.opportunities.models import Opportunity, open_on
+from pathways.employers.opportunities.policy import opportunity_policy
 from pathways.matching import selectors as matching
+from pathways.matching.exports import shortlist_workbook
 from pathways.people.models import Person
 from pathways.people.policy import person_policy
 from pathways.people.selectors import person_with_record
@@ -40,9 +42,13 @@ MATCHES_SHOWN = 25
 
 
 def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
-    found = opportunity_selectors.get_opportunity(request.user, pk)
-    if found is None:
-        raise Http404("No such opportunity")
+    found: Opportunity = opportunity_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=opportunity_selectors.opportunity_rows(),
+        channel="web",
+        request=request,
+    )
     return found
 
 
@@ -98,8 +104,6 @@ def opportunity_people(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def opportunity_shortlist(request: AuthedRequest, pk: int) -> HttpResponse:
-    from pathways.matching.exports import shortlist_workbook
-
     found = _opportunity_or_404(request, pk)
     matches, candidacies, _people = _ranked_people(request, found, None)
     body = shortlist_workbook(
@@ -155,12 +159,15 @@ def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse
 
 
 def _cohort_or_404(request: AuthedRequest, pk: int) -> Any:
-    """The cohort as ``get_cohort`` reads it (an ``InternshipCohort`` with
+    """The cohort as ``cohort_page_rows`` reads it (an ``InternshipCohort`` with
     ``visible_interns`` and ``intern_count``), or 404."""
-    found = cohort_selectors.get_cohort(request.user, pk)
-    if found is None:
-        raise Http404("No such cohort")
-    return found
+    return cohort_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=cohort_selectors.cohort_page_rows(request.user),
+        channel="web",
+        request=request,
+    )
 
 
 def _rotation_or_404(request: AuthedRequest, pk: int, number: int) -> tuple[Any, Rotation]:

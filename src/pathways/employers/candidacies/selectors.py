@@ -35,25 +35,25 @@ def candidacies_of_person(user: User, person: Person) -> QuerySet[Candidacy]:
     )
 
 
-def get_candidacy(user: User | None, pk: int) -> Candidacy | None:
-    return (
-        candidacies_for(user)
-        .select_related("person", "opportunity__employer", "opportunity__authority", "consent")
-        .prefetch_related(
-            Prefetch(
-                "steps",
-                queryset=CandidacyStep.objects.select_related("recorded_by", "consent").order_by(
-                    "on", "pk"
-                ),
-            )
+def candidacy_page_rows() -> QuerySet[Candidacy]:
+    """Candidacies with their person, opportunity, consent and steps (unscoped: the
+    candidacy policy scopes them)."""
+    return Candidacy.objects.select_related(
+        "person", "opportunity__employer", "opportunity__authority", "consent"
+    ).prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=CandidacyStep.objects.select_related("recorded_by", "consent").order_by(
+                "on", "pk"
+            ),
         )
-        .filter(pk=pk)
-        .first()
     )
 
 
-def candidacy_for_refused_read(pk: int) -> Candidacy | None:
-    return Candidacy.objects.select_related("person").filter(pk=pk).first()
+def get_candidacy(user: User | None, pk: int) -> Candidacy | None:
+    """One candidacy, if the user may see it (any, for the operator: None)."""
+    rows = candidacy_page_rows()
+    return (rows if user is None else candidacy_policy.visible(user, rows)).filter(pk=pk).first()
 
 
 def pipeline_counts(user: User, opportunity: Opportunity) -> dict[str, int]:

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from pathways.core import audit
 from pathways.core.errors import ActionRefused
+from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.candidacies import forms as candidacy_forms
 from pathways.employers.candidacies import selectors, services
 from pathways.employers.candidacies.models import Candidacy
 from pathways.employers.candidacies.policy import candidacy_policy
 from pathways.employers.opportunities.selectors import get_opportunity
-from pathways.employers.pages import _attempt
 from pathways.people.selectors import get_person
 
 
@@ -55,17 +55,13 @@ def put_forward(request: AuthedRequest) -> HttpResponse:
 
 
 def _candidacy_or_404(request: AuthedRequest, pk: int) -> Candidacy:
-    found = selectors.get_candidacy(request.user, pk)
-    if found is None:
-        existing = selectors.candidacy_for_refused_read(pk)
-        audit.record_refused_read(
-            request.user,
-            existing.person if existing else None,
-            channel="web",
-            what="candidacy",
-            request=request,
-        )
-        raise Http404("No such candidacy")
+    found: Candidacy = candidacy_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=selectors.candidacy_page_rows(),
+        channel="web",
+        request=request,
+    )
     return found
 
 
@@ -120,9 +116,9 @@ def move_candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
     status = 400
     if form.is_valid():
         data = form.cleaned_data
-        moved, status = _attempt(
+        outcome = attempt(
             form,
-            lambda: services.move_candidacy(
+            lambda _data: services.move_candidacy(
                 request.user,
                 found,
                 status=data["status"],
@@ -131,6 +127,7 @@ def move_candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
             ),
         )
+        moved, status = outcome.result, outcome.status
         if moved is not None:
             messages.success(request, f"Candidacy moved to “{moved.get_status_display()}”.")
             return redirect("employers:candidacy", found.pk)

@@ -26,11 +26,13 @@ def cohort_list(user: User) -> QuerySet[InternshipCohort]:
     )
 
 
-def get_cohort(user: User, pk: int) -> InternshipCohort | None:
+def cohort_page_rows(user: User) -> QuerySet[InternshipCohort]:
+    """Cohorts with their host, rotations and the interns this user may see
+    (``visible_interns``), and how many interns in all (``intern_count``); unscoped:
+    the cohort policy scopes them."""
     visible_people = person_policy.visible(user, Person.objects.all())
     return (
-        cohorts_for(user)
-        .select_related("host", "team", "authority")
+        InternshipCohort.objects.select_related("host", "team", "authority")
         .prefetch_related(
             Prefetch(
                 "interns",
@@ -49,6 +51,8 @@ def get_cohort(user: User, pk: int) -> InternshipCohort | None:
             ),
         )
         .annotate(intern_count=Count("interns", distinct=True))
-        .filter(pk=pk)
-        .first()
     )
+
+
+def get_cohort(user: User, pk: int) -> InternshipCohort | None:
+    return cohort_policy.visible(user, cohort_page_rows(user)).filter(pk=pk).first()

@@ -10,18 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from pathways.core import audit, policies
 from pathways.core.models import Team
+from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.cohorts import forms as cohort_forms
 from pathways.employers.cohorts import selectors, services
 from pathways.employers.cohorts.policy import cohort_policy
 from pathways.employers.engagement.selectors import employers_for
 from pathways.employers.opportunities.models import Opportunity
-from pathways.employers.pages import _attempt
 from pathways.people.models import Person
 from pathways.people.policy import person_policy
 
@@ -36,12 +36,15 @@ def cohort_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _cohort_or_404(request: AuthedRequest, pk: int) -> Any:
-    """The cohort as ``get_cohort`` reads it (an ``InternshipCohort`` with
+    """The cohort as ``cohort_page_rows`` reads it (an ``InternshipCohort`` with
     ``visible_interns`` and ``intern_count``), or 404."""
-    found = selectors.get_cohort(request.user, pk)
-    if found is None:
-        raise Http404("No such cohort")
-    return found
+    return cohort_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=selectors.cohort_page_rows(request.user),
+        channel="web",
+        request=request,
+    )
 
 
 @login_required
@@ -95,9 +98,10 @@ def cohort_new(request: AuthedRequest) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             team, host = data.pop("team"), data.pop("host")
-            created, status = _attempt(
-                form, lambda: services.create_cohort(request.user, team, host, **data)
+            outcome = attempt(
+                form, lambda _data: services.create_cohort(request.user, team, host, **data)
             )
+            created, status = outcome.result, outcome.status
             if created is not None:
                 messages.success(request, f"{created} set up. Add its interns and rotations.")
                 return redirect("employers:cohort", created.pk)
@@ -138,7 +142,8 @@ def cohort_interns(request: AuthedRequest, pk: int) -> HttpResponse:
                 services.set_interns(request.user, found, chosen)
                 return True
 
-            done, status = _attempt(form, save)
+            outcome = attempt(form, lambda _data: save())
+            done, status = outcome.result, outcome.status
             if done:
                 messages.success(request, f"Interns saved: {len(chosen)} in the cohort.")
                 return redirect("employers:cohort", found.pk)
@@ -159,9 +164,8 @@ def rotation_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            rotation, status = _attempt(
-                form, lambda: services.add_rotation(request.user, found, **form.cleaned_data)
-            )
+            outcome = attempt(form, lambda data: services.add_rotation(request.user, found, **data))
+            rotation, status = outcome.result, outcome.status
             if rotation is not None:
                 messages.success(request, f"Rotation {rotation.number} added.")
                 return redirect("employers:cohort", found.pk)

@@ -15,11 +15,7 @@ def employers_for(user: User | None) -> QuerySet[Employer]:
     return qs if user is None else employer_policy.visible(user, qs)
 
 
-def find_employer(user: User, pk: int) -> Employer | None:
-    """The employer alone, if on one of the user's lists: for the pages that change it."""
-    return (
-        employers_for(user)
-        .select_related("organisation", "relationship_owner")
-        .filter(pk=pk)
-        .first()
-    )
+def employer_rows() -> QuerySet[Employer]:
+    """Employers alone, for the pages that change them (unscoped: the employer policy
+    scopes them)."""
+    return Employer.objects.select_related("organisation", "relationship_owner")

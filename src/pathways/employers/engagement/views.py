@@ -8,22 +8,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.engagement import forms as employer_forms
 from pathways.employers.engagement import selectors, services
 from pathways.employers.engagement.models import Employer
 from pathways.employers.engagement.policy import employer_policy
-from pathways.employers.pages import _attempt
 
 
 def _employer_or_404(request: AuthedRequest, pk: int) -> Employer:
-    employer = selectors.find_employer(request.user, pk)
-    if employer is None:
-        raise Http404("No such employer")
-    return employer
+    found: Employer = employer_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=selectors.employer_rows(),
+        channel="web",
+        request=request,
+    )
+    return found
 
 
 @login_required
@@ -39,15 +43,16 @@ def employer_new(request: AuthedRequest) -> HttpResponse:
             data = {
                 k: v for k, v in form.cleaned_data.items() if k not in ("organisation", "version")
             }
-            employer, status = _attempt(
+            outcome = attempt(
                 form,
-                lambda: services.create_employer(
+                lambda _data: services.create_employer(
                     request.user,
                     form.chosen_organisation(),
                     relationship_owner=request.user,
                     **data,
                 ),
             )
+            employer, status = outcome.result, outcome.status
             if employer is not None:
                 messages.success(request, f"{employer.name} added to your employer list.")
                 return redirect("employers:employer", employer.pk)
@@ -71,12 +76,13 @@ def employer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version")
-            saved, status = _attempt(
+            outcome = attempt(
                 form,
-                lambda: services.update_employer(
+                lambda _data: services.update_employer(
                     request.user, found, expected_version=version, **data
                 ),
             )
+            saved, status = outcome.result, outcome.status
             if saved is not None:
                 messages.success(request, f"{saved.name} saved.")
                 return redirect("employers:employer", found.pk)

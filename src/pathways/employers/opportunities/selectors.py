@@ -19,14 +19,18 @@ def ordered_tags() -> Prefetch:
     return Prefetch("tags", queryset=InterestTag.objects.order_by("label"))
 
 
-def get_opportunity(user: User | None, pk: int) -> Opportunity | None:
-    return (
-        opportunities_for(user)
-        .select_related("employer", "authority", "site")
-        .prefetch_related(ordered_tags())
-        .filter(pk=pk)
-        .first()
+def opportunity_rows() -> QuerySet[Opportunity]:
+    """Opportunities with their employer, authority, site and tags (unscoped: the
+    opportunity policy scopes them)."""
+    return Opportunity.objects.select_related("employer", "authority", "site").prefetch_related(
+        ordered_tags()
     )
+
+
+def get_opportunity(user: User | None, pk: int) -> Opportunity | None:
+    """One opportunity, if the user may see it (any, for the operator: None)."""
+    rows = opportunity_rows()
+    return (rows if user is None else opportunity_policy.visible(user, rows)).filter(pk=pk).first()
 
 
 def opportunity_by_ref(user: User | None, ref: str) -> Opportunity | None:

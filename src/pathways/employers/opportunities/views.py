@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Authority
+from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.engagement import selectors as employer_selectors
 from pathways.employers.engagement.models import Employer, EmployerSite
@@ -22,14 +23,18 @@ from pathways.employers.engagement.policy import employer_policy
 from pathways.employers.opportunities import selectors, services
 from pathways.employers.opportunities.forms import OpportunityForm
 from pathways.employers.opportunities.models import Opportunity
-from pathways.employers.pages import _attempt
+from pathways.employers.opportunities.policy import opportunity_policy
 
 
 def _employer_or_404(request: AuthedRequest, pk: int) -> Employer:
-    employer = employer_selectors.find_employer(request.user, pk)
-    if employer is None:
-        raise Http404("No such employer")
-    return employer
+    found: Employer = employer_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=employer_selectors.employer_rows(),
+        channel="web",
+        request=request,
+    )
+    return found
 
 
 def _changeable_employer(request: AuthedRequest, pk: int) -> Employer:
@@ -40,9 +45,13 @@ def _changeable_employer(request: AuthedRequest, pk: int) -> Employer:
 
 
 def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
-    found = selectors.get_opportunity(request.user, pk)
-    if found is None:
-        raise Http404("No such opportunity")
+    found: Opportunity = opportunity_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=selectors.opportunity_rows(),
+        channel="web",
+        request=request,
+    )
     return found
 
 
@@ -67,10 +76,11 @@ def opportunity_new(request: AuthedRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             tags = [t.code for t in data.pop("tags")]
-            opportunity, status = _attempt(
+            outcome = attempt(
                 form,
-                lambda: services.create_opportunity(request.user, found, tags=tags, **data),
+                lambda _data: services.create_opportunity(request.user, found, tags=tags, **data),
             )
+            opportunity, status = outcome.result, outcome.status
             if opportunity is not None:
                 messages.success(request, f"{opportunity.title} added.")
                 return redirect("employers:opportunity", opportunity.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from pathways.core.models import User
 from pathways.employers.candidacies.models import CandidacyStatus
 from pathways.employers.engagement.models import Employer, Engagement
+from pathways.employers.engagement.policy import employer_policy
 from pathways.employers.engagement.selectors import employers_for
 from pathways.employers.opportunities.models import Opportunity, open_on
 from pathways.employers.opportunities.selectors import opportunities_for, ordered_tags
@@ -30,25 +31,25 @@ def employer_list(user: User, search: str = "") -> QuerySet[Employer]:
     ).order_by("name")
 
 
-def get_employer(user: User, pk: int) -> Employer | None:
-    return (
-        employers_for(user)
-        .select_related("organisation", "relationship_owner")
-        .prefetch_related(
-            "sites",
-            "contacts",
-            Prefetch("engagements", queryset=Engagement.objects.select_related("recorded_by")),
-            Prefetch("pledges", queryset=SocialValuePledge.objects.select_related("authority")),
-            Prefetch(
-                "opportunities",
-                queryset=Opportunity.objects.select_related("authority").order_by(
-                    "-opened_on", "title"
-                ),
+def employer_page_rows() -> QuerySet[Employer]:
+    """Employers with everything the employer page shows (unscoped: the employer
+    policy scopes it)."""
+    return Employer.objects.select_related("organisation", "relationship_owner").prefetch_related(
+        "sites",
+        "contacts",
+        Prefetch("engagements", queryset=Engagement.objects.select_related("recorded_by")),
+        Prefetch("pledges", queryset=SocialValuePledge.objects.select_related("authority")),
+        Prefetch(
+            "opportunities",
+            queryset=Opportunity.objects.select_related("authority").order_by(
+                "-opened_on", "title"
             ),
-        )
-        .filter(pk=pk)
-        .first()
+        ),
     )
+
+
+def get_employer(user: User, pk: int) -> Employer | None:
+    return employer_policy.visible(user, employer_page_rows()).filter(pk=pk).first()
 
 
 def opportunity_list(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from pathways.core import audit
 from pathways.core.models import Authority, OpportunityKind
+from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.candidacies.selectors import candidacies_of_opportunity
 from pathways.employers.engagement import forms as employer_forms
@@ -29,9 +30,8 @@ from pathways.employers.engagement.models import Employer
 from pathways.employers.engagement.policy import employer_policy
 from pathways.employers.opportunities.models import Opportunity
 from pathways.employers.opportunities.policy import opportunity_policy
-from pathways.employers.opportunities.selectors import get_opportunity
+from pathways.employers.opportunities.selectors import opportunity_rows
 from pathways.employers.overview import selectors
-from pathways.employers.pages import _attempt
 from pathways.employers.pledges.forms import PledgeForm
 from pathways.employers.pledges.selectors import pledge_progress
 from pathways.employers.pledges.services import add_pledge
@@ -40,10 +40,14 @@ PAGE_SIZE = 50
 
 
 def _employer_or_404(request: AuthedRequest, pk: int) -> Employer:
-    employer = selectors.get_employer(request.user, pk)
-    if employer is None:
-        raise Http404("No such employer")
-    return employer
+    found: Employer = employer_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=selectors.employer_page_rows(),
+        channel="web",
+        request=request,
+    )
+    return found
 
 
 @login_required
@@ -103,9 +107,10 @@ def record_engagement(request: AuthedRequest, pk: int) -> HttpResponse:
     form = employer_forms.EngagementForm(request.POST)
     status = 400
     if form.is_valid():
-        entry, status = _attempt(
-            form, lambda: services.record_engagement(request.user, found, **form.cleaned_data)
+        outcome = attempt(
+            form, lambda data: services.record_engagement(request.user, found, **data)
         )
+        entry, status = outcome.result, outcome.status
         if entry is not None:
             messages.success(request, f"{entry.get_kind_display()} added to the log.")
             return redirect(reverse("employers:employer", args=[found.pk]) + "#engagements")
@@ -146,9 +151,8 @@ def employer_add(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            added, status = _attempt(
-                form, lambda: service(request.user, found, **form.cleaned_data)
-            )
+            outcome = attempt(form, lambda data: service(request.user, found, **data))
+            added, status = outcome.result, outcome.status
             if added is not None:
                 messages.success(request, banner)
                 return redirect("employers:employer", found.pk)
@@ -161,9 +165,13 @@ def employer_add(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
 
 
 def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
-    found = get_opportunity(request.user, pk)
-    if found is None:
-        raise Http404("No such opportunity")
+    found: Opportunity = opportunity_policy.fetch_or_refuse(
+        request.user,
+        pk,
+        rows=opportunity_rows(),
+        channel="web",
+        request=request,
+    )
     return found
 
 
