@@ -143,6 +143,18 @@ class TestEpisodePage:
         assert denied.first().additional_data["what"] == f"episode {episode.episode_ref}"
         assert not Activity.objects.exists()
 
+    def test_a_refused_action_is_on_the_persons_trail(self, client, approver, episode):
+        """Like a refused look, a refused change is recorded for the data protection
+        officer, with what was tried."""
+        client.force_login(approver)
+        assert client.post(url(episode, "activities/"), activity_data()).status_code == 403
+        [denied] = audit.person_trail(episode.person).filter(
+            actor=approver, additional_data__outcome=audit.DENIED
+        )
+        assert denied.additional_data["what"] == (
+            f"episode {episode.episode_ref} (may read, not work)"
+        )
+
     def test_a_viewer_who_may_not_work_sees_no_forms_and_gets_403(self, client, approver, episode):
         html = page(client, approver, episode)
         assert "Record an activity" not in html and "Change stage" not in html

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -68,8 +67,15 @@ def _episode_or_404(request: AuthedRequest, pk: int, doing: str = "") -> Episode
 
 
 def _require(request: AuthedRequest, action: str, episode: Episode, message: str) -> None:
-    if not episode_policy.can(request.user, action, episode):
-        raise PermissionDenied(message)
+    episode_policy.require(
+        request.user,
+        action,
+        episode,
+        refusal=message,
+        channel="web",
+        what=_what(episode),
+        request=request,
+    )
 
 
 def _form(name: str, episode: Episode, data: Any = None, **kwargs: Any) -> forms.Form:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -179,6 +180,40 @@ class Policy(ABC):
             self.audit_refused(user, pk, channel=channel, what=what or self.noun, request=request)
         raise Http404(f"No such {self.noun}.")
 
+    def require(
+        self,
+        user: Any,
+        action: str,
+        obj: Model,
+        *,
+        refusal: str,
+        channel: str,
+        what: str | None = None,
+        request: Any = None,
+    ) -> None:
+        """Refuse (``PermissionDenied(refusal)``: a 403) a user who may see ``obj`` but
+        not do ``action`` to it; the refusal is on the trail of the person it is about
+        as "<what> (may read, not <action>)"."""
+        if self.can(user, action, obj):
+            return
+        person = self.person_of(obj)
+        if person is not None:
+            record_access(
+                user,
+                person,
+                channel=channel,
+                outcome=DENIED,
+                what=f"{what or self.noun} (may read, not {action})",
+                request=request,
+            )
+        raise PermissionDenied(refusal)
+
+    def person_of(self, row: Any) -> Any:
+        """The person a row is about (None for rows about nobody)."""
+        if self.person_field is None:
+            return None
+        return row if self.person_field == "self" else getattr(row, self.person_field)
+
     def audit_refused(
         self,
         user: Any,
@@ -198,10 +233,9 @@ class Policy(ABC):
         row = unscoped.filter(pk=pk).first()
         if row is None:
             return
-        person = row if self.person_field == "self" else getattr(row, self.person_field)
         record_access(
             user,
-            person,
+            self.person_of(row),
             channel=channel,
             outcome=DENIED,
             what=what(row) if callable(what) else what,

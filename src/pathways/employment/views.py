@@ -169,16 +169,15 @@ def _changeable(request: AuthedRequest, pk: int) -> Placement:
     """The placement, if the user may change it: 404 when they may not see it, 403 when
     they may see it but not change it."""
     found = _placement_or_404(request, pk)
-    if not placement_policy.can(request.user, "change", found):
-        audit.record_access(
-            request.user,
-            found.person,
-            channel="web",
-            outcome=audit.DENIED,
-            what=f"{WHAT} (may read, not change)",
-            request=request,
-        )
-        raise PermissionDenied(CHANGE_REFUSAL)
+    placement_policy.require(
+        request.user,
+        "change",
+        found,
+        refusal=CHANGE_REFUSAL,
+        channel="web",
+        what=WHAT,
+        request=request,
+    )
     return found
 
 

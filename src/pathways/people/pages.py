@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -26,16 +25,15 @@ def person_to_change(request: AuthedRequest, pk: int, what: str) -> Person:
     person = person_policy.fetch_or_refuse(
         request.user, pk, channel="web", what=what, request=request
     )
-    if not person_policy.can(request.user, "change", person):
-        audit.record_access(
-            request.user,
-            person,
-            channel="web",
-            outcome=audit.DENIED,
-            what=f"{what} (may read, not change)",
-            request=request,
-        )
-        raise PermissionDenied("Your role does not include changing people's records.")
+    person_policy.require(
+        request.user,
+        "change",
+        person,
+        refusal="Your role does not include changing people's records.",
+        channel="web",
+        what=what,
+        request=request,
+    )
     if request.method != "POST":
         audit.record_access(request.user, person, channel="web", what=what, request=request)
     return person
