@@ -14,6 +14,7 @@ from pathways.core.policies import (
     Rule,
     Scope,
     anyone,
+    scope_of,
     team_roles,
 )
 
@@ -49,6 +50,13 @@ def works_with_person(scope: Scope, user: Any, person_id: int) -> bool:
     return Episode.objects.filter(
         Q(worker=user) | Q(team_id__in=teams), person_id=person_id, ended_on__isnull=True
     ).exists()
+
+
+def may_work_with(user: Any, person_id: int) -> bool:
+    """Whether the user may record a person's work and put them forward: the people
+    who work with them (``works_with_person``), or the operator."""
+    scope = scope_of(user)
+    return scope.is_superuser or works_with_person(scope, user, person_id)
 
 
 def open_episode_with(_scope: Scope, user: Any, teams: list[int]) -> Q:

@@ -21,9 +21,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from pathways.casework.models import EndReason, Episode, Stage
-from pathways.casework.policy import works_with_person
+from pathways.casework.policy import may_work_with
 from pathways.casework.services import enter_stage
-from pathways.core import policies
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 from pathways.core.models import Team, User
 from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
@@ -45,8 +44,7 @@ from pathways.people.models import Person
 
 
 def _require_works_with(actor: User, person: Person) -> None:
-    scope = policies.scope_of(actor)
-    if not (scope.is_superuser or works_with_person(scope, actor, person.pk)):
+    if not may_work_with(actor, person.pk):
         raise PermissionDenied("Only the person's worker or their team can record their work.")
 
 

@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pathways.casework.policy import works_with_person
-from pathways.core import audit, policies
+from pathways.casework.policy import may_work_with
+from pathways.core import audit
 from pathways.core.charts import svg_response
 from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
@@ -62,8 +62,7 @@ def _person_to_record_for(request: AuthedRequest, pk: int) -> Person:
     person = person_policy.fetch_or_refuse(
         request.user, pk, channel="web", what="job start", request=request
     )
-    scope = policies.scope_of(request.user)
-    if not (scope.is_superuser or works_with_person(scope, request.user, person.pk)):
+    if not may_work_with(request.user, person.pk):
         audit.record_access(
             request.user,
             person,

@@ -1,3 +1,8 @@
+"""The menu and header: the council's name, and which sections the signed-in user is
+offered (each the same rule the section's pages enforce)."""
+
+from __future__ import annotations
+
 from typing import Any
 
 from django.conf import settings

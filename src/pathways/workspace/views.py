@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from pathways.casework.policy import works_with_person
+from pathways.casework.policy import may_work_with
 from pathways.casework.selectors import (
     may_approve_packages,
     openable_episode_ids,
@@ -56,7 +56,6 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
         user, pk, rows=person_page_rows(), channel="web", what="person record", request=request
     )
     audit.record_access(user, found, channel="web", request=request)
-    scope = policies.scope_of(user)
     return render(
         request,
         "workspace/person.html",
@@ -71,7 +70,7 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_view_audit": person_policy.can(user, "view_audit", found),
             "openable_episodes": openable_episode_ids(user, found),
             "placements": list(placements_of_person(user, found.pk)),
-            "may_record_job": scope.is_superuser or works_with_person(scope, user, found.pk),
+            "may_record_job": may_work_with(user, found.pk),
         },
     )
 
