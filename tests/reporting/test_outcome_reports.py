@@ -1,5 +1,5 @@
 """The employment reports: employment rate, job outcomes and care-cost savings
-(spec/cli-and-reports.md, "Reports"), as functions and as ``pathways report``."""
+as published (README, "The command line"), as functions and as ``pathways report``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/api/v1/reports``: the outcome reports of spec/cli-and-reports.md for other systems.
+"""``/api/v1/reports``: the published outcome reports, for other systems.
 
 Each report answers exactly the JSON that ``pathways report NAME --format json``
 prints, from the same functions (``reporting.outcomes``); its ``/rows`` variant lists

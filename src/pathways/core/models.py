@@ -150,7 +150,7 @@ class Membership(models.Model):
 
 class OpportunityKind(models.TextChoices):
     """Kinds of work and work-like opportunity, shared by profiles, opportunities and
-    placements (spec/imports.md)."""
+    placements (docs/imports.md)."""
 
     EMPLOYED = "employed", "Paid job"
     SELF_EMPLOYED = "self_employed", "Self-employment"

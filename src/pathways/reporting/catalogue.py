@@ -56,7 +56,7 @@ class OutcomeReport:
     when: When
     #: The page's GET form: the authority and the dates, with the page's defaults.
     form: type[ReportForm]
-    #: ``(authorities, *dates)`` -> the JSON of spec/cli-and-reports.md.
+    #: ``(authorities, *dates)`` -> the report's published JSON.
     summary: Callable[..., dict[str, Any]]
     #: ``(authorities, *dates, pseudonymise=, seen=)`` -> the rows behind the figures.
     rows: Callable[..., list[dict[str, Any]]]

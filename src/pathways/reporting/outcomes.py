@@ -1,5 +1,6 @@
-"""The employment reports of spec/cli-and-reports.md: the ASCOF-style employment rate,
-job outcomes in a period, and care-cost savings after people start work.
+"""The published employment reports (README, "The command line"): the ASCOF-style
+employment rate, job outcomes in a period, and care-cost savings after people start
+work.
 
 Each report comes as a JSON-ready summary (``employment_rate``, ``outcomes``,
 ``savings``, exactly the spec's shapes) and as the rows behind its figures

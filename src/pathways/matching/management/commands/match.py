@@ -1,5 +1,5 @@
 """``pathways match opportunity REF`` and ``pathways match cohort --authority CODE``:
-the matching engine at the command line, as spec/cli-and-reports.md defines it."""
+the matching engine at the command line (README, "The command line")."""
 
 from __future__ import annotations
 

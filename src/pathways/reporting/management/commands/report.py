@@ -1,4 +1,4 @@
-"""``pathways report NAME``: the reports of spec/cli-and-reports.md.
+"""``pathways report NAME``: the published reports (README, "The command line").
 
 ``caseload`` is per team; ``employment-rate``, ``outcomes`` and ``savings`` are per
 authority: by default every authority the caller may report on (with ``--as``, the
