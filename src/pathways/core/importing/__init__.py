@@ -14,16 +14,18 @@ write it). :func:`run_import` reads the file, parses every cell, plans every row
 and writes only when there is no problem anywhere.
 
 The package, by concern: ``problems`` (what can be wrong and how it is reported),
-``parsers`` (cell text to values), ``kinds`` (columns, rows, changes, kinds and the
-registry), ``planning`` (the shared lookups and ``plan_save``), ``files`` (reading CSV
+``parsers`` (cell text to values), ``changes`` (what a planned row does), ``kinds``
+(columns, rows, kinds and the registry), ``planning`` (the shared lookups and
+``plan_save``), ``files`` (reading CSV
 and XLSX) and ``running`` (``run_import`` and its outcome). Apps import from
 ``pathways.core.importing`` itself, which offers the names below.
 """
 
 from __future__ import annotations
 
+from pathways.core.importing.changes import Action, Change
 from pathways.core.importing.files import read_table
-from pathways.core.importing.kinds import Action, Change, Column, Kind, Row, kinds
+from pathways.core.importing.kinds import Column, Kind, Row, kinds
 from pathways.core.importing.parsers import (
     Parser,
     choice,

@@ -13,19 +13,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.db.models import Model
 from django.utils.module_loading import module_has_submodule
 
+from pathways.core.importing.changes import Change
 from pathways.core.importing.parsers import Parser
+from pathways.core.importing.planning import Context
 from pathways.core.importing.problems import CellFailed, Problem, RowProblem
 
-if TYPE_CHECKING:
-    from pathways.core.importing.planning import Context
-
-Action = Literal["create", "update", "unchanged"]
 T = TypeVar("T")
 
 
@@ -81,15 +79,6 @@ class Row:
             for c in columns
             if self.has(c) and c not in self.failed
         }
-
-
-@dataclass
-class Change:
-    """What importing one row does: its action, the columns it changes, and the write."""
-
-    action: Action
-    changed: tuple[str, ...] = ()
-    write: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)

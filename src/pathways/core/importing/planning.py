@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from pathways.core.importing.kinds import Action, Change
+from pathways.core.importing.changes import Action, Change
 from pathways.core.importing.problems import RowProblem
 from pathways.core.models import Authority, Team, User
 

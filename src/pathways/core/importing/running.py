@@ -23,8 +23,9 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, transaction
 
+from pathways.core.importing.changes import Action, Change
 from pathways.core.importing.files import UnreadableFile, read_table
-from pathways.core.importing.kinds import Action, Change, Kind, Row
+from pathways.core.importing.kinds import Kind, Row
 from pathways.core.importing.planning import Context
 from pathways.core.importing.problems import FILE_COLUMN, CellFailed, Problem, RowProblem
 from pathways.core.models import User
