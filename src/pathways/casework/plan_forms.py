@@ -107,7 +107,7 @@ def _by_date(day: dt.date | None, pk: int) -> tuple[bool, dt.date, int]:
 
 
 def plan_context(episode: Episode, bound: dict[str, forms.Form]) -> dict[str, Any]:
-    """The goals (prefetched with their steps by ``selectors.get_episode``: no query
+    """The goals (prefetched with their steps by ``selectors.episode_with_history``: no query
     here), each carrying its steps and forms; a bound form with errors replaces the
     empty one it stands for."""
     goals = sorted(episode.goals.all(), key=lambda g: _by_date(g.target_on, g.pk))

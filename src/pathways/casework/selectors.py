@@ -71,11 +71,6 @@ def episode_with_history() -> QuerySet[Episode]:
     )
 
 
-def get_episode(user: User, pk: int) -> Episode | None:
-    """One episode with its history, if the user may see it."""
-    return episode_policy.visible(user, episode_with_history()).filter(pk=pk).first()
-
-
 def current_package_of(episode: Episode) -> Package | None:
     """The current package from the prefetched history (no query)."""
     approved = [p for p in episode.packages.all() if p.status == Package.Status.APPROVED]

@@ -64,11 +64,6 @@ def placement_page_rows() -> QuerySet[Placement]:
     )
 
 
-def get_placement(user: User, pk: int) -> Placement | None:
-    """One placement with everything its page shows, if the user may see it."""
-    return placement_policy.visible(user, placement_page_rows()).filter(pk=pk).first()
-
-
 @dataclass(frozen=True)
 class FadingWeek:
     number: int

@@ -70,11 +70,6 @@ def get_person(user: User, pk: int) -> Person | None:
     return person_policy.visible(user, person_with_record()).filter(pk=pk).first()
 
 
-def get_person_record(user: User, pk: int) -> Person | None:
-    """One person's own record, without the history the person page adds (for forms)."""
-    return people_for(user).filter(pk=pk).first()
-
-
 def get_person_for_audit(user: User, pk: int) -> Person | None:
     """A person whose audit trail this user may see (DPO or admin of their authority)."""
     person = Person.objects.select_related("authority").filter(pk=pk).first()

@@ -52,7 +52,3 @@ def cohort_page_rows(user: User) -> QuerySet[InternshipCohort]:
         )
         .annotate(intern_count=Count("interns", distinct=True))
     )
-
-
-def get_cohort(user: User, pk: int) -> InternshipCohort | None:
-    return cohort_policy.visible(user, cohort_page_rows(user)).filter(pk=pk).first()
