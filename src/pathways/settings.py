@@ -1,8 +1,9 @@
 """Settings from the environment (twelve-factor), safe defaults for a laptop demo.
 
 DATABASE_URL picks the database (a SQLite file in ./data without it); SECRET_KEY,
-DJANGO_DEBUG and ALLOWED_HOSTS configure a deployment. `pathways check --deploy`
-passes with DJANGO_DEBUG=false, a real SECRET_KEY and HTTPS settings on (the default
+PATHWAYS_PSEUDONYM_KEY, DJANGO_DEBUG and ALLOWED_HOSTS configure a deployment. Outside
+debug the app refuses to start without two real keys (``core.checks``). `pathways check
+--deploy` passes with DJANGO_DEBUG=false, real keys and HTTPS settings on (the default
 when debug is off).
 """
 
@@ -27,8 +28,17 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-_INSECURE_DEV_KEY = "django-insecure-pathways-development-key-not-for-production-use-0123456789"
-SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_DEV_KEY)
+#: Keys for a developer's machine only: outside debug, ``core.checks`` refuses to start
+#: on them (or on a missing or short key) rather than run on a key anyone can read here.
+_DEV_SECRET_KEY = "django-insecure-pathways-development-key-not-for-production-use-0123456789"
+_DEV_PSEUDONYM_KEY = "django-insecure-pathways-development-pseudonym-key-not-for-production-01"
+DEVELOPMENT_KEYS = frozenset({_DEV_SECRET_KEY, _DEV_PSEUDONYM_KEY})
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or _DEV_SECRET_KEY
+#: The key of the pseudonyms in commissioners' rows (an HMAC of the person's reference).
+#: Separate from SECRET_KEY, so that either can be rotated without the other: rotating
+#: it changes every pseudonym from then on (rows exported before cannot be joined to
+#: rows exported after), and rotating SECRET_KEY leaves pseudonyms as they were.
+PATHWAYS_PSEUDONYM_KEY = os.environ.get("PATHWAYS_PSEUDONYM_KEY", "").strip() or _DEV_PSEUDONYM_KEY
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")

@@ -506,6 +506,21 @@ class TestSavings:
 # --- pseudonymised rows -----------------------------------------------------------------
 
 
+def test_pseudonyms_have_their_own_key(authority, settings):
+    """Rotating SECRET_KEY leaves pseudonyms as they were; rotating the pseudonym key
+    changes them all."""
+    ld(authority, person_ref="P1")
+    before = reports.employment_rate_rows([authority], ON, pseudonymise=True)[0]["person_ref"]
+    settings.SECRET_KEY = "another-secret-key-" * 4
+    assert (
+        reports.employment_rate_rows([authority], ON, pseudonymise=True)[0]["person_ref"] == before
+    )
+    settings.PATHWAYS_PSEUDONYM_KEY = "another-pseudonym-key-" * 4
+    assert (
+        reports.employment_rate_rows([authority], ON, pseudonymise=True)[0]["person_ref"] != before
+    )
+
+
 def test_pseudonyms_are_a_keyed_hash_of_authority_and_reference(authority):
     other = AuthorityFactory()
     ld(authority, person_ref="SAME", given_name="Ada", family_name="Lovelace")
@@ -513,9 +528,9 @@ def test_pseudonyms_are_a_keyed_hash_of_authority_and_reference(authority):
     rows = reports.employment_rate_rows([authority, other], ON, pseudonymise=True)
     again = reports.employment_rate_rows([authority, other], ON, pseudonymise=True)
     assert rows == again
-    expected = hmac.new(settings.SECRET_KEY.encode(), b"E09000025SAME", hashlib.sha256).hexdigest()[
-        :12
-    ]
+    expected = hmac.new(
+        settings.PATHWAYS_PSEUDONYM_KEY.encode(), b"E09000025SAME", hashlib.sha256
+    ).hexdigest()[:12]
     newham = next(r for r in rows if r["authority"] == "E09000025")
     assert newham["person_ref"] == newham["name"] == expected
     assert len({r["person_ref"] for r in rows}) == 2

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from pathways.core import audit
+        from pathways.core import audit, checks  # noqa: F401  checks registers the key check
 
         audit.protect_log_entries()

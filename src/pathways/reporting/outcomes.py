@@ -24,10 +24,10 @@ Rules the spec leaves to us:
 - **Money**: ``Decimal`` throughout, quantized to 0.01 with ``ROUND_HALF_UP``; a care
   cost not yet in force on a day counts as 0.00.
 - **Pseudonyms**: for commissioners, rows can replace ``person_ref`` and ``name`` with
-  the first 12 hex characters of HMAC-SHA256(``SECRET_KEY``, authority code +
-  person_ref): stable across runs, different between authorities, not reversible
-  without the key. Authority codes are fixed-length ONS codes, so the concatenation is
-  unambiguous.
+  the first 12 hex characters of HMAC-SHA256(``PATHWAYS_PSEUDONYM_KEY``, authority
+  code + person_ref): stable across runs, different between authorities, not
+  reversible without the key (its own key, not ``SECRET_KEY``: see settings).
+  Authority codes are fixed-length ONS codes, so the concatenation is unambiguous.
 """
 
 from __future__ import annotations
@@ -112,7 +112,9 @@ def money(value: Decimal) -> str:
 def pseudonym(authority_code: str, person_ref: str) -> str:
     """A stable keyed stand-in for a person reference (see the module docstring)."""
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), (authority_code + person_ref).encode(), hashlib.sha256
+        settings.PATHWAYS_PSEUDONYM_KEY.encode(),
+        (authority_code + person_ref).encode(),
+        hashlib.sha256,
     )
     return digest.hexdigest()[:12]
 
