@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from io import StringIO
@@ -19,6 +18,7 @@ from django.test import Client
 from pathways.core import audit
 from pathways.core.models import Role, User
 from pathways.people import services as people_services
+from tests.command_line import server_env
 from tests.factories import PersonFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +183,7 @@ def test_audit_refuses_unknown_authority_or_person(
 
 
 def pathways(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    env = server_env(DATABASE_URL=f"sqlite:///{database}")
     return subprocess.run(
         [sys.executable, "-m", "pathways.cli", *args],
         env=env,

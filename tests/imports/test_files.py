@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from openpyxl import Workbook
 
 from pathways.core.models import Authority
 from pathways.people.models import CareCost, Person
+from tests.command_line import server_env
 from tests.factories import PersonFactory
 from tests.imports.conftest import csv_text
 
@@ -312,7 +312,7 @@ class TestCommandLine:
         """The real `pathways` program; every refusal before reading the file (kind, file,
         --as) goes the same way, and the in-process tests check each message."""
         pathways = Path(sys.executable).parent / "pathways"
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}"}
+        env = server_env(DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}")
         (tmp_path / "a.csv").write_text("code,name\nE09000025,Newham\n")
 
         unknown = subprocess.run(
