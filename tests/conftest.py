@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from pathways.core.models import Role
@@ -54,3 +56,11 @@ def coach(team):
 @pytest.fixture
 def referral(team):
     return ReferralFactory(team=team)
+
+
+@pytest.fixture
+def server_keys(settings):
+    """A server's keys, for tests that run the command line in this process: it runs
+    the system checks, which refuse the built-in keys outside debug."""
+    settings.SECRET_KEY = secrets.token_urlsafe(48)
+    settings.PATHWAYS_PSEUDONYM_KEY = secrets.token_urlsafe(48)

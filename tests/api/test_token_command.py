@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from io import StringIO
 
 import pytest
@@ -47,14 +46,10 @@ def test_issuing_is_audited(intake):
     assert entry.additional_data["channel"] == "cli"
 
 
-def test_unknown_email_fails_with_one_line_on_stderr(db, capsys, monkeypatch, settings):
+def test_unknown_email_fails_with_one_line_on_stderr(db, capsys, monkeypatch, server_keys):
     # The command line closes every connection when done, which would end the test's
     # transaction on PostgreSQL.
     monkeypatch.setattr(connections, "close_all", lambda: None)
-    # A server's configuration: the command line runs the system checks, which refuse
-    # the built-in keys outside debug.
-    settings.SECRET_KEY = secrets.token_urlsafe(48)
-    settings.PATHWAYS_PSEUDONYM_KEY = secrets.token_urlsafe(48)
     with pytest.raises(SystemExit) as exit_:
         main(["pathways", "token", "create", "nobody@example.org"])
     assert exit_.value.code != 0

@@ -216,3 +216,14 @@ def test_a_referral_outside_the_users_teams_is_404_and_the_look_is_audited(
     )
     assert denied.additional_data["what"] == f"referral {referral.pk}"
     assert denied.additional_data["channel"] == "web"
+
+
+def test_a_refused_allocation_is_on_the_persons_trail(client, coach, referral):
+    """A specialist sees their team's referrals but only triage roles allocate: the 403
+    is recorded for the data protection officer like every refusal."""
+    client.force_login(coach)
+    assert client.get(f"/referrals/{referral.pk}/allocate/").status_code == 403
+    [denied] = audit.person_trail(referral.person).filter(
+        actor=coach, additional_data__outcome=audit.DENIED
+    )
+    assert denied.additional_data["what"] == f"referral {referral.pk} (may read, not allocate)"

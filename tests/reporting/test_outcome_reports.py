@@ -733,7 +733,9 @@ class TestCommand:
         assert reason in str(error.value)
         assert "\n" not in str(error.value)
 
-    def test_an_error_exits_non_zero_with_one_line(self, authority, capsys, monkeypatch):
+    def test_an_error_exits_non_zero_with_one_line(
+        self, authority, capsys, monkeypatch, server_keys
+    ):
         # The command line closes every connection when done, which would end the test's
         # transaction on PostgreSQL.
         monkeypatch.setattr(connections, "close_all", lambda: None)

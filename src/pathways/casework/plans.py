@@ -1,6 +1,6 @@
 """The episode's action plan: goals agreed with the person, and the steps towards them.
 
-Every change checks ``core.episode_policy`` ("work"), runs in one transaction with
+Every change checks ``casework.policy.episode_policy`` ("work"), runs in one transaction with
 the episode locked, and is refused on a closed episode (``services._lock_open``).
 auditlog records each change to a goal or a step.
 """

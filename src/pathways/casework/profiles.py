@@ -2,7 +2,7 @@
 
 One profile per person (it carries over between episodes). The write side is
 :func:`save_profile`; the read side is :func:`get_profile` at the end of this module.
-Both answer to ``core.person_policy``: whoever may change the person's record may
+Both answer to ``people.policy.person_policy``: whoever may change the person's record may
 change their profile, whoever may see the record may read it. Changes are audited by
 django-auditlog (the model is registered in the app's ``ready``).
 """

@@ -1,4 +1,4 @@
-"""Reads of casework, scoped by ``core.episode_policy``."""
+"""Reads of casework, scoped by ``casework.policy.episode_policy``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every change to casework: packages and their approval, stages, reviews, the
-timeline, closing an episode. Each checks ``core.episode_policy``, runs in one
+timeline, closing an episode. Each checks ``casework.policy.episode_policy``, runs in one
 transaction with the episode locked, and refuses changes to a closed episode."""
 
 from __future__ import annotations

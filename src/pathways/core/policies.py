@@ -9,10 +9,13 @@ allows the action. Pages, the API, the command line and exports all call the
 policies, and ``add_perms`` registers them with django-rules so that
 ``user.has_perm`` agrees. The role groups are defined here, once.
 
-``Policy.fetch_or_refuse`` is the one way for a page, the API or a command to get a
-record in the user's scope: otherwise the refused look is audited on the person the
-record is about, and the answer is ``Http404`` (a 404 page, a 404 JSON answer, an
-error on the command line), whether or not the record exists.
+``Policy.fetch_or_refuse`` is the one way a page or an API route gets a record a
+policy guards: the record in the user's scope, or else the refused look is audited on
+the person the record is about and the answer is ``Http404`` (a 404 page, a 404 JSON
+answer), whether or not the record exists. ``Policy.require`` refuses an action on a
+record the user may see (a 403), audited the same way. The command line names records
+by reference and acts as the operator or as ``--as`` a staff member, through the same
+policies.
 """
 
 from __future__ import annotations

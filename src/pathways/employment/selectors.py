@@ -1,4 +1,4 @@
-"""Reads of placements and their in-work support, scoped by ``core.placement_policy``.
+"""Reads of placements and their in-work support, scoped by ``employment.policy.placement_policy``.
 
 The fading plan is compared week by week with the coaching actually given: the
 in-work coaching activities in the person's timeline. Weeks are counted from the job

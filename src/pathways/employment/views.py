@@ -33,6 +33,7 @@ from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.candidacies import selectors as employer_selectors
 from pathways.employers.candidacies.models import Candidacy
+from pathways.employers.candidacies.policy import candidacy_policy
 from pathways.employers.engagement.models import Employer
 from pathways.employers.engagement.services import organisations_keeping_employers
 from pathways.employment import charts, selectors, services
@@ -80,13 +81,16 @@ def _candidacy_of(request: AuthedRequest, person: Person) -> Candidacy | None:
     raw = request.GET.get("candidacy", "")
     if not raw:
         return None
-    found = (
-        employer_selectors.get_candidacy(request.user, int(raw))
-        if raw.isdigit() and len(raw) <= 12
-        else None
+    found: Candidacy = candidacy_policy.fetch_or_refuse(
+        request.user,
+        int(raw) if raw.isdigit() and len(raw) <= 12 else None,
+        rows=employer_selectors.candidacy_page_rows(),
+        channel="web",
+        what="job start",
+        request=request,
     )
-    if found is None or found.person_id != person.pk:
-        raise Http404("No such candidacy")
+    if found.person_id != person.pk:
+        raise Http404("No such candidacy.")
     return found
 
 

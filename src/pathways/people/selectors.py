@@ -1,4 +1,4 @@
-"""Reads of person records, scoped by ``core.person_policy``."""
+"""Reads of person records, scoped by ``people.policy.person_policy``."""
 
 from __future__ import annotations
 

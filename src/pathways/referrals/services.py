@@ -29,8 +29,6 @@ from pathways.people.services import create_person
 from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Status
 from pathways.referrals.policy import referral_policy
 
-#: Roles that carry a caseload and can be allocated people.
-
 
 def _require(user: User, action: str, referral: Referral, message: str) -> None:
     if not referral_policy.can(user, action, referral):

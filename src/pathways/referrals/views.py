@@ -276,8 +276,15 @@ def mark_urgent(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def allocate(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = _referral_or_404(request, pk)
-    if not referral_policy.can(request.user, "allocate", referral):
-        raise PermissionDenied("Only the team's intake officer or manager can allocate.")
+    referral_policy.require(
+        request.user,
+        "allocate",
+        referral,
+        refusal="Only the team's intake officer or manager can allocate.",
+        channel="web",
+        what=f"referral {referral.pk}",
+        request=request,
+    )
     loads = selectors.worker_loads(referral.team)
     form = AllocateForm(
         request.POST if request.method == "POST" else None,

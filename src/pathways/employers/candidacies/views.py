@@ -7,7 +7,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,8 +20,12 @@ from pathways.employers.candidacies import forms as candidacy_forms
 from pathways.employers.candidacies import selectors, services
 from pathways.employers.candidacies.models import Candidacy
 from pathways.employers.candidacies.policy import candidacy_policy
-from pathways.employers.opportunities.selectors import get_opportunity
-from pathways.people.selectors import get_person
+from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.opportunities.policy import opportunity_policy
+from pathways.employers.opportunities.selectors import opportunity_rows
+from pathways.people.models import Person
+from pathways.people.policy import person_policy
+from pathways.people.selectors import person_with_record
 
 
 @login_required
@@ -31,10 +34,17 @@ def put_forward(request: AuthedRequest) -> HttpResponse:
     form = candidacy_forms.PutForwardForm(request.POST)
     if not form.is_valid():
         raise Http404("Nothing to put forward")
-    person = get_person(request.user, form.cleaned_data["person"])
-    found = get_opportunity(request.user, form.cleaned_data["opportunity"])
-    if person is None or found is None:
-        raise Http404("No such person or opportunity")
+    person: Person = person_policy.fetch_or_refuse(
+        request.user,
+        form.cleaned_data["person"],
+        rows=person_with_record(),
+        channel="web",
+        what="put forward for an opportunity",
+        request=request,
+    )
+    found: Opportunity = opportunity_policy.fetch_or_refuse(
+        request.user, form.cleaned_data["opportunity"], rows=opportunity_rows(), channel="web"
+    )
     back = request.POST.get("next", "")
     try:
         candidacy = services.put_forward(
@@ -110,8 +120,14 @@ def candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def move_candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _candidacy_or_404(request, pk)
-    if not candidacy_policy.can(request.user, "change", found):
-        raise PermissionDenied("Only the person's worker or their team can move this on.")
+    candidacy_policy.require(
+        request.user,
+        "change",
+        found,
+        refusal="Only the person's worker or their team can move this on.",
+        channel="web",
+        request=request,
+    )
     form = candidacy_forms.MoveCandidacyForm(request.POST, statuses=services.next_statuses(found))
     status = 400
     if form.is_valid():

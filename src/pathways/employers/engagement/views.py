@@ -14,20 +14,8 @@ from django.shortcuts import redirect, render
 from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.engagement import forms as employer_forms
-from pathways.employers.engagement import selectors, services
-from pathways.employers.engagement.models import Employer
-from pathways.employers.engagement.policy import employer_policy
-
-
-def _employer_or_404(request: AuthedRequest, pk: int) -> Employer:
-    found: Employer = employer_policy.fetch_or_refuse(
-        request.user,
-        pk,
-        rows=selectors.employer_rows(),
-        channel="web",
-        request=request,
-    )
-    return found
+from pathways.employers.engagement import services
+from pathways.employers.engagement.pages import employer_to_change
 
 
 @login_required
@@ -61,7 +49,7 @@ def employer_new(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def employer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _changeable_employer(request, pk)
+    found = employer_to_change(request, pk)
     fields = ("name", "sector", "size", "website", "disability_confident")
     initial = {name: getattr(found, name) for name in fields}
     initial.update(
@@ -92,10 +80,3 @@ def employer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         {"form": form, "employer": found},
         status=status,
     )
-
-
-def _changeable_employer(request: AuthedRequest, pk: int) -> Employer:
-    found = _employer_or_404(request, pk)
-    if not employer_policy.can(request.user, "change", found):
-        raise PermissionDenied("Only specialists and managers of the provider can change this.")
-    return found

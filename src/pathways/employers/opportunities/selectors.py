@@ -40,8 +40,3 @@ def opportunity_by_ref(user: User | None, ref: str) -> Opportunity | None:
         .filter(opportunity_ref=ref)
         .first()
     )
-
-
-def opportunity_exists(pk: int) -> bool:
-    """For auditing a refused read: the row exists but is out of scope."""
-    return Opportunity.objects.filter(pk=pk).exists()

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,31 +16,12 @@ from pathways.core.errors import ActionRefused
 from pathways.core.models import Authority
 from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
-from pathways.employers.engagement import selectors as employer_selectors
 from pathways.employers.engagement.models import Employer, EmployerSite
-from pathways.employers.engagement.policy import employer_policy
+from pathways.employers.engagement.pages import employer_to_change
 from pathways.employers.opportunities import selectors, services
 from pathways.employers.opportunities.forms import OpportunityForm
 from pathways.employers.opportunities.models import Opportunity
 from pathways.employers.opportunities.policy import opportunity_policy
-
-
-def _employer_or_404(request: AuthedRequest, pk: int) -> Employer:
-    found: Employer = employer_policy.fetch_or_refuse(
-        request.user,
-        pk,
-        rows=employer_selectors.employer_rows(),
-        channel="web",
-        request=request,
-    )
-    return found
-
-
-def _changeable_employer(request: AuthedRequest, pk: int) -> Employer:
-    found = _employer_or_404(request, pk)
-    if not employer_policy.can(request.user, "change", found):
-        raise PermissionDenied("Only specialists and managers of the provider can change this.")
-    return found
 
 
 def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
@@ -68,7 +48,7 @@ def _opportunity_form(employer: Employer, data: Any = None, **kwargs: Any) -> Op
 
 @login_required
 def opportunity_new(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _changeable_employer(request, pk)
+    found = employer_to_change(request, pk)
     form = _opportunity_form(found, request.POST or None, initial={"places": 1})
     status = 200
     if request.method == "POST":

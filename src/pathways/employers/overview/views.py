@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from pathways.employers.candidacies.selectors import candidacies_of_opportunity
 from pathways.employers.engagement import forms as employer_forms
 from pathways.employers.engagement import services
 from pathways.employers.engagement.models import Employer
+from pathways.employers.engagement.pages import employer_to_change
 from pathways.employers.engagement.policy import employer_policy
 from pathways.employers.opportunities.models import Opportunity
 from pathways.employers.opportunities.policy import opportunity_policy
@@ -93,17 +93,10 @@ def employer(request: AuthedRequest, pk: int) -> HttpResponse:
     return _employer_page(request, _employer_or_404(request, pk))
 
 
-def _changeable_employer(request: AuthedRequest, pk: int) -> Employer:
-    found = _employer_or_404(request, pk)
-    if not employer_policy.can(request.user, "change", found):
-        raise PermissionDenied("Only specialists and managers of the provider can change this.")
-    return found
-
-
 @login_required
 @require_POST
 def record_engagement(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _changeable_employer(request, pk)
+    found = employer_to_change(request, pk, rows=selectors.employer_page_rows())
     form = employer_forms.EngagementForm(request.POST)
     status = 400
     if form.is_valid():
@@ -139,7 +132,7 @@ ADDITIONS: dict[str, tuple[str, str, type[forms.Form], Callable[..., Any]]] = {
 def employer_add(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
     if what not in ADDITIONS:
         raise Http404("Nothing to add")
-    found = _changeable_employer(request, pk)
+    found = employer_to_change(request, pk, rows=selectors.employer_page_rows())
     title, banner, form_class, service = ADDITIONS[what]
     kwargs: dict[str, Any] = {}
     if form_class is PledgeForm:
