@@ -105,3 +105,20 @@ def test_search_results_do_not_leak_people_from_elsewhere(client, coach):
     client.force_login(coach)
     html = client.get("/people/", {"q": "Zebedee"}).content.decode()
     assert "0 people found" in html
+
+
+def test_sign_in_takes_the_email_in_any_case(client, intake):
+    """``Intake@Example.org `` is the same account as ``intake@example.org``."""
+    typed = f" {intake.email.upper()} "
+    response = client.post("/sign-in/", {"username": typed, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_failures_in_any_case_count_towards_one_lockout(settings, intake):
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        typed = intake.email.upper() if i % 2 else intake.email
+        attacker.post("/sign-in/", {"username": typed, "password": "guess"})
+    locked = attacker.post("/sign-in/", {"username": intake.email, "password": PASSWORD})
+    assert locked.status_code == 429

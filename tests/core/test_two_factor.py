@@ -79,3 +79,15 @@ def test_next_cannot_send_staff_to_another_site(client, coach):
         "/two-factor/verify/", {"code": code_for(device), "next": "https://evil.example/"}
     )
     assert ok["Location"] == "/"
+
+
+def test_the_session_id_is_renewed_after_the_second_step(client, coach):
+    """A session id seen before the code was given (on a shared screen, in a log) is
+    worth nothing afterwards."""
+    device = TOTPDevice.objects.create(user=coach, name="phone", confirmed=True)
+    sign_in(client, coach)
+    before = client.session.session_key
+    ok = client.post("/two-factor/verify/", {"code": code_for(device), "next": "/"})
+    assert ok.status_code == 302
+    assert client.session.session_key != before
+    assert client.get("/").status_code == 200

@@ -93,19 +93,29 @@ AUTHORITY_WIDE_ROLES = frozenset(
 )
 
 
+def normalise_email(email: str) -> str:
+    """Staff email addresses as stored and compared: trimmed, in lower case."""
+    return email.strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
             raise ValueError("Staff accounts need an email address")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         if password:
             user.set_password(password)
         else:
             user.set_unusable_password()
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in finds the account whatever the case of the address typed
+        (``Approver@Riverside.example`` is ``approver@riverside.example``)."""
+        return self.get(email=normalise_email(username or ""))
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)

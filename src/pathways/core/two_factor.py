@@ -61,6 +61,7 @@ def setup(request: AuthedRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once both steps are done
             return redirect(_next_url(request))
         form.add_error("code", "That code did not match. Check your app and try the newest code")
     key = b32encode(device.bin_key).decode()
@@ -84,6 +85,7 @@ def verify(request: AuthedRequest) -> HttpResponse:
         for device in devices_for_user(request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["code"]):
                 otp_login(request, device)
+                request.session.cycle_key()  # a new session id once both steps are done
                 return redirect(_next_url(request))
         form.add_error("code", "That code did not match. Check your app and try the newest code")
     return render(

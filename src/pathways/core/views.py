@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest
+
+from pathways.core.models import normalise_email
+
+
+def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The address django-axes counts failed sign-ins against, as the account stores it:
+    typing it in another case is the same account, and the same lockout."""
+    return normalise_email(str((credentials or {}).get("username") or ""))
 
 
 class SignInView(auth_views.LoginView):
