@@ -31,6 +31,7 @@ from pathways.core.errors import (
 )
 from pathways.core.models import Team, User
 from pathways.core.policies import CASEWORK_ROLES
+from pathways.core.references import next_reference
 
 TRANSITIONAL_YEARS = 2
 
@@ -314,13 +315,8 @@ def close_episode(
 
 
 def next_episode_ref(authority_id: int) -> str:
-    """The authority's next free episode reference (E000001, ...)."""
-    count = Episode.objects.filter(authority_id=authority_id).count()
-    while True:
-        count += 1
-        ref = f"E{count:06d}"
-        if not Episode.objects.filter(authority_id=authority_id, episode_ref=ref).exists():
-            return ref
+    """The authority's next free episode reference (E000001, ...), race-free."""
+    return next_reference(Episode.objects.all(), "episode_ref", "E", authority_id)
 
 
 def previous_episode_of(person_id: int, *, starting_on: dt.date) -> Episode | None:

@@ -24,6 +24,7 @@ from pathways.core.errors import (
 )
 from pathways.core.models import Team, User
 from pathways.core.policies import CASEWORK_ROLES
+from pathways.core.references import next_reference
 from pathways.people.models import Person
 from pathways.people.services import create_person
 from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Status
@@ -54,13 +55,8 @@ def _save(referral: Referral, fields: list[str]) -> None:
 
 
 def next_referral_ref(authority_id: int) -> str:
-    """References like R000123, unique within the authority."""
-    count = Referral.objects.filter(authority_id=authority_id).count()
-    while True:
-        count += 1
-        ref = f"R{count:06d}"
-        if not Referral.objects.filter(authority_id=authority_id, referral_ref=ref).exists():
-            return ref
+    """References like R000123, unique within the authority, race-free."""
+    return next_reference(Referral.objects.all(), "referral_ref", "R", authority_id)
 
 
 @transaction.atomic
