@@ -209,6 +209,18 @@ def test_edit_employer_and_a_stale_form_is_a_conflict(client, coach, employer):
     assert employer.sector == "Hospitality"
 
 
+def test_an_edit_without_the_version_it_was_read_at_is_not_saved(client, coach, employer):
+    """A form that lost its version (a crafted post, an old page) could undo someone
+    else's change unseen: it is refused, and says what to do."""
+    client.force_login(coach)
+    url = reverse("employers:employer-edit", args=[employer.pk])
+    response = client.post(url, {"name": "Riverside Café", "sector": "Hospitality"})
+    assert response.status_code == 400
+    assert "This page was out of date" in response.content.decode()
+    employer.refresh_from_db()
+    assert employer.sector != "Hospitality"
+
+
 def test_employer_list_counts_only_open_opportunities(client, coach, employer, team):
     OpportunityFactory(employer=employer, authority=team.authority)
     OpportunityFactory(employer=employer, authority=team.authority, closed_on=dt.date.today())

@@ -53,8 +53,17 @@ class EmployerForm(forms.Form):
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: list[Organisation], editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Editing saves over what the form was read from: without the version it was
+        # read at, a save could silently undo someone else's (issue 11: lost updates).
+        version = self.fields["version"]
+        version.required = editing
+        version.error_messages["required"] = (
+            "This page was out of date. Open the employer again and make your changes there."
+        )
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])

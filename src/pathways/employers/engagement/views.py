@@ -57,7 +57,9 @@ def employer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         notes=found.notes,
         version=found.version,
     )
-    form = employer_forms.EmployerForm(request.POST or None, organisations=[], initial=initial)
+    form = employer_forms.EmployerForm(
+        request.POST or None, organisations=[], initial=initial, editing=True
+    )
     status = 200
     if request.method == "POST":
         status = 400
