@@ -69,6 +69,21 @@ def test_dpo_sees_the_trail_and_refusals(client, team, intake, referral):
     assert outsider.email in page and "update" in page
 
 
+def test_reading_a_trail_on_the_web_is_on_the_trail(client, team, referral):
+    """As on the command line: the person can be shown that the DPO looked."""
+    from pathways.core.models import Role
+    from tests.factories import staff
+
+    dpo = staff(Role.DATA_PROTECTION_OFFICER, team)
+    client.force_login(dpo)
+    assert client.get(f"/audit/people/{referral.person_id}/").status_code == 200
+    [read] = audit.person_trail(referral.person).filter(
+        actor=dpo, additional_data__what="audit trail"
+    )
+    assert read.additional_data["channel"] == "web"
+    assert read.additional_data["outcome"] == audit.ALLOWED
+
+
 def test_the_library_command_that_would_flush_the_trail_refuses(intake, referral):
     from django.core.management import call_command
     from django.core.management.base import CommandError

@@ -81,6 +81,9 @@ def audit_person(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_person_for_audit(request.user, pk)
     if person is None:
         raise PermissionDenied("Only the data protection officer or an admin can see this trail.")
+    # Reading the trail is a read of the person's record, as on the command line, and
+    # the page lists it first.
+    audit.record_access(request.user, person, channel="web", what="audit trail", request=request)
     entries = [audit.describe(e) for e in audit.person_trail(person)[:500]]
     return render(request, "workspace/audit_person.html", {"person": person, "entries": entries})
 
