@@ -8,6 +8,7 @@ can act on.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -49,6 +50,8 @@ class StaffToken(HttpBearer):
         return None
 
 
+logger = logging.getLogger(__name__)
+
 api = NinjaAPI(
     title="Pathways API",
     version="1",
@@ -75,6 +78,15 @@ api.add_router("", employment.router)
 
 def _detail(request: HttpRequest, detail: str, status: int, **extra: Any) -> HttpResponse:
     return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Our fault, answered in JSON like every other API error (Django's 500 page is
+    HTML); the traceback goes to the log, not to the client."""
+    logger.error("API request failed: %s %s", request.method, request.path, exc_info=exc)
+    detail = "Something went wrong on our side and nothing was changed. It has been logged."
+    return _detail(request, detail, 500)
 
 
 @api.exception_handler(AuthenticationError)

@@ -16,11 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from pathways.api.common import REFUSALS, field_error, fields_named
-from pathways.api.pagination import PAGE_SIZE
+from pathways.api.pagination import PAGE_SIZE, NumberedPages
 from pathways.api.schemas import Error, FieldErrors, Text
 from pathways.core.models import OpportunityKind, Organisation, User
 from pathways.core.types import AuthedRequest
@@ -243,7 +243,7 @@ def _staff_member(email: str | None, organisation: Organisation) -> User | None:
     response={200: list[EmployerOut], 401: Error, 422: FieldErrors},
     summary="Employers",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(NumberedPages, page_size=PAGE_SIZE)
 def list_employers(request: AuthedRequest, q: str = "") -> QuerySet[Employer]:
     """The employer lists of the caller's providers, by name; `q` searches the name
     and sector."""

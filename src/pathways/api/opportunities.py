@@ -19,12 +19,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from pathways.api.common import REFUSALS, field_error, fields_named
 from pathways.api.employers import employer_in_scope
-from pathways.api.pagination import PAGE_SIZE
+from pathways.api.pagination import PAGE_SIZE, NumberedPages
 from pathways.api.schemas import Code, Error, FieldErrors, Text
 from pathways.core.models import Authority, OpportunityKind
 from pathways.core.types import AuthedRequest
@@ -140,7 +140,7 @@ def opportunity_in_scope(request: AuthedRequest, opportunity_id: int) -> Opportu
     summary="Opportunities",
     operation_id="pathways_api_employers_list_opportunities",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(NumberedPages, page_size=PAGE_SIZE)
 def list_opportunities(
     request: AuthedRequest, kind: OpportunityKind | None = None, open: bool = True, q: str = ""
 ) -> QuerySet[Opportunity]:

@@ -1,4 +1,4 @@
-"""Pages whose every person is audited as a read, in one INSERT per page."""
+"""Numbered pages for every API list: bounded, and audited where they list people."""
 
 from __future__ import annotations
 
@@ -7,14 +7,26 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
 from pathways.core.audit import record_access_bulk
 
 PAGE_SIZE = 50
+#: No list has a millionth page; a larger number would overflow the database's OFFSET
+#: (a 500 on both databases), so it is refused as bad input.
+MAX_PAGE = 1_000_000
 
 
-class AuditedPageNumberPagination(PageNumberPagination):
+class NumberedPages(PageNumberPagination):
+    """``?page=2&page_size=20``, with the page number bounded."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+
+class AuditedPageNumberPagination(NumberedPages):
     """Numbered pages (``?page=2&page_size=20``); the people on the page are audited.
 
     Only the rows actually returned are reads, so auditing happens here, after the

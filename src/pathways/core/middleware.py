@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -107,3 +108,35 @@ class RequireTwoFactorMiddleware:
             target = "two-factor-verify" if has_device else "two-factor-setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL character in a query string or a form or JSON body is refused with 400
+    before any view sees it: no one types one, PostgreSQL cannot store one (it answered
+    500), and SQLite would store what PostgreSQL refuses. The API answers in JSON like
+    every other API error. Uploaded files are not read here (an XLSX holds NULs
+    legitimately); the import reports a NUL in a cell at its line."""
+
+    MESSAGE = "The request contains a NUL character, which no field may hold."
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.MESSAGE}, status=400)
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        query = unquote_to_bytes(request.META.get("QUERY_STRING", ""))
+        if b"\x00" in query:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/json"):
+            return b"\x00" in request.body or b"\\u0000" in request.body
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            return b"\x00" in unquote_to_bytes(request.body)
+        return False
