@@ -118,8 +118,11 @@ def test_another_teams_coach_gets_404_everywhere(episode, other_team, coach):
     )
     assert post(outsider, f"/api/v1/packages/{package.pk}/approve").status_code == 404
     assert outsider.get("/api/v1/episodes").json()["items"] == []
-    denied = LogEntry.objects.filter(additional_data__outcome="denied")
-    assert [e.additional_data["person_id"] for e in denied] == [episode.person_id] * 2
+    denied = LogEntry.objects.filter(additional_data__outcome="denied").order_by("pk")
+    # The episode, the activity and the package decision: every refused try is on the
+    # person's trail (the package's was not).
+    assert [e.additional_data["person_id"] for e in denied] == [episode.person_id] * 3
+    assert denied.last().additional_data["what"] == f"package {package.pk}"
 
 
 def test_episode_list_queries_do_not_grow(coach, approver, team):

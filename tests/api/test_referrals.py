@@ -84,6 +84,10 @@ class TestCreate:
         response = post(as_intake, "/api/v1/referrals", referral_body(stranger, team))
         assert response.status_code == 404
         assert response.json()["detail"] == "No such person."
+        # The try is on the stranger's trail, for their data protection officer.
+        [denied] = LogEntry.objects.filter(additional_data__outcome="denied")
+        assert denied.additional_data["person_id"] == stranger.pk
+        assert denied.additional_data["what"] == "referral: the person referred"
 
     def test_unknown_team_is_422_naming_the_field(self, as_intake, team):
         person = PersonFactory(authority=team.authority)

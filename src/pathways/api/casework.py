@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -28,7 +27,7 @@ from pathways.casework.models import (
     Stage,
     SupportedElement,
 )
-from pathways.casework.policy import episode_policy
+from pathways.casework.policy import episode_policy, package_policy
 from pathways.core import audit
 from pathways.core.models import Team, User
 from pathways.core.types import AuthedRequest
@@ -229,10 +228,15 @@ def propose_package(request: AuthedRequest, episode_id: int, payload: PackageIn)
 
 
 def _package_in_scope(request: AuthedRequest, package_id: int) -> Package:
-    package = selectors.get_package(request.user, package_id)
-    if package is None:
-        raise Http404("No such package.")
-    return package
+    found: Package = package_policy.fetch_or_refuse(
+        request.user,
+        package_id,
+        rows=Package.objects.select_related("episode", "proposed_by", "decided_by"),
+        channel="api",
+        what=f"package {package_id}",
+        request=request,
+    )
+    return found
 
 
 @router.post(

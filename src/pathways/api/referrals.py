@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from ninja import Router
 from ninja.responses import Status
 
@@ -28,7 +27,8 @@ from pathways.api.schemas import (
 from pathways.core import audit, policies
 from pathways.core.models import Team
 from pathways.core.types import AuthedRequest
-from pathways.people.selectors import find_person_by_ref
+from pathways.people.models import Person
+from pathways.people.policy import person_policy
 from pathways.referrals import selectors, services
 from pathways.referrals.models import Referral
 from pathways.referrals.policy import referral_policy
@@ -68,9 +68,13 @@ def create_referral(request: AuthedRequest, payload: ReferralIn) -> Status[Refer
     team = _team(payload.team, "team")
     if not policies.can_refer_to(request.user, team):
         raise PermissionDenied(f"You cannot make referrals to {team.name}.")
-    person = find_person_by_ref(request.user, payload.authority, payload.person_ref)
-    if person is None:
-        raise Http404("No such person.")
+    person: Person = person_policy.fetch_or_refuse(
+        request.user,
+        lookup={"authority__code": payload.authority, "person_ref": payload.person_ref},
+        channel="api",
+        what="referral: the person referred",
+        request=request,
+    )
     referral = services.create_referral(
         request.user,
         person=person,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from pathways.casework.models import Episode
+from pathways.casework.models import Episode, Package
 from pathways.core.policies import (
     APPROVER_ROLES,
     CASEWORK_ROLES,
@@ -43,6 +43,19 @@ class EpisodePolicy(Policy):
         )
 
 
+class PackagePolicy(Policy):
+    """A package is part of its episode: seen with the episode; deciding on it is the
+    approver's, through ``episode_policy`` ("approve_package")."""
+
+    model = Package
+    noun = "package"
+    person_field = "episode.person"
+    actions: dict[str, Rule] = {"view": anyone}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(episode__in=Episode.objects.filter(episode_policy.scope_q(scope, user)))
+
+
 def works_with_person(scope: Scope, user: Any, person_id: int) -> bool:
     """The person's allocated worker, or a specialist or manager of a team with an open
     episode of theirs: who may put them forward for work and record it."""
@@ -72,3 +85,4 @@ def open_episode_with(_scope: Scope, user: Any, teams: list[int]) -> Q:
 
 
 episode_policy = EpisodePolicy()
+package_policy = PackagePolicy()

@@ -131,16 +131,6 @@ def episode_list(
     return episodes
 
 
-def get_package(user: User, pk: int) -> Package | None:
-    """A package of an episode the user may see."""
-    return (
-        Package.objects.filter(episode__in=episodes_for(user))
-        .select_related("episode", "proposed_by", "decided_by")
-        .filter(pk=pk)
-        .first()
-    )
-
-
 def openable_episode_ids(user: User, person: Person) -> set[int]:
     """The person's episodes this user may open: others (another team's closed support)
     are listed without a link, so following one never ends in a refused read."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import rules
@@ -129,8 +130,9 @@ class Policy(ABC):
     model: type[Model]
     actions: dict[str, Rule] = {}
     #: The field naming the person a row is about, so that a refused look at the row
-    #: is on that person's audit trail: ``"self"`` for the person record itself,
-    #: None for rows about nobody (employers, opportunities).
+    #: is on that person's audit trail: ``"self"`` for the person record itself, a
+    #: dotted path through a relation (``"episode.person"``), None for rows about
+    #: nobody (employers, opportunities).
     person_field: str | None = None
     #: What a 404 says ("No such episode.").
     noun: str = "record"
@@ -161,8 +163,9 @@ class Policy(ABC):
     def fetch_or_refuse(
         self,
         user: Any,
-        pk: Any,
+        pk: Any = None,
         *,
+        lookup: dict[str, Any] | None = None,
         channel: str,
         what: str | Callable[[Any], str] | None = None,
         request: Any = None,
@@ -172,15 +175,17 @@ class Policy(ABC):
         every row by default) if the user may see it. Otherwise the refused look is
         audited on the person the row is about, when the row exists and is about
         someone, and ``Http404`` is raised, the same whether or not the row exists:
-        a refusal never tells what is there. ``what`` names the look in the trail
+        a refusal never tells what is there. ``lookup`` finds the row by other fields
+        than ``pk`` (a reference within an authority). ``what`` names the look in the trail
         (the policy's noun by default), or makes the name from the row, which only the
         audit sees."""
         queryset = rows if rows is not None else self.model._default_manager.all()
-        if pk is not None:
-            found = self.visible(user, queryset).filter(pk=pk).first()
+        key = lookup if lookup is not None else ({"pk": pk} if pk is not None else None)
+        if key is not None:
+            found = self.visible(user, queryset).filter(**key).first()
             if found is not None:
                 return found
-            self.audit_refused(user, pk, channel=channel, what=what or self.noun, request=request)
+            self.audit_refused(user, key, channel=channel, what=what or self.noun, request=request)
         raise Http404(f"No such {self.noun}.")
 
     def require(
@@ -215,25 +220,27 @@ class Policy(ABC):
         """The person a row is about (None for rows about nobody)."""
         if self.person_field is None:
             return None
-        return row if self.person_field == "self" else getattr(row, self.person_field)
+        if self.person_field == "self":
+            return row
+        return attrgetter(self.person_field)(row)
 
     def audit_refused(
         self,
         user: Any,
-        pk: Any,
+        key: dict[str, Any],
         *,
         channel: str,
         what: str | Callable[[Any], str],
         request: Any = None,
     ) -> None:
-        """Put a refused look at row ``pk`` on its person's audit trail (nothing when
-        the row does not exist or is about nobody)."""
+        """Put a refused look at the row ``key`` finds on its person's audit trail
+        (nothing when the row does not exist or is about nobody)."""
         if self.person_field is None:
             return
         unscoped = self.model._default_manager.all()
         if self.person_field != "self":
-            unscoped = unscoped.select_related(self.person_field)
-        row = unscoped.filter(pk=pk).first()
+            unscoped = unscoped.select_related(self.person_field.replace(".", "__"))
+        row = unscoped.filter(**key).first()
         if row is None:
             return
         record_access(

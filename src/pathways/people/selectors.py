@@ -78,10 +78,6 @@ def get_person_for_audit(user: User, pk: int) -> Person | None:
     return person
 
 
-def find_person_by_ref(user: User, authority_code: str, person_ref: str) -> Person | None:
-    return people_for(user).filter(authority__code=authority_code, person_ref=person_ref).first()
-
-
 def current_consents(person: Person) -> dict:
     """The latest consent per scope (uses the prefetched rows when present)."""
     latest: dict = {}
