@@ -201,6 +201,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+PATHWAYS_API_TOKEN_DAYS = int(os.environ.get("PATHWAYS_API_TOKEN_DAYS", 90))
 AXES_USERNAME_CALLABLE = "pathways.core.views.sign_in_username"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 

@@ -92,7 +92,10 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     if request.headers.get("Authorization"):
-        detail = "The API token is not valid: it is unknown, revoked, or its owner is inactive."
+        detail = (
+            "The API token is not valid: it is unknown, expired or revoked, or its owner "
+            "is inactive."
+        )
     else:
         detail = "Send an API token in the header `Authorization: Bearer TOKEN`."
     response = _detail(request, detail, 401)

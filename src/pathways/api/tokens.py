@@ -1,18 +1,22 @@
-"""Issuing and revoking API tokens: the writes behind ``pathways token``.
+"""Issuing, listing and revoking API tokens: the writes behind ``pathways token``.
 
 A token is shown once and stored only as its SHA-256, with a short prefix so that an
-operator can tell tokens apart and revoke one without ever seeing it again.
+operator can tell tokens apart and revoke one without ever seeing it again. It expires
+(``PATHWAYS_API_TOKEN_DAYS``), and it ends when its owner's password or teams change
+(``end_tokens_on_password_change``, ``end_tokens_on_membership_change``, connected in
+``ApiConfig.ready``): what the token could do was decided for the person as they were.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from pathways.core.audit import record_event
-from pathways.core.models import ApiToken, User, hash_token
+from pathways.core.models import ApiToken, Membership, User, hash_token
 
 PREFIX_LENGTH = 8
 
@@ -74,3 +78,38 @@ def revoke_tokens(prefix_or_email: str) -> list[ApiToken]:
         token.save(update_fields=["revoked_at"])
         record_event(None, token.user, channel="cli", what="api token revoked", prefix=token.prefix)
     return live
+
+
+def tokens_of(email: str | None = None) -> list[ApiToken]:
+    """Every token (of one staff member), newest first, for ``pathways token list``."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    if email is not None:
+        tokens = tokens.filter(user__email__iexact=email.strip())
+    return list(tokens)
+
+
+def _end_tokens(user: User, why: str) -> None:
+    now = timezone.now()
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record_event(
+            None, user, channel="system", what=f"api token revoked: {why}", prefix=token.prefix
+        )
+
+
+def end_tokens_on_password_change(sender: Any, instance: User, **kwargs: Any) -> None:
+    """``pre_save`` of a user: a new password ends their tokens."""
+    if instance.pk is None or kwargs.get("raw"):
+        return
+    before = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if before is not None and before != instance.password:
+        _end_tokens(instance, "password changed")
+
+
+def end_tokens_on_membership_change(sender: Any, instance: Membership, **kwargs: Any) -> None:
+    """``post_save`` / ``post_delete`` of a membership: a role or team gained or lost
+    ends the member's tokens."""
+    if kwargs.get("raw"):
+        return
+    _end_tokens(instance.user, "teams or roles changed")

@@ -39,7 +39,11 @@ class BearerTokenMiddleware:
             if scheme.lower() == "bearer" and raw.strip():
                 token = (
                     ApiToken.objects.select_related("user")
-                    .filter(key_hash=hash_token(raw.strip()), revoked_at__isnull=True)
+                    .filter(
+                        key_hash=hash_token(raw.strip()),
+                        revoked_at__isnull=True,
+                        expires_at__gt=timezone.now(),
+                    )
                     .first()
                 )
                 if token and token.user.is_active:

@@ -6,10 +6,12 @@ rules and a sharded deployment can both partition on it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -189,14 +191,23 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_expiry() -> datetime.datetime:
+    """When a token issued now stops working (``PATHWAYS_API_TOKEN_DAYS``, 90 by
+    default): a token left in a script or a leaked file does not work for ever."""
+    return timezone.now() + datetime.timedelta(days=settings.PATHWAYS_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; it acts as its owner."""
+    """A bearer token for the API. Only its SHA-256 is stored; it acts as its owner
+    until it expires or is revoked (by hand, or when the owner's password or teams
+    change)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text="First characters, to tell tokens apart")
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=token_expiry)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
