@@ -17,7 +17,7 @@ from typing import Any
 from pathways.core.models import Authority
 from pathways.reporting import charts, figures
 from pathways.reporting import outcomes as reports
-from pathways.reporting.forms import EmploymentRateForm, PeriodForm, ReportForm
+from pathways.reporting.forms import EmploymentRateForm, PeriodForm
 
 #: The dates a report is asked for, as its functions take them after the authorities:
 #: ``(reporting date,)`` or ``(first day, last day)``.
@@ -55,7 +55,7 @@ class OutcomeReport:
     title: str
     when: When
     #: The page's GET form: the authority and the dates, with the page's defaults.
-    form: type[ReportForm]
+    form: type[EmploymentRateForm] | type[PeriodForm]
     #: ``(authorities, *dates)`` -> the report's published JSON.
     summary: Callable[..., dict[str, Any]]
     #: ``(authorities, *dates, pseudonymise=, seen=)`` -> the rows behind the figures.

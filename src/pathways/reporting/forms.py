@@ -60,12 +60,6 @@ class ReportForm(forms.Form):
         code = self.cleaned_data.get("authority")
         return [a for a in self.authorities if a.code == code] if code else self.authorities
 
-    @property
-    def report_dates(self) -> tuple[dt.date, ...]:
-        """The dates asked for, as the report's functions take them after the
-        authorities: ``(reporting date,)`` or ``(first day, last day)``."""
-        raise NotImplementedError
-
     def query(self) -> dict[str, str | int]:
         """The query string that asks for the same report (for its chart and rows)."""
         return {"authority": self.cleaned_data.get("authority") or ""}
@@ -161,3 +155,9 @@ class PeriodForm(ReportForm):
     def query(self) -> dict[str, str | int]:
         start, end = self.period
         return {**super().query(), **_date_parts("start", start), **_date_parts("end", end)}
+
+
+#: The forms the outcome reports are asked with. Each gives ``report_dates``: the dates
+#: as the report's functions take them after the authorities, ``(reporting date,)``
+#: or ``(first day, last day)``.
+OutcomeReportForm = EmploymentRateForm | PeriodForm

@@ -32,7 +32,7 @@ from pathways.core.types import AuthedRequest
 from pathways.reporting import access, exports
 from pathways.reporting.caseload import caseload
 from pathways.reporting.catalogue import Chart, Dates, OutcomeReport
-from pathways.reporting.forms import ReassignForm, ReportForm
+from pathways.reporting.forms import OutcomeReportForm, ReassignForm
 
 
 @login_required
@@ -89,7 +89,7 @@ def reassign(request: AuthedRequest, code: str) -> HttpResponse:
 # --- outcome reports: pages, charts and row exports -----------------------------------
 
 
-def _report_form(request: AuthedRequest, report: OutcomeReport) -> ReportForm:
+def _report_form(request: AuthedRequest, report: OutcomeReport) -> OutcomeReportForm:
     """The report's form bound to the query string, for a user who may see reports
     (403 otherwise); it offers the authorities they may report on."""
     if not access.may_see_reports(request.user):
@@ -103,7 +103,7 @@ def _report_form(request: AuthedRequest, report: OutcomeReport) -> ReportForm:
     return form
 
 
-def _valid(form: ReportForm) -> ReportForm:
+def _valid(form: OutcomeReportForm) -> OutcomeReportForm:
     """For charts and exports, whose links the pages write: a bad query is a 400."""
     if form.errors:
         raise BadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -119,7 +119,7 @@ def _csv(report: OutcomeReport, rows: list[dict[str, Any]], dates: Dates) -> Htt
     return response
 
 
-def _links(report: OutcomeReport, form: ReportForm) -> dict[str, str]:
+def _links(report: OutcomeReport, form: OutcomeReportForm) -> dict[str, str]:
     """The page's own URL (``self``), its rows' and its charts', for the same query."""
     query = urlencode(form.query())
     links = {
@@ -131,7 +131,7 @@ def _links(report: OutcomeReport, form: ReportForm) -> dict[str, str]:
 
 
 def _render(
-    request: AuthedRequest, template: str, form: ReportForm, context: dict[str, Any]
+    request: AuthedRequest, template: str, form: OutcomeReportForm, context: dict[str, Any]
 ) -> HttpResponse:
     chosen = form.chosen_authorities() if not form.errors else []
     hidden = access.hidden_authorities(request.user, chosen)
