@@ -25,13 +25,13 @@ from pathways.core.errors import ActionRefused
 from pathways.core.types import AuthedRequest
 from pathways.employers.candidacies import selectors as candidacy_selectors
 from pathways.employers.candidacies.models import Candidacy
-from pathways.employers.cohorts import selectors as cohort_selectors
 from pathways.employers.cohorts import services as cohort_services
 from pathways.employers.cohorts.models import Rotation
+from pathways.employers.cohorts.pages import cohort_or_404
 from pathways.employers.cohorts.policy import cohort_policy
 from pathways.employers.opportunities import selectors as opportunity_selectors
 from pathways.employers.opportunities.models import Opportunity, open_on
-from pathways.employers.opportunities.policy import opportunity_policy
+from pathways.employers.opportunities.pages import opportunity_or_404
 from pathways.matching import selectors as matching
 from pathways.matching.exports import shortlist_workbook
 from pathways.people.models import Person
@@ -39,17 +39,6 @@ from pathways.people.policy import person_policy
 from pathways.people.selectors import person_with_record
 
 MATCHES_SHOWN = 25
-
-
-def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
-    found: Opportunity = opportunity_policy.fetch_or_refuse(
-        request.user,
-        pk,
-        rows=opportunity_selectors.opportunity_rows(),
-        channel="web",
-        request=request,
-    )
-    return found
 
 
 def _visible_people(request: AuthedRequest) -> QuerySet[Person]:
@@ -79,7 +68,7 @@ def _ranked_people(
 
 @login_required
 def opportunity_people(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _opportunity_or_404(request, pk)
+    found = opportunity_or_404(request, pk)
     show_all = request.GET.get("all") == "yes"
     matches, candidacies, people = _ranked_people(
         request, found, None if show_all else MATCHES_SHOWN
@@ -104,7 +93,7 @@ def opportunity_people(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def opportunity_shortlist(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _opportunity_or_404(request, pk)
+    found = opportunity_or_404(request, pk)
     matches, candidacies, _people = _ranked_people(request, found, None)
     body = shortlist_workbook(
         found,
@@ -158,20 +147,8 @@ def person_opportunities(request: AuthedRequest, person_pk: int) -> HttpResponse
 # --- supported internship rotations ---------------------------------------------------
 
 
-def _cohort_or_404(request: AuthedRequest, pk: int) -> Any:
-    """The cohort as ``cohort_page_rows`` reads it (an ``InternshipCohort`` with
-    ``visible_interns`` and ``intern_count``), or 404."""
-    return cohort_policy.fetch_or_refuse(
-        request.user,
-        pk,
-        rows=cohort_selectors.cohort_page_rows(request.user),
-        channel="web",
-        request=request,
-    )
-
-
 def _rotation_or_404(request: AuthedRequest, pk: int, number: int) -> tuple[Any, Rotation]:
-    found = _cohort_or_404(request, pk)
+    found = cohort_or_404(request, pk)
     rotation = next((r for r in found.rotations.all() if r.number == number), None)
     if rotation is None:
         raise Http404("No such rotation")

@@ -19,6 +19,7 @@ from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.cohorts import forms as cohort_forms
 from pathways.employers.cohorts import selectors, services
+from pathways.employers.cohorts.pages import cohort_or_404
 from pathways.employers.cohorts.policy import cohort_policy
 from pathways.employers.engagement.selectors import employers_for
 from pathways.employers.opportunities.models import Opportunity
@@ -35,21 +36,9 @@ def cohort_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _cohort_or_404(request: AuthedRequest, pk: int) -> Any:
-    """The cohort as ``cohort_page_rows`` reads it (an ``InternshipCohort`` with
-    ``visible_interns`` and ``intern_count``), or 404."""
-    return cohort_policy.fetch_or_refuse(
-        request.user,
-        pk,
-        rows=selectors.cohort_page_rows(request.user),
-        channel="web",
-        request=request,
-    )
-
-
 @login_required
 def cohort(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _cohort_or_404(request, pk)
+    found = cohort_or_404(request, pk)
     audit.record_access_bulk(
         request.user,
         found.visible_interns,
@@ -109,7 +98,7 @@ def cohort_new(request: AuthedRequest) -> HttpResponse:
 
 
 def _changeable_cohort(request: AuthedRequest, pk: int) -> Any:
-    found = _cohort_or_404(request, pk)
+    found = cohort_or_404(request, pk)
     if not cohort_policy.can(request.user, "change", found):
         raise PermissionDenied("Only specialists and managers of the cohort's team can do this.")
     return found

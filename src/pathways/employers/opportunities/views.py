@@ -18,21 +18,9 @@ from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.engagement.models import Employer, EmployerSite
 from pathways.employers.engagement.pages import employer_to_change
-from pathways.employers.opportunities import selectors, services
+from pathways.employers.opportunities import services
 from pathways.employers.opportunities.forms import OpportunityForm
-from pathways.employers.opportunities.models import Opportunity
-from pathways.employers.opportunities.policy import opportunity_policy
-
-
-def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
-    found: Opportunity = opportunity_policy.fetch_or_refuse(
-        request.user,
-        pk,
-        rows=selectors.opportunity_rows(),
-        channel="web",
-        request=request,
-    )
-    return found
+from pathways.employers.opportunities.pages import opportunity_or_404
 
 
 def _opportunity_form(employer: Employer, data: Any = None, **kwargs: Any) -> OpportunityForm:
@@ -72,7 +60,7 @@ def opportunity_new(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def opportunity_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _opportunity_or_404(request, pk)
+    found = opportunity_or_404(request, pk)
     try:
         services.close_opportunity(request.user, found)
     except ActionRefused as exc:

@@ -28,9 +28,8 @@ from pathways.employers.engagement import services
 from pathways.employers.engagement.models import Employer
 from pathways.employers.engagement.pages import employer_to_change
 from pathways.employers.engagement.policy import employer_policy
-from pathways.employers.opportunities.models import Opportunity
+from pathways.employers.opportunities.pages import opportunity_or_404
 from pathways.employers.opportunities.policy import opportunity_policy
-from pathways.employers.opportunities.selectors import opportunity_rows
 from pathways.employers.overview import selectors
 from pathways.employers.pledges.forms import PledgeForm
 from pathways.employers.pledges.selectors import pledge_progress
@@ -157,17 +156,6 @@ def employer_add(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
     )
 
 
-def _opportunity_or_404(request: AuthedRequest, pk: int) -> Opportunity:
-    found: Opportunity = opportunity_policy.fetch_or_refuse(
-        request.user,
-        pk,
-        rows=opportunity_rows(),
-        channel="web",
-        request=request,
-    )
-    return found
-
-
 @login_required
 def opportunity_list(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
@@ -194,7 +182,7 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def opportunity(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = _opportunity_or_404(request, pk)
+    found = opportunity_or_404(request, pk)
     candidacies = list(candidacies_of_opportunity(request.user, found))
     audit.record_access_bulk(
         request.user,
