@@ -17,6 +17,7 @@ from pathways.core.policies import (
     scope_of,
     team_roles,
 )
+from pathways.people.policy import person_policy
 
 
 def _caseworker(scope: Scope, user: Any, episode: Any) -> bool:
@@ -63,6 +64,21 @@ def works_with_person(scope: Scope, user: Any, person_id: int) -> bool:
     return Episode.objects.filter(
         Q(worker=user) | Q(team_id__in=teams), person_id=person_id, ended_on__isnull=True
     ).exists()
+
+
+class PersonsWorkPolicy(Policy):
+    """Rows that are part of a person's record about their work (candidacies, jobs):
+    seen with the person, changed by those who work with them (``works_with_person``).
+    A subclass names its model and noun."""
+
+    person_field = "person"
+    actions: dict[str, Rule] = {
+        "view": anyone,
+        "change": lambda scope, user, row: works_with_person(scope, user, row.person_id),
+    }
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return person_policy.people_q(scope, user)
 
 
 def may_work_with(user: Any, person_id: int) -> bool:
