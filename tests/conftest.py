@@ -12,6 +12,8 @@ from tests.factories import (
     staff,
 )
 
+pytest_plugins = ["tests.cafe"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
