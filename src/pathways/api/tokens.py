@@ -102,6 +102,9 @@ def end_tokens_on_password_change(sender: Any, instance: User, **kwargs: Any) ->
     """``pre_save`` of a user: a new password ends their tokens."""
     if instance.pk is None or kwargs.get("raw"):
         return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and "password" not in update_fields:
+        return  # signing in saves last_login alone: no query on that path
     before = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
     if before is not None and before != instance.password:
         _end_tokens(instance, "password changed")
