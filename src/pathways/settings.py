@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pathways.matching",
     "pathways.employment",
     "pathways.reporting",
+    "pathways.privacy",
     "pathways.api",
     "pathways.workspace",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("pathways.matching.urls")),
     path("", include("pathways.employment.urls")),
     path("reports/", include("pathways.reporting.urls")),
+    path("privacy/", include("pathways.privacy.urls")),
     path("imports/", include("pathways.core.import_urls")),
     path("api/v1/", include("pathways.api.urls")),
 ]

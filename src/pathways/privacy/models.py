@@ -1,0 +1,1 @@
+"""Data protection requests and the retention schedule."""
