@@ -267,3 +267,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
 }
+
+# --- Issue 11 (imports): hostile import files never stall a worker -------------------
+# An uploaded import file is refused as it streams in once past this size (bytes).
+PATHWAYS_IMPORT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("PATHWAYS_IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+)
+# The most rows after the header one import (page or `pathways import`) may hold.
+PATHWAYS_IMPORT_MAX_ROWS = int(os.environ.get("PATHWAYS_IMPORT_MAX_ROWS", 200_000))
+# The most an XLSX workbook (a zip archive) may unpack to, in bytes.
+PATHWAYS_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("PATHWAYS_IMPORT_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+)
+# Seconds an import may spend reading, checking and writing before it stops, changing
+# nothing, and says at which row it stopped.
+PATHWAYS_IMPORT_TIME_LIMIT = float(os.environ.get("PATHWAYS_IMPORT_TIME_LIMIT", 120))

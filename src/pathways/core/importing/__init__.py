@@ -17,7 +17,8 @@ The package, by concern: ``problems`` (what can be wrong and how it is reported)
 ``parsers`` (cell text to values), ``changes`` (what a planned row does), ``kinds``
 (columns, rows, kinds and the registry), ``planning`` (the shared lookups and
 ``plan_save``), ``files`` (reading CSV
-and XLSX) and ``running`` (``run_import`` and its outcome). Apps import from
+and XLSX), ``limits`` (the rows, unpacked bytes and seconds one import may take) and
+``running`` (``run_import`` and its outcome). Apps import from
 ``pathways.core.importing`` itself, which offers the names below.
 """
 

@@ -3,13 +3,17 @@
 :func:`run_import` is the one entry point, for the ``import`` command and the upload
 page alike: it parses every cell of the file, checks the header and duplicate keys,
 plans every row in one transaction, writes only when no row has a problem, and records
-one audit entry per real run. Its :class:`Outcome` is what the caller shows: the
+one audit entry per real run. It keeps to the limits of :mod:`.limits`: a file with
+more rows than ``PATHWAYS_IMPORT_MAX_ROWS`` is refused as soon as reading reaches that
+row, and an import still running after ``PATHWAYS_IMPORT_TIME_LIMIT`` seconds stops at
+the row it reached and changes nothing. Its :class:`Outcome` is what the caller shows: the
 problems, or what happened to each row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +30,7 @@ from django.db import DatabaseError, transaction
 from pathways.core.importing.changes import Action, Change
 from pathways.core.importing.files import UnreadableFile, read_table
 from pathways.core.importing.kinds import Kind, Row
+from pathways.core.importing.limits import Clock, Limits, OutOfTime
 from pathways.core.importing.planning import Context
 from pathways.core.importing.problems import FILE_COLUMN, CellFailed, Problem, RowProblem
 from pathways.core.models import User
@@ -54,6 +59,8 @@ class Outcome:
     dry_run: bool
     problems: list[Problem] = field(default_factory=list)
     rows: list[RowResult] = field(default_factory=list)
+    #: Why the import stopped before checking every row (its time ran out), if it did.
+    stopped: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -98,7 +105,8 @@ def run_import(
     trail; dry runs write nothing at all.
     """
     outcome = Outcome(kind, file_name, hashlib.sha256(data).hexdigest(), dry_run)
-    rows = _parse(kind, data, outcome.problems)
+    limits = Limits.from_settings()
+    clock = Clock(limits.seconds)
     context = Context(actor=actor, authority_ids=authority_ids)
     cid = f"import-{uuid.uuid4().hex}"
     record = partial(
@@ -110,31 +118,45 @@ def run_import(
         cid=cid,
         extra=audit_extra or {},
     )
-    if dry_run:
-        _plan(kind, rows, context, outcome)
-        return outcome
     try:
-        with transaction.atomic():
-            changes = _plan(kind, rows, context, outcome)
-            if outcome.ok:
-                with _attributed(actor, remote_addr, cid):
-                    for change in changes:
-                        if change.write is not None:
-                            change.write()
-                record()
-    except DatabaseError as exc:
+        rows = _parse(kind, data, outcome.problems, limits, clock)
+        if dry_run:
+            _plan(kind, rows, context, outcome, clock)
+            return outcome
+        try:
+            with transaction.atomic():
+                changes = _plan(kind, rows, context, outcome, clock)
+                if outcome.ok:
+                    with _attributed(actor, remote_addr, cid):
+                        for result, change in zip(outcome.rows, changes, strict=True):
+                            clock.check(result.line)
+                            if change.write is not None:
+                                change.write()
+                    record()
+        except DatabaseError as exc:
+            outcome.rows = []
+            outcome.problems.append(
+                Problem(
+                    1, FILE_COLUMN, f"the database refused the import, so nothing changed ({exc})"
+                )
+            )
+    except OutOfTime as exc:  # raised inside the transaction, so nothing was written
         outcome.rows = []
-        outcome.problems.append(
-            Problem(1, FILE_COLUMN, f"the database refused the import, so nothing changed ({exc})")
-        )
+        outcome.stopped = exc.message
+        outcome.problems.append(Problem(exc.line, FILE_COLUMN, exc.message))
+        outcome.problems.sort(key=lambda p: p.line)
+        if dry_run:
+            return outcome
     if not outcome.ok:
         record()
     return outcome
 
 
-def _parse(kind: Kind, data: bytes, problems: list[Problem]) -> list[Row]:
+def _parse(
+    kind: Kind, data: bytes, problems: list[Problem], limits: Limits, clock: Clock
+) -> list[Row]:
     """Read the file and parse every cell, recording each problem found."""
-    table = read_table(data)
+    table = read_table(data, max_unpacked_bytes=limits.max_unpacked_bytes)
     rows: list[Row] = []
     try:
         header = next(table, None)
@@ -158,12 +180,25 @@ def _parse(kind: Kind, data: bytes, problems: list[Problem]) -> list[Row]:
             return []
         present = frozenset(positions.values())
         for line, cells in table:
+            if line > limits.max_rows + 1:
+                problems.append(
+                    Problem(
+                        line,
+                        FILE_COLUMN,
+                        f"the file has more than {limits.max_rows:,} rows after the header; "
+                        f"one import can take at most {limits.max_rows:,}, so split the file",
+                    )
+                )
+                return []
+            clock.check(line)
             if not any(cells):
                 continue
             rows.append(_parse_row(kind, line, cells, positions, present, problems))
     except UnreadableFile as exc:
         problems.append(Problem(exc.line, FILE_COLUMN, exc.message))
         return []
+    finally:
+        table.close()  # a workbook left part-read is closed now, not when collected
     _check_duplicate_keys(kind, rows, problems)
     return rows
 
@@ -175,7 +210,9 @@ def _match_header(kind: Kind, names: list[str], problems: list[Problem]) -> dict
         name = raw.strip().casefold()
         if not name:
             continue
-        if name not in kind.by_name:
+        if control := control_character(raw):
+            problems.append(Problem(1, f"column {index + 1}", control))
+        elif name not in kind.by_name:
             problems.append(
                 Problem(
                     1,
@@ -221,12 +258,34 @@ def _parse_row(
             else:
                 row.values[name] = column.blank
             continue
+        if control := control_character(raw):
+            row.failed.add(name)
+            problems.append(Problem(line, name, control))
+            continue
         try:
             row.values[name] = column.parse(raw)
         except ValueError as exc:
             row.failed.add(name)
             problems.append(Problem(line, name, str(exc)))
     return row
+
+
+# Tab, line feed and carriage return are text a cell may hold; no other control
+# character is (PostgreSQL cannot store NUL, and none of them means anything in a record).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character(raw: str) -> str | None:
+    """The problem with a cell holding a control character, or None."""
+    found = _CONTROL.search(raw)
+    if found is None:
+        return None
+    code = ord(found[0])
+    what = "a NUL character" if code == 0 else "a control character"
+    return (
+        f"contains {what} (U+{code:04X}), which no field may hold; "
+        "delete it and save the file again"
+    )
 
 
 def _check_duplicate_keys(kind: Kind, rows: list[Row], problems: list[Problem]) -> None:
@@ -248,12 +307,15 @@ def _check_duplicate_keys(kind: Kind, rows: list[Row], problems: list[Problem]) 
             first_line[key] = row.line
 
 
-def _plan(kind: Kind, rows: list[Row], context: Context, outcome: Outcome) -> list[Change]:
+def _plan(
+    kind: Kind, rows: list[Row], context: Context, outcome: Outcome, clock: Clock
+) -> list[Change]:
     """Plan every row that parsed; collect problems from the rest of the checks."""
     if kind.prepare is not None:
         kind.prepare(rows, context)
     changes: list[Change] = []
     for row in rows:
+        clock.check(row.line)
         try:
             change = kind.plan(row, context)
         except RowProblem as exc:
