@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from pathways.core.models import Role
 from pathways.people.models import Person
@@ -120,3 +121,70 @@ def test_an_admin_imports_only_into_their_own_authority(client, team):
     html = upload(client, staff_file, kind="staff", name="staff.csv").content.decode()
     assert "staff.csv:2: team: you are not an administrator for Newham" in html
     assert not Person.objects.exists()
+
+
+class TestUploadSize:
+    """A file over the limit is refused as it arrives, with the page's own error."""
+
+    def test_a_file_over_the_limit_is_stopped_while_it_streams_in(self, client, admin, settings):
+        settings.PATHWAYS_IMPORT_MAX_UPLOAD_BYTES = 1000
+        client.force_login(admin)
+        response = upload(client, PEOPLE + "E09000025,C3,Kim,Lee,1970-01-01\n" * 40)
+        html = response.content.decode()
+        assert response.status_code == 413
+        assert "There is a problem" in html
+        assert "The selected file must be smaller than 1,000 bytes" in html
+        assert "Select a CSV or XLSX file" not in html
+        assert 'value="people" checked' in html  # what they chose is kept
+        assert not Person.objects.exists()
+
+    def test_a_body_declared_too_long_is_refused_without_reading_the_file(
+        self, client, admin, settings
+    ):
+        settings.PATHWAYS_IMPORT_MAX_UPLOAD_BYTES = 1000
+        client.force_login(admin)
+        response = upload(client, PEOPLE + "x" * 100_000)
+        assert response.status_code == 413
+        assert "The selected file must be smaller than 1,000 bytes" in response.content.decode()
+        assert "pathways_pending_import" not in client.session
+
+    def test_the_default_limit_is_ten_megabytes(self, client, admin):
+        client.force_login(admin)
+        response = upload(client, "x" * (10 * 1024 * 1024 + 1))
+        assert response.status_code == 413
+        assert "The selected file must be smaller than 10 MB" in response.content.decode()
+
+    def test_a_file_within_the_limit_is_read_as_before(self, client, admin, settings):
+        settings.PATHWAYS_IMPORT_MAX_UPLOAD_BYTES = len(PEOPLE)
+        client.force_login(admin)
+        assert "Check what the import will change" in upload(client, PEOPLE).content.decode()
+
+    def test_the_form_still_needs_its_csrf_token(self, admin):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(admin)
+        data = SimpleUploadedFile("people.csv", PEOPLE.encode(), content_type="text/csv")
+        assert client.post("/imports/", {"kind": "people", "file": data}).status_code == 403
+        assert not Person.objects.exists()
+
+
+def test_an_import_that_runs_out_of_time_says_where_it_stopped(client, admin, authority, settings):
+    settings.PATHWAYS_IMPORT_TIME_LIMIT = 0
+    client.force_login(admin)
+    html = upload(client, PEOPLE).content.decode()
+    assert "The import stopped after 0 seconds at row 2, so nothing was imported" in html
+    assert "people.csv:2: (file): the import stopped after 0 seconds at row 2" in html
+    assert "Confirm import" not in html
+    assert not Person.objects.exists()
+
+
+def test_an_import_that_runs_out_of_time_when_confirmed_changes_nothing(
+    client, admin, authority, settings
+):
+    client.force_login(admin)
+    preview = upload(client, PEOPLE)
+    settings.PATHWAYS_IMPORT_TIME_LIMIT = 0
+    done = client.post("/imports/confirm/", {"sha256": preview.context["outcome"].sha256})
+    assert "The import stopped after 0 seconds at row 2" in done.content.decode()
+    assert not Person.objects.exists()
+    entry = LogEntry.objects.get(additional_data__what="import of people from people.csv")
+    assert entry.additional_data["outcome"] == "refused"

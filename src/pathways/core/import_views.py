@@ -3,27 +3,39 @@
 The preview is a dry run. The uploaded bytes wait in the session (database-backed, so
 any web process can finish the job) until the admin confirms, when the file is
 checked again and imported for real; starting again or confirming removes them.
+
+A file over ``PATHWAYS_IMPORT_MAX_UPLOAD_BYTES`` is refused as it arrives
+(``core.uploads``), and only an administrator's upload is read at all.
 """
 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from pathways.core import audit, importing, policies
+from pathways.core import audit, importing, policies, uploads
+from pathways.core.importing.limits import size
 from pathways.core.models import Role
 from pathways.core.types import AuthedRequest
 
 PENDING = "pathways_pending_import"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _too_large() -> str:
+    return (
+        f"The selected file must be smaller than {size(settings.PATHWAYS_IMPORT_MAX_UPLOAD_BYTES)}"
+    )
 
 
 def _kind_choices() -> list[tuple[str, str]]:
@@ -46,10 +58,16 @@ class UploadForm(forms.Form):
         },
     )
 
+    def __init__(self, *args: Any, file_refused: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if file_refused:  # the upload was stopped at the limit, so no file arrived
+            field = self.fields["file"]
+            field.error_messages = {**field.error_messages, "required": _too_large()}
+
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 10 MB")
+        if upload.size > settings.PATHWAYS_IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_too_large())
         return upload
 
 
@@ -87,27 +105,40 @@ def _show_problems(
     request: AuthedRequest, form: UploadForm, outcome: importing.Outcome
 ) -> HttpResponse:
     """The upload form again, with every problem in the error summary."""
+    if outcome.stopped:
+        file_error = outcome.stopped[0].upper() + outcome.stopped[1:]
+    else:
+        file_error = (
+            f"{outcome.file_name} has {len(outcome.problems)} errors, so nothing "
+            "was imported. Correct the file and upload it again"
+        )
     return render(
         request,
         "core/imports/upload.html",
-        {
-            "form": form,
-            "problems": outcome.problem_lines(),
-            "file_error": f"{outcome.file_name} has {len(outcome.problems)} errors, so nothing "
-            "was imported. Correct the file and upload it again",
-        },
+        {"form": form, "problems": outcome.problem_lines(), "file_error": file_error},
     )
 
 
+@csrf_exempt  # checked by _receive, once the upload's size limit is in place
 @login_required
 def upload(request: AuthedRequest) -> HttpResponse:
-    remit = _remit(request)
+    remit = _remit(request)  # before the body is read: only an admin's upload is
     if request.method != "POST":
         request.session.pop(PENDING, None)  # starting again forgets an unconfirmed file
         return render(request, "core/imports/upload.html", {"form": UploadForm()})
-    form = UploadForm(request.POST, request.FILES)
+    limit = uploads.limit_uploads(request, settings.PATHWAYS_IMPORT_MAX_UPLOAD_BYTES)
+    return _receive(request, remit, limit)
+
+
+@csrf_protect
+def _receive(
+    request: AuthedRequest, remit: frozenset[int] | None, limit: uploads.SizeLimitedUpload
+) -> HttpResponse:
+    """Check the posted file (a dry run) and show its preview or its problems."""
+    form = UploadForm(request.POST, request.FILES, file_refused=limit.refused)
     if not form.is_valid():
-        return render(request, "core/imports/upload.html", {"form": form})
+        status = 413 if limit.refused else 200
+        return render(request, "core/imports/upload.html", {"form": form}, status=status)
     kind = importing.kinds()[form.cleaned_data["kind"]]
     uploaded = form.cleaned_data["file"]
     data = uploaded.read()
