@@ -131,7 +131,7 @@ class TestUploadSize:
         client.force_login(admin)
         response = upload(client, PEOPLE + "E09000025,C3,Kim,Lee,1970-01-01\n" * 40)
         html = response.content.decode()
-        assert response.status_code == 413
+        assert response.status_code == 400
         assert "There is a problem" in html
         assert "The selected file must be smaller than 1,000 bytes" in html
         assert "Select a CSV or XLSX file" not in html
@@ -144,14 +144,14 @@ class TestUploadSize:
         settings.PATHWAYS_IMPORT_MAX_UPLOAD_BYTES = 1000
         client.force_login(admin)
         response = upload(client, PEOPLE + "x" * 100_000)
-        assert response.status_code == 413
+        assert response.status_code == 400
         assert "The selected file must be smaller than 1,000 bytes" in response.content.decode()
         assert "pathways_pending_import" not in client.session
 
     def test_the_default_limit_is_ten_megabytes(self, client, admin):
         client.force_login(admin)
         response = upload(client, "x" * (10 * 1024 * 1024 + 1))
-        assert response.status_code == 413
+        assert response.status_code == 400
         assert "The selected file must be smaller than 10 MB" in response.content.decode()
 
     def test_a_file_within_the_limit_is_read_as_before(self, client, admin, settings):

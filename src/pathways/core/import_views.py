@@ -137,7 +137,7 @@ def _receive(
     """Check the posted file (a dry run) and show its preview or its problems."""
     form = UploadForm(request.POST, request.FILES, file_refused=limit.refused)
     if not form.is_valid():
-        status = 413 if limit.refused else 200
+        status = 400 if limit.refused else 200
         return render(request, "core/imports/upload.html", {"form": form}, status=status)
     kind = importing.kinds()[form.cleaned_data["kind"]]
     uploaded = form.cleaned_data["file"]

@@ -20,6 +20,12 @@ from django.http import HttpRequest
 #: refused without reading the file at all.
 FORM_ALLOWANCE = 64 * 1024
 
+#: A body declared longer than this many times the limit is left unread. A shorter one
+#: is read to its end and discarded, so that the browser, which is still sending it,
+#: reliably shows the answer (some servers reset a connection whose request they did
+#: not read, and the browser then shows a network error instead of the page).
+UNREAD_FACTOR = 4
+
 
 class SizeLimitedUpload(FileUploadHandler):
     """Stop an upload at ``limit`` bytes, and remember that it was refused.
@@ -29,9 +35,9 @@ class SizeLimitedUpload(FileUploadHandler):
 
     - the body's declared length (``Content-Length``), when it exceeds the limit and
       the form's allowance: the fields before the file (the CSRF token, the kind) are
-      still read, so the page can answer; the file is not read at all, and the rest
-      of the body is left unread (``connection_reset``), so a worker never spends
-      its time receiving a gigabyte it will refuse;
+      still read, so the page can answer, but the file is not kept; a body far over
+      the limit (``UNREAD_FACTOR``) is left unread (``connection_reset``), so a worker
+      never spends its time receiving a gigabyte it will refuse;
     - the bytes of each file as they stream in, for a body that declares less: at
       the limit it stops storing them and discards the little that is left.
     """
@@ -40,6 +46,7 @@ class SizeLimitedUpload(FileUploadHandler):
         super().__init__(request)
         self.limit = limit
         self.declared_too_large = False
+        self.declared_far_too_large = False
         self.refused = False
 
     def handle_raw_input(
@@ -51,13 +58,14 @@ class SizeLimitedUpload(FileUploadHandler):
         encoding: str | None = None,
     ) -> None:
         self.declared_too_large = content_length > self.limit + FORM_ALLOWANCE
+        self.declared_far_too_large = content_length > self.limit * UNREAD_FACTOR
         return None  # Django parses the body; new_file refuses the file
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         if self.declared_too_large:
             self.refused = True
-            raise StopUpload(connection_reset=True)
+            raise StopUpload(connection_reset=self.declared_far_too_large)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         if start + len(raw_data) > self.limit:
