@@ -282,3 +282,10 @@ PATHWAYS_IMPORT_MAX_UNPACKED_BYTES = int(
 # Seconds an import may spend reading, checking and writing before it stops, changing
 # nothing, and says at which row it stopped.
 PATHWAYS_IMPORT_TIME_LIMIT = float(os.environ.get("PATHWAYS_IMPORT_TIME_LIMIT", 120))
+
+# --- issue 11, small numbers (reporting/disclosure.py, decision 0024) ------------------
+# Commissioners and other aggregate-only viewers see a count of 1 to N-1 people as "<N"
+# (null in JSON), with secondary suppression so that no total gives it away; 0 is shown.
+# 0 or 1 switches suppression off (not for production). Pseudonymised rows always carry
+# bands (age, month, care cost) instead of exact values, whatever this is.
+PATHWAYS_SMALL_NUMBER_THRESHOLD = int(os.environ.get("PATHWAYS_SMALL_NUMBER_THRESHOLD", 5))

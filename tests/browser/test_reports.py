@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from pathways.core.models import Role
+from tests.factories import TeamFactory, staff
 from tests.reporting.test_outcome_reports import ld, place
 
 pytestmark = pytest.mark.browser
@@ -58,3 +60,22 @@ def test_a_manager_opens_each_report(page, sign_in, manager, employed, axe_check
         assert loaded(page, image), f"the {name} chart did not load"
         expect(page.locator("main table").first).to_be_visible()
         axe_check(page)
+
+
+def test_a_commissioner_sees_small_numbers_hidden(page, sign_in, authority, employed, axe_check):
+    """Two people counted: the commissioner's page says <5, explains why, and stays
+    accessible; the chart still loads and its alt text says the figure is not shown."""
+    commissioner = staff(Role.COMMISSIONER, TeamFactory(authority=authority))
+    sign_in(page, commissioner.email)
+    page.goto("/reports/employment-rate/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Employment rate")
+    cohorts = page.get_by_role("table").first
+    expect(cohorts.get_by_role("row", name="Learning disability")).to_contain_text("<5")
+    expect(page.get_by_text("is shown as <5")).to_be_visible()
+    chart = page.locator("main img").first
+    assert loaded(page, chart), "the chart did not load"
+    assert "not shown" in (chart.get_attribute("alt") or "")
+    axe_check(page)
+    page.goto("/reports/outcomes/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Job outcomes")
+    axe_check(page)

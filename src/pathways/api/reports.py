@@ -4,7 +4,10 @@ Each report answers exactly the JSON that ``pathways report NAME --format json``
 prints, from the same functions (``reporting.outcomes``); its ``/rows`` variant lists
 the rows behind the figures, pseudonymised for callers who may not read every record
 of the authority and audited as a read of each person listed (``reporting.access``,
-shared with the pages and their CSV exports).
+shared with the pages and their CSV exports). Callers who see aggregates only
+(commissioners) get the figures under the small-number rules
+(``reporting.disclosure``): a suppressed count is null and listed in ``suppressed``;
+pseudonymised rows carry bands in place of exact ages, dates and care costs.
 
 Who may call them: team managers, authority-wide roles and superusers (403 for
 others). ``authority`` (repeatable) defaults to every authority the caller reports
@@ -58,20 +61,37 @@ Last = QueryEx[dt.date, P(alias="to", description="Last day, YYYY-MM-DD (include
 # --- shapes: the CLI's JSON -----------------------------------------------------------
 
 
+#: A count: null where the small-number rules suppress it (listed in ``suppressed``).
+Count = int | None
+
+
+class Suppressed(Schema):
+    suppressed: list[str] | None = Field(
+        None,
+        description=(
+            "Only for callers who see aggregates only (commissioners): the dotted paths of\n"
+            "the figures that are null because they count fewer than the council's threshold\n"
+            "of people (5 by default), or would let such a figure be worked out."
+        ),
+    )
+
+
 class HoursBands(Schema):
-    under_16: int
-    from_16_to_29: int = Field(alias="16_to_29")
-    from_30_plus: int = Field(alias="30_plus")
+    under_16: Count
+    from_16_to_29: Count = Field(alias="16_to_29")
+    from_30_plus: Count = Field(alias="30_plus")
 
 
 class CohortOut(Schema):
-    denominator: int = Field(description="People in the cohort on the reporting date")
-    numerator: int = Field(description="Of them, people in paid work")
-    percent: float | None = Field(description="Rounded half up to 0.1; null when 0 counted")
+    denominator: Count = Field(description="People in the cohort on the reporting date")
+    numerator: Count = Field(description="Of them, people in paid work")
+    percent: float | None = Field(
+        description="Rounded half up to 0.1; null when 0 counted, or suppressed"
+    )
     hours_bands: HoursBands
 
 
-class EmploymentRateOut(Schema):
+class EmploymentRateOut(Suppressed):
     reporting_date: dt.date
     authorities: list[str]
     learning_disability: CohortOut
@@ -79,13 +99,13 @@ class EmploymentRateOut(Schema):
 
 
 class OutcomeCounts(Schema):
-    job_starts: int
-    sustained_13_weeks: int
-    sustained_26_weeks: int
-    sustained_52_weeks: int
+    job_starts: Count
+    sustained_13_weeks: Count
+    sustained_26_weeks: Count
+    sustained_52_weeks: Count
 
 
-class OutcomesOut(OutcomeCounts):
+class OutcomesOut(OutcomeCounts, Suppressed):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
     authorities: list[str]
@@ -94,14 +114,16 @@ class OutcomesOut(OutcomeCounts):
     )
 
 
-class SavingsOut(Schema):
+class SavingsOut(Suppressed):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
     authorities: list[str]
-    people: int
-    weekly_before: str = Field(description="Money as a string with two decimals")
-    weekly_now: str
-    annual_saving: str
+    people: Count
+    weekly_before: str | None = Field(
+        description="Money as a string with two decimals; null when `people` is suppressed"
+    )
+    weekly_now: str | None
+    annual_saving: str | None
 
 
 class RowWho(Schema):
@@ -110,19 +132,24 @@ class RowWho(Schema):
     name: str = Field(description="The person's name, or their pseudonym")
 
 
+PSEUDONYMISED_DATE = "YYYY-MM-DD; in pseudonymised rows only the month, YYYY-MM"
+
+
 class EmploymentRateRowOut(RowWho):
     cohort: str
-    age: int
+    age: int | str = Field(description="Age in years; in pseudonymised rows a band, `25 to 34`")
     in_paid_work: bool
-    hours: str | None = Field(description="Hours a week in paid work on the date")
+    hours: str | None = Field(
+        description="Hours a week in paid work on the date; null in pseudonymised rows"
+    )
     band: str | None
 
 
 class OutcomeRowOut(RowWho):
     need: str
     placement_ref: str
-    start_date: dt.date
-    end_date: dt.date | None
+    start_date: str = Field(description=PSEUDONYMISED_DATE)
+    end_date: str | None = Field(description=PSEUDONYMISED_DATE)
     job_starts: bool
     sustained_13_weeks: bool
     sustained_26_weeks: bool
@@ -130,8 +157,10 @@ class OutcomeRowOut(RowWho):
 
 
 class SavingsRowOut(RowWho):
-    first_start: dt.date
-    weekly_before: str
+    first_start: str = Field(description=PSEUDONYMISED_DATE)
+    weekly_before: str = Field(
+        description="Money with two decimals; in pseudonymised rows a band, `£100 to £249`"
+    )
     weekly_now: str
     annual_saving: str
 
@@ -184,7 +213,8 @@ Answer = Callable[[AuthedRequest, list[Authority], Dates], Any]
 def _figures(
     report: OutcomeReport, request: AuthedRequest, authorities: list[Authority], dates: Dates
 ) -> dict[str, Any]:
-    return report.summary(authorities, *dates)
+    limit = access.small_number_limit(request.user, authorities)
+    return report.figures(authorities, dates, limit)
 
 
 def _rows(
@@ -300,6 +330,8 @@ def _add_routes(endpoints: Endpoints) -> None:
         f"/{report.slug}",
         response={200: endpoints.figures, **REFUSALS},
         by_alias=True,
+        # ``suppressed`` only where the small-number rules apply
+        exclude_unset=True,
         summary=endpoints.summary,
         description=endpoints.description,
         operation_id=f"pathways_api_reports_{name}",

@@ -15,6 +15,12 @@ are shown: one copy of these rules for the report pages, the API, the row export
   authority-wide role other than commissioner), a superuser, or the command line
   without ``--as``. Everyone else, commissioners and team managers included, gets the
   keyed pseudonym of ``outcomes.pseudonym`` in place of both (``hidden_authorities``).
+- **Small numbers**: the figures are exact for those who work with the people of
+  every authority reported on (a team of theirs there in any role but commissioner, an
+  authority-wide role that reads records, a superuser, the command line without
+  ``--as``); everyone else, commissioners above all, gets them under the small-number
+  rules of ``disclosure`` (``small_number_limit``). Pseudonymised rows always carry
+  bands, whoever reads them (``outcomes`` applies ``disclosure.band_row``).
 - **Audit**: every read of rows is recorded as a read of each person listed, saying
   whether the rows were pseudonymised (``audit_people``).
 """
@@ -27,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from pathways.core import audit, policies
 from pathways.core.models import AUTHORITY_WIDE_ROLES, Authority, User
 from pathways.people.models import Person
+from pathways.reporting import disclosure
 
 if TYPE_CHECKING:
     from pathways.reporting.catalogue import Dates, OutcomeReport
@@ -94,6 +101,22 @@ def hidden_authorities(viewer: User | None, authorities: Iterable[Authority]) ->
         return set()
     whole = scope.personal_data_authorities
     return {a.code for a in authorities if a.pk not in whole}
+
+
+def small_number_limit(viewer: User | None, authorities: Iterable[Authority]) -> int | None:
+    """The small-number threshold when ``viewer`` sees the figures of any of the
+    authorities as aggregates only (see the module docstring); None when exact."""
+    if viewer is None:
+        return None
+    scope = policies.scope_of(viewer)
+    if scope.is_superuser:
+        return None
+    working = scope.personal_data_authorities | {
+        scope.authority_by_team[t] for t in scope.casework_team_ids
+    }
+    if all(a.pk in working for a in authorities):
+        return None
+    return disclosure.threshold()
 
 
 def audit_people(

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from pathways.core.models import Authority
-from pathways.reporting import charts, figures
+from pathways.reporting import charts, disclosure, figures
 from pathways.reporting import outcomes as reports
 from pathways.reporting.forms import EmploymentRateForm, PeriodForm
 
@@ -43,6 +43,9 @@ class Chart:
     #: What it draws, from ``(authorities, *dates)``.
     figures: Callable[..., Any]
     svg: Callable[[Any], bytes]
+    #: ``(figures, limit)`` -> the figures as a viewer under the small-number rules
+    #: reads them (``disclosure``: ``<5`` and ``hidden`` in place of numbers).
+    disclose: Callable[[Any, int | None], Any]
 
 
 @dataclass(frozen=True)
@@ -58,13 +61,16 @@ class OutcomeReport:
     form: type[EmploymentRateForm] | type[PeriodForm]
     #: ``(authorities, *dates)`` -> the report's published JSON.
     summary: Callable[..., dict[str, Any]]
+    #: ``(summary, limit)`` -> the summary under the small-number rules.
+    disclose: Callable[[dict[str, Any], int | None], disclosure.Disclosed]
     #: ``(authorities, *dates, pseudonymise=, seen=)`` -> the rows behind the figures.
     rows: Callable[..., list[dict[str, Any]]]
     #: The rows' keys, in the order of the CSV export's columns.
     columns: tuple[str, ...]
     template: str
-    #: ``(authorities, dates)`` -> what the page's template shows besides the form.
-    page: Callable[[list[Authority], Dates], dict[str, Any]]
+    #: ``(authorities, dates, limit)`` -> what the page's template shows besides the
+    #: form, under the small-number rules when ``limit`` is given.
+    page: Callable[[list[Authority], Dates, int | None], dict[str, Any]]
     charts: tuple[Chart, ...]
     #: The summary as lines for ``pathways report --format csv|table``, header first.
     table: Callable[[dict[str, Any]], list[Line]]
@@ -72,6 +78,12 @@ class OutcomeReport:
     #: the spec has it); the summary function then takes ``detail``, ``pseudonymise``
     #: and ``seen`` as the rows function does.
     detail: bool = False
+
+    def figures(
+        self, authorities: list[Authority], dates: Dates, limit: int | None
+    ) -> dict[str, Any]:
+        """The report's JSON, under the small-number rules when ``limit`` is given."""
+        return self.disclose(self.summary(authorities, *dates), limit).json()
 
     @property
     def rows_read(self) -> str:
@@ -85,12 +97,47 @@ _WHO = ("authority", "person_ref", "name")
 # --- employment rate ------------------------------------------------------------------
 
 
-def _employment_rate_page(authorities: list[Authority], dates: Dates) -> dict[str, Any]:
+@dataclass(frozen=True)
+class NeedRateShown:
+    """A line of the employment rate by need group as the page shows it: the counts,
+    or their marks where the small-number rules hide them (``disclosure``)."""
+
+    cohort: str
+    need: str
+    denominator: int | str
+    numerator: int | str
+    percent: float | str | None
+
+    @property
+    def cohort_label(self) -> str:
+        return figures.COHORT_LABELS[self.cohort]
+
+    @property
+    def need_label(self) -> str:
+        return figures.need_label(self.need)
+
+
+def _employment_rate_page(
+    authorities: list[Authority], dates: Dates, limit: int | None
+) -> dict[str, Any]:
     """The cohorts' rates and hours bands, the cohorts by need group, and the trend over
     the last 8 quarter ends (the reporting date's own figures counted once)."""
     (on,) = dates
-    rate = reports.employment_rate(authorities, on)
-    trend = figures.rate_trend(authorities, on, known=rate)
+    counted = reports.employment_rate(authorities, on)
+    trend = [
+        disclosure.employment_rate(point, limit).marked()
+        for point in figures.rate_trend(authorities, on, known=counted)
+    ]
+    by_need: dict[str, dict[str, dict[str, Any]]] = {}
+    for line in figures.rate_by_need(authorities, on):
+        by_need.setdefault(line.cohort, {})[line.need] = {
+            "denominator": line.denominator,
+            "numerator": line.numerator,
+            "percent": line.percent,
+        }
+    shown = disclosure.employment_rate_page(counted, by_need, limit)
+    rate = shown.marked()
+    by_need_shown = rate.pop("by_need")
     return {
         "rate": rate,
         "on": on,
@@ -104,13 +151,19 @@ def _employment_rate_page(authorities: list[Authority], dates: Dates) -> dict[st
         ],
         "band_labels": [figures.BAND_LABELS[b] for b in reports.BANDS],
         "cohort_labels": [figures.COHORT_LABELS[c] for c in reports.COHORTS],
-        "by_need": figures.rate_by_need(authorities, on),
+        "by_need": [
+            NeedRateShown(cohort, need, **cells)
+            for cohort, needs in by_need_shown.items()
+            for need, cells in needs.items()
+        ],
         "trend": [
             (dt.date.fromisoformat(p["reporting_date"]), [p[c] for c in reports.COHORTS])
             for p in trend
         ],
         "chart_alt": charts.cohort_rates_alt(rate),
         "trend_alt": charts.rate_trend_alt(trend),
+        "suppressed": bool(shown.small or shown.hidden),
+        "limit": limit,
     }
 
 
@@ -149,13 +202,24 @@ EMPLOYMENT_RATE = OutcomeReport(
     when=When.REPORTING_DATE,
     form=EmploymentRateForm,
     summary=reports.employment_rate,
+    disclose=disclosure.employment_rate,
     rows=reports.employment_rate_rows,
     columns=(*_WHO, "cohort", "age", "in_paid_work", "hours", "band"),
     template="reporting/employment_rate.html",
     page=_employment_rate_page,
     charts=(
-        Chart("chart", reports.employment_rate, charts.cohort_rates_svg),
-        Chart("trend", figures.rate_trend, charts.rate_trend_svg),
+        Chart(
+            "chart",
+            reports.employment_rate,
+            charts.cohort_rates_svg,
+            lambda rate, limit: disclosure.employment_rate(rate, limit).marked(),
+        ),
+        Chart(
+            "trend",
+            figures.rate_trend,
+            charts.rate_trend_svg,
+            lambda points, limit: [disclosure.employment_rate(p, limit).marked() for p in points],
+        ),
     ),
     table=_employment_rate_table,
 )
@@ -164,10 +228,11 @@ EMPLOYMENT_RATE = OutcomeReport(
 # --- job outcomes ---------------------------------------------------------------------
 
 
-def _outcomes_page(authorities: list[Authority], dates: Dates) -> dict[str, Any]:
+def _outcomes_page(authorities: list[Authority], dates: Dates, limit: int | None) -> dict[str, Any]:
     """The four measures by need group, with their totals."""
     start, end = dates
-    data = reports.outcomes(authorities, start, end)
+    shown = disclosure.outcomes(reports.outcomes(authorities, start, end), limit)
+    data = shown.marked()
     return {
         "data": data,
         "start": start,
@@ -179,6 +244,8 @@ def _outcomes_page(authorities: list[Authority], dates: Dates) -> dict[str, Any]
         ],
         "totals": [data[m] for m in reports.OUTCOME_MEASURES],
         "chart_alt": charts.outcomes_alt(data),
+        "suppressed": bool(shown.small or shown.hidden),
+        "limit": limit,
     }
 
 
@@ -198,6 +265,7 @@ OUTCOMES = OutcomeReport(
     when=When.PERIOD,
     form=PeriodForm,
     summary=reports.outcomes,
+    disclose=disclosure.outcomes,
     rows=reports.outcome_rows,
     columns=(
         *_WHO,
@@ -209,7 +277,14 @@ OUTCOMES = OutcomeReport(
     ),
     template="reporting/outcomes.html",
     page=_outcomes_page,
-    charts=(Chart("chart", reports.outcomes, charts.outcomes_svg),),
+    charts=(
+        Chart(
+            "chart",
+            reports.outcomes,
+            charts.outcomes_svg,
+            lambda data, limit: disclosure.outcomes(data, limit).marked(),
+        ),
+    ),
     table=_outcomes_table,
 )
 
@@ -217,28 +292,42 @@ OUTCOMES = OutcomeReport(
 # --- care cost savings ----------------------------------------------------------------
 
 
-def _savings_page(authorities: list[Authority], dates: Dates) -> dict[str, Any]:
+def _savings_page(authorities: list[Authority], dates: Dates, limit: int | None) -> dict[str, Any]:
     """The totals and the same by need group, in pounds."""
     start, end = dates
     # the rows (real references, never shown) only to group them by need
-    data = reports.savings(authorities, start, end, detail=True)
-    by_need = figures.savings_by_need(authorities, start, end, rows=data.pop("rows"))
+    counted = reports.savings(authorities, start, end, detail=True)
+    lines = figures.savings_by_need(authorities, start, end, rows=counted.pop("rows"))
+    by_need = {
+        line.need: {"people": line.people, **{k: getattr(line, k) for k in figures.SAVINGS_MONEY}}
+        for line in lines
+    }
+    shown = disclosure.savings(counted, limit, by_need)
+    data = shown.marked()
+    by_need_shown = data.pop("by_need")
     return {
         "data": data,
         "start": start,
         "end": end,
-        "money": {key: charts.pounds(data[key]) for key in figures.SAVINGS_MONEY},
-        "by_need": by_need,
+        "money": {key: _pounds(data[key]) for key in figures.SAVINGS_MONEY},
+        "by_need": [figures.NeedSavings(need, **cells) for need, cells in by_need_shown.items()],
         "need_lines": [
             (
-                line.need_label,
-                line.people,
-                [charts.pounds(getattr(line, key)) for key in figures.SAVINGS_MONEY],
+                figures.need_label(need),
+                cells["people"],
+                [_pounds(cells[key]) for key in figures.SAVINGS_MONEY],
             )
-            for line in by_need
+            for need, cells in by_need_shown.items()
         ],
         "chart_alt": charts.savings_alt(data),
+        "suppressed": bool(shown.small or shown.hidden),
+        "limit": limit,
     }
+
+
+def _pounds(value: str) -> str:
+    """Money as the page shows it; a suppressed amount's mark as it is."""
+    return value if value == disclosure.HIDDEN or value.startswith("<") else charts.pounds(value)
 
 
 def _savings_table(data: dict[str, Any]) -> list[Line]:
@@ -289,11 +378,19 @@ SAVINGS = OutcomeReport(
     when=When.PERIOD,
     form=PeriodForm,
     summary=reports.savings,
+    disclose=disclosure.savings,
     rows=reports.savings_rows,
     columns=(*_WHO, "first_start", "weekly_before", "weekly_now", "annual_saving"),
     template="reporting/savings.html",
     page=_savings_page,
-    charts=(Chart("chart", reports.savings, charts.savings_svg),),
+    charts=(
+        Chart(
+            "chart",
+            reports.savings,
+            charts.savings_svg,
+            lambda data, limit: disclosure.savings(data, limit).marked(),
+        ),
+    ),
     table=_savings_table,
     detail=True,
 )

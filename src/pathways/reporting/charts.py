@@ -92,14 +92,22 @@ def pounds(value: str | Decimal) -> str:
     return f"{sign}£{abs(amount):,.2f}"
 
 
+def number(value: Any) -> float:
+    """A figure to draw: a count or percent, or 0 for one the small-number rules hide
+    (``disclosure``: its mark, such as ``<5``, is written beside it instead)."""
+    return 0 if isinstance(value, str) or value is None else value
+
+
 def rate_words(figures: dict) -> str:
-    """``33.3% (1 of 3 people)``, or that no one was counted."""
-    if not figures["denominator"]:
+    """``33.3% (1 of 3 people)``, that no one was counted, or that the percentage is
+    not shown (small numbers: ``not shown (<5 of 40 people)``)."""
+    if figures["denominator"] == 0:
         return "no one counted"
     people = "person" if figures["denominator"] == 1 else "people"
-    return (
-        f"{figures['percent']:.1f}% ({figures['numerator']} of {figures['denominator']} {people})"
-    )
+    counted = f"{figures['numerator']} of {figures['denominator']} {people}"
+    if isinstance(figures["percent"], str):
+        return f"not shown ({counted})"
+    return f"{figures['percent']:.1f}% ({counted})"
 
 
 def cohort_rates_alt(rate: dict) -> str:
@@ -115,10 +123,14 @@ def cohort_rates_alt(rate: dict) -> str:
 def rate_trend_alt(points: Sequence[dict]) -> str:
     parts = []
     for cohort in reports.COHORTS:
-        counted = [(p["reporting_date"], p[cohort]) for p in points if p[cohort]["denominator"]]
+        counted = [
+            (p["reporting_date"], p[cohort])
+            for p in points
+            if isinstance(p[cohort]["percent"], int | float)
+        ]
         name = COHORT_LABELS[cohort]
         if not counted:
-            parts.append(f"{name}: no one counted.")
+            parts.append(f"{name}: no percentage to show.")
             continue
         said = [f"{figures['percent']:.1f}% on {long_date(day)}" for day, figures in counted]
         parts.append(f"{name}: {said[0]}" + (f", {said[-1]}." if len(said) > 1 else "."))
@@ -131,10 +143,10 @@ def rate_trend_alt(points: Sequence[dict]) -> str:
 
 def outcomes_alt(data: dict) -> str:
     totals = ", ".join(f"{MEASURE_LABELS[m].lower()}: {data[m]}" for m in reports.OUTCOME_MEASURES)
-    top = max(data["by_need"].items(), key=lambda item: item[1]["job_starts"])
+    top = max(data["by_need"].items(), key=lambda item: number(item[1]["job_starts"]))
     most = (
         f" Most job starts: {need_label(top[0]).lower()} ({top[1]['job_starts']})."
-        if top[1]["job_starts"]
+        if number(top[1]["job_starts"])
         else ""
     )
     return (
@@ -146,6 +158,11 @@ def outcomes_alt(data: dict) -> str:
 
 def savings_alt(data: dict) -> str:
     period = f"from {long_date(data['from'])} to {long_date(data['to'])}"
+    if isinstance(data["people"], str):
+        return (
+            f"Bar chart of weekly care costs: not shown, as {data['people']} people with care "
+            f"costs started paid work {period}."
+        )
     if not data["people"]:
         return f"Bar chart of weekly care costs: no one with care costs started paid work {period}."
     people = "person" if data["people"] == 1 else "people"
@@ -205,7 +222,7 @@ def cohort_rates_svg(rate: dict) -> bytes:
         _labelled_bars(
             axes,
             [f"{COHORT_LABELS[c]}: {rate_words(rate[c])}" for c in reports.COHORTS],
-            [rate[c]["percent"] or 0 for c in reports.COHORTS],
+            [number(rate[c]["percent"]) for c in reports.COHORTS],
         )
         axes.set_xlim(0, 100)
         axes.set_xticks(range(0, 101, 25))
@@ -226,7 +243,7 @@ def rate_trend_svg(points: Sequence[dict]) -> bytes:
         xs = list(range(len(points)))
         series = {
             cohort: [
-                p[cohort]["percent"] if p[cohort]["percent"] is not None else math.nan
+                p[cohort]["percent"] if isinstance(p[cohort]["percent"], int | float) else math.nan
                 for p in points
             ]
             for cohort in reports.COHORTS
@@ -284,12 +301,16 @@ def outcomes_svg(data: dict) -> bytes:
         )
         figure = _figure(9.6, 1.9 + 0.42 * len(needs))
         panels = figure.subplots(1, len(reports.OUTCOME_MEASURES), sharey=True)
-        widest = max([1, *(data["by_need"][n][m] for n in needs for m in reports.OUTCOME_MEASURES)])
+        widest = max(
+            [1, *(number(data["by_need"][n][m]) for n in needs for m in reports.OUTCOME_MEASURES)]
+        )
         labels = [need_label(n) for n in needs]
         for axes, measure in zip(panels, reports.OUTCOME_MEASURES, strict=True):
             counts = [data["by_need"][n][measure] for n in needs]
-            bars = axes.barh(labels, counts, color=BLUE, height=0.6)
-            axes.bar_label(bars, padding=3, color=BLACK, fontsize=10)
+            bars = axes.barh(labels, [number(c) for c in counts], color=BLUE, height=0.6)
+            axes.bar_label(
+                bars, labels=[str(c) for c in counts], padding=3, color=BLACK, fontsize=10
+            )
             axes.set_xlim(0, widest * 1.35)
             axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
             axes.set_title(f"{MEASURE_LABELS[measure]}: {data[measure]}", loc="left", fontsize=10)
@@ -313,6 +334,12 @@ def savings_svg(data: dict) -> bytes:
         figure = _figure(4.8, 2.7)
         axes = figure.add_subplot()
         period = f"{long_date(data['from'])} to {long_date(data['to'])}"
+        if isinstance(data["people"], str):
+            _empty(
+                axes,
+                f"Not shown: {data['people']} people with care costs\nstarted paid work {period}",
+            )
+            return figure
         if not data["people"]:
             _empty(axes, f"No one with care costs started\npaid work {period}")
             return figure

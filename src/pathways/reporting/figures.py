@@ -120,10 +120,11 @@ def rate_by_need(authorities: list[Authority], on: dt.date) -> list[NeedRate]:
 @dataclass(frozen=True)
 class NeedSavings:
     """The savings report's figures for one need group; money as the report gives it
-    (``outcomes.money``: pounds to the penny, as text)."""
+    (``outcomes.money``: pounds to the penny, as text); on a page under the
+    small-number rules, the people and money may be their marks (``disclosure``)."""
 
     need: str
-    people: int
+    people: int | str
     weekly_before: str
     weekly_now: str
     annual_saving: str

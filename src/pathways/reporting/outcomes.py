@@ -28,6 +28,8 @@ Rules the spec leaves to us:
   code + person_ref): stable across runs, different between authorities, not
   reversible without the key (its own key, not ``SECRET_KEY``: see settings).
   Authority codes are fixed-length ONS codes, so the concatenation is unambiguous.
+  A pseudonymised row also carries bands in place of exact ages, dates and care costs
+  (``disclosure.band_row``), so that it cannot be re-identified by them.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from django.db.models.functions import Coalesce
 from pathways.core.models import Authority
 from pathways.employment.models import Placement, PlacementTerms
 from pathways.people.models import CareCost, Person, SupportReason
+from pathways.reporting.disclosure import band_row
 
 LEARNING_DISABILITY = "learning_disability"
 SECONDARY_MENTAL_HEALTH = "secondary_mental_health"
@@ -153,6 +156,13 @@ class _Who:
             alias = pseudonym(self.authority, self.person_ref)
             return {"authority": self.authority, "person_ref": alias, "name": alias}
         return {"authority": self.authority, "person_ref": self.person_ref, "name": self.name}
+
+
+def _row(who: _Who, pseudonymise: Pseudonymise, **fields: Any) -> dict[str, Any]:
+    """A row about ``who``: pseudonymised with bands, or as it is."""
+    if who.hidden(pseudonymise):
+        return band_row({**who.shown(pseudonymise), **fields})
+    return {**who.shown(pseudonymise), **fields}
 
 
 def _saw(seen: list[int] | None, people: Iterable[_Who]) -> None:
@@ -306,14 +316,15 @@ def employment_rate_rows(
     _, lines = _rate_lines(authorities, on)
     _saw(seen, (line.person for line in lines))
     return [
-        {
-            **line.person.shown(pseudonymise),
-            "cohort": line.cohort,
-            "age": line.age,
-            "in_paid_work": line.in_paid_work,
-            "hours": str(line.hours) if line.hours is not None else None,
-            "band": line.band,
-        }
+        _row(
+            line.person,
+            pseudonymise,
+            cohort=line.cohort,
+            age=line.age,
+            in_paid_work=line.in_paid_work,
+            hours=str(line.hours) if line.hours is not None else None,
+            band=line.band,
+        )
         for line in lines
     ]
 
@@ -406,19 +417,20 @@ def outcome_rows(
     _, lines = _outcome_lines(authorities, start, end)
     _saw(seen, (line.who for line in lines))
     return [
-        {
-            **line.who.shown(pseudonymise),
-            "need": line.need,
+        _row(
+            line.who,
+            pseudonymise,
+            need=line.need,
             # A job's reference leads to the person as surely as theirs does.
-            "placement_ref": (
+            placement_ref=(
                 pseudonym(line.who.authority, line.placement_ref)
                 if line.who.hidden(pseudonymise)
                 else line.placement_ref
             ),
-            "start_date": line.start_date.isoformat(),
-            "end_date": line.end_date.isoformat() if line.end_date else None,
+            start_date=line.start_date.isoformat(),
+            end_date=line.end_date.isoformat() if line.end_date else None,
             **{measure: measure in line.measures for measure in OUTCOME_MEASURES},
-        }
+        )
         for line in lines
     ]
 
@@ -440,13 +452,14 @@ class SavingsLine:
         )
 
     def as_dict(self, pseudonymise: Pseudonymise = False) -> dict:
-        return {
-            **self.who.shown(pseudonymise),
-            "first_start": self.first_start.isoformat(),
-            "weekly_before": money(self.weekly_before),
-            "weekly_now": money(self.weekly_now),
-            "annual_saving": money(self.annual_saving),
-        }
+        return _row(
+            self.who,
+            pseudonymise,
+            first_start=self.first_start.isoformat(),
+            weekly_before=money(self.weekly_before),
+            weekly_now=money(self.weekly_now),
+            annual_saving=money(self.annual_saving),
+        )
 
 
 def _paid_starts(

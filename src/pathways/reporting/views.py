@@ -2,8 +2,10 @@
 
 The outcome reports (employment rate, outcomes, savings) each have a page with a GET
 form, a chart or two served from their own URLs as SVG (``charts``) and the numbers in
-tables beside them, and a CSV of the rows behind the figures (``access.report_rows``:
-pseudonymised for those who may not read every record, audited). One page view, one
+tables beside them (under the small-number rules of ``disclosure`` for those who see
+aggregates only, ``access.small_number_limit``), and a CSV of the rows behind the
+figures (``access.report_rows``: pseudonymised, with bands, for those who may not read
+every record; audited). One page view, one
 chart view and one rows view serve all three, from each report's description
 (``catalogue``; ``urls`` passes it). Who may see them and on which authorities is
 ``reporting.access``.
@@ -162,14 +164,19 @@ def report_page(request: AuthedRequest, report: OutcomeReport) -> HttpResponse:
     form = _report_form(request, report)
     if form.errors:
         return _render(request, report.template, form, {})
-    figures = report.page(form.chosen_authorities(), form.report_dates)
+    chosen = form.chosen_authorities()
+    limit = access.small_number_limit(request.user, chosen)
+    figures = report.page(chosen, form.report_dates, limit)
     return _render(request, report.template, form, {**figures, "links": _links(report, form)})
 
 
 @login_required
 def report_chart(request: AuthedRequest, report: OutcomeReport, chart: Chart) -> HttpResponse:
     form = _valid(_report_form(request, report))
-    return svg_response(chart.svg(chart.figures(form.chosen_authorities(), *form.report_dates)))
+    chosen = form.chosen_authorities()
+    limit = access.small_number_limit(request.user, chosen)
+    drawn = chart.disclose(chart.figures(chosen, *form.report_dates), limit)
+    return svg_response(chart.svg(drawn))
 
 
 @login_required

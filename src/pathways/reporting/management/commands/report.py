@@ -10,6 +10,10 @@ listed. Its rows show real references only to callers who may read every residen
 record in that authority (no ``--as``, a superuser, or an authority-wide role other
 than commissioner); everyone else, commissioners included, gets pseudonymised rows.
 
+Callers who see an authority's figures as aggregates only (``--as`` a commissioner)
+get them under the small-number rules (``reporting.disclosure``): null in JSON with a
+``suppressed`` list, ``<5`` or ``hidden`` in CSV and tables; their rows carry bands.
+
 These rules live in ``reporting.access`` (and the financial year in
 ``reporting.periods``), shared with the report pages, their exports and the API. What
 the three outcome reports differ by (how they are asked for, their figures, their
@@ -117,14 +121,21 @@ class Command(BaseCommand):
         report = OUTCOME_REPORTS[name]
         authorities = self._authorities(viewer, options["authority"] or [])
         dates = DATES[report.when](report, options)
+        limit = access.small_number_limit(viewer, authorities)
         if options["detail"]:
             data = self._with_rows(viewer, report, authorities, dates)
         else:
             data = report.summary(authorities, *dates)
+        rows = data.pop("rows", None)
+        shown = report.disclose(data, limit)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(data, indent=2))
+            out = shown.json()
+            self.stdout.write(json.dumps(out if rows is None else {**out, "rows": rows}, indent=2))
         else:
-            self._write_rows(report.table(data), options["format"])
+            marked = shown.marked()
+            if rows is not None:
+                marked["rows"] = rows
+            self._write_rows(report.table(marked), options["format"])
 
     # --- options ----------------------------------------------------------------------
 
