@@ -267,3 +267,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
 }
+
+# --- Access slice (issue 11): access after a relationship ends, break-glass (0021), 2FA enrolment
+# Days a team keeps access to a person after its episode closes or its referral is
+# decided (closing letters, end-of-support notes, a quick return); 0 ends it at once.
+PATHWAYS_ACCESS_GRACE_DAYS = int(os.environ.get("PATHWAYS_ACCESS_GRACE_DAYS", "30"))

@@ -10,10 +10,13 @@ every check of it counts them. Commissioners see aggregates only.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from pathways.core.models import Role
 from pathways.core.policies import Policy, Rule, Scope, anyone
@@ -23,6 +26,25 @@ from pathways.people.models import Person
 #: user's casework teams whose authority they do not already see whole, the ``Q`` on
 #: ``Person`` it makes visible (None when it adds nobody).
 Relationship = Callable[[Scope, Any, list[int]], Q | None]
+
+
+def ended_since() -> dt.date | None:
+    """Relationships that ended after this day still count (the grace period,
+    ``PATHWAYS_ACCESS_GRACE_DAYS``: closing letters, end-of-support notes, a quick
+    return); None when access ends at once (a grace of 0). An episode closed or a
+    referral decided on day D is related until the end of day D + grace - 1."""
+    days = int(settings.PATHWAYS_ACCESS_GRACE_DAYS)
+    if days <= 0:
+        return None
+    return timezone.localdate() - dt.timedelta(days=days)
+
+
+def ended_recently(field: str) -> Q:
+    """Rows whose relationship ended (``field``, a date) within the grace period."""
+    since = ended_since()
+    if since is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__gt": since})
 
 
 def _person_writers(scope: Scope, _user: Any, person: Any) -> bool:
