@@ -272,3 +272,7 @@ LOGGING = {
 # Days a team keeps access to a person after its episode closes or its referral is
 # decided (closing letters, end-of-support notes, a quick return); 0 ends it at once.
 PATHWAYS_ACCESS_GRACE_DAYS = int(os.environ.get("PATHWAYS_ACCESS_GRACE_DAYS", "30"))
+# Two-step sign-in is set up only with proof of the mailbox: setting a password through
+# the one-time link from `pathways invite` (or `--reset-two-factor`) lets the user set up
+# an authenticator app at their next sign-in within these hours, once.
+PATHWAYS_ENROLMENT_PROOF_HOURS = int(os.environ.get("PATHWAYS_ENROLMENT_PROOF_HOURS", "24"))
