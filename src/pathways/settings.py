@@ -289,3 +289,14 @@ PATHWAYS_IMPORT_TIME_LIMIT = float(os.environ.get("PATHWAYS_IMPORT_TIME_LIMIT", 
 # 0 or 1 switches suppression off (not for production). Pseudonymised rows always carry
 # bands (age, month, care cost) instead of exact values, whatever this is.
 PATHWAYS_SMALL_NUMBER_THRESHOLD = int(os.environ.get("PATHWAYS_SMALL_NUMBER_THRESHOLD", 5))
+
+# --- Access slice (issue 11): access after a relationship ends, break-glass (0021), 2FA enrolment
+# Days a team keeps access to a person after its episode closes or its referral is
+# decided (closing letters, end-of-support notes, a quick return); 0 ends it at once.
+PATHWAYS_ACCESS_GRACE_DAYS = int(os.environ.get("PATHWAYS_ACCESS_GRACE_DAYS", "30"))
+# Hours an emergency ("break-glass") open of a person's record lasts.
+PATHWAYS_BREAK_GLASS_HOURS = int(os.environ.get("PATHWAYS_BREAK_GLASS_HOURS", "4"))
+# Two-step sign-in is set up only with proof of the mailbox: setting a password through
+# the one-time link from `pathways invite` (or `--reset-two-factor`) lets the user set up
+# an authenticator app at their next sign-in within these hours, once.
+PATHWAYS_ENROLMENT_PROOF_HOURS = int(os.environ.get("PATHWAYS_ENROLMENT_PROOF_HOURS", "24"))

@@ -36,13 +36,17 @@ ROLES = [r.value for r in Role]
 CASEWORK = {"employment_specialist", "team_manager", "package_approver"}
 AUTHORITY_WIDE = {"intake_officer", "data_protection_officer", "admin"}
 
-# Relationship of the user's team to the person → who may VIEW the record.
+# Relationship of the user's team to the person → who may VIEW the record. A team
+# keeps access for the grace period after its relationship ends (30 days by default,
+# PATHWAYS_ACCESS_GRACE_DAYS; decision 0021).
 RELATIONSHIPS = {
     "unrelated, same authority": AUTHORITY_WIDE,
     "live referral to my team": AUTHORITY_WIDE | CASEWORK,
-    "declined referral to my team": AUTHORITY_WIDE,
+    "referral to my team declined today": AUTHORITY_WIDE | CASEWORK,
+    "referral to my team declined 60 days ago": AUTHORITY_WIDE,
     "open episode in my team": AUTHORITY_WIDE | CASEWORK,
-    "closed episode in my team": AUTHORITY_WIDE,
+    "episode in my team closed today": AUTHORITY_WIDE | CASEWORK,
+    "episode in my team closed 60 days ago": AUTHORITY_WIDE,
     "another authority": set(),
 }
 # Who may CHANGE a record they can see; who may read its AUDIT trail.
@@ -56,12 +60,16 @@ def make_person(relationship: str, team):
     person = PersonFactory(authority=team.authority)
     if relationship == "live referral to my team":
         ReferralFactory(team=team, person=person, status=Status.ACCEPTED)
-    elif relationship == "declined referral to my team":
-        ReferralFactory(team=team, person=person, status=Status.DECLINED)
+    elif relationship.startswith("referral to my team declined"):
+        days = 0 if relationship.endswith("today") else 60
+        on = dt.date.today() - dt.timedelta(days=days)
+        ReferralFactory(team=team, person=person, status=Status.DECLINED, decided_on=on)
     elif relationship == "open episode in my team":
         EpisodeFactory(team=team, person=person)
-    elif relationship == "closed episode in my team":
-        EpisodeFactory(team=team, person=person, ended_on=dt.date.today())
+    elif relationship.startswith("episode in my team closed"):
+        days = 0 if relationship.endswith("today") else 60
+        on = dt.date.today() - dt.timedelta(days=days)
+        EpisodeFactory(team=team, person=person, started_on=on - dt.timedelta(days=90), ended_on=on)
     return person
 
 

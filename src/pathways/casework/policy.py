@@ -17,7 +17,7 @@ from pathways.core.policies import (
     scope_of,
     team_roles,
 )
-from pathways.people.policy import person_policy
+from pathways.people.policy import ended_recently, person_policy
 
 
 def _caseworker(scope: Scope, user: Any, episode: Any) -> bool:
@@ -37,11 +37,13 @@ class EpisodePolicy(Policy):
     }
 
     def scope_q(self, scope: Scope, user: Any) -> Q:
+        """The episodes of the user's teams or allocated to them, while the user may see
+        the person (so a closed episode goes with the person when the grace period
+        ends), and every episode in an authority the user sees whole."""
         return (
-            Q(team_id__in=scope.casework_team_ids)
-            | Q(worker=user)
-            | Q(authority_id__in=scope.personal_data_authorities)
-        )
+            (Q(team_id__in=scope.casework_team_ids) | Q(worker=user))
+            & person_policy.people_q(scope, user)
+        ) | Q(authority_id__in=scope.personal_data_authorities)
 
 
 class PackagePolicy(Policy):
@@ -89,14 +91,12 @@ def may_work_with(user: Any, person_id: int) -> bool:
 
 
 def open_episode_with(_scope: Scope, user: Any, teams: list[int]) -> Q:
-    """A person with an open episode allocated to the user or held by one of their teams."""
-    q = Q(pk__in=Episode.objects.filter(worker=user, ended_on__isnull=True).values("person_id"))
+    """A person with an episode allocated to the user or held by one of their teams that
+    is open, or closed within the grace period (``people.policy.ended_since``)."""
+    current = Q(ended_on__isnull=True) | ended_recently("ended_on")
+    q = Q(pk__in=Episode.objects.filter(current, worker=user).values("person_id"))
     if teams:
-        q |= Q(
-            pk__in=Episode.objects.filter(team_id__in=teams, ended_on__isnull=True).values(
-                "person_id"
-            )
-        )
+        q |= Q(pk__in=Episode.objects.filter(current, team_id__in=teams).values("person_id"))
     return q
 
 

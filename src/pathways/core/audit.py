@@ -10,7 +10,7 @@ deleting any entry raises, and the app has no page or command that tries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from auditlog.cid import get_cid
@@ -43,6 +43,29 @@ def protect_log_entries() -> None:
     pre_delete.connect(_refuse_delete, sender=LogEntry, dispatch_uid="pathways-audit-no-delete")
 
 
+#: What another app adds to the entries of allowed reads: given the actor and the ids of
+#: the people read, extra ``additional_data`` for some of them (people: a read under an
+#: emergency open carries ``break_glass``).
+ReadNote = Callable[[Any, list[int]], dict[int, dict[str, Any]]]
+_read_notes: list[ReadNote] = []
+
+
+def note_reads(note: ReadNote) -> None:
+    """Add a note to allowed reads (called from ``AppConfig.ready``)."""
+    if note not in _read_notes:
+        _read_notes.append(note)
+
+
+def _notes(actor: Any, outcome: str, person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if outcome != ALLOWED or not getattr(actor, "pk", None) or not person_ids:
+        return {}
+    out: dict[int, dict[str, Any]] = {}
+    for note in _read_notes:
+        for person_id, extra in note(actor, person_ids).items():
+            out.setdefault(person_id, {}).update(extra)
+    return out
+
+
 def client_address(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
@@ -58,6 +81,7 @@ def record_access(
     remote_addr: str | None = None,
 ) -> LogEntry:
     """Record that ``actor`` read (or was refused) ``person``'s record."""
+    extra = _notes(actor, outcome, [person.pk]).get(person.pk, {})
     return LogEntry.objects.log_create(
         person,
         force_log=True,
@@ -71,6 +95,7 @@ def record_access(
             "channel": channel,
             "outcome": outcome,
             "what": what,
+            **extra,
         },
     )
 
@@ -98,6 +123,7 @@ def record_access_bulk(
     now = timezone.now()
     cid = get_cid()
     using = router.db_for_write(LogEntry)
+    notes = _notes(actor, outcome, [p.pk for p in people])
     entries = []
     for person in people:
         entry = LogEntry(
@@ -117,6 +143,7 @@ def record_access_bulk(
                 "channel": channel,
                 "outcome": outcome,
                 "what": what,
+                **notes.get(person.pk, {}),
             },
         )
         pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
@@ -163,7 +190,8 @@ def describe(entry: LogEntry) -> dict[str, Any]:
         "who": entry.actor_email
         or (entry.actor.email if entry.actor else _unattributed(data.get("channel"))),
         "action": action,
-        "what": data.get("what") or f"{entry.content_type.model} {entry.object_repr}",
+        "what": (data.get("what") or f"{entry.content_type.model} {entry.object_repr}")
+        + (f" (emergency open {data['break_glass']})" if data.get("break_glass") else ""),
         "channel": data.get("channel", "web"),
         "outcome": data.get("outcome", ALLOWED),
         "from": entry.remote_addr or "",

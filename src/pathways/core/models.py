@@ -131,6 +131,13 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment,misc]
     email = models.EmailField("email address", unique=True)
     is_demo = models.BooleanField(default=False, help_text="Created by `pathways demo`")
+    enrol_two_factor_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the user proves control of their mailbox (the one-time link "
+        "from `pathways invite`): until then their next sign-in may set up two-step "
+        "sign-in, once.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]

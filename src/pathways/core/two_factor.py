@@ -2,24 +2,77 @@
 
 The views are ours because the flow is two short GOV.UK forms; the cryptography and
 device storage are django-otp's.
+
+Setting up an authenticator app needs more than the password: proof that the user
+controls the mailbox the one-time link from ``pathways invite`` was sent to. Setting a
+password through that link (``grant_enrolment_proof``) lets the next sign-in within
+``PATHWAYS_ENROLMENT_PROOF_HOURS`` set up an app; that sign-in takes the proof into its
+session (``may_enrol``), so it is used once. ``pathways invite --reset-two-factor``
+removes a lost app and issues a new link. Someone with the password alone is told to
+use their invitation link or ask their administrator.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from base64 import b32encode
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pathways.core.audit import record_event
 from pathways.core.models import User
 from pathways.core.types import AuthedRequest
+
+#: The session's copy of the proof (a POSIX timestamp: until when it holds).
+ENROL_SESSION_KEY = "pathways_enrol_until"
+
+
+def has_authenticator(user: User) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def grant_enrolment_proof(user: User, *, channel: str = "web") -> None:
+    """The user proved control of their mailbox (they used the one-time link): their
+    next sign-in within ``PATHWAYS_ENROLMENT_PROOF_HOURS`` may set up an authenticator
+    app. Nothing for a user who has one already."""
+    if has_authenticator(user):
+        return
+    until = timezone.now() + dt.timedelta(hours=settings.PATHWAYS_ENROLMENT_PROOF_HOURS)
+    User.objects.filter(pk=user.pk).update(enrol_two_factor_until=until)
+    record_event(user, user, channel=channel, what="may set up two-step sign-in (link used)")
+
+
+def may_enrol(request: AuthedRequest) -> bool:
+    """Whether this session may set up an authenticator app: it holds an unexpired
+    proof, or takes the account's (which then leaves the account: used once)."""
+    now = timezone.now()
+    held = request.session.get(ENROL_SESSION_KEY)
+    if held is not None and held > now.timestamp():
+        return True
+    until = (
+        User.objects.filter(pk=request.user.pk, enrol_two_factor_until__gt=now)
+        .values_list("enrol_two_factor_until", flat=True)
+        .first()
+    )
+    if until is None:
+        return False
+    taken = User.objects.filter(pk=request.user.pk, enrol_two_factor_until=until).update(
+        enrol_two_factor_until=None
+    )
+    if not taken:  # another sign-in took it first
+        return False
+    request.session[ENROL_SESSION_KEY] = until.timestamp()
+    return True
 
 
 class CodeForm(forms.Form):
@@ -51,9 +104,12 @@ def _pending_device(user: User) -> TOTPDevice:
 
 @login_required
 def setup(request: AuthedRequest) -> HttpResponse:
-    """First sign-in: scan a QR code (or type the key), then confirm with a code."""
-    if any(True for _ in devices_for_user(request.user, confirmed=True)):
+    """First sign-in: scan a QR code (or type the key), then confirm with a code. Only
+    with proof of the mailbox (``may_enrol``); otherwise the user is told how to get it."""
+    if has_authenticator(request.user):
         return redirect("two-factor-verify")
+    if not may_enrol(request):
+        return render(request, "core/two_factor_needs_link.html", status=403)
     device = _pending_device(request.user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -61,6 +117,7 @@ def setup(request: AuthedRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.pop(ENROL_SESSION_KEY, None)
             request.session.cycle_key()  # a new session id once both steps are done
             return redirect(_next_url(request))
         form.add_error("code", "That code did not match. Check your app and try the newest code")

@@ -173,3 +173,42 @@ class CareCost(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"person_id": self.person_id}
+
+
+class BreakGlass(models.Model):
+    """A staff member opened a person's record in an emergency (a safeguarding call)
+    outside their relationships with the person, giving a reason. While it lasts it lets
+    them read the record (not change it); every read is flagged on the person's trail,
+    and the data protection officer of the person's home authority reviews it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_opens"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass_opens")
+    reason = models.TextField()
+    opened_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="break_glass_reviews",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+        verbose_name = "emergency open"
+
+    def __str__(self) -> str:
+        return f"Emergency open {self.pk} of {self.person_id} by {self.user_id}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.person_id}
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

@@ -6,23 +6,51 @@ person's home authority. The relationships belong to the apps that make them (a
 referral to the team, an episode of support), so those apps add them here when Django
 starts (``relate``): the person record knows nothing of referrals or episodes, yet
 every check of it counts them. Commissioners see aggregates only.
+
+A relationship that has ended (an episode closed, a referral decided) still counts for
+``PATHWAYS_ACCESS_GRACE_DAYS`` (``ended_since``), and every row about a person is scoped
+through this policy (``people_q``), so a team loses the person and their records at
+the same moment. An emergency open (``BreakGlass``) is a read-only relationship: it
+lets the user see the person, not change them (decision 0021).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from pathways.core.models import Role
-from pathways.core.policies import Policy, Rule, Scope, anyone
-from pathways.people.models import Person
+from pathways.core.policies import Policy, Rule, Scope, anyone, scope_of
+from pathways.people.models import BreakGlass, Person
 
 #: A relationship between staff and people: given the user's scope, the user, and the
 #: user's casework teams whose authority they do not already see whole, the ``Q`` on
 #: ``Person`` it makes visible (None when it adds nobody).
 Relationship = Callable[[Scope, Any, list[int]], Q | None]
+
+
+def ended_since() -> dt.date | None:
+    """Relationships that ended after this day still count (the grace period,
+    ``PATHWAYS_ACCESS_GRACE_DAYS``: closing letters, end-of-support notes, a quick
+    return); None when access ends at once (a grace of 0). An episode closed or a
+    referral decided on day D is related until the end of day D + grace - 1."""
+    days = int(settings.PATHWAYS_ACCESS_GRACE_DAYS)
+    if days <= 0:
+        return None
+    return timezone.localdate() - dt.timedelta(days=days)
+
+
+def ended_recently(field: str) -> Q:
+    """Rows whose relationship ended (``field``, a date) within the grace period."""
+    since = ended_since()
+    if since is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__gt": since})
 
 
 def _person_writers(scope: Scope, _user: Any, person: Any) -> bool:
@@ -52,27 +80,66 @@ class PersonPolicy(Policy):
 
     def __init__(self) -> None:
         self.relationships: list[Relationship] = []
+        self.read_only: set[Relationship] = set()
 
-    def relate(self, relationship: Relationship) -> None:
-        """Add a relationship that makes people visible (called from ``AppConfig.ready``)."""
+    def relate(self, relationship: Relationship, *, read_only: bool = False) -> None:
+        """Add a relationship that makes people visible (called from ``AppConfig.ready``).
+        A ``read_only`` one lets the user see the person ("view") but do nothing else
+        (an emergency open)."""
         if relationship not in self.relationships:
             self.relationships.append(relationship)
+        if read_only:
+            self.read_only.add(relationship)
 
     def scope_q(self, scope: Scope, user: Any) -> Q:
+        return self._scope_q(scope, user, read_only=True)
+
+    def _scope_q(self, scope: Scope, user: Any, *, read_only: bool) -> Q:
         whole = scope.personal_data_authorities
         # A team's relationships add nobody when its authority is already seen whole
         # (an intake officer's own team): leaving them out keeps the query lean.
         teams = [t for t in scope.casework_team_ids if scope.authority_by_team[t] not in whole]
         q = Q(authority_id__in=whole)
         for relationship in self.relationships:
+            if relationship in self.read_only and not read_only:
+                continue
             related = relationship(scope, user, teams)
             if related is not None:
                 q |= related
         return q
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        """As every policy, except that an action other than "view" needs a relationship
+        that is not read-only."""
+        if not super().can(user, action, obj):
+            return False
+        scope = scope_of(user)
+        if action == "view" or scope.is_superuser:
+            return True
+        writable = self._scope_q(scope, user, read_only=False)
+        return Person.objects.filter(writable, pk=obj.pk).exists()
 
     def people_q(self, scope: Scope, user: Any) -> Q:
         """The same scope for rows about a person (``person__in``)."""
         return Q(person__in=Person.objects.filter(self.scope_q(scope, user)).values("pk"))
 
 
+def break_glass_open(_scope: Scope, user: Any, _teams: list[int]) -> Q:
+    """A person whose record the user opened in an emergency, while that lasts
+    (``BreakGlass``: read only, registered with ``read_only=True``)."""
+    return Q(
+        pk__in=BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+            "person_id"
+        )
+    )
+
+
+def break_glass_authorities(user: Any) -> frozenset[int]:
+    """Authorities whose residents the user may open in an emergency: those where they
+    work in a team (commissioners, who see aggregates only, do not count)."""
+    scope = scope_of(user)
+    return frozenset(scope.authority_by_team[t] for t in scope.casework_team_ids)
+
+
 person_policy = PersonPolicy()
+person_policy.relate(break_glass_open, read_only=True)

@@ -7,9 +7,10 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from pathways.core.models import InterestTag, User
-from pathways.people.models import Consent, Person
-from pathways.people.policy import person_policy
+from pathways.core.models import InterestTag, Role, User
+from pathways.core.policies import scope_of
+from pathways.people.models import BreakGlass, Consent, Person
+from pathways.people.policy import break_glass_authorities, person_policy
 
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -89,3 +90,35 @@ def current_consents(person: Person) -> dict:
 def consent_history(person: Person) -> list[Consent]:
     """Every consent decision, newest first (uses the prefetched rows when present)."""
     return sorted(person.consents.all(), key=lambda c: (c.given_on, c.pk), reverse=True)
+
+
+def person_to_break_glass(user: User, pk: int) -> Person | None:
+    """The person ``pk`` if the user may open their record in an emergency (they live
+    in an authority where the user works in a team and the user cannot see them yet),
+    else None: nobody outside those authorities learns whether a record exists."""
+    person = Person.objects.filter(pk=pk, authority_id__in=break_glass_authorities(user)).first()
+    if person is None or person_policy.can(user, "view", person):
+        return None
+    return person
+
+
+def break_glass_reviewable(user: User) -> QuerySet[BreakGlass]:
+    """Emergency opens of the records of people whose home authority's data protection
+    officer is ``user``: unreviewed first, oldest first, then the reviewed, newest
+    first."""
+    authorities = scope_of(user).authorities_for(Role.DATA_PROTECTION_OFFICER)
+    return BreakGlass.objects.filter(person__authority_id__in=authorities).select_related(
+        "person", "user", "reviewed_by"
+    )
+
+
+def break_glass_to_review(user: User) -> QuerySet[BreakGlass]:
+    return break_glass_reviewable(user).filter(reviewed_at__isnull=True).order_by("opened_at", "pk")
+
+
+def break_glass_reviewed(user: User, limit: int = 50) -> QuerySet[BreakGlass]:
+    return (
+        break_glass_reviewable(user)
+        .filter(reviewed_at__isnull=False)
+        .order_by("-reviewed_at", "-pk")[:limit]
+    )

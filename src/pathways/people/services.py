@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from pathways.core import policies
-from pathways.core.errors import ConcurrentEdit, PermissionDenied
-from pathways.core.models import Authority, User
-from pathways.people.models import Condition, Consent, Contact, Person
-from pathways.people.policy import person_policy
+from pathways.core.audit import record_access
+from pathways.core.errors import ActionRefused, ConcurrentEdit, PermissionDenied
+from pathways.core.models import Authority, Role, User
+from pathways.people.models import BreakGlass, Condition, Consent, Contact, Person
+from pathways.people.policy import break_glass_authorities, person_policy
 from pathways.people.postcodes import normalise_postcode
 
 EDITABLE_FIELDS = (
@@ -157,3 +159,100 @@ def record_consent(
     consent.full_clean()
     consent.save()
     return consent
+
+
+# --- opening a record in an emergency (break-glass) -----------------------------------
+
+#: The shortest reason accepted for an emergency open: a sentence, not "x".
+BREAK_GLASS_MIN_REASON = 20
+BREAK_GLASS_MIN_WORDS = 4
+
+
+@transaction.atomic
+def open_break_glass(
+    user: User, person: Person, *, reason: str, channel: str = "web", request: Any = None
+) -> BreakGlass:
+    """Open ``person``'s record for ``user`` in an emergency, for
+    ``PATHWAYS_BREAK_GLASS_HOURS``: read only, every read flagged on the person's trail,
+    reviewed afterwards by the data protection officer of the person's home authority.
+    The opening itself, with its reason, is on the trail."""
+    reason = " ".join(reason.split())
+    if len(reason) < BREAK_GLASS_MIN_REASON or len(reason.split()) < BREAK_GLASS_MIN_WORDS:
+        raise ValidationError(
+            {
+                "reason": "Say in a sentence why you need this record now (at least "
+                f"{BREAK_GLASS_MIN_WORDS} words and {BREAK_GLASS_MIN_REASON} characters)"
+            }
+        )
+    if person.authority_id not in break_glass_authorities(user):
+        raise PermissionDenied(
+            "You can open in an emergency only the records of people who live in an "
+            "authority where you work in a team."
+        )
+    if person_policy.can(user, "view", person):
+        raise ActionRefused("You can already see this record, so there is nothing to open.")
+    now = timezone.now()
+    opened = BreakGlass.objects.create(
+        user=user,
+        person=person,
+        reason=reason,
+        opened_at=now,
+        expires_at=now + dt.timedelta(hours=settings.PATHWAYS_BREAK_GLASS_HOURS),
+    )
+    forget_break_glass(user)
+    record_access(
+        user,
+        person,
+        channel=channel,
+        what=f"opened in an emergency: {reason}",
+        request=request,
+    )
+    return opened
+
+
+@transaction.atomic
+def review_break_glass(reviewer: User, opened: BreakGlass, *, note: str) -> BreakGlass:
+    """The data protection officer of the person's home authority records that they
+    reviewed an emergency open, with a note (what they checked, what they decided)."""
+    opened = BreakGlass.objects.select_for_update().select_related("person").get(pk=opened.pk)
+    scope = policies.scope_of(reviewer)
+    if opened.person.authority_id not in scope.authorities_for(Role.DATA_PROTECTION_OFFICER):
+        raise PermissionDenied(
+            "Only the data protection officer of the person's home authority can review this."
+        )
+    if opened.reviewed_at is not None:
+        raise ActionRefused("This emergency open was already reviewed.")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say what you checked and what you decided"})
+    opened.reviewed_by = reviewer
+    opened.reviewed_at = timezone.now()
+    opened.review_note = note
+    opened.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    return opened
+
+
+def forget_break_glass(user: Any) -> None:
+    """Call after opening a record in an emergency for the same user object."""
+    if hasattr(user, "_pathways_break_glass"):
+        del user._pathways_break_glass
+
+
+def break_glass_read_notes(actor: Any, person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For the audit trail (``core.audit.note_reads``): reads of people the actor has
+    open in an emergency carry ``break_glass`` (the open's id). One query per user
+    object (a request), whatever the number of reads, and none for those who can never
+    open one (commissioners, those who see every record of their authorities)."""
+    active = getattr(actor, "_pathways_break_glass", None)
+    if active is None and not (
+        break_glass_authorities(actor) - policies.scope_of(actor).personal_data_authorities
+    ):
+        active = {}
+    if active is None:
+        active = dict(
+            BreakGlass.objects.filter(user=actor, expires_at__gt=timezone.now())
+            .order_by("opened_at")
+            .values_list("person_id", "pk")
+        )
+        actor._pathways_break_glass = active
+    return {pk: {"break_glass": active[pk]} for pk in person_ids if pk in active}

@@ -15,7 +15,8 @@ from pathways.core.policies import (
     anyone,
     team_roles,
 )
-from pathways.referrals.models import LIVE_STATUSES, Referral
+from pathways.people.policy import ended_recently, person_policy
+from pathways.referrals.models import LIVE_STATUSES, Referral, Status
 
 
 class ReferralPolicy(Policy):
@@ -31,20 +32,25 @@ class ReferralPolicy(Policy):
     }
 
     def scope_q(self, scope: Scope, user: Any) -> Q:
-        return Q(team_id__in=scope.casework_team_ids) | Q(
+        """Referrals to the user's teams while the user may see the person (a declined
+        referral goes with the person when the grace period ends), and every referral
+        in an authority the user sees whole."""
+        return (Q(team_id__in=scope.casework_team_ids) & person_policy.people_q(scope, user)) | Q(
             authority_id__in=scope.personal_data_authorities
         )
 
 
 def live_referral_to_team(_scope: Scope, _user: Any, teams: list[int]) -> Q | None:
-    """A person referred to one of the user's teams, while the referral is live."""
+    """A person referred to one of the user's teams, while the referral is live or was
+    decided (declined, redirected, closed, allocated) within the grace period."""
     if not teams:
         return None
-    return Q(
-        pk__in=Referral.objects.filter(team_id__in=teams, status__in=LIVE_STATUSES).values(
-            "person_id"
-        )
+    current = (
+        Q(status__in=LIVE_STATUSES)
+        | (Q(status=Status.ALLOCATED) & ended_recently("allocated_on"))
+        | (~Q(status__in=[*LIVE_STATUSES, Status.ALLOCATED]) & ended_recently("decided_on"))
     )
+    return Q(pk__in=Referral.objects.filter(current, team_id__in=teams).values("person_id"))
 
 
 referral_policy = ReferralPolicy()

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from pathways.casework.policy import may_work_with
 from pathways.casework.selectors import (
@@ -17,11 +20,22 @@ from pathways.casework.selectors import (
     work_queue,
 )
 from pathways.core import audit, policies
+from pathways.core.models import Role
+from pathways.core.pages import attempt, posted
 from pathways.core.types import AuthedRequest
 from pathways.employment.selectors import placements_of_person
+from pathways.people import services as people_services
 from pathways.people.policy import person_policy
-from pathways.people.selectors import consent_history, current_consents, get_person_for_audit
+from pathways.people.selectors import (
+    break_glass_reviewed,
+    break_glass_to_review,
+    consent_history,
+    current_consents,
+    get_person_for_audit,
+    person_to_break_glass,
+)
 from pathways.referrals.selectors import teams_of, waiting_list
+from pathways.workspace.forms import BreakGlassForm, BreakGlassReviewForm
 from pathways.workspace.selectors import my_open_cases, person_page_rows, recent_denials
 
 
@@ -52,9 +66,12 @@ def my_work(request: AuthedRequest) -> HttpResponse:
 def person(request: AuthedRequest, pk: int) -> HttpResponse:
     """A person's record with their referrals, episodes and jobs: a read, audited."""
     user = request.user
-    found = person_policy.fetch_or_refuse(
-        user, pk, rows=person_page_rows(), channel="web", what="person record", request=request
-    )
+    try:
+        found = person_policy.fetch_or_refuse(
+            user, pk, rows=person_page_rows(), channel="web", what="person record", request=request
+        )
+    except Http404:
+        return _break_glass_or_404(request, pk)
     audit.record_access(user, found, channel="web", request=request)
     return render(
         request,
@@ -73,6 +90,46 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
             "may_record_job": may_work_with(user, found.pk),
         },
     )
+
+
+def _break_glass_or_404(
+    request: AuthedRequest, pk: int, form: BreakGlassForm | None = None, status: int = 404
+) -> HttpResponse:
+    """ "No such person", with a way to open the record in an emergency when the person
+    lives in an authority where the user works (elsewhere: the plain 404)."""
+    if person_to_break_glass(request.user, pk) is None:
+        raise Http404("No such person.")
+    return render(
+        request,
+        "workspace/break_glass.html",
+        {"form": form or BreakGlassForm(), "pk": pk, "hours": settings.PATHWAYS_BREAK_GLASS_HOURS},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def break_glass(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Open a person's record in an emergency, giving a reason."""
+    person = person_to_break_glass(request.user, pk)
+    if person is None:
+        raise Http404("No such person.")
+    form = BreakGlassForm(request.POST)
+    result = attempt(
+        form,
+        lambda data: people_services.open_break_glass(
+            request.user, person, reason=data["reason"], request=request
+        ),
+    )
+    if not result.done:
+        return _break_glass_or_404(request, pk, form, status=result.status)
+    messages.warning(
+        request,
+        "You opened this record in an emergency. You can read it until "
+        f"{timezone.localtime(result.result.expires_at):%H:%M}; "  # type: ignore[union-attr]
+        "everything you look at is recorded for review.",
+    )
+    return redirect("person", pk)
 
 
 @login_required
@@ -94,4 +151,70 @@ def audit_home(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied(
             "Only the data protection officer or an admin can see the audit trail."
         )
-    return render(request, "workspace/audit_home.html", {"entries": recent_denials(request.user)})
+    return render(
+        request,
+        "workspace/audit_home.html",
+        {
+            "entries": recent_denials(request.user),
+            "break_glass_to_review": break_glass_to_review(request.user).count(),
+            "is_dpo": bool(
+                policies.scope_of(request.user).authorities_for(Role.DATA_PROTECTION_OFFICER)
+            ),
+        },
+    )
+
+
+def _require_dpo(request: AuthedRequest) -> None:
+    if not policies.scope_of(request.user).authorities_for(Role.DATA_PROTECTION_OFFICER):
+        raise PermissionDenied("Only the data protection officer can review emergency opens.")
+
+
+@login_required
+def break_glass_reviews(request: AuthedRequest) -> HttpResponse:
+    """Emergency opens for the data protection officer to review, oldest first."""
+    _require_dpo(request)
+    return _reviews_page(request)
+
+
+def _reviews_page(
+    request: AuthedRequest,
+    failed: tuple[int, BreakGlassReviewForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    to_review = list(break_glass_to_review(request.user))
+    reviewed = list(break_glass_reviewed(request.user))
+    people = {o.person_id: o.person for o in [*to_review, *reviewed]}
+    audit.record_access_bulk(
+        request.user, people.values(), channel="web", what="emergency opens", request=request
+    )
+    rows = [
+        {
+            "open": o,
+            "form": failed[1]
+            if failed and failed[0] == o.pk
+            else BreakGlassReviewForm(prefix=f"review-{o.pk}"),
+        }
+        for o in to_review
+    ]
+    return render(
+        request,
+        "workspace/break_glass_reviews.html",
+        {"rows": rows, "reviewed": reviewed, "form": failed[1] if failed else None},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def review_break_glass(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_dpo(request)
+    opened = get_object_or_404(break_glass_to_review(request.user), pk=pk)
+    form = BreakGlassReviewForm(posted(request), prefix=f"review-{opened.pk}")
+    result = attempt(
+        form,
+        lambda data: people_services.review_break_glass(request.user, opened, note=data["note"]),
+    )
+    if not result.done:
+        return _reviews_page(request, (opened.pk, form), status=result.status)
+    messages.success(request, f"Emergency open of {opened.person.person_ref} marked as reviewed.")
+    return redirect("audit-break-glass")

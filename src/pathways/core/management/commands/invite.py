@@ -1,7 +1,10 @@
 """``pathways invite EMAIL``: print a one-time link for a staff member to set a password.
 
 The link carries Django's password-reset token, which is derived from the account's
-current password and last sign-in, so it stops working once a password is set.
+current password and last sign-in, so it stops working once a password is set. Using
+it proves control of the mailbox, which is what lets the staff member set up two-step
+sign-in (``core.two_factor``). ``--reset-two-factor`` first removes the account's
+authenticator app (a lost phone), so the new link is the way to set up another.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pathways.core.audit import record_event
 from pathways.core.models import User
@@ -24,7 +28,8 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 class Command(BaseCommand):
     help = (
         "Print a one-time link for the staff member to set their password. The link "
-        "works once and expires after settings.PASSWORD_RESET_TIMEOUT."
+        "works once and expires after settings.PASSWORD_RESET_TIMEOUT. Using it lets "
+        "them set up two-step sign-in."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,6 +40,12 @@ class Command(BaseCommand):
             help="where staff reach the service (default: settings.PATHWAYS_BASE_URL, "
             f"else {DEFAULT_BASE_URL})",
         )
+        parser.add_argument(
+            "--reset-two-factor",
+            action="store_true",
+            help="remove the account's authenticator app first (a lost or new phone); "
+            "the link lets them set up another",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip()
@@ -43,6 +54,11 @@ class Command(BaseCommand):
             raise CommandError(f"No staff account has the email address {email}.")
         if not user.is_active:
             raise CommandError(f"The account {user.email} is inactive; reactivate it first.")
+        if options["reset_two_factor"]:
+            removed, _ = TOTPDevice.objects.filter(user=user).delete()
+            record_event(
+                None, user, channel="cli", what="two-step sign-in reset", devices_removed=removed
+            )
         path = reverse(
             "set-password",
             kwargs={
