@@ -154,6 +154,29 @@ def test_a_commissioners_employment_rate_page_and_charts(client, commissioner, a
     assert "not shown (0 of &lt;5 people)" in chart and "of 3 people" not in chart
 
 
+def test_a_commissioners_savings_page_hides_the_money_of_small_groups(
+    client, commissioner, authority
+):
+    """Care costs of 3 people with a learning disability are their costs: hidden with
+    the count, and so are the smallest other group's, as the total is shown."""
+    for need, count in (("learning_disability", 3), ("mental_health", 7), ("physical", 6)):
+        for _ in range(count):
+            person = PersonFactory(authority=authority, primary_support_reason=need)
+            cost(person, dt.date(2024, 1, 1), "100.00")
+            place(person, STARTED)
+    client.force_login(commissioner)
+    html = client.get(f"/reports/savings/?{PERIOD_QUERY}").content.decode()
+    by_need = html.split("by need group</caption>")[1]
+    learning = by_need.split("Learning disability</th>")[1].split("</tr>")[0]
+    assert learning.count("&lt;5") == 1 and learning.count(">hidden<") == 3
+    assert "£300.00" not in by_need  # their weekly costs
+    physical = by_need.split("Physical support</th>")[1].split("</tr>")[0]
+    assert physical.count(">hidden<") == 4 and "£600.00" not in physical
+    mental = by_need.split("Mental health</th>")[1].split("</tr>")[0]
+    assert ">7<" in mental and "£700.00" in mental
+    assert "£1,600.00" in html  # the total, for 16 people
+
+
 def test_a_commissioners_outcomes_chart_labels_small_bars(client, commissioner, authority):
     outcomes_by_need(authority)
     client.force_login(commissioner)
