@@ -188,3 +188,15 @@ def test_an_import_that_runs_out_of_time_when_confirmed_changes_nothing(
     assert not Person.objects.exists()
     entry = LogEntry.objects.get(additional_data__what="import of people from people.csv")
     assert entry.additional_data["outcome"] == "refused"
+
+
+def test_a_file_with_very_many_problems_lists_the_first_500(client, admin, authority):
+    client.force_login(admin)
+    bad = PEOPLE + "".join(f"E09000025,X{i},Kim,Lee,not a date\n" for i in range(600))
+    html = upload(client, bad).content.decode()
+    assert "people.csv has 600 errors, so nothing was imported" in html
+    assert html.count("is not a date; write it as") == 500
+    assert "people.csv:503: date_of_birth" in html
+    assert "people.csv:504: date_of_birth" not in html
+    assert "And 100 more problems not listed here" in html
+    assert not Person.objects.exists()

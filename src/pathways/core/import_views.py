@@ -30,6 +30,9 @@ from pathways.core.models import Role
 from pathways.core.types import AuthedRequest
 
 PENDING = "pathways_pending_import"
+#: The most problems the page lists: a hostile or badly broken file can have a million,
+#: and a page that long helps no one (the command line prints them all).
+PROBLEMS_SHOWN = 500
 
 
 def _too_large() -> str:
@@ -112,17 +115,23 @@ def _show_problems(
             f"{outcome.file_name} has {len(outcome.problems)} errors, so nothing "
             "was imported. Correct the file and upload it again"
         )
+    problems = outcome.problem_lines()
     return render(
         request,
         "core/imports/upload.html",
-        {"form": form, "problems": outcome.problem_lines(), "file_error": file_error},
+        {
+            "form": form,
+            "problems": problems[:PROBLEMS_SHOWN],
+            "more_problems": max(len(problems) - PROBLEMS_SHOWN, 0),
+            "file_error": file_error,
+        },
     )
 
 
 @csrf_exempt  # checked by _receive, once the upload's size limit is in place
 @login_required
 def upload(request: AuthedRequest) -> HttpResponse:
-    remit = _remit(request)  # before the body is read: only an admin's upload is
+    remit = _remit(request)  # before the body is read: only an admin's upload is read
     if request.method != "POST":
         request.session.pop(PENDING, None)  # starting again forgets an unconfirmed file
         return render(request, "core/imports/upload.html", {"form": UploadForm()})
