@@ -9,3 +9,14 @@ class PrivacyConfig(AppConfig):
 
     name = "pathways.privacy"
     label = "privacy"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from pathways.core.policies import add_perms
+        from pathways.privacy.models import SubjectAccessRequest
+        from pathways.privacy.policy import subject_access_policy
+
+        add_perms(subject_access_policy, "privacy", "subjectaccessrequest")
+        # A request is part of the person's record: its changes are on their trail.
+        auditlog.register(SubjectAccessRequest)

@@ -1,3 +1,14 @@
+from django.urls import path
+
+from pathways.privacy import views
+
 app_name = "privacy"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("subject-access/", views.queue, name="subject-access"),
+    path("subject-access/new/", views.log_request, name="subject-access-new"),
+    path("subject-access/<int:pk>/", views.request_page, name="subject-access-request"),
+    path("subject-access/<int:pk>/document/", views.document, name="subject-access-document"),
+    path("subject-access/<int:pk>/archive/", views.archive, name="subject-access-archive"),
+    path("subject-access/<int:pk>/complete/", views.complete, name="subject-access-complete"),
+]
