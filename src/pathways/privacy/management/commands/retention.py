@@ -31,27 +31,25 @@ class Command(BaseCommand):
         due = due_by_authority(on)
         people = [d.person for rows in due.values() for d in rows]
         record_access_bulk(None, people, channel="cli", what="due for erasure")
-        summary = {
-            "on": on.isoformat(),
-            "authorities": {
-                code: [
-                    {
-                        "person_ref": d.person.person_ref,
-                        "record_type": d.record_type,
-                        "last_closure": d.last_closure.isoformat() if d.last_closure else None,
-                        "due_since": d.due_since.isoformat(),
-                        "erasure_request": d.open_request_id,
-                    }
-                    for d in rows
-                ]
-                for code, rows in due.items()
-            },
+        listed: dict[str, list[dict[str, Any]]] = {
+            code: [
+                {
+                    "person_ref": d.person.person_ref,
+                    "record_type": d.record_type,
+                    "last_closure": d.last_closure.isoformat() if d.last_closure else None,
+                    "due_since": d.due_since.isoformat(),
+                    "erasure_request": d.open_request_id,
+                }
+                for d in rows
+            ]
+            for code, rows in due.items()
         }
+        summary = {"on": on.isoformat(), "authorities": listed}
         if options["json"]:
             self.stdout.write(json.dumps(summary, indent=2))
             return
         self.stdout.write(f"Due for erasure on {summary['on']}:")
-        for code, rows in summary["authorities"].items():
+        for code, rows in listed.items():
             self.stdout.write(f"  {code}: {len(rows)} due")
             for row in rows:
                 request = f", request {row['erasure_request']}" if row["erasure_request"] else ""
