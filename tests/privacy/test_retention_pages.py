@@ -175,3 +175,16 @@ def test_refusing_a_request_through_its_page(client, team, officer):
     assert client.post(refuse, {"refuse-reason": "Legal claim pending"}).status_code == 302
     request.refresh_from_db()
     assert (request.status, request.refusal_reason) == ("refused", "Legal claim pending")
+
+
+def test_the_audit_page_of_an_erased_person_shows_the_erasure_and_no_name(client, team, officer):
+    someone = closed_episode(team, OLD)
+    name, ref = someone.full_name, someone.person_ref
+    request = erasure.propose_erasure(officer, someone, reason=ErasureReason.RETENTION_DUE)
+    erasure.carry_out_erasure(officer, erasure.approve_erasure(officer, request), confirmed=True)
+    page = client.get(reverse("audit-person", args=[someone.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "erased" in text
+    assert name not in text
+    assert ref not in text
