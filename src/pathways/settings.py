@@ -300,3 +300,18 @@ PATHWAYS_BREAK_GLASS_HOURS = int(os.environ.get("PATHWAYS_BREAK_GLASS_HOURS", "4
 # the one-time link from `pathways invite` (or `--reset-two-factor`) lets the user set up
 # an authenticator app at their next sign-in within these hours, once.
 PATHWAYS_ENROLMENT_PROOF_HOURS = int(os.environ.get("PATHWAYS_ENROLMENT_PROOF_HOURS", "24"))
+
+# --- Privacy: retention and erasure (issue 11) -----------------------------------------
+# The schedule each authority starts with (the DPO changes it on /privacy/retention/):
+# a supported person's record is kept this many years after the last closure, and a
+# person referred but never supported this many.
+PATHWAYS_RETENTION_SUPPORTED_YEARS = int(os.environ.get("PATHWAYS_RETENTION_SUPPORTED_YEARS", 6))
+PATHWAYS_RETENTION_REFERRAL_ONLY_YEARS = int(
+    os.environ.get("PATHWAYS_RETENTION_REFERRAL_ONLY_YEARS", 2)
+)
+# Changes to the schedule and to erasure requests are on the audit trail.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
+    *AUDITLOG_INCLUDE_TRACKING_MODELS,
+    "privacy.RetentionRule",
+    "privacy.ErasureRequest",
+)

@@ -1,0 +1,467 @@
+"""Erasing a person's record: a request, a data protection officer's approval, then
+one transaction that anonymises the person across every app (services and selectors).
+
+The path is the same for a retention period that ran out (``retention_due``) and for
+the person asking (``subject_request``, the right to erasure): the DPO of the person's
+home authority proposes, a DPO approves (someone other than the proposer when the
+authority has a second DPO), and a DPO carries it out after confirming. A request can
+be refused at any point before it is carried out, with a reason.
+
+**Lawful-basis exceptions** (``blockers``): while support is still being given (an
+open episode, a live referral, a job whose in-work support has not ended) the record
+is needed to give it, so a request is refused unless the DPO records an override
+reason (for instance the person withdrew from the service in writing). A retention
+request needs the person to be due on the schedule (``retention.is_due``). Pathways
+holds no legal-hold or safeguarding flag and no contract payment evidence yet; when
+it does, they belong in ``blockers``.
+
+**What erasure keeps** so that past figures keep their counts: the rows themselves
+(episodes, stages, packages, jobs, hours, milestones, care costs), the support
+reasons and flags the ASCOF cohorts need, and the date of birth moved to the first
+day of its calendar quarter, which gives the same age at every quarter end (the
+reporting dates). **What it removes**: names, contact details, exact date of birth,
+coordinates and the inward part of the postcode; the council's client reference,
+replaced by a random token; the circle of support (contacts deleted); every free-text
+note (activities, reviews, packages, referrals, the profile, the plan, consents,
+candidacy steps, job checks, Access to Work, milestones). The anonymising writes are
+made with auditlog switched off, the person's earlier audit entries keep their
+action, time and actor but lose their values (``_scrub_trail``, decision 0023), and
+one entry records that the erasure happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F, Model, Q, QuerySet
+from django.utils import timezone
+
+from pathways.casework.models import (
+    Activity,
+    Episode,
+    Goal,
+    LongTermReview,
+    Package,
+    StageEntry,
+    Step,
+    VocationalProfile,
+)
+from pathways.core.audit import DENIED, record_access, record_event
+from pathways.core.errors import ActionRefused, IllegalTransition, PermissionDenied
+from pathways.core.models import Membership, Role
+from pathways.employers.models import Candidacy, CandidacyStep, RotationPlacement
+from pathways.employment.models import (
+    AccessToWork,
+    FadingStep,
+    Milestone,
+    Placement,
+    PlacementTerms,
+    PostStartCheck,
+)
+from pathways.people.models import BreakGlass, CareCost, Consent, Contact, Person
+from pathways.privacy import retention
+from pathways.privacy.models import (
+    ErasureReason,
+    ErasureRequest,
+    ErasureStatus,
+    SubjectAccessProduction,
+    SubjectAccessRequest,
+)
+from pathways.privacy.retention_policy import erasure_request_policy, is_dpo_of
+from pathways.referrals.models import LIVE_STATUSES, Referral
+
+ERASED = "(erased)"
+DPO_ONLY = "Only the data protection officer of the person's authority can do this."
+
+
+@dataclass(frozen=True)
+class PersonRows:
+    """A kind of row about a person: the path from it to the person and the free-text
+    columns that erasure blanks (``replace``: columns set to a fixed stand-in)."""
+
+    model: type[Model]
+    to_person: str
+    blank: tuple[str, ...] = ()
+    replace: tuple[tuple[str, str], ...] = ()
+
+
+#: Every kind of row about a person, outside the person row itself.
+PERSON_ROWS: tuple[PersonRows, ...] = (
+    PersonRows(Contact, "person"),  # deleted
+    PersonRows(Consent, "person", ("notes",)),
+    PersonRows(CareCost, "person"),
+    PersonRows(
+        Referral, "person", ("notes", "decision_reason", "urgent_reason", "override_reason")
+    ),
+    PersonRows(Episode, "person", ("end_notes",)),
+    PersonRows(StageEntry, "episode__person"),
+    PersonRows(Package, "episode__person", ("reason", "decision_reason")),
+    PersonRows(LongTermReview, "episode__person", ("notes",)),
+    PersonRows(Activity, "episode__person", ("notes",)),
+    PersonRows(
+        VocationalProfile,
+        "person",
+        (
+            "interests_notes",
+            "skills",
+            "work_history",
+            "disclosure",
+            "support_needs",
+            "benefits_situation",
+        ),
+    ),
+    PersonRows(Goal, "episode__person", ("description",)),
+    PersonRows(Step, "goal__episode__person", ("description",)),
+    PersonRows(Candidacy, "person"),
+    PersonRows(CandidacyStep, "candidacy__person", ("reason",)),
+    PersonRows(RotationPlacement, "person"),
+    PersonRows(Placement, "person", replace=(("job_title", ERASED),)),
+    PersonRows(PlacementTerms, "placement__person"),
+    PersonRows(PostStartCheck, "placement__person", ("notes",)),
+    PersonRows(FadingStep, "placement__person"),
+    PersonRows(AccessToWork, "placement__person", ("funds",)),
+    PersonRows(Milestone, "placement__person", ("notes",)),
+    PersonRows(ErasureRequest, "person", ("notes",)),
+    PersonRows(SubjectAccessRequest, "person", ("note",), replace=(("requested_by", ERASED),)),
+    PersonRows(SubjectAccessProduction, "request__person"),
+    PersonRows(BreakGlass, "person", ("reason", "review_note")),
+)
+
+
+def rows_of(person: Person, kind: PersonRows) -> QuerySet:
+    return kind.model._default_manager.filter(**{kind.to_person: person})
+
+
+# --- selectors -----------------------------------------------------------------------
+
+
+def blockers(person: Person) -> list[str]:
+    """Why the record is still needed to support the person (the lawful-basis
+    exceptions to erasure), in plain words; empty when nothing is open."""
+    out = [
+        f"Episode {ref} is open: support is still being given."
+        for ref in Episode.objects.filter(person=person, ended_on__isnull=True).values_list(
+            "episode_ref", flat=True
+        )
+    ]
+    out += [
+        f"Referral {ref} is still live ({status}): a team may still take the person on."
+        for ref, status in Referral.objects.filter(
+            person=person, status__in=LIVE_STATUSES
+        ).values_list("referral_ref", "status")
+    ]
+    out += [
+        f"Job {ref} ({title}) still has in-work support."
+        for ref, title in Placement.objects.filter(
+            person=person, end_date__isnull=True, support_ended_on__isnull=True
+        ).values_list("placement_ref", "job_title")
+    ]
+    return out
+
+
+def requests_for(user: Any) -> QuerySet[ErasureRequest]:
+    """The erasure requests of the authorities where the user is the DPO, newest first."""
+    return erasure_request_policy.visible(
+        user,
+        ErasureRequest.objects.select_related(
+            "person", "authority", "requested_by", "approved_by", "refused_by", "carried_out_by"
+        ),
+    )
+
+
+def dpo_count(authority_id: int) -> int:
+    return (
+        Membership.objects.filter(
+            role=Role.DATA_PROTECTION_OFFICER,
+            team__authority_id=authority_id,
+            user__is_active=True,
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+
+
+# --- services ------------------------------------------------------------------------
+
+
+def _refuse(user: Any, person: Person, doing: str, channel: str, request: Any) -> None:
+    record_access(
+        user, person, channel=channel, outcome=DENIED, what=f"erasure: {doing}", request=request
+    )
+    raise PermissionDenied(DPO_ONLY)
+
+
+def propose_erasure(
+    user: Any,
+    person: Person,
+    *,
+    reason: str,
+    notes: str = "",
+    override_reason: str = "",
+    today: dt.date | None = None,
+    channel: str = "web",
+    request: Any = None,
+) -> ErasureRequest:
+    """Log a request to erase ``person`` (the DPO of their home authority only)."""
+    if not is_dpo_of(user, person.authority_id):
+        _refuse(user, person, "propose", channel, request)
+    today = today or timezone.localdate()
+    if reason not in ErasureReason.values:
+        raise ActionRefused(f"'{reason}' is not a reason for erasure.")
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        if ErasureRequest.objects.filter(person=person, status=ErasureStatus.CARRIED_OUT).exists():
+            raise ActionRefused("This person's record has already been erased.")
+        open_request = ErasureRequest.objects.filter(
+            person=person, status__in=[ErasureStatus.PROPOSED, ErasureStatus.APPROVED]
+        ).first()
+        if open_request is not None:
+            raise ActionRefused(
+                f"Erasure request {open_request.pk} for this person is already "
+                f"{open_request.get_status_display().lower()}."
+            )
+        if reason == ErasureReason.RETENTION_DUE and retention.is_due(person, today) is None:
+            raise ActionRefused(
+                "This person is not due for erasure on the retention schedule: something "
+                "is still open or the retention period has not ended. If the person asked "
+                "to be erased, log it as their request instead."
+            )
+        if reason == ErasureReason.SUBJECT_REQUEST:
+            _check_blockers(person, override_reason)
+        return ErasureRequest.objects.create(
+            person=person,
+            authority_id=person.authority_id,
+            reason=reason,
+            notes=notes.strip(),
+            override_reason=override_reason.strip(),
+            requested_by=user,
+        )
+
+
+def _check_blockers(person: Person, override_reason: str) -> None:
+    found = blockers(person)
+    if found and not override_reason.strip():
+        raise ActionRefused(
+            "The record is still needed to support the person, so it cannot be erased: "
+            + " ".join(found)
+            + " Close these first, or record why erasure overrides them."
+        )
+
+
+def _locked(erasure: ErasureRequest) -> ErasureRequest:
+    return ErasureRequest.objects.select_for_update().select_related("person").get(pk=erasure.pk)
+
+
+def approve_erasure(
+    user: Any, erasure: ErasureRequest, *, channel: str = "web", request: Any = None
+) -> ErasureRequest:
+    """A DPO agrees the person may be erased. When the authority has a second DPO,
+    the one who proposed may not approve their own request."""
+    if not erasure_request_policy.can(user, "approve", erasure):
+        _refuse(user, erasure.person, "approve", channel, request)
+    with transaction.atomic():
+        current = _locked(erasure)
+        if current.status != ErasureStatus.PROPOSED:
+            raise IllegalTransition(
+                f"This request is {current.get_status_display().lower()}: only a proposed "
+                "request can be approved."
+            )
+        if current.requested_by_id == user.pk and dpo_count(current.authority_id) > 1:
+            raise ActionRefused(
+                "You proposed this erasure: another data protection officer of the "
+                "authority must approve it."
+            )
+        _check_blockers(current.person, current.override_reason)
+        current.status = ErasureStatus.APPROVED
+        current.approved_by = user
+        current.approved_at = timezone.now()
+        current.save()
+    return current
+
+
+def refuse_erasure(
+    user: Any,
+    erasure: ErasureRequest,
+    *,
+    reason: str,
+    channel: str = "web",
+    request: Any = None,
+) -> ErasureRequest:
+    """Refuse a request that has not been carried out, saying why."""
+    if not erasure_request_policy.can(user, "refuse", erasure):
+        _refuse(user, erasure.person, "refuse", channel, request)
+    if not reason.strip():
+        raise ActionRefused("Say why the request is refused: the person may be told.")
+    with transaction.atomic():
+        current = _locked(erasure)
+        if not current.is_open:
+            raise IllegalTransition(
+                f"This request is {current.get_status_display().lower()}: it can no longer "
+                "be refused."
+            )
+        current.status = ErasureStatus.REFUSED
+        current.refused_by = user
+        current.refusal_reason = reason.strip()
+        current.save()
+    return current
+
+
+def carry_out_erasure(
+    user: Any,
+    erasure: ErasureRequest,
+    *,
+    confirmed: bool,
+    channel: str = "web",
+    request: Any = None,
+) -> ErasureRequest:
+    """Erase the person of an approved request, in one transaction, once confirmed."""
+    if not erasure_request_policy.can(user, "carry_out", erasure):
+        _refuse(user, erasure.person, "carry out", channel, request)
+    if not confirmed:
+        raise ActionRefused("Confirm that you understand the erasure cannot be undone.")
+    with transaction.atomic():
+        current = _locked(erasure)
+        if current.status != ErasureStatus.APPROVED:
+            raise IllegalTransition(
+                f"This request is {current.get_status_display().lower()}: only an approved "
+                "request can be carried out."
+            )
+        person = Person.objects.select_for_update().get(pk=current.person_id)
+        _check_blockers(person, current.override_reason)
+        identifiers = _identifiers(person)
+        with disable_auditlog():
+            _anonymise(person)
+            ErasureRequest.objects.filter(pk=current.pk).update(
+                status=ErasureStatus.CARRIED_OUT,
+                carried_out_by=user,
+                carried_out_at=timezone.now(),
+                notes="",
+            )
+        _scrub_trail(person, identifiers)
+        current.refresh_from_db()
+        person.refresh_from_db()
+        record_event(
+            user,
+            person,
+            channel=channel,
+            what="erased",
+            person_id=person.pk,
+            reason=current.reason,
+            request_id=current.pk,
+            approved_by=current.approved_by.email if current.approved_by else "",
+        )
+    return current
+
+
+# --- anonymising ---------------------------------------------------------------------
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    """The first day of the calendar quarter: the same age on every quarter end."""
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code (district) of a full postcode; nothing for anything else."""
+    compact = postcode.replace(" ", "").upper()
+    return compact[:-3] if 5 <= len(compact) <= 7 else ""
+
+
+def _identifiers(person: Person) -> list[str]:
+    """The values that would identify the person, to take out of the audit trail."""
+    values = [
+        person.person_ref,
+        person.given_name,
+        person.family_name,
+        person.preferred_name,
+        person.full_name,
+        person.email,
+        person.phone,
+        person.postcode,
+        person.date_of_birth.isoformat(),
+        str(person),
+    ]
+    values += [v for row in person.contacts.values_list("name", "phone", "email") for v in row if v]
+    return sorted({v for v in values if v and len(v) >= 3}, key=len, reverse=True)
+
+
+def _anonymise(person: Person) -> None:
+    Person.objects.filter(pk=person.pk).update(
+        person_ref=f"ERASED-{secrets.token_hex(6).upper()}",
+        given_name="Erased",
+        family_name="record",
+        preferred_name="",
+        date_of_birth=quarter_start(person.date_of_birth),
+        postcode=postcode_district(person.postcode),
+        latitude=None,
+        longitude=None,
+        email="",
+        phone="",
+        communication_needs="",
+        reasonable_adjustments="",
+        version=F("version") + 1,
+    )
+    person.contacts.all().delete()
+    for kind in PERSON_ROWS:
+        values = {name: "" for name in kind.blank} | dict(kind.replace)
+        if values:
+            rows_of(person, kind).update(**values)
+
+
+def _trail_q(person: Person) -> Q:
+    """Every audit entry about the person or one of their rows."""
+    types = ContentType.objects.get_for_models(Person, *(kind.model for kind in PERSON_ROWS))
+    q = Q(additional_data__person_id=person.pk) | Q(
+        content_type=types[Person], object_pk=str(person.pk)
+    )
+    for kind in PERSON_ROWS:
+        pks = [str(pk) for pk in rows_of(person, kind).values_list("pk", flat=True)]
+        if pks:
+            q |= Q(content_type=types[kind.model], object_pk__in=pks)
+    return q
+
+
+def _scrubbed(value: Any, identifiers: Iterable[str]) -> Any:
+    if isinstance(value, str):
+        for identifier in identifiers:
+            value = value.replace(identifier, ERASED)
+        return value
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, identifiers) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, identifiers) for v in value]
+    return value
+
+
+def _scrub_trail(person: Person, identifiers: list[str]) -> int:
+    """Keep each of the person's audit entries (what was done, when, by whom, from
+    where) but remove the values: which fields changed stays, not from what to what.
+
+    The trail is append-only through ``pre_save``/``pre_delete`` signals on LogEntry
+    (``core.audit``); a bulk update sends neither, and this is the one place that
+    uses one, inside the erasure's transaction (decision 0023)."""
+    entries = list(LogEntry.objects.filter(_trail_q(person)))
+    for entry in entries:
+        entry.object_repr = ERASED
+        entry.changes_text = ""
+        entry.serialized_data = None
+        if isinstance(entry.changes, dict):
+            entry.changes = {field: [ERASED, ERASED] for field in entry.changes}
+        elif entry.changes is not None:
+            entry.changes = {}
+        entry.additional_data = _scrubbed(entry.additional_data, identifiers)
+    LogEntry.objects.bulk_update(
+        entries,
+        ["object_repr", "changes_text", "serialized_data", "changes", "additional_data"],
+        batch_size=500,
+    )
+    return len(entries)
