@@ -64,7 +64,9 @@ class HoursBands(Schema):
     from_30_plus: int = Field(alias="30_plus")
 
 
-class CohortOut(Schema):
+class RateCohortOut(Schema):
+    """One cohort of the employment-rate report (not a cohort allocation's answer)."""
+
     denominator: int = Field(description="People in the cohort on the reporting date")
     numerator: int = Field(description="Of them, people in paid work")
     percent: float | None = Field(description="Rounded half up to 0.1; null when 0 counted")
@@ -74,8 +76,8 @@ class CohortOut(Schema):
 class EmploymentRateOut(Schema):
     reporting_date: dt.date
     authorities: list[str]
-    learning_disability: CohortOut
-    secondary_mental_health: CohortOut
+    learning_disability: RateCohortOut
+    secondary_mental_health: RateCohortOut
 
 
 class OutcomeCounts(Schema):
