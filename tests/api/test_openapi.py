@@ -84,3 +84,14 @@ def test_the_employment_rate_and_a_cohort_allocation_have_their_own_shapes(
     rate = _answer(document, "/api/v1/reports/employment-rate")
     cohort = _resolve(document, rate["properties"]["learning_disability"])
     assert {"denominator", "numerator", "percent", "hours_bands"} <= set(cohort["properties"])
+
+
+def test_every_route_documents_the_bad_request_it_may_answer(anonymous):
+    """A NUL character is refused before any route is reached, on every route."""
+    document = anonymous.get("/api/v1/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            bad = operation["responses"].get("400")
+            assert bad, f"{method} {path}"
+            schema = bad["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Error"}
