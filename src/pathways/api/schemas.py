@@ -169,6 +169,10 @@ class ReferralOut(Schema):
 
 
 class VersionIn(Schema):
+    """The referral's version, optional here alone: the spec (cli-and-reports.md, "Front-
+    door writes") documents the referral calls without it, and clients written to it
+    must keep working. Every other write that changes a versioned record requires it."""
+
     version: int | None = Field(
         None, description="The referral's version when read; a newer one refuses the action"
     )
