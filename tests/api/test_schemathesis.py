@@ -23,7 +23,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -49,6 +51,20 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+@pytest.fixture
+def wsgi_app():
+    """The WSGI application, keeping the test's database connection open: Django closes
+    it when a request finishes, which on PostgreSQL would end the test's transaction
+    (Django's own test client disconnects the same handlers)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -87,9 +103,9 @@ def _run(operation: Any, mode: GenerationMode, app: Any, auth: dict, ids: dict) 
     check()
 
 
-def test_every_answer_is_documented_and_none_is_a_server_error(world, coach, manager):
+def test_every_answer_is_documented_and_none_is_a_server_error(wsgi_app, world, coach, manager):
     schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
-    app = get_wsgi_application()
+    app = wsgi_app
     failures = []
     for user in (coach, manager):
         auth = {"Authorization": f"Bearer {issue_token(user.email).raw}"}
