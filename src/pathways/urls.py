@@ -1,5 +1,8 @@
 from django.urls import include, path
 
+#: JSON on the API's paths, Django's own page elsewhere.
+handler500 = "pathways.api.urls.server_error"
+
 urlpatterns = [
     path("", include("pathways.core.urls")),
     path("", include("pathways.workspace.urls")),

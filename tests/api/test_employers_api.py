@@ -540,7 +540,7 @@ class TestCandidacies:
 
         stale = post(as_coach, url, {"status": "interview", "version": body["version"]})
         assert stale.status_code == 409 and "Someone else changed" in stale.json()["detail"]
-        backwards = post(as_coach, url, {"status": "discussed"})
+        backwards = post(as_coach, url, {"status": "discussed", "version": after["version"]})
         assert backwards.status_code == 409
 
     def test_twice_is_409_and_bad_moves_name_the_field(self, as_coach, candidacy, person):
@@ -551,11 +551,20 @@ class TestCandidacies:
         )
         assert again.status_code == 409 and "already been put forward" in again.json()["detail"]
         url = f"/api/v1/candidacies/{candidacy.pk}/move"
-        assert list(post(as_coach, url, {"status": "hired"}).json()["errors"]) == ["status"]
-        no_reason = post(as_coach, url, {"status": "withdrawn"})
+        version = candidacy.version
+        hired = post(as_coach, url, {"status": "hired", "version": version})
+        assert list(hired.json()["errors"]) == ["status"]
+        no_reason = post(as_coach, url, {"status": "withdrawn", "version": version})
         assert no_reason.status_code == 422 and list(no_reason.json()["errors"]) == ["reason"]
-        future = post(as_coach, url, {"status": "discussed", "on": "2999-01-01"})
+        future = post(
+            as_coach, url, {"status": "discussed", "on": "2999-01-01", "version": version}
+        )
         assert list(future.json()["errors"]) == ["on"]
+        unversioned = post(as_coach, url, {"status": "discussed"})
+        assert unversioned.status_code == 422
+        assert list(unversioned.json()["errors"]) == ["version"]
+        candidacy.refresh_from_db()
+        assert candidacy.status == "suggested" and candidacy.version == version
 
     def test_detail_and_lists_are_audited(self, as_coach, candidacy, person, opportunity):
         detail = as_coach.get(f"/api/v1/candidacies/{candidacy.pk}")
@@ -577,7 +586,11 @@ class TestCandidacies:
         self, as_intake, candidacy, person, opportunity
     ):
         assert as_intake.get(f"/api/v1/candidacies/{candidacy.pk}").status_code == 200
-        moved = post(as_intake, f"/api/v1/candidacies/{candidacy.pk}/move", {"status": "discussed"})
+        moved = post(
+            as_intake,
+            f"/api/v1/candidacies/{candidacy.pk}/move",
+            {"status": "discussed", "version": candidacy.version},
+        )
         assert moved.status_code == 403
         Candidacy.objects.all().delete()
         made = post(
@@ -590,7 +603,11 @@ class TestCandidacies:
     ):
         client = client_for(outsider)
         assert client.get(f"/api/v1/candidacies/{candidacy.pk}").status_code == 404
-        move = post(client, f"/api/v1/candidacies/{candidacy.pk}/move", {"status": "discussed"})
+        move = post(
+            client,
+            f"/api/v1/candidacies/{candidacy.pk}/move",
+            {"status": "discussed", "version": candidacy.version},
+        )
         assert move.status_code == 404
         assert client.get("/api/v1/candidacies", {"person": person.pk}).status_code == 404
         assert client.get("/api/v1/candidacies", {"opportunity": opportunity.pk}).status_code == 404

@@ -22,7 +22,8 @@ def url(person) -> str:
 
 
 def put(client, person, **body):
-    return client.put(url(person), body, content_type="application/json")
+    """A PUT of a new profile (version 0) unless the body gives another version."""
+    return client.put(url(person), {"version": 0, **body}, content_type="application/json")
 
 
 def test_put_creates_then_get_reads_and_a_stale_version_is_409(as_coach, person):
@@ -51,3 +52,12 @@ def test_out_of_scope_is_404_and_the_dpo_may_read_but_not_write(person, team, ot
     dpo = staff(Role.DATA_PROTECTION_OFFICER, team, email="dpo@example.org")
     assert put(client_for(dpo), person, skills="x").status_code == 403
     assert not VocationalProfile.objects.exists()
+
+
+def test_a_change_without_the_version_is_refused_by_name(as_coach, person):
+    """Without the version read, a change would save over an edit its sender never saw."""
+    assert put(as_coach, person, skills="Tills").status_code == 200
+    response = as_coach.put(url(person), {"skills": "Stock"}, content_type="application/json")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["version"]
+    assert VocationalProfile.objects.get().skills == "Tills"

@@ -8,6 +8,7 @@ can act on.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -15,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from pathways.api import (
@@ -50,9 +53,58 @@ class StaffToken(HttpBearer):
         return None
 
 
+class BadBody(ValueError):
+    """A body that is JSON but not one the API can take; the message says why."""
+
+
+class JsonObjects(Parser):
+    """A body is a JSON object or nothing.
+
+    ninja's schemas read attributes as well as keys, so a body such as ``[null, null]``
+    or ``3`` used to pass as an empty object: every field took its default, and
+    ``PUT …/profile`` cleared the whole profile. Anything but an object is refused here
+    (a 422 naming ``body``, from ``http_error`` below)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise BadBody("Send the body as a JSON object ({...}), not a list or a value.")
+        try:  # JSON may spell half a UTF-16 pair ("\\ud800"), which no database can store
+            json.dumps(data, ensure_ascii=False).encode()
+        except UnicodeEncodeError as exc:
+            raise BadBody("The body holds a character that is not valid Unicode.") from exc
+        return data
+
+
+#: Answers any route may give besides its own, with why (for the OpenAPI document).
+EVERY_ROUTE = {
+    400: (
+        "The request contains a NUL character (refused before any route sees it), or "
+        "its body could not be read."
+    ),
+}
+
+
+class PathwaysAPI(NinjaAPI):
+    """ninja's API with the answers every route may give in the OpenAPI document."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                for status, description in EVERY_ROUTE.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": description, "content": error}
+        return document
+
+
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+api = PathwaysAPI(
     title="Pathways API",
     version="1",
     description=(
@@ -62,6 +114,7 @@ api = NinjaAPI(
     ),
     auth=StaffToken(),
     docs=OfflineSwagger(),
+    parser=JsonObjects(),
     urls_namespace="api-v1",
 )
 api.add_router("/people", people.router)
@@ -122,7 +175,11 @@ def refused(request: HttpRequest, exc: ActionRefused) -> HttpResponse:
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
         # ninja could not decode the body: a bad body like any other, so 422.
-        message = "Send the body as a JSON object, with Content-Type: application/json."
+        message = (
+            str(exc.__cause__)
+            if isinstance(exc.__cause__, BadBody)
+            else "Send the body as a JSON object, with Content-Type: application/json."
+        )
         return _detail(request, f"body: {message}", 422, errors={"body": message})
     return _detail(request, exc.message, exc.status_code)
 

@@ -104,8 +104,8 @@ class MoveIn(Schema):
     status: CandidacyStatus
     on: dt.date | None = Field(None, description="Default: today")
     reason: str = Field("", description="Needed for unsuccessful and withdrawn")
-    version: int | None = Field(
-        None, description="The candidacy's version when read; a newer one refuses the move"
+    version: int = Field(
+        description="The candidacy's version when read; required: a newer one refuses the move"
     )
 
 

@@ -17,7 +17,7 @@ from pydantic import StringConstraints
 
 from pathways.api.common import REFUSALS, field_error
 from pathways.api.pagination import AuditedPageNumberPagination
-from pathways.api.schemas import Error, FieldErrors
+from pathways.api.schemas import Error, FieldErrors, PackageStatus
 from pathways.casework import selectors, services
 from pathways.casework.models import (
     Activity,
@@ -42,7 +42,7 @@ class PackageOut(Schema):
     supported_element: SupportedElement
     element_started_on: dt.date | None
     transitional_ends_on: dt.date | None
-    status: Package.Status
+    status: PackageStatus
     reason: str
     proposed_by: str | None = Field(description="Staff email")
     proposed_on: dt.date

@@ -21,7 +21,7 @@ from ninja.responses import Status
 
 from pathways.api.common import REFUSALS, field_error, fields_named
 from pathways.api.pagination import PAGE_SIZE, NumberedPages
-from pathways.api.schemas import Error, FieldErrors, Text
+from pathways.api.schemas import Error, FieldErrors, PledgeSource, Text
 from pathways.core.models import OpportunityKind, Organisation, User
 from pathways.core.types import AuthedRequest
 from pathways.employers.engagement import services as employer_services
@@ -74,7 +74,7 @@ class PledgeOut(Schema):
     id: int
     authority: str = Field(description="The authority's ONS code")
     description: str
-    source: SocialValuePledge.Source
+    source: PledgeSource
     source_reference: str
     target: int
     starts_on: dt.date

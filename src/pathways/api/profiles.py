@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from pathways.api.common import REFUSALS, fields_named, person_in_scope
 from pathways.api.schemas import Error
@@ -24,9 +24,15 @@ router = Router(tags=["profiles"])
 
 
 class ProfileIn(Schema):
-    """Every answer of the profile. ``version`` is the one read (0 for a new profile)."""
+    """Every answer of the profile, and the ``version`` they were read at."""
 
-    version: int = 0
+    version: int = Field(
+        description=(
+            "The profile's version when read (0 when the person has none yet); required: "
+            "a newer one refuses the change (409), so no one saves over an edit unseen"
+        ),
+        ge=0,
+    )
     interests: list[str] = []
     interests_notes: str = ""
     skills: str = ""

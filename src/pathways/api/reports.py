@@ -82,7 +82,9 @@ class HoursBands(Schema):
     from_30_plus: Count = Field(alias="30_plus")
 
 
-class CohortOut(Schema):
+class RateCohortOut(Schema):
+    """One cohort of the employment-rate report (not a cohort allocation's answer)."""
+
     denominator: Count = Field(description="People in the cohort on the reporting date")
     numerator: Count = Field(description="Of them, people in paid work")
     percent: float | None = Field(
@@ -94,8 +96,8 @@ class CohortOut(Schema):
 class EmploymentRateOut(Suppressed):
     reporting_date: dt.date
     authorities: list[str]
-    learning_disability: CohortOut
-    secondary_mental_health: CohortOut
+    learning_disability: RateCohortOut
+    secondary_mental_health: RateCohortOut
 
 
 class OutcomeCounts(Schema):

@@ -7,17 +7,51 @@ that other systems can call the API with the references they already hold.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import StringConstraints, field_validator
+from pydantic import GetCoreSchemaHandler, StringConstraints, field_validator
+from pydantic_core import CoreSchema
 
+from pathways.casework.models import Package
+from pathways.employers.pledges.models import SocialValuePledge
 from pathways.people.models import Person
 from pathways.referrals.models import Referral, Source, Status
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class ComponentName:
+    """``Annotated[SomeChoices, ComponentName("X")]``: the choices are the component
+    ``X`` of the OpenAPI document.
+
+    ninja builds each model's JSON schema on its own and files the definitions by their
+    short name, so two choices both called ``Status`` (a referral's and a package's)
+    shared one component and one overwrote the other: clients then checked a referral's
+    status against the package statuses. Choices that are not unique by class name are
+    named here, once, and ``tests/api/test_openapi.py`` refuses any name given to two
+    different schemas."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        schema = handler(source)
+        if schema.get("type") == "definition-ref":
+            schema = handler.resolve_ref_schema(schema)
+        named = dict(schema)
+        named["ref"] = f"{self.name}:{id(self)}"
+        return named  # type: ignore[return-value]
+
+
+ReferralStatus = Annotated[Status, ComponentName("ReferralStatus")]
+ReferralSource = Annotated[Source, ComponentName("ReferralSource")]
+PackageStatus = Annotated[Package.Status, ComponentName("PackageStatus")]
+PledgeSource = Annotated[SocialValuePledge.Source, ComponentName("PledgeSource")]
 
 
 class Error(Schema):
@@ -49,9 +83,9 @@ class PersonOut(Schema):
 class PersonReferralOut(Schema):
     id: int
     referral_ref: str
-    status: Status
+    status: ReferralStatus
     team: str = Field(description="The team's code")
-    source: Source
+    source: ReferralSource
     received_on: dt.date
 
     @staticmethod
@@ -84,7 +118,7 @@ class ReferralIn(Schema):
     authority: Code = Field(description="The person's authority (ONS code)")
     person_ref: Code
     received_on: dt.date
-    source: Source
+    source: ReferralSource
     team: Code = Field(description="The code of the team referred to")
     notes: str = ""
 
@@ -99,12 +133,12 @@ class ReferralIn(Schema):
 class ReferralOut(Schema):
     id: int
     referral_ref: str
-    status: Status
+    status: ReferralStatus
     authority: str
     team: str
     person_id: int
     person_ref: str
-    source: Source
+    source: ReferralSource
     received_on: dt.date
     urgent: bool
     worker: str | None = Field(description="The allocated worker's email")
@@ -135,6 +169,10 @@ class ReferralOut(Schema):
 
 
 class VersionIn(Schema):
+    """The referral's version, optional here alone: the spec (cli-and-reports.md, "Front-
+    door writes") documents the referral calls without it, and clients written to it
+    must keep working. Every other write that changes a versioned record requires it."""
+
     version: int | None = Field(
         None, description="The referral's version when read; a newer one refuses the action"
     )

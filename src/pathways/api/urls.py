@@ -1,7 +1,8 @@
 """``/api/v1/``: the API, its OpenAPI document and docs, and JSON for every error.
 
-ninja answers a wrong method with a plain-text 405 and Django a mistyped path with an
-HTML 404; both are rewritten here so that API clients only ever parse JSON.
+ninja answers a wrong method with a plain-text 405, Django a mistyped path with an
+HTML 404 and a failure before the route with an HTML 500; all are rewritten here so
+that API clients only ever parse JSON.
 """
 
 from collections.abc import Callable
@@ -10,9 +11,20 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
+from django.views import defaults
 
 from pathways.api.api import api
 from pathways.api.docs import docs_asset
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The project's ``handler500``: a failure outside any API route (in the request
+    plumbing before it) is JSON on the API's paths like every other API error; pages
+    get Django's own 500 page."""
+    if request.path.startswith("/api/"):
+        detail = "Something went wrong on our side and nothing was changed. It has been logged."
+        return JsonResponse({"detail": detail}, status=500)
+    return defaults.server_error(request)
 
 
 def unknown_path(request: HttpRequest, rest: str) -> JsonResponse:

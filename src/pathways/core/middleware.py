@@ -115,11 +115,11 @@ class RequireTwoFactorMiddleware:
 
 
 class RefuseNulBytesMiddleware:
-    """A NUL character in a query string or a form or JSON body is refused with 400
-    before any view sees it: no one types one, PostgreSQL cannot store one (it answered
-    500), and SQLite would store what PostgreSQL refuses. The API answers in JSON like
-    every other API error. Uploaded files are not read here (an XLSX holds NULs
-    legitimately); the import reports a NUL in a cell at its line."""
+    """A NUL character in a query string, a form or JSON body or any body sent to the
+    API is refused with 400 before any view sees it: no one types one, PostgreSQL cannot
+    store one (it answered 500), and SQLite would store what PostgreSQL refuses. The API
+    answers in JSON like every other API error. Uploaded files are not read here (an
+    XLSX holds NULs legitimately); the import reports a NUL in a cell at its line."""
 
     MESSAGE = "The request contains a NUL character, which no field may hold."
 
@@ -139,8 +139,12 @@ class RefuseNulBytesMiddleware:
         if b"\x00" in query:
             return True
         content_type = request.META.get("CONTENT_TYPE", "")
-        if content_type.startswith("application/json"):
-            return b"\x00" in request.body or b"\\u0000" in request.body
         if content_type.startswith("application/x-www-form-urlencoded"):
             return b"\x00" in unquote_to_bytes(request.body)
+        # The API reads every body as JSON whatever its declared type, so every body
+        # sent to it is looked at (but a file upload's).
+        if content_type.startswith("application/json") or (
+            request.path.startswith(API_PREFIX) and not content_type.startswith("multipart/")
+        ):
+            return b"\x00" in request.body or b"\\u0000" in request.body
         return False
