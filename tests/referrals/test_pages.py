@@ -103,6 +103,14 @@ def test_stale_form_is_refused_with_a_message(client, intake, manager, referral)
     assert referral.status == Status.RECEIVED
 
 
+def test_accept_without_the_version_is_refused_with_a_message(client, intake, referral):
+    client.force_login(intake)
+    response = client.post(f"/referrals/{referral.pk}/accept/", {}, follow=True)
+    assert "This page was out of date" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Status.RECEIVED
+
+
 def test_decline_without_reason_shows_the_error(client, intake, referral):
     client.force_login(intake)
     response = client.post(

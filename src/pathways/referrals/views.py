@@ -169,13 +169,20 @@ def _run(
 @require_POST
 def accept(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = _referral_or_404(request, pk)
-    version = request.POST.get("version")
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        # Without the version the page was read at, accepting could act on a referral
+        # someone has since changed (decision 0005): every versioned form requires it.
+        messages.error(
+            request, "This page was out of date. Look at the referral again, then accept it."
+        )
+        return redirect("referrals:detail", referral.pk)
     return _run(
         request,
         referral,
         services.accept_referral,
         f"{referral.person.full_name} is now on the waiting list.",
-        expected_version=int(version) if version and version.isdigit() else None,
+        expected_version=int(version),
     )
 
 
