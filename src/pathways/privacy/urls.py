@@ -8,6 +8,7 @@ from pathways.privacy.retention_urls import urlpatterns as retention_urlpatterns
 app_name = "privacy"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("subject-access/", views.queue, name="subject-access"),
     path("subject-access/new/", views.log_request, name="subject-access-new"),
     path("subject-access/<int:pk>/", views.request_page, name="subject-access-request"),

@@ -23,6 +23,7 @@ from pathways.privacy.selectors import (
     productions_of,
     request_rows,
 )
+from pathways.privacy.work import data_protection_work, may_see_data_protection
 
 ONLY_DPO = "Only the data protection officer or an admin can handle subject access requests."
 
@@ -153,3 +154,12 @@ def complete(request: AuthedRequest, pk: int) -> HttpResponse:
         done=f"Subject access request {sar.reference} is completed.",
     )
     return redirect(reverse("privacy:subject-access-request", args=[sar.pk]))
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """The data protection officer's home: what waits for them, with a link to each."""
+    if not may_see_data_protection(request.user):
+        raise PermissionDenied("Only the data protection officer or an admin can open this page.")
+    work = data_protection_work(request.user, timezone.localdate())
+    return render(request, "privacy/home.html", {"work": work})

@@ -12,6 +12,7 @@ from pathways.casework.selectors import may_approve_packages
 from pathways.core import policies
 from pathways.employers.engagement.policy import may_see_employers
 from pathways.employers.pledges.policy import may_see_pledges
+from pathways.privacy.work import may_see_data_protection
 from pathways.reporting.access import may_see_reports
 
 
@@ -31,5 +32,6 @@ def branding(request: HttpRequest) -> dict[str, Any]:
             "employers": signed_in and may_see_employers(user),
             "pledges": signed_in and may_see_pledges(user),
             "reports": signed_in and may_see_reports(user),
+            "privacy": signed_in and may_see_data_protection(user),
         },
     }
