@@ -9,6 +9,7 @@ package at /usr/bin/chromium and axe-core comes from node_modules.
 from __future__ import annotations
 
 import os
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -75,7 +76,21 @@ def server(_http_live_server_settings, live_server, settings) -> str:
     """
     for name, value in HTTP_SETTINGS.items():
         setattr(settings, name, value)
+    _warm_up(live_server.url)
     return live_server.url
+
+
+_warmed: set[str] = set()
+
+
+def _warm_up(url: str) -> None:
+    """The live server's first answer loads every app's pages and templates, which on a
+    busy 2-core machine can take longer than a page's 10-second timeout: ask once,
+    patiently, before the first test's browser does."""
+    if url not in _warmed:
+        with urllib.request.urlopen(f"{url}/sign-in/", timeout=120) as answer:
+            answer.read()
+        _warmed.add(url)
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ def due_person(team):
 def test_the_dpo_erases_a_record_due_for_erasure(
     page: Page, axe_check, sign_in, screenshot, officer, due_person
 ):
-    page.goto("/sign-in/", timeout=60_000)  # the live server's first answer, on a busy machine
+    page.goto("/sign-in/")
     sign_in(page, officer.email)
 
     page.goto("/privacy/retention/")

@@ -44,7 +44,7 @@ def test_log_a_request_and_view_everything_held(
     build_record(team, coach, ref="C300001", family_name="Lovelace")
     # The live server's first answer imports every app's pages (matplotlib, numpy): on a
     # loaded machine that alone can take longer than the page timeout.
-    page.goto("/sign-in/", timeout=60_000)
+    page.goto("/sign-in/")
     sign_in(page, dora.email)
 
     # --- The queue is empty; log a request, first with the date missing ----------------
