@@ -42,13 +42,14 @@ def test_log_a_request_and_view_everything_held(
     page, sign_in, axe_check, screenshot, team, coach, dora
 ):
     build_record(team, coach, ref="C300001", family_name="Lovelace")
-    # The live server's first answer imports every app's pages (matplotlib, numpy): on a
-    # loaded machine that alone can take longer than the page timeout.
-    page.goto("/sign-in/")
     sign_in(page, dora.email)
 
-    # --- The queue is empty; log a request, first with the date missing ----------------
-    page.goto("/privacy/subject-access/")
+    # --- From the menu to the DPO's home, then the queue: empty -------------------------
+    page.get_by_role("link", name="Data protection", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Data protection")).to_be_visible()
+    expect(page.get_by_role("link", name="0 open requests")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name="0 open requests").click()
     expect(page.get_by_role("heading", level=1, name="Subject access requests")).to_be_visible()
     expect(page.get_by_text("There are no open requests.")).to_be_visible()
     axe_check(page)
