@@ -310,6 +310,12 @@ def teams_to_refer_to(user: Any) -> QuerySet[Team]:
     )
 
 
+def dpo_authority_ids(user: Any) -> frozenset[int]:
+    """The authorities in which ``user`` is the data protection officer: whose emergency
+    opens they review and whose retention and erasure are theirs to decide."""
+    return scope_of(user).authorities_for(Role.DATA_PROTECTION_OFFICER)
+
+
 def may_view_audit(user: User) -> bool:
     """The audit pages are for data protection officers and admins."""
     scope = scope_of(user)

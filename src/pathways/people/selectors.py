@@ -7,8 +7,8 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from pathways.core.models import InterestTag, Role, User
-from pathways.core.policies import scope_of
+from pathways.core.models import InterestTag, User
+from pathways.core.policies import dpo_authority_ids
 from pathways.people.models import BreakGlass, Consent, Person
 from pathways.people.policy import break_glass_authorities, person_policy
 
@@ -106,7 +106,7 @@ def break_glass_reviewable(user: User) -> QuerySet[BreakGlass]:
     """Emergency opens of the records of people whose home authority's data protection
     officer is ``user``: unreviewed first, oldest first, then the reviewed, newest
     first."""
-    authorities = scope_of(user).authorities_for(Role.DATA_PROTECTION_OFFICER)
+    authorities = dpo_authority_ids(user)
     return BreakGlass.objects.filter(person__authority_id__in=authorities).select_related(
         "person", "user", "reviewed_by"
     )

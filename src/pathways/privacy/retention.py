@@ -38,6 +38,7 @@ from pathways.casework.models import Episode
 from pathways.core.audit import DENIED, record_event
 from pathways.core.errors import ActionRefused, ConcurrentEdit, PermissionDenied
 from pathways.core.models import Authority
+from pathways.core.policies import dpo_authority_ids
 from pathways.employment.models import Placement
 from pathways.people.models import Person
 from pathways.privacy.models import (
@@ -47,7 +48,7 @@ from pathways.privacy.models import (
     RetentionRule,
     StartsFrom,
 )
-from pathways.privacy.retention_policy import dpo_authorities, retention_rule_policy
+from pathways.privacy.retention_policy import retention_rule_policy
 from pathways.referrals.models import LIVE_STATUSES, Referral
 
 #: Before any closure this service could record.
@@ -108,7 +109,7 @@ def rules_for(authority_ids: Collection[int]) -> list[RetentionRule]:
 
 def schedule(user: Any) -> list[RetentionRule]:
     """The rules of the authorities where the user is the DPO (none for anyone else)."""
-    return rules_for(dpo_authorities(user))
+    return rules_for(dpo_authority_ids(user))
 
 
 def change_rule(
@@ -243,7 +244,7 @@ def due_for_erasure(
 
 def due_for_user(user: Any, today: dt.date) -> list[Due]:
     """What is due in the authorities where the user is the DPO."""
-    authorities = dpo_authorities(user)
+    authorities = dpo_authority_ids(user)
     return due_for_erasure(authorities, today) if authorities else []
 
 

@@ -13,17 +13,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from pathways.core.models import Role
-from pathways.core.policies import Policy, Rule, Scope, anyone, scope_of
+from pathways.core.policies import Policy, Rule, Scope, anyone, dpo_authority_ids, scope_of
 from pathways.privacy.models import ErasureRequest, RetentionRule
 
 
-def dpo_authorities(user: Any) -> frozenset[int]:
-    """The authorities in which ``user`` is the data protection officer."""
-    return scope_of(user).authorities_for(Role.DATA_PROTECTION_OFFICER)
-
-
 def is_dpo_of(user: Any, authority_id: int) -> bool:
-    return authority_id in dpo_authorities(user)
+    return authority_id in dpo_authority_ids(user)
 
 
 class _DpoOnly(Policy):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from pathways.core.audit import DENIED, record_access, record_access_bulk
 from pathways.core.pages import attempt, posted
+from pathways.core.policies import dpo_authority_ids
 from pathways.core.types import AuthedRequest
 from pathways.people.models import Person
 from pathways.privacy import erasure, retention
@@ -35,7 +36,6 @@ from pathways.privacy.retention_forms import (
     RuleForm,
 )
 from pathways.privacy.retention_policy import (
-    dpo_authorities,
     erasure_request_policy,
     retention_rule_policy,
 )
@@ -44,7 +44,7 @@ NOT_DPO = "Only a data protection officer can see retention and erasure."
 
 
 def _dpo_only(request: AuthedRequest) -> frozenset[int]:
-    authorities = dpo_authorities(request.user)
+    authorities = dpo_authority_ids(request.user)
     if not authorities:
         raise PermissionDenied(NOT_DPO)
     return authorities
@@ -170,7 +170,7 @@ def _person_or_404(request: AuthedRequest, pk: int) -> Person:
     person = Person.objects.select_related("authority").filter(pk=pk).first()
     if person is None:
         raise Http404("No such person.")
-    if person.authority_id not in dpo_authorities(request.user):
+    if person.authority_id not in dpo_authority_ids(request.user):
         record_access(
             request.user,
             person,

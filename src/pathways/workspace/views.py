@@ -20,7 +20,6 @@ from pathways.casework.selectors import (
     work_queue,
 )
 from pathways.core import audit, policies
-from pathways.core.models import Role
 from pathways.core.pages import attempt, posted
 from pathways.core.types import AuthedRequest
 from pathways.employment.selectors import placements_of_person
@@ -157,15 +156,13 @@ def audit_home(request: AuthedRequest) -> HttpResponse:
         {
             "entries": recent_denials(request.user),
             "break_glass_to_review": break_glass_to_review(request.user).count(),
-            "is_dpo": bool(
-                policies.scope_of(request.user).authorities_for(Role.DATA_PROTECTION_OFFICER)
-            ),
+            "is_dpo": bool(policies.dpo_authority_ids(request.user)),
         },
     )
 
 
 def _require_dpo(request: AuthedRequest) -> None:
-    if not policies.scope_of(request.user).authorities_for(Role.DATA_PROTECTION_OFFICER):
+    if not policies.dpo_authority_ids(request.user):
         raise PermissionDenied("Only the data protection officer can review emergency opens.")
 
 
