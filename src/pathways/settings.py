@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pathways.employers",
     "pathways.matching",
     "pathways.employment",
+    "pathways.commissioning",
     "pathways.reporting",
     "pathways.privacy",
     "pathways.api",

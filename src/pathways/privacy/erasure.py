@@ -54,6 +54,7 @@ from pathways.casework.models import (
     Step,
     VocationalProfile,
 )
+from pathways.commissioning.models import ClaimLine, OnwardReferral, Purchase
 from pathways.core.audit import DENIED, record_access, record_event
 from pathways.core.errors import ActionRefused, IllegalTransition, PermissionDenied
 from pathways.core.models import Membership, Role
@@ -133,6 +134,9 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(SubjectAccessRequest, "person", ("note",), replace=(("requested_by", ERASED),)),
     PersonRows(SubjectAccessProduction, "request__person"),
     PersonRows(BreakGlass, "person", ("reason", "review_note")),
+    PersonRows(ClaimLine, "person", ("evidence",)),
+    PersonRows(Purchase, "person"),
+    PersonRows(OnwardReferral, "referral__person", ("reason",)),
 )
 
 
