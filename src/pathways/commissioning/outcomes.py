@@ -1,0 +1,330 @@
+"""Which outcomes each contract achieved, when, and at what price
+(spec/commissioning.md, "Outcomes that a contract can pay for").
+
+One pass over the episodes of the contracts' providers, in a fixed number of queries
+whatever the number of contracts or people: the contracts of each provider and
+authority (to decide which contract takes an outcome), their tariffs, the episodes,
+the qualifying jobs and their confirmed milestones. Claims (``claims``) and the
+providers report (``performance``) both read these outcomes, so a figure on the
+report and a line on a claim never disagree.
+
+A job that went on without support after progression has ``supported`` false and a
+``support_ended_on`` date (``employment.services.record_progression``); it was a
+supported job, so it still qualifies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from pathways.casework.models import Episode
+from pathways.commissioning.models import (
+    ClaimLine,
+    Contract,
+    LineStatus,
+    Outcome,
+    Tariff,
+)
+from pathways.core.models import OpportunityKind
+from pathways.employment.models import Milestone, Placement
+
+#: Kinds of paid work a contract pays for.
+QUALIFYING_KINDS = (
+    OpportunityKind.EMPLOYED,
+    OpportunityKind.SELF_EMPLOYED,
+    OpportunityKind.APPRENTICESHIP,
+)
+#: Sustained outcomes: the milestone's weeks and the days after the start.
+SUSTAINED = (
+    (Outcome.SUSTAINED_13, 13, 91),
+    (Outcome.SUSTAINED_26, 26, 182),
+    (Outcome.SUSTAINED_52, 52, 364),
+)
+#: A contract takes outcomes for this long after it ends (for jobs started by its end).
+TAIL_DAYS = 365
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Achieved:
+    """One outcome of one episode, under the contract that takes it."""
+
+    contract_id: int
+    episode_id: int
+    person_id: int
+    person_ref: str
+    placement_id: int | None
+    placement_ref: str
+    outcome: str
+    achieved_on: dt.date
+    need_group: str
+    #: None when the contract's tariff has no price for it: not claimable.
+    price: Decimal | None
+    evidence: str
+
+    @property
+    def key(self) -> tuple[int, str]:
+        """An outcome is paid at most once per episode."""
+        return (self.episode_id, self.outcome)
+
+
+@dataclass(frozen=True)
+class _Terms:
+    pk: int
+    ref: str
+    start: dt.date
+    end: dt.date
+
+    def takes(self, achieved_on: dt.date, job_start: dt.date) -> bool:
+        return (
+            self.start <= achieved_on <= self.end + dt.timedelta(days=TAIL_DAYS)
+            and job_start <= self.end
+        )
+
+    def covers(self, episode_start: dt.date, episode_end: dt.date | None) -> bool:
+        """The episode was open on some day of the contract."""
+        return episode_start <= self.end and (episode_end is None or episode_end >= self.start)
+
+
+def _qualifying(placement: Placement) -> bool:
+    return (
+        placement.paid
+        and (placement.supported is True or placement.support_ended_on is not None)
+        and placement.kind in QUALIFYING_KINDS
+    )
+
+
+def _episode_outcomes(
+    episode: Episode, jobs: Sequence[Placement], milestones: dict[tuple[int, int], Milestone]
+) -> Iterable[tuple[str, dt.date, Placement, str]]:
+    """(outcome, achieved on, the job, evidence) for one episode, before any contract."""
+    inside = [
+        job
+        for job in jobs
+        if job.start_date >= episode.started_on
+        and (episode.ended_on is None or job.start_date <= episode.ended_on)
+    ]
+    if not inside:
+        return
+    job = min(inside, key=lambda j: (j.start_date, j.pk))
+    yield (
+        Outcome.JOB_START,
+        job.start_date,
+        job,
+        f"Started as {job.job_title} on {job.start_date:%d %B %Y} ({job.placement_ref})",
+    )
+    for outcome, weeks, days in SUSTAINED:
+        on = job.start_date + dt.timedelta(days=days)
+        if job.end_date is not None and job.end_date < on:
+            continue
+        milestone = milestones.get((job.pk, weeks))
+        if milestone is None or milestone.confirmed_on is None or not milestone.evidence:
+            continue
+        yield (
+            outcome,
+            on,
+            job,
+            f"{weeks} weeks in work: {milestone.get_evidence_display()}"
+            f" on {milestone.confirmed_on:%d %B %Y}",
+        )
+    ended = job.support_ended_on
+    if ended is not None and (job.end_date is None or job.end_date >= ended):
+        yield (
+            Outcome.PROGRESSION,
+            ended,
+            job,
+            f"Support ended on {ended:%d %B %Y} with the person still in work",
+        )
+
+
+def achieved_outcomes(
+    contracts: Iterable[Contract], start: dt.date, end: dt.date
+) -> list[Achieved]:
+    """The outcomes achieved from ``start`` to ``end`` (both included) that these
+    contracts take, in (achieved on, person reference, outcome) order."""
+    wanted = {c.pk for c in contracts}
+    if not wanted:
+        return []
+    pairs = set(
+        Contract.objects.filter(pk__in=wanted).values_list(
+            "provider__organisation_id", "authority_id"
+        )
+    )
+    pair_q = Q()
+    for organisation_id, authority_id in pairs:
+        pair_q |= Q(provider__organisation_id=organisation_id, authority_id=authority_id)
+    # Every contract of the same providers and authorities decides which one takes an
+    # outcome, not only those asked about.
+    terms: dict[tuple[int, int], list[_Terms]] = defaultdict(list)
+    for pk, ref, c_start, c_end, organisation_id, authority_id in (
+        Contract.objects.filter(pair_q)
+        .order_by("start_date", "contract_ref")
+        .values_list(
+            "pk",
+            "contract_ref",
+            "start_date",
+            "end_date",
+            "provider__organisation_id",
+            "authority_id",
+        )
+    ):
+        terms[(organisation_id, authority_id)].append(_Terms(pk, ref, c_start, c_end))
+    earliest = min(t.start for ts in terms.values() for t in ts)
+    prices: dict[tuple[int, str, str], Decimal] = {
+        (contract_id, outcome, need): price
+        for contract_id, outcome, need, price in Tariff.objects.filter(
+            contract_id__in=wanted
+        ).values_list("contract_id", "outcome", "need_group", "price")
+    }
+
+    episode_q = Q()
+    for organisation_id, authority_id in pairs:
+        episode_q |= Q(team__organisation_id=organisation_id, person__authority_id=authority_id)
+    episodes = list(
+        Episode.objects.filter(episode_q)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=earliest))
+        .select_related("person", "team")
+        .only(
+            "pk",
+            "started_on",
+            "ended_on",
+            "person__id",
+            "person__person_ref",
+            "person__primary_support_reason",
+            "person__authority_id",
+            "team__organisation_id",
+        )
+    )
+    if not episodes:
+        return []
+    person_ids = {e.person_id for e in episodes}
+    jobs_of: dict[int, list[Placement]] = defaultdict(list)
+    for job in Placement.objects.filter(
+        person_id__in=person_ids, paid=True, kind__in=QUALIFYING_KINDS
+    ).filter(Q(supported=True) | Q(support_ended_on__isnull=False)):
+        if _qualifying(job):
+            jobs_of[job.person_id].append(job)
+    milestones = {
+        (m.placement_id, m.weeks): m
+        for m in Milestone.objects.filter(
+            placement__in=[j.pk for js in jobs_of.values() for j in js],
+            confirmed_on__isnull=False,
+        )
+    }
+
+    out: list[Achieved] = []
+    for episode in episodes:
+        jobs = jobs_of.get(episode.person_id)
+        if not jobs:
+            continue
+        candidates = [
+            t
+            for t in terms[(episode.team.organisation_id, episode.person.authority_id)]
+            if t.covers(episode.started_on, episode.ended_on)
+        ]
+        if not candidates:
+            continue
+        need = episode.person.primary_support_reason or ""
+        for outcome, on, job, evidence in _episode_outcomes(episode, jobs, milestones):
+            if not start <= on <= end:
+                continue
+            taker = next((t for t in candidates if t.takes(on, job.start_date)), None)
+            if taker is None or taker.pk not in wanted:
+                continue
+            price = prices.get((taker.pk, outcome, need), prices.get((taker.pk, outcome, "")))
+            out.append(
+                Achieved(
+                    contract_id=taker.pk,
+                    episode_id=episode.pk,
+                    person_id=episode.person_id,
+                    person_ref=episode.person.person_ref,
+                    placement_id=job.pk,
+                    placement_ref=job.placement_ref,
+                    outcome=outcome,
+                    achieved_on=on,
+                    need_group=need,
+                    price=price,
+                    evidence=evidence,
+                )
+            )
+    out.sort(key=lambda a: (a.achieved_on, a.person_ref, a.outcome))
+    return out
+
+
+# --- what may be claimed -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimableLine:
+    outcome: Achieved
+    price: Decimal
+    over_cap: bool
+
+    @property
+    def counted(self) -> Decimal:
+        return ZERO if self.over_cap else self.price
+
+
+@dataclass(frozen=True)
+class Claimable:
+    lines: list[ClaimableLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.counted for line in self.lines), ZERO)
+
+    @property
+    def over_cap(self) -> int:
+        return sum(1 for line in self.lines if line.over_cap)
+
+
+def live_claims(contract_ids: Collection[int]) -> set[tuple[int, str]]:
+    """(episode, outcome) already on a claim line that was not rejected."""
+    return set(
+        ClaimLine.objects.filter(claim__contract_id__in=contract_ids)
+        .exclude(status=LineStatus.REJECTED)
+        .values_list("episode_id", "outcome")
+    )
+
+
+def committed(contract: Contract) -> Decimal:
+    """Outcome payments the contract has already taken on: lines on claims that are
+    not rejected and not over the cap."""
+    return sum(
+        ClaimLine.objects.filter(claim__contract=contract, over_cap=False)
+        .exclude(status=LineStatus.REJECTED)
+        .values_list("price", flat=True),
+        ZERO,
+    )
+
+
+def claimable(contract: Contract, start: dt.date, end: dt.date) -> Claimable:
+    """The outcomes achieved in the period that are not already on a claim (a rejected
+    line frees its outcome), priced by the tariff (an outcome with no price is not
+    claimable). Once the budget cap would be passed, that line and every one after it
+    (achieved on, then person reference) is over the cap and counts 0."""
+    taken = live_claims([contract.pk])
+    outcomes = [
+        a
+        for a in achieved_outcomes([contract], start, end)
+        if a.price is not None and a.key not in taken
+    ]
+    outcomes.sort(key=lambda a: (a.achieved_on, a.person_ref, a.outcome))
+    room = None if contract.budget_cap is None else contract.budget_cap - committed(contract)
+    lines: list[ClaimableLine] = []
+    capped = False
+    for a in outcomes:
+        assert a.price is not None
+        if room is not None and not capped:
+            if a.price > room:
+                capped = True
+            else:
+                room -= a.price
+        lines.append(ClaimableLine(a, a.price, over_cap=capped))
+    return Claimable(lines)
