@@ -5,6 +5,9 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pathways
 PYTEST := $(UV) run --frozen pytest
+# The database suites run on every core (pytest-xdist; each worker has its own test
+# database). Browser tests share one live server and run on one.
+WORKERS ?= auto
 
 .PHONY: help install run test lint typecheck test-sqlite test-postgres test-browser bench clean
 
@@ -42,11 +45,11 @@ typecheck: install
 	$(UV) run --frozen mypy src
 
 test-sqlite: install
-	$(PYTEST) -m "not browser"
+	$(PYTEST) -m "not browser" -n $(WORKERS)
 
 test-postgres: install
 	@if bash scripts/ensure-postgres.sh; then \
-		DATABASE_URL=$(PG_URL) $(PYTEST) -m "not browser" --create-db; \
+		DATABASE_URL=$(PG_URL) $(PYTEST) -m "not browser" -n $(WORKERS) --create-db; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is required in CI" >&2; exit 1; \
 	else echo "SKIPPED: PostgreSQL is not reachable on 127.0.0.1:5432 (CI runs it)"; fi
 
