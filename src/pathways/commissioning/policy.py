@@ -26,6 +26,7 @@ from pathways.commissioning.models import (
     Claim,
     ClaimLine,
     Contract,
+    OnwardReferral,
     Provider,
     Purchase,
 )
@@ -153,3 +154,29 @@ def register() -> None:
         (target_policy, "authoritytarget"),
     ):
         add_perms(policy, "commissioning", name)
+
+
+# --- onward referral (decision 0026) -------------------------------------------------------------
+
+
+class OnwardReferralPolicy(Policy):
+    """What one provider's team sent another: seen by the members of the sending team
+    (what they sent and its status, even after their own work with the person ends)
+    and by the receiving team; nobody else through this row."""
+
+    model = OnwardReferral
+    noun = "onward referral"
+    person_field = "referral.person"
+    actions: dict[str, Rule] = {"view": anyone}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(from_team_id__in=scope.casework_team_ids) | Q(
+            referral__team_id__in=scope.casework_team_ids
+        )
+
+
+onward_referral_policy = OnwardReferralPolicy()
+
+
+def register_onward() -> None:
+    add_perms(onward_referral_policy, "commissioning", "onwardreferral")
