@@ -389,3 +389,20 @@ def test_the_form_is_refused_to_those_who_do_not_work_with_the_person(
     # Someone who cannot see the person at all learns nothing: 404.
     client.force_login(staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=authority)))
     assert client.get(reverse("onward:new", args=[person.pk])).status_code == 404
+
+
+def test_the_receiving_team_loses_the_onward_row_with_the_person(
+    client, coach, person, team, charity_team, charity_manager, episode, consented, settings
+):
+    settings.PATHWAYS_ACCESS_GRACE_DAYS = 30
+    onward = send(coach, person, team, charity_team)
+    decline_referral(charity_manager, onward.referral, reason="No places")
+    Referral.objects.filter(pk=onward.referral.pk).update(
+        decided_on=dt.date.today() - dt.timedelta(days=31)
+    )
+    client.force_login(charity_manager)
+    assert client.get(reverse("person", args=[person.pk])).status_code == 404
+    assert client.get(reverse("onward:detail", args=[onward.pk])).status_code == 404
+    # The sending team, still working with the person, keeps it.
+    client.force_login(coach)
+    assert client.get(reverse("onward:detail", args=[onward.pk])).status_code == 200
