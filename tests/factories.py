@@ -144,4 +144,32 @@ class OpportunityFactory(DjangoModelFactory):
     opened_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=7))
 
 
+# --- slice E: onward referral between providers ---------------------------------------
+
+
+def directory_provider(organisation: Organisation, *authorities: Authority):
+    """``organisation``'s entry in the provider directory, working in ``authorities``."""
+    from pathways.commissioning.models import Provider
+
+    provider = Provider.objects.create(organisation=organisation, services=["ips"])
+    provider.authorities.set(authorities)
+    return provider
+
+
+def provider_consent(person: Person, recorded_by: User, *, given: bool = True, days_ago: int = 1):
+    """The person's answer about sharing with other support providers."""
+    from pathways.people.models import Consent
+
+    return Consent.objects.create(
+        person=person,
+        scope=Consent.Scope.SHARE_WITH_PROVIDERS,
+        given=given,
+        given_on=dt.date.today() - dt.timedelta(days=days_ago),
+        recorded_by=recorded_by,
+    )
+
+
+# --- end of slice E -------------------------------------------------------------------
+
+
 __all__ = ["PASSWORD", "Role", "staff"]

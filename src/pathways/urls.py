@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("pathways.employment.urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("privacy/", include("pathways.privacy.urls")),
+    path("commissioning/onward/", include("pathways.commissioning.onward_urls")),
     path("imports/", include("pathways.core.import_urls")),
     path("api/v1/", include("pathways.api.urls")),
 ]

@@ -26,6 +26,7 @@ from pathways.api import (
     employers,
     employment,
     matches,
+    onward,
     opportunities,
     people,
     profiles,
@@ -127,6 +128,7 @@ api.add_router("", matches.router)
 api.add_router("", candidacies.router)
 api.add_router("/reports", reports.router)
 api.add_router("", employment.router)
+api.add_router("", onward.router)
 
 
 def _detail(request: HttpRequest, detail: str, status: int, **extra: Any) -> HttpResponse:

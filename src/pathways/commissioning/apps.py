@@ -19,6 +19,7 @@ class CommissioningConfig(AppConfig):
         from pathways.commissioning import models, policy
 
         policy.register()
+        policy.register_onward()
         # Rows about a person are on their trail; claims and contracts on their own.
         for model in (
             models.Contract,

@@ -26,11 +26,14 @@ from pathways.commissioning.models import (
     Claim,
     ClaimLine,
     Contract,
+    OnwardReferral,
     Provider,
     Purchase,
 )
 from pathways.core.models import Role
 from pathways.core.policies import Policy, Rule, Scope, add_perms, anyone, scope_of
+from pathways.people.models import Person
+from pathways.people.policy import person_policy
 
 #: Who commissions for an authority.
 COMMISSIONING_ROLES = (Role.COMMISSIONER, Role.ADMIN)
@@ -153,3 +156,30 @@ def register() -> None:
         (target_policy, "authoritytarget"),
     ):
         add_perms(policy, "commissioning", name)
+
+
+# --- onward referral (decision 0026) -------------------------------------------------------------
+
+
+class OnwardReferralPolicy(Policy):
+    """What one provider's team sent another: seen by the members of the sending team
+    (what they sent and its status, even after their own work with the person ends)
+    and by the receiving team while it may see the person, like the referral itself;
+    nobody else through this row."""
+
+    model = OnwardReferral
+    noun = "onward referral"
+    person_field = "referral.person"
+    actions: dict[str, Rule] = {"view": anyone}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        seen = Person.objects.filter(person_policy.scope_q(scope, user)).values("pk")
+        receiving = Q(referral__team_id__in=scope.casework_team_ids, referral__person__in=seen)
+        return Q(from_team_id__in=scope.casework_team_ids) | receiving
+
+
+onward_referral_policy = OnwardReferralPolicy()
+
+
+def register_onward() -> None:
+    add_perms(onward_referral_policy, "commissioning", "onwardreferral")

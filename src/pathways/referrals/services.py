@@ -27,7 +27,7 @@ from pathways.core.policies import CASEWORK_ROLES
 from pathways.core.references import next_reference
 from pathways.people.models import Person
 from pathways.people.services import create_person
-from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Status
+from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Source, Status
 from pathways.referrals.policy import referral_policy
 
 
@@ -72,6 +72,48 @@ def create_referral(
 ) -> Referral:
     if not policies.can_refer_to(actor, team):
         raise PermissionDenied(f"You cannot make referrals to {team.name}.")
+    return _new_referral(
+        actor,
+        person=person,
+        team=team,
+        source=source,
+        received_on=received_on,
+        notes=notes,
+        referral_ref=referral_ref,
+    )
+
+
+@transaction.atomic
+def refer_from_another_provider(
+    actor: User, *, person: Person, team: Team, notes: str, received_on: dt.date | None = None
+) -> Referral:
+    """A referral from another provider's team (source ``other_provider``), received
+    today, for the receiving team to triage like any other.
+
+    The sender is not a member of the receiving team, so ``can_refer_to`` does not
+    apply: the caller (``commissioning.onward.refer_onward``) has checked the sender's
+    right (works with the person, the person's consent, the directory). The referral's
+    own rules (same authority, one live referral per team) still hold here."""
+    return _new_referral(
+        actor,
+        person=person,
+        team=team,
+        source=Source.OTHER_PROVIDER,
+        received_on=received_on or timezone.localdate(),
+        notes=notes,
+    )
+
+
+def _new_referral(
+    actor: User,
+    *,
+    person: Person,
+    team: Team,
+    source: str,
+    received_on: dt.date,
+    notes: str,
+    referral_ref: str | None = None,
+) -> Referral:
     if team.authority_id != person.authority_id:
         raise IllegalTransition(
             f"{team.name} works for {team.authority.name}; "
