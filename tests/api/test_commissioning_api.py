@@ -1,5 +1,7 @@
 """GET /api/v1/providers, /api/v1/contracts and /api/v1/contracts/{authority}/{ref}."""
 
+# ruff: noqa: F811  (the commissioning fixtures, imported by name, are parameters here)
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,15 +12,6 @@ from django.test.utils import CaptureQueriesContext
 
 from pathways.core.models import Role
 from tests.api.conftest import client_for
-from tests.factories import (
-    AuthorityFactory,
-    ContractFactory,
-    OrganisationFactory,
-    ProviderFactory,
-    TariffFactory,
-    TeamFactory,
-    staff,
-)
 from tests.commissioning.conftest import (  # noqa: F401  (fixtures)
     charity,
     charity_manager,
@@ -27,6 +20,15 @@ from tests.commissioning.conftest import (  # noqa: F401  (fixtures)
     contract,
     elsewhere,
     other_commissioner,
+)
+from tests.factories import (
+    AuthorityFactory,
+    ContractFactory,
+    OrganisationFactory,
+    ProviderFactory,
+    TariffFactory,
+    TeamFactory,
+    staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +108,7 @@ def test_the_lists_queries_do_not_grow(commissioner, charity, authority, django_
         api.get("/api/v1/contracts")
     with CaptureQueriesContext(connection) as providers_few:
         api.get("/api/v1/providers")
-    for i in range(10):
+    for _ in range(10):
         ContractFactory(authority=authority, provider=charity)
         org = TeamFactory(authority=AuthorityFactory()).organisation
         ProviderFactory(organisation=org).authorities.set([authority])

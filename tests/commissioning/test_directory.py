@@ -125,3 +125,22 @@ def test_the_directory_filters_by_service_need_group_and_authority(
         "A All",
         "B IPS",
     ]
+
+
+
+def test_a_change_of_the_entry_and_its_authorities_is_on_the_trail(
+    other_commissioner, charity, elsewhere
+):
+    from auditlog.models import LogEntry
+
+    directory.record_provider(
+        other_commissioner,
+        organisation=charity.organisation,
+        services=["ips", "job_retention"],
+        authorities=[elsewhere],
+        places=40,
+    )
+    changes = [e.changes_dict for e in LogEntry.objects.get_for_object(charity)]
+    assert any("services" in c for c in changes)
+    assert any(c.get("authorities", {}).get("operation") == "add" for c in changes)
+    assert {a.code for a in charity.authorities.all()} == {"E09000025", "E09000030"}
