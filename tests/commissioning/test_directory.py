@@ -127,7 +127,6 @@ def test_the_directory_filters_by_service_need_group_and_authority(
     ]
 
 
-
 def test_a_change_of_the_entry_and_its_authorities_is_on_the_trail(
     other_commissioner, charity, elsewhere
 ):
