@@ -279,3 +279,22 @@ def test_the_upload_page_takes_a_commissioners_contracts_not_their_people(
 def test_a_team_manager_still_may_not_open_the_upload_page(client, manager):
     client.force_login(manager)
     assert client.get("/imports/").status_code == 403
+
+
+def test_an_existing_organisations_kind_is_not_changed_by_the_directory(run, charity):
+    result = run("providers", csv_text(PROVIDERS, "working minds,council,ips,,E09000025,,"))
+    assert result.err[0] == (
+        f"{result.file}:2: kind: Working Minds is recorded as charity; the kind is only "
+        "for new organisations"
+    )
+
+
+def test_a_dry_run_writes_nothing(run, charity):
+    result = run(
+        "contracts",
+        csv_text(CONTRACTS, "IPS-X,E09000025,Working Minds,ips,2025-04-01,2026-03-31,10,,,,"),
+        "--dry-run",
+    )
+    assert result.status == 0
+    assert result.last == "dry run: would import: 1 created, 0 updated, 0 unchanged"
+    assert not Contract.objects.exists()
