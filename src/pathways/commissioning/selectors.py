@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from pathways.commissioning.models import Contract, Provider, Tariff
 from pathways.commissioning.policy import (
@@ -66,7 +66,7 @@ def contracts(
 ) -> QuerySet[Contract]:
     """The contracts the user may see (their authorities' as a commissioner, their own
     organisation's as a provider's manager), newest first."""
-    rows = contract_policy.visible(user, contract_rows()).annotate(tariff_rows=Count("tariffs"))
+    rows = contract_policy.visible(user, contract_rows())
     if authority is not None:
         rows = rows.filter(authority=authority)
     if provider is not None:
