@@ -173,3 +173,48 @@ def provider_consent(person: Person, recorded_by: User, *, given: bool = True, d
 
 
 __all__ = ["PASSWORD", "Role", "staff"]
+
+
+# --- slice D: commissioning directory, contracts and tariffs --------------------------
+# (imports kept here so the block merges as one piece)
+from pathways.commissioning.models import Contract, Provider, Tariff  # noqa: E402
+
+
+class ProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ("organisation",)
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    services = factory.LazyFunction(lambda: ["supported_employment"])
+    need_groups = factory.LazyFunction(list)
+    places = 20
+
+    @factory.post_generation
+    def authorities(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.authorities.set(extracted)
+
+
+class ContractFactory(DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    authority = factory.SubFactory(AuthorityFactory)
+    contract_ref = factory.Sequence(lambda n: f"C{n:04d}")
+    provider = factory.SubFactory(ProviderFactory)
+    service = "supported_employment"
+    start_date = dt.date(2025, 4, 1)
+    end_date = dt.date(2026, 3, 31)
+    places = 20
+
+
+class TariffFactory(DjangoModelFactory):
+    class Meta:
+        model = Tariff
+
+    contract = factory.SubFactory(ContractFactory)
+    outcome = "job_start"
+    need_group = ""
+    price = "1000.00"

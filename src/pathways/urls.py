@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("pathways.employers.urls")),
     path("", include("pathways.matching.urls")),
     path("", include("pathways.employment.urls")),
+    path("commissioning/", include("pathways.commissioning.urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("privacy/", include("pathways.privacy.urls")),
     path("commissioning/onward/", include("pathways.commissioning.onward_urls")),

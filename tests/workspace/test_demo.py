@@ -447,7 +447,7 @@ def test_employers_with_sites_contacts_engagements_and_pledges(loaded):
     # The council's list (supported employment) and the transition team's (the host).
     assert {e.organisation.name for e in employers} == {
         demo.AUTHORITY_NAME,
-        "Bridges to Work (Riverside)",
+        "Riverside Futures CIC",
     }
     assert len({e.sector for e in employers}) >= 5 and len({e.size for e in employers}) == 4
     assert {e.disability_confident for e in employers} >= set(DisabilityConfident.values)

@@ -29,6 +29,7 @@ class CommissioningConfig(AppConfig):
             models.Purchase,
             models.OnwardReferral,
             models.AuthorityTarget,
-            models.Provider,
         ):
             auditlog.register(model)
+        # Where a provider works is part of its entry: a change of authorities is logged.
+        auditlog.register(models.Provider, m2m_fields={"authorities"})

@@ -75,10 +75,11 @@ class UploadForm(forms.Form):
 
 
 def _remit(request: AuthedRequest) -> frozenset[int] | None:
-    """Refuse anyone but an admin; return the authorities their imports may touch
-    (None for a superuser: all of them)."""
+    """Refuse anyone but an admin or a commissioner; return the authorities their
+    imports may touch as an admin (None for a superuser: all of them). The kinds a
+    commissioner may import check their remit themselves."""
     if not policies.may_import(request.user):
-        raise PermissionDenied("Only an administrator can import data.")
+        raise PermissionDenied("Only an administrator or a commissioner can import data.")
     scope = policies.scope_of(request.user)
     return None if scope.is_superuser else scope.authorities_for(Role.ADMIN)
 

@@ -325,8 +325,11 @@ def may_view_audit(user: User) -> bool:
 
 
 def may_import(user: User) -> bool:
+    """Admins import for their authorities; commissioners too, but only the kinds that
+    check a commissioner's remit row by row (the commissioning kinds): every other kind
+    refuses their rows, since their import remit as an admin is empty."""
     scope = scope_of(user)
-    return scope.is_superuser or bool(scope.authorities_for(Role.ADMIN))
+    return scope.is_superuser or bool(scope.authorities_for(Role.ADMIN, Role.COMMISSIONER))
 
 
 def report_team_ids(user: User) -> frozenset[int] | None:

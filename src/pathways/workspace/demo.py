@@ -75,6 +75,7 @@ from pathways.people.models import CareCost, Condition, Consent, Person, Support
 from pathways.people.policy import person_policy
 from pathways.referrals import services as referral_services
 from pathways.referrals.models import Referral, Source
+from pathways.workspace.demo_commissioning import load_commissioning
 from pathways.workspace.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -112,14 +113,17 @@ ORGANISATIONS = {
     "council": (AUTHORITY_NAME, Organisation.Kind.COUNCIL),
     "nhs": ("Riverside and Thames NHS Foundation Trust", Organisation.Kind.NHS),
     "charity": ("Bridges to Work (Riverside)", Organisation.Kind.CHARITY),
+    "social_enterprise": ("Riverside Futures CIC", Organisation.Kind.SOCIAL_ENTERPRISE),
 }
 
 #: key: (code, name, organisation, caseload cap)
 TEAMS = {
     "front_door": ("RB-FD", "Employment Front Door", "council", None),
     "se": ("RB-SE", "Supported Employment Team", "council", 40),
-    "ips": ("RB-IPS", "IPS Employment (Mental Health)", "nhs", 20),
-    "ypt": ("RB-YPT", "Young People in Transition", "charity", 25),
+    # A charity runs IPS and a social enterprise the supported internships, each under
+    # a contract with the council (``demo_commissioning``).
+    "ips": ("RB-IPS", "IPS Employment (Mental Health)", "charity", 20),
+    "ypt": ("RB-YPT", "Young People in Transition", "social_enterprise", 25),
 }
 SERVICE_TEAMS = ("se", "ips", "ypt")
 
@@ -671,7 +675,7 @@ EMPLOYERS: tuple[_Employer, ...] = (
     _Employer(
         key="hospital",
         actor="ypt1",
-        organisation="charity",
+        organisation="social_enterprise",
         name="Riverside and Thames NHS Foundation Trust",
         sector="Health",
         size="large",
@@ -1607,6 +1611,7 @@ class _Loader:
         self.cohort()
         self.in_work()  # needs the employers and the accepted candidacies
         self.care_after_work()
+        load_commissioning(self.staff["commissioner"], self.teams, self.today)
 
     # --- who works where ---------------------------------------------------------------
 
@@ -2126,7 +2131,9 @@ class _Loader:
         candidacies at every step, each scored by the matching engine when suggested."""
         for spec in EMPLOYERS:
             actor = self.staff[spec.actor]
-            organisation = self.teams[{"council": "se", "charity": "ypt"}[spec.organisation]]
+            organisation = self.teams[
+                {"council": "se", "social_enterprise": "ypt"}[spec.organisation]
+            ]
             with set_actor(actor):
                 employer = engagement_services.create_employer(
                     actor,

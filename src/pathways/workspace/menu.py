@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from pathways.casework.selectors import may_approve_packages
+from pathways.commissioning.selectors import may_see_contracts
 from pathways.core import policies
 from pathways.employers.engagement.policy import may_see_employers
 from pathways.employers.pledges.policy import may_see_pledges
@@ -32,6 +33,9 @@ def branding(request: HttpRequest) -> dict[str, Any]:
             "employers": signed_in and may_see_employers(user),
             "pledges": signed_in and may_see_pledges(user),
             "reports": signed_in and may_see_reports(user),
+            # The directory is every staff member's; contracts need a remit or a contract.
+            "providers": signed_in and bool(policies.scope_of(user).team_ids or user.is_superuser),
+            "contracts": signed_in and may_see_contracts(user),
             "privacy": signed_in and may_see_data_protection(user),
         },
     }

@@ -1,0 +1,75 @@
+"""Shared people and records for the commissioning tests: a council (the ``authority``
+fixture, Newham) with its commissioner, a charity in the directory working there, and
+another authority with its own commissioner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pathways.commissioning.models import Contract, Provider
+from pathways.core.models import Organisation, Role
+from tests.factories import AuthorityFactory, ContractFactory, ProviderFactory, TeamFactory, staff
+from tests.imports.conftest import run, write_file  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def commissioner(team):
+    return staff(Role.COMMISSIONER, team, email="commissioner@example.org")
+
+
+@pytest.fixture
+def elsewhere(db):
+    return AuthorityFactory(code="E09000030", name="Tower Hamlets")
+
+
+@pytest.fixture
+def other_commissioner(elsewhere):
+    team = TeamFactory(code="TH1", authority=elsewhere)
+    return staff(Role.COMMISSIONER, team, email="commissioner@towerhamlets.example.org")
+
+
+@pytest.fixture
+def charity_team(authority):
+    return TeamFactory(
+        code="IPSCH",
+        authority=authority,
+        organisation__name="Working Minds",
+        organisation__kind=Organisation.Kind.CHARITY,
+    )
+
+
+@pytest.fixture
+def charity(charity_team, authority) -> Provider:
+    return ProviderFactory(
+        organisation=charity_team.organisation,
+        services=["ips"],
+        need_groups=["mental_health"],
+        authorities=[authority],
+        places=40,
+        accreditation="IPS Grow fidelity review 2025: good",
+    )
+
+
+@pytest.fixture
+def charity_manager(charity_team):
+    return staff(Role.TEAM_MANAGER, charity_team, email="manager@workingminds.example.org")
+
+
+@pytest.fixture
+def contract(charity, authority) -> Contract:
+    return ContractFactory(
+        authority=authority,
+        provider=charity,
+        contract_ref="IPS-2025",
+        service="ips",
+        start_date=dt.date(2025, 4, 1),
+        end_date=dt.date(2027, 3, 31),
+        places=40,
+        fixed_fee=Decimal("12500.00"),
+        budget_cap=Decimal("60000.00"),
+        target_job_starts=30,
+        target_sustained_26=18,
+    )
