@@ -370,3 +370,24 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_contracts(
         rows = report(authority)
     assert len(rows) == how_many
     assert all(r["job_starts"] == 3 for r in rows)
+
+
+# --- the demo's parked provider --------------------------------------------------------------
+
+
+def test_the_demo_provider_running_ips_is_flagged_for_parking():
+    from pathways.workspace.demo_performance import load_parking
+    from tests.factories import AuthorityFactory
+
+    today = dt.date(2026, 3, 31)
+    borough = AuthorityFactory(code="E09000099")
+    team = TeamFactory(code="RB-IPS", authority=borough, organisation=OrganisationFactory())
+    assert load_parking(today) == 0  # no contract yet: nothing changes
+    contract = ContractFactory(authority=borough, provider__organisation=team.organisation)
+    for _ in range(12):
+        ep = EpisodeFactory(team=team, started_on=dt.date(2025, 4, 1), last_contact_on=today)
+        StageEntry.objects.create(episode=ep, stage="job_search", entered_on=today)
+    assert load_parking(today) == 7
+    (row,) = providers_report(borough, dt.date(2025, 4, 1), today)["contracts"]
+    assert row["contract_ref"] == contract.contract_ref
+    assert {f["code"] for f in row["flags"]} == {"parking_no_contact", "parking_stalled"}

@@ -183,14 +183,15 @@ def achieved_outcomes(
         ).values_list("contract_id", "outcome", "need_group", "price")
     }
 
-    episode_q = Q()
-    for organisation_id, authority_id in pairs:
-        episode_q |= Q(team__organisation_id=organisation_id, person__authority_id=authority_id)
+    # Plain IN lists of the providers' organisations and authorities (a pair not asked
+    # about finds no contract below): an OR of pairs, or IN lists of every person and
+    # job, cost more to build than to run.
+    wanted_episodes = Episode.objects.filter(
+        team__organisation_id__in={o for o, _ in pairs},
+        person__authority_id__in={a for _, a in pairs},
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=earliest))
     episodes = list(
-        Episode.objects.filter(episode_q)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=earliest))
-        .select_related("person", "team")
-        .only(
+        wanted_episodes.select_related("person", "team").only(
             "pk",
             "started_on",
             "ended_on",
@@ -203,19 +204,35 @@ def achieved_outcomes(
     )
     if not episodes:
         return []
-    person_ids = {e.person_id for e in episodes}
+    job_rows = (
+        Placement.objects.filter(
+            person_id__in=wanted_episodes.values("person_id"),
+            paid=True,
+            kind__in=QUALIFYING_KINDS,
+        )
+        .filter(Q(supported=True) | Q(support_ended_on__isnull=False))
+        .only(
+            "pk",
+            "person_id",
+            "placement_ref",
+            "job_title",
+            "kind",
+            "paid",
+            "supported",
+            "support_ended_on",
+            "start_date",
+            "end_date",
+        )
+    )
     jobs_of: dict[int, list[Placement]] = defaultdict(list)
-    for job in Placement.objects.filter(
-        person_id__in=person_ids, paid=True, kind__in=QUALIFYING_KINDS
-    ).filter(Q(supported=True) | Q(support_ended_on__isnull=False)):
+    for job in job_rows:
         if _qualifying(job):
             jobs_of[job.person_id].append(job)
     milestones = {
         (m.placement_id, m.weeks): m
         for m in Milestone.objects.filter(
-            placement__in=[j.pk for js in jobs_of.values() for j in js],
-            confirmed_on__isnull=False,
-        )
+            placement__in=job_rows.values("pk"), confirmed_on__isnull=False
+        ).only("pk", "placement_id", "weeks", "confirmed_on", "evidence")
     }
 
     out: list[Achieved] = []
