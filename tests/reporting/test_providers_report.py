@@ -232,3 +232,10 @@ def test_the_api_in_a_fixed_number_of_queries(
     api = client_for(council["commissioner"])
     with django_assert_max_num_queries(20):
         assert api.get(API + authority.code).status_code == 200
+
+
+def test_the_reports_index_links_to_providers_for_a_commissioner_only(client, council, coach):
+    client.force_login(council["commissioner"])
+    assert 'href="/reports/providers/"' in client.get("/reports/").content.decode()
+    client.force_login(staff(Role.TEAM_MANAGER, TeamFactory(), email="other@example.org"))
+    assert 'href="/reports/providers/"' not in client.get("/reports/").content.decode()

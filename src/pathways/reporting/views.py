@@ -154,7 +154,11 @@ def _render(
 def reports_index(request: AuthedRequest) -> HttpResponse:
     if not access.may_see_reports(request.user):
         raise PermissionDenied("Your role does not include outcome reports.")
-    return render(request, "reporting/index.html")
+    return render(
+        request,
+        "reporting/index.html",
+        {"providers": bool(providers.authorities_for(request.user))},
+    )
 
 
 @login_required
@@ -242,6 +246,7 @@ def providers_page(request: AuthedRequest) -> HttpResponse:
             "end": end,
             "authority": form.chosen_authorities()[0],
             "rows": figures["rows"],
+            "flagged": any(row["flags"] for row in figures["rows"]),
             "limit": figures["shown"].limit,
             "suppressed": bool(figures["shown"].small or figures["shown"].hidden),
             "chart_alt": charts.providers_alt(figures["rows"]),
