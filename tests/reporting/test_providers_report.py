@@ -239,3 +239,35 @@ def test_the_reports_index_links_to_providers_for_a_commissioner_only(client, co
     assert 'href="/reports/providers/"' in client.get("/reports/").content.decode()
     client.force_login(staff(Role.TEAM_MANAGER, TeamFactory(), email="other@example.org"))
     assert 'href="/reports/providers/"' not in client.get("/reports/").content.decode()
+
+
+def _park(contract, authority):
+    for _ in range(10):
+        EpisodeFactory(
+            team=contract.team,
+            person=PersonFactory(authority=authority),
+            started_on=dt.date(2025, 4, 1),
+            last_contact_on=dt.date(2025, 4, 1),
+        )
+
+
+def test_a_commissioner_reads_flags_without_their_numbers(authority, council, big_manager):
+    _park(council["big"], authority)
+    (flag, *_) = as_json(authority.code, *PERIOD, "--as", "comm@example.org")["contracts"][0][
+        "flags"
+    ]
+    assert flag["code"] == "parking_no_contact"
+    assert not any(ch.isdigit() for ch in flag["reason"].replace("25%", ""))
+    (own, *_) = as_json(authority.code, *PERIOD, "--as", big_manager.email)["contracts"][0]["flags"]
+    assert own["reason"].startswith("10 of 16 open episodes")
+
+
+def test_each_serving_is_on_the_audit_trail(authority, council):
+    from auditlog.models import LogEntry
+
+    before = LogEntry.objects.count()
+    run(authority.code, *PERIOD, "--as", "comm@example.org")
+    entry = LogEntry.objects.order_by("-pk").first()
+    assert LogEntry.objects.count() == before + 1
+    assert entry.additional_data["what"] == "Providers report 2025-04-01 to 2026-03-31"
+    assert entry.actor_email == "comm@example.org"
