@@ -36,7 +36,7 @@ from ninja.params import P, QueryEx
 from pathways.api.schemas import Error, FieldErrors
 from pathways.core.models import Authority
 from pathways.core.types import AuthedRequest
-from pathways.reporting import access, periods
+from pathways.reporting import access, periods, providers
 from pathways.reporting.catalogue import (
     EMPLOYMENT_RATE,
     OUTCOMES,
@@ -351,3 +351,39 @@ def _add_routes(endpoints: Endpoints) -> None:
 
 for _endpoints in ENDPOINTS:
     _add_routes(_endpoints)
+
+
+# --- the providers report ----------------------------------------------------------------
+
+ContractRef = QueryEx[str | None, P(description="One contract, by its reference")]
+
+
+@router.get(
+    "/providers",
+    response={200: dict[str, Any], **REFUSALS},
+    summary="Providers: performance against the contract",
+    description=(
+        "Per contract of the authority in force in the period, the figures of\n"
+        "`pathways report providers AUTHORITY --format json`: referrals, waiting, caseload\n"
+        "against places, outcomes, money, cost per job, targets, the creaming and parking\n"
+        "indicators and flags. Commissioners of the authority see every contract (counts\n"
+        "under the small-number rules, listed in `suppressed`); a provider's team managers\n"
+        "their own organisation's. Anyone else, or a contract not theirs, is 404."
+    ),
+    url_name="providers",
+)
+def providers_report(
+    request: AuthedRequest,
+    authority: QueryEx[str, P(description="The commissioning authority's code")],
+    start: First,
+    end: Last,
+    contract: ContractRef = None,
+) -> Any:
+    _period(start, end)
+    try:
+        shown = providers.serve(
+            request.user, authority, start, end, contract or "", channel="api", request=request
+        )
+    except providers.ProvidersRefused as exc:
+        raise Http404(exc.message) from exc
+    return providers.as_json(shown)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 
@@ -32,7 +33,7 @@ from pathways.commissioning.models import (
     Tariff,
 )
 from pathways.core.models import OpportunityKind
-from pathways.employment.models import Milestone, Placement
+from pathways.employment.models import Milestone, MilestoneEvidence, Placement
 
 #: Kinds of paid work a contract pays for.
 QUALIFYING_KINDS = (
@@ -92,7 +93,40 @@ class _Terms:
         return episode_start <= self.end and (episode_end is None or episode_end >= self.start)
 
 
-def _qualifying(placement: Placement) -> bool:
+class _Job(NamedTuple):
+    """The fields of a job that outcomes read: rows, not model objects, because the
+    providers report reads every job of a borough and building models was most of its
+    time (bench/providers.py)."""
+
+    pk: int
+    person_id: int
+    placement_ref: str
+    job_title: str
+    kind: str
+    paid: bool
+    supported: bool | None
+    support_ended_on: dt.date | None
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+class _Episode(NamedTuple):
+    pk: int
+    person_id: int
+    started_on: dt.date
+    ended_on: dt.date | None
+    person_ref: str
+    need: str
+    authority_id: int
+    organisation_id: int
+
+
+class _Milestone(NamedTuple):
+    confirmed_on: dt.date | None
+    evidence: str
+
+
+def _qualifying(placement: _Job) -> bool:
     return (
         placement.paid
         and (placement.supported is True or placement.support_ended_on is not None)
@@ -101,8 +135,8 @@ def _qualifying(placement: Placement) -> bool:
 
 
 def _episode_outcomes(
-    episode: Episode, jobs: Sequence[Placement], milestones: dict[tuple[int, int], Milestone]
-) -> Iterable[tuple[str, dt.date, Placement, str]]:
+    episode: _Episode, jobs: Sequence[_Job], milestones: dict[tuple[int, int], _Milestone]
+) -> Iterable[tuple[str, dt.date, _Job, str]]:
     """(outcome, achieved on, the job, evidence) for one episode, before any contract."""
     inside = [
         job
@@ -130,7 +164,7 @@ def _episode_outcomes(
             outcome,
             on,
             job,
-            f"{weeks} weeks in work: {milestone.get_evidence_display()}"
+            f"{weeks} weeks in work: {MilestoneEvidence(milestone.evidence).label}"
             f" on {milestone.confirmed_on:%d %B %Y}",
         )
     ended = job.support_ended_on
@@ -183,39 +217,43 @@ def achieved_outcomes(
         ).values_list("contract_id", "outcome", "need_group", "price")
     }
 
-    episode_q = Q()
-    for organisation_id, authority_id in pairs:
-        episode_q |= Q(team__organisation_id=organisation_id, person__authority_id=authority_id)
-    episodes = list(
-        Episode.objects.filter(episode_q)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=earliest))
-        .select_related("person", "team")
-        .only(
+    # Plain IN lists of the providers' organisations and authorities (a pair not asked
+    # about finds no contract below): an OR of pairs, or IN lists of every person and
+    # job, cost more to build than to run.
+    wanted_episodes = Episode.objects.filter(
+        team__organisation_id__in={o for o, _ in pairs},
+        person__authority_id__in={a for _, a in pairs},
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=earliest))
+    episodes = [
+        _Episode(*row)
+        for row in wanted_episodes.values_list(
             "pk",
+            "person_id",
             "started_on",
             "ended_on",
-            "person__id",
             "person__person_ref",
             "person__primary_support_reason",
             "person__authority_id",
             "team__organisation_id",
         )
-    )
+    ]
     if not episodes:
         return []
-    person_ids = {e.person_id for e in episodes}
-    jobs_of: dict[int, list[Placement]] = defaultdict(list)
-    for job in Placement.objects.filter(
-        person_id__in=person_ids, paid=True, kind__in=QUALIFYING_KINDS
-    ).filter(Q(supported=True) | Q(support_ended_on__isnull=False)):
+    job_rows = Placement.objects.filter(
+        person_id__in=wanted_episodes.values("person_id"),
+        paid=True,
+        kind__in=QUALIFYING_KINDS,
+    ).filter(Q(supported=True) | Q(support_ended_on__isnull=False))
+    jobs_of: dict[int, list[_Job]] = defaultdict(list)
+    for row in job_rows.values_list(*_Job._fields):
+        job = _Job(*row)
         if _qualifying(job):
             jobs_of[job.person_id].append(job)
     milestones = {
-        (m.placement_id, m.weeks): m
-        for m in Milestone.objects.filter(
-            placement__in=[j.pk for js in jobs_of.values() for j in js],
-            confirmed_on__isnull=False,
-        )
+        (placement_id, weeks): _Milestone(confirmed_on, evidence)
+        for placement_id, weeks, confirmed_on, evidence in Milestone.objects.filter(
+            placement__in=job_rows.values("pk"), confirmed_on__isnull=False
+        ).values_list("placement_id", "weeks", "confirmed_on", "evidence")
     }
 
     out: list[Achieved] = []
@@ -225,12 +263,12 @@ def achieved_outcomes(
             continue
         candidates = [
             t
-            for t in terms[(episode.team.organisation_id, episode.person.authority_id)]
+            for t in terms[(episode.organisation_id, episode.authority_id)]
             if t.covers(episode.started_on, episode.ended_on)
         ]
         if not candidates:
             continue
-        need = episode.person.primary_support_reason or ""
+        need = episode.need or ""
         for outcome, on, job, evidence in _episode_outcomes(episode, jobs, milestones):
             if not start <= on <= end:
                 continue
@@ -243,7 +281,7 @@ def achieved_outcomes(
                     contract_id=taker.pk,
                     episode_id=episode.pk,
                     person_id=episode.person_id,
-                    person_ref=episode.person.person_ref,
+                    person_ref=episode.person_ref,
                     placement_id=job.pk,
                     placement_ref=job.placement_ref,
                     outcome=outcome,

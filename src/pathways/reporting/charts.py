@@ -358,3 +358,67 @@ def savings_svg(data: dict) -> bytes:
         return figure
 
     return _svg(draw)
+
+
+# --- the providers report ----------------------------------------------------------------
+
+
+def _contract_label(row: dict) -> str:
+    return f"{row['provider']} ({row['contract_ref']})"
+
+
+def providers_outcomes_svg(rows: Sequence[dict]) -> bytes:
+    """Job starts and 26-week sustained jobs per contract, as labelled bars (a count
+    hidden under the small-number rules draws as 0, with its mark in the label)."""
+
+    def draw() -> Figure:
+        figure = _figure(6.4, 1.2 + 1.1 * max(len(rows), 1))
+        axes = figure.add_subplot()
+        if not rows:
+            _empty(axes, "No contract in force in the period")
+            return figure
+        labels, values = [], []
+        for row in rows:
+            for key, words in (("job_starts", "job starts"), ("sustained_26", "in work 26 weeks")):
+                labels.append(f"{_contract_label(row)}: {row[key]} {words}")
+                values.append(number(row[key]))
+        _labelled_bars(axes, labels, values)
+        axes.set_xlabel("People")
+        axes.set_title("Job starts and jobs sustained 26 weeks", loc="left")
+        return figure
+
+    return _svg(draw)
+
+
+def providers_cost_svg(rows: Sequence[dict]) -> bytes:
+    """Cost per 26-week sustained job per contract (none where no job was sustained)."""
+
+    def draw() -> Figure:
+        figure = _figure(6.4, 1.2 + 0.6 * max(len(rows), 1))
+        axes = figure.add_subplot()
+        if not rows:
+            _empty(axes, "No contract in force in the period")
+            return figure
+        labels, values = [], []
+        for row in rows:
+            cost = row["cost_per_sustained_26"]
+            shown = pounds(cost) if isinstance(cost, str) and cost[:1].isdigit() else "none"
+            labels.append(f"{_contract_label(row)}: {shown}")
+            values.append(float(Decimal(cost)) if shown != "none" else 0.0)
+        _labelled_bars(axes, labels, values)
+        axes.set_xlabel("Pounds per job sustained 26 weeks")
+        axes.set_title("Cost per sustained job", loc="left")
+        return figure
+
+    return _svg(draw)
+
+
+def providers_alt(rows: Sequence[dict]) -> str:
+    if not rows:
+        return "No contract in force in the period."
+    parts = "; ".join(
+        f"{_contract_label(r)}: {r['job_starts']} job starts, {r['sustained_26']} in work"
+        f" 26 weeks, cost per sustained job {r['cost_per_sustained_26'] or 'none'}"
+        for r in rows
+    )
+    return f"Bar charts per contract. {parts}."

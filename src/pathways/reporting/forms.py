@@ -161,3 +161,29 @@ class PeriodForm(ReportForm):
 #: as the report's functions take them after the authorities, ``(reporting date,)``
 #: or ``(first day, last day)``.
 OutcomeReportForm = EmploymentRateForm | PeriodForm
+
+
+class ProvidersForm(PeriodForm):
+    """One authority's providers over a period (blank: the last 12 months), and
+    optionally one contract."""
+
+    contract = forms.CharField(label="Contract reference", required=False, max_length=40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["authority"]).choices = [
+            (a.code, a.name) for a in self.authorities
+        ]
+
+    def chosen_authorities(self) -> list[Authority]:
+        chosen = super().chosen_authorities()
+        return chosen[:1]
+
+    def query(self) -> dict[str, str | int]:
+        start, end = self.period
+        return {
+            "authority": self.chosen_authorities()[0].code,
+            "contract": self.cleaned_data.get("contract") or "",
+            **_date_parts("start", start),
+            **_date_parts("end", end),
+        }

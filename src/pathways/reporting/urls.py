@@ -30,5 +30,15 @@ urlpatterns = [
     path("", views.reports_index, name="index"),
     path("caseload/", views.caseload_page, name="caseload"),
     path("caseload/<str:code>/reassign/", views.reassign, name="reassign"),
+    path("providers/", views.providers_page, name="providers"),
+    *(
+        path(
+            f"providers/{chart}.svg",
+            views.providers_chart,
+            {"chart": chart},
+            name=f"providers-{chart}",
+        )
+        for chart in ("outcomes", "cost")
+    ),
     *(pattern for report in REPORTS.values() for pattern in _outcome_report(report)),
 ]

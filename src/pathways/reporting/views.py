@@ -31,10 +31,10 @@ from pathways.core.errors import ActionRefused
 from pathways.core.models import Team, User
 from pathways.core.policies import CASEWORK_ROLES
 from pathways.core.types import AuthedRequest
-from pathways.reporting import access, exports
+from pathways.reporting import access, charts, exports, providers
 from pathways.reporting.caseload import caseload
 from pathways.reporting.catalogue import Chart, Dates, OutcomeReport
-from pathways.reporting.forms import OutcomeReportForm, ReassignForm
+from pathways.reporting.forms import OutcomeReportForm, ProvidersForm, ReassignForm
 
 
 @login_required
@@ -154,7 +154,11 @@ def _render(
 def reports_index(request: AuthedRequest) -> HttpResponse:
     if not access.may_see_reports(request.user):
         raise PermissionDenied("Your role does not include outcome reports.")
-    return render(request, "reporting/index.html")
+    return render(
+        request,
+        "reporting/index.html",
+        {"providers": bool(providers.authorities_for(request.user))},
+    )
 
 
 @login_required
@@ -192,3 +196,73 @@ def report_rows(request: AuthedRequest, report: OutcomeReport) -> HttpResponse:
         request=request,
     )
     return _csv(report, rows, dates)
+
+
+# --- the providers report --------------------------------------------------------------
+
+
+def _providers_form(request: AuthedRequest) -> ProvidersForm:
+    """Commissioners and a provider's team managers (403 for anyone else)."""
+    authorities = providers.authorities_for(request.user)
+    if not authorities:
+        raise PermissionDenied("Your role does not include the providers report.")
+    form = ProvidersForm(request.GET, authorities=authorities, today=timezone.localdate())
+    form.is_valid()
+    return form
+
+
+def _providers(request: AuthedRequest, form: ProvidersForm) -> dict[str, Any]:
+    start, end = form.period
+    try:
+        shown = providers.serve(
+            request.user,
+            form.chosen_authorities()[0].code,
+            start,
+            end,
+            form.cleaned_data.get("contract") or "",
+            channel="web",
+            request=request,
+        )
+    except providers.ProvidersRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    return {"shown": shown, "rows": providers.as_marked(shown)["contracts"]}
+
+
+@login_required
+def providers_page(request: AuthedRequest) -> HttpResponse:
+    """Every contract the viewer may see, side by side, with charts beside tables."""
+    form = _providers_form(request)
+    if form.errors:
+        return render(request, "reporting/providers.html", {"form": form}, status=400)
+    figures = _providers(request, form)
+    query = urlencode(form.query())
+    start, end = form.period
+    return render(
+        request,
+        "reporting/providers.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "authority": form.chosen_authorities()[0],
+            "rows": figures["rows"],
+            "flagged": any(row["flags"] for row in figures["rows"]),
+            "limit": figures["shown"].limit,
+            "suppressed": bool(figures["shown"].small or figures["shown"].hidden),
+            "chart_alt": charts.providers_alt(figures["rows"]),
+            "links": {
+                name: f"{reverse(f'reporting:providers-{name}')}?{query}"
+                for name in ("outcomes", "cost")
+            },
+        },
+    )
+
+
+@login_required
+def providers_chart(request: AuthedRequest, chart: str) -> HttpResponse:
+    form = _providers_form(request)
+    if form.errors:
+        raise BadRequest("; ".join(str(e) for errors in form.errors.values() for e in errors))
+    rows = _providers(request, form)["rows"]
+    draw = charts.providers_outcomes_svg if chart == "outcomes" else charts.providers_cost_svg
+    return svg_response(draw(rows))

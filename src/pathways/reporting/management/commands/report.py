@@ -33,17 +33,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pathways.core import policies
 from pathways.core.command_options import date_option, staff_option
 from pathways.core.models import Authority, User
-from pathways.reporting import access, periods
+from pathways.reporting import access, periods, providers
 from pathways.reporting.caseload import caseload
 from pathways.reporting.catalogue import REPORTS as OUTCOME_REPORTS
 from pathways.reporting.catalogue import Dates, Line, OutcomeReport, When
 
-REPORTS = ("caseload", *OUTCOME_REPORTS)
+REPORTS = ("caseload", *OUTCOME_REPORTS, "providers")
 #: The options that give the dates, for each way of asking for a report.
 WHEN_OPTIONS = {When.REPORTING_DATE: {"on", "year"}, When.PERIOD: {"start", "end"}}
 #: The options each report takes besides --authority, --as and --format.
 REPORT_OPTIONS = {
     "caseload": {"on"},
+    "providers": {"start", "end", "contract"},
     **{
         r.slug: WHEN_OPTIONS[r.when] | ({"detail"} if r.detail else set())
         for r in OUTCOME_REPORTS.values()
@@ -55,6 +56,7 @@ OPTION_FLAGS = {
     "start": "--from",
     "end": "--to",
     "detail": "--detail",
+    "contract": "--contract",
 }
 
 
@@ -98,6 +100,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=REPORTS)
+        parser.add_argument(
+            "code", nargs="?", metavar="AUTHORITY", help="providers: the commissioning authority"
+        )
+        parser.add_argument("--contract", help="providers: one contract, by its reference")
         parser.add_argument("--authority", action="append", help="authority code (repeatable)")
         parser.add_argument("--on", help="reporting date, YYYY-MM-DD (caseload: default today)")
         parser.add_argument("--year", help="employment-rate: financial year YYYY-YY (to 31 March)")
@@ -115,6 +121,11 @@ class Command(BaseCommand):
             if options[option] and option not in REPORT_OPTIONS[name]:
                 raise CommandError(f"{flag} does not apply to the {name} report")
         viewer = staff_option(options["as_email"])
+        if name == "providers":
+            self._providers(viewer, options)
+            return
+        if options["code"]:
+            raise CommandError(f"The {name} report takes --authority, not AUTHORITY")
         if name == "caseload":
             self._caseload(viewer, options)
             return
@@ -205,6 +216,34 @@ class Command(BaseCommand):
             rows += [
                 (t.code, w.email, w.open_cases, t.cap, "", "", w.no_contact) for w in t.workers
             ]
+        self._write_rows(rows, options["format"])
+
+    def _providers(self, viewer: User | None, options: dict) -> None:
+        """Every contract in force in the period, side by side (``reporting.providers``:
+        who sees which, small numbers)."""
+        if not options["code"]:
+            raise CommandError("The providers report needs AUTHORITY")
+        if options["authority"]:
+            raise CommandError("The providers report takes AUTHORITY, not --authority")
+        if not options["start"] or not options["end"]:
+            raise CommandError("The providers report needs --from DATE and --to DATE")
+        start = date_option(options["start"], "--from")
+        end = date_option(options["end"], "--to")
+        if start > end:
+            raise CommandError(f"--from {start} is after --to {end}")
+        try:
+            shown = providers.serve(
+                viewer, options["code"], start, end, options["contract"] or "", channel="cli"
+            )
+        except providers.ProvidersRefused as exc:
+            raise CommandError(exc.message) from exc
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(providers.as_json(shown), indent=2))
+            return
+        columns = providers.TABLE_COLUMNS
+        rows: list[Line] = [columns]
+        for row in providers.as_marked(shown)["contracts"]:
+            rows.append(providers.table_row(row))
         self._write_rows(rows, options["format"])
 
     # --- output -----------------------------------------------------------------------
