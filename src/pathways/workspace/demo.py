@@ -76,6 +76,7 @@ from pathways.people.policy import person_policy
 from pathways.referrals import services as referral_services
 from pathways.referrals.models import Referral, Source
 from pathways.workspace.demo_commissioning import load_commissioning
+from pathways.workspace.demo_performance import load_parking
 from pathways.workspace.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -1612,6 +1613,7 @@ class _Loader:
         self.in_work()  # needs the employers and the accepted candidacies
         self.care_after_work()
         load_commissioning(self.staff["commissioner"], self.teams, self.today)
+        load_parking(self.today)  # the IPS provider's figures raise a parking flag
 
     # --- who works where ---------------------------------------------------------------
 
