@@ -240,7 +240,8 @@ TOKEN = 5
 FIXED = {
     "employment-rate": TOKEN + 2,
     "outcomes": TOKEN + 1,
-    "savings": TOKEN + 2,
+    # and the programme's cost: contracts, claim lines, purchases, care costs, placements
+    "savings": TOKEN + 2 + 5,
     "employment-rate/rows": TOKEN + 2 + 1 + 1,
     "outcomes/rows": TOKEN + 1 + 1 + 1,
     "savings/rows": TOKEN + 2 + 1 + 1,
