@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
 
 from pathways.people.models import CareCost
 
@@ -37,7 +40,7 @@ def cost_on(costs: list[Cost], day: dt.date) -> Decimal:
     return ZERO if cost is None else cost
 
 
-def costs_of(person_ids: Collection[int] | object) -> dict[int, list[Cost]]:
+def costs_of(person_ids: Collection[int] | QuerySet[Any, Any]) -> dict[int, list[Cost]]:
     """Each person's care-cost rows in date order, in one query (``person_ids`` may be
     a list or a subquery of ids)."""
     costs: dict[int, list[Cost]] = {}
