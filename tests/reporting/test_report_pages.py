@@ -448,13 +448,14 @@ SIGNED_IN = 7
     [
         # the employment rate (2), its rows by need (2, and 1 for the people's needs),
         # and the trend: 7 more quarter ends at 2 each (the 8th is the reporting date)
-        (PAGES["employment-rate"], SIGNED_IN + 2 + 3 + 14),
+        # and 1 for the authorities' targets and comparators
+        (PAGES["employment-rate"], SIGNED_IN + 2 + 3 + 14 + 1),
         (PAGES["outcomes"], SIGNED_IN + 1),
         # the savings with their rows (2), and 1 for the people's needs; the programme's
         # cost: contracts, claim lines, purchases, care costs, placements (5)
         (PAGES["savings"], SIGNED_IN + 2 + 1 + 5),
         (CHARTS["employment-rate"], SIGNED_IN + 2),
-        (CHARTS["trend"], SIGNED_IN + 16),
+        (CHARTS["trend"], SIGNED_IN + 16 + 1),
         (CHARTS["outcomes"], SIGNED_IN + 1),
         (CHARTS["savings"], SIGNED_IN + 2),
     ],

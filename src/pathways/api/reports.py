@@ -93,11 +93,25 @@ class RateCohortOut(Schema):
     hours_bands: HoursBands
 
 
+class TargetOut(Schema):
+    authority: str
+    measure: str
+    cohort: str | None
+    kind: str = Field(description="`target` (the authority's own) or `comparator`")
+    year_ending: dt.date = Field(description="The financial year's last day, 31 March")
+    value: str = Field(description="A percentage, as a string with two decimals")
+    label: str
+
+
 class EmploymentRateOut(Suppressed):
     reporting_date: dt.date
     authorities: list[str]
     learning_disability: RateCohortOut
     secondary_mental_health: RateCohortOut
+    targets: list[TargetOut] = Field(
+        description="The authorities' targets and published comparators for the "
+        "reporting date's financial year (entered as data by their commissioners)"
+    )
 
 
 class OutcomeCounts(Schema):

@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from pathways.commissioning import cost
+from pathways.commissioning import cost, targets
 from pathways.core.models import Authority
 from pathways.reporting import charts, disclosure, figures
 from pathways.reporting import outcomes as reports
@@ -130,6 +130,9 @@ def _employment_rate_page(
         disclosure.employment_rate(point, limit).marked()
         for point in figures.rate_trend(authorities, on, known=counted)
     ]
+    figures_beside = _rate_targets(
+        authorities, dt.date.fromisoformat(trend[0]["reporting_date"]), on
+    )
     by_need: dict[str, dict[str, dict[str, Any]]] = {}
     for line in figures.rate_by_need(authorities, on):
         by_need.setdefault(line.cohort, {})[line.need] = {
@@ -163,10 +166,41 @@ def _employment_rate_page(
             for p in trend
         ],
         "chart_alt": charts.cohort_rates_alt(rate),
-        "trend_alt": charts.rate_trend_alt(trend),
+        "trend_alt": charts.rate_trend_alt(trend, figures_beside),
+        "targets": [
+            {**t, "cohort_label": figures.COHORT_LABELS[t["cohort"]]} for t in figures_beside
+        ],
         "suppressed": bool(shown.small or shown.hidden),
         "limit": limit,
     }
+
+
+def year_ending(on: dt.date) -> dt.date:
+    """The last day (31 March) of the financial year a date falls in."""
+    return dt.date(on.year if on.month <= 3 else on.year + 1, 3, 31)
+
+
+def _rate_targets(authorities: list[Authority], first: dt.date, on: dt.date) -> list[dict]:
+    """The authorities' targets and comparators for the employment rate, for the years
+    ending from ``first`` to the end of the reporting date's year (one query)."""
+    found = targets.for_rates([a.pk for a in authorities], first, year_ending(on))
+    return targets.as_json(found)
+
+
+def employment_rate_summary(authorities: list[Authority], on: dt.date) -> dict[str, Any]:
+    """The employment rate (the spec's keys) and, as an extra key, the authorities'
+    targets and comparators for the reporting date's financial year."""
+    year = year_ending(on)
+    return {
+        **reports.employment_rate(authorities, on),
+        "targets": targets.as_json(targets.for_rates([a.pk for a in authorities], year, year)),
+    }
+
+
+def _trend_with_targets(authorities: list[Authority], on: dt.date) -> dict[str, Any]:
+    points = figures.rate_trend(authorities, on)
+    first = dt.date.fromisoformat(points[0]["reporting_date"])
+    return {"points": points, "targets": _rate_targets(authorities, first, on)}
 
 
 def _employment_rate_table(data: dict[str, Any]) -> list[Line]:
@@ -203,7 +237,7 @@ EMPLOYMENT_RATE = OutcomeReport(
     title="Employment rate",
     when=When.REPORTING_DATE,
     form=EmploymentRateForm,
-    summary=reports.employment_rate,
+    summary=employment_rate_summary,
     disclose=disclosure.employment_rate,
     rows=reports.employment_rate_rows,
     columns=(*_WHO, "cohort", "age", "in_paid_work", "hours", "band"),
@@ -218,9 +252,12 @@ EMPLOYMENT_RATE = OutcomeReport(
         ),
         Chart(
             "trend",
-            figures.rate_trend,
-            charts.rate_trend_svg,
-            lambda points, limit: [disclosure.employment_rate(p, limit).marked() for p in points],
+            _trend_with_targets,
+            lambda drawn: charts.rate_trend_svg(drawn["points"], drawn["targets"]),
+            lambda drawn, limit: {
+                **drawn,
+                "points": [disclosure.employment_rate(p, limit).marked() for p in drawn["points"]],
+            },
         ),
     ),
     table=_employment_rate_table,
