@@ -247,3 +247,18 @@ def test_the_savings_json_carries_the_cost_beside_it(authority):
     assert printed["programme_cost"]["total"] == "12000.00"
     assert printed["net_benefit"] == "19200.00"
     assert printed["weekly_care_cost_in_work"] == "0.00"
+
+
+def test_the_savings_page_shows_the_cost_and_those_without_a_baseline(client, manager, authority):
+    contract(authority, fee="3000.00")
+    person = EpisodeFactory(team=TeamFactory(authority=authority), started_on=START).person
+    care_cost(person, dt.date(2025, 9, 1), "600.00")  # after the start: no baseline
+    place(person, dt.date(2025, 7, 1))
+    client.force_login(manager)
+    response = client.get(
+        "/reports/savings/?start_0=1&start_1=4&start_2=2025&end_0=31&end_1=3&end_2=2026"
+    )
+    html = response.content.decode()
+    assert response.context["data"]["no_baseline"] == 1
+    assert "Left out: no care cost before work (no baseline)" in html
+    assert "Programme cost in the period" in html and "£12,000.00" in html

@@ -227,3 +227,10 @@ def test_the_command_json_carries_the_years_figures(commissioner, authority):
             "label": "Our target",
         }
     ]
+
+
+def test_the_reports_page_links_to_targets_for_commissioners_only(client, commissioner, manager):
+    client.force_login(commissioner)
+    assert PAGE in client.get("/reports/").content.decode()
+    client.force_login(manager)
+    assert PAGE not in client.get("/reports/").content.decode()

@@ -83,13 +83,12 @@ class TargetForm(forms.Form):
 
 def _kept_authorities(request: AuthedRequest) -> Any:
     """The authorities the user keeps figures for; a 403 for anyone else."""
+    if not targets.may_keep(request.user):
+        raise PermissionDenied(targets.REFUSAL)
     scope = scope_of(request.user)
     if scope.is_superuser:
         return Authority.objects.all()
-    ids = scope.authorities_for(*COMMISSIONING_ROLES)
-    if not ids:
-        raise PermissionDenied(targets.REFUSAL)
-    return Authority.objects.filter(pk__in=ids)
+    return Authority.objects.filter(pk__in=scope.authorities_for(*COMMISSIONING_ROLES))
 
 
 @login_required

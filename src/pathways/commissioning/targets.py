@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from pathways.commissioning.models import AuthorityTarget, Measure, TargetKind
-from pathways.commissioning.policy import target_policy
+from pathways.commissioning.policy import COMMISSIONING_ROLES, target_policy
 from pathways.core.errors import ActionRefused
 from pathways.core.importing import (
     Change,
@@ -58,6 +58,12 @@ def check_value(measure: str, value: Decimal) -> None:
         raise ActionRefused("value: must not be negative")
     if measure in RATE_MEASURES and value > 100:
         raise ActionRefused("value: a percentage must be 100 or less")
+
+
+def may_keep(user: Any) -> bool:
+    """Whether the user keeps any authority's figures (for a link to the page)."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.authorities_for(*COMMISSIONING_ROLES))
 
 
 # --- services ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways.casework import services as casework
+from pathways.commissioning import targets
 from pathways.core import policies
 from pathways.core.charts import svg_response
 from pathways.core.errors import ActionRefused
@@ -154,7 +155,9 @@ def _render(
 def reports_index(request: AuthedRequest) -> HttpResponse:
     if not access.may_see_reports(request.user):
         raise PermissionDenied("Your role does not include outcome reports.")
-    return render(request, "reporting/index.html")
+    return render(
+        request, "reporting/index.html", {"keeps_targets": targets.may_keep(request.user)}
+    )
 
 
 @login_required
