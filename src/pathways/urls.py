@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("pathways.employers.urls")),
     path("", include("pathways.matching.urls")),
     path("", include("pathways.employment.urls")),
+    path("commissioning/targets/", include("pathways.commissioning.target_urls")),
     path("commissioning/", include("pathways.commissioning.urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("privacy/", include("pathways.privacy.urls")),

@@ -325,7 +325,8 @@ class TestCommandLine:
         assert unknown.returncode == 1
         assert unknown.stderr.strip().splitlines() == [
             "CommandError: unknown kind 'widgets'; choose one of: authorities, teams, staff, "
-            "people, care_costs, referrals, episodes, profiles, opportunities, placements"
+            "people, care_costs, referrals, episodes, profiles, opportunities, placements, "
+            "targets"
         ]
         assert unknown.stdout == ""
 

@@ -145,3 +145,26 @@ class TestCareCosts:
         updated = run("care_costs", csv_text(COSTS_HEADER, "E09000025,C1,01/04/2024,650"))
         assert updated.last == "imported: 0 created, 1 updated, 0 unchanged"
         assert CareCost.objects.get().weekly_cost == Decimal("650.00")
+
+    def test_ended_on_is_an_optional_extension(self, run, authority):
+        """A cost that stopped (decision 0028); files without the column keep the end."""
+        PersonFactory(authority=authority, person_ref="C1")
+        header = f"{COSTS_HEADER},ended_on"
+        result = run("care_costs", csv_text(header, "E09000025,C1,2024-04-01,612.50,30/09/2025"))
+        assert result.status == 0, result.err
+        assert CareCost.objects.get().ended_on == dt.date(2025, 9, 30)
+        again = run("care_costs", csv_text(COSTS_HEADER, "E09000025,C1,2024-04-01,612.50"))
+        assert again.last == "imported: 0 created, 0 updated, 1 unchanged"
+        assert CareCost.objects.get().ended_on == dt.date(2025, 9, 30)
+        cleared = run("care_costs", csv_text(header, "E09000025,C1,2024-04-01,612.50,"))
+        assert cleared.last == "imported: 0 created, 1 updated, 0 unchanged"
+        assert CareCost.objects.get().ended_on is None
+
+    def test_ended_on_before_effective_from_is_refused(self, run, authority):
+        PersonFactory(authority=authority, person_ref="C1")
+        result = run(
+            "care_costs",
+            csv_text(f"{COSTS_HEADER},ended_on", "E09000025,C1,2024-04-01,612.50,2024-03-31"),
+        )
+        assert result.err[0] == f"{result.file}:2: ended_on: must not be before effective_from"
+        assert not CareCost.objects.exists()

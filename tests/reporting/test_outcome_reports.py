@@ -432,10 +432,9 @@ class TestSavings:
         place(future_only, dt.date(2025, 5, 1))
         lines = self.lines(authority)
         assert lines["CHANGED_LATER"]["weekly_now"] == "250.00"
-        assert (lines["FUTURE_ONLY"]["weekly_before"], lines["FUTURE_ONLY"]["weekly_now"]) == (
-            "0.00",
-            "0.00",
-        )
+        # no cost before the job: no baseline, counted apart rather than as 0.00 (0028)
+        assert "FUTURE_ONLY" not in lines
+        assert reports.savings([authority], self.START, self.END)["no_baseline"] == 1
 
     def test_a_package_ended_before_the_job_counts_from_zero(self, authority):
         person = ld(authority, person_ref="STOPPED")
@@ -495,6 +494,7 @@ class TestSavings:
             "to": "2026-03-31",
             "authorities": ["E09000025"],
             "people": 2,
+            "no_baseline": 0,
             "weekly_before": "723.45",
             "weekly_now": "100.10",
             # (600 - 0) * 52 + (123.45 - 100.10) * 52 = 31200.00 + 1214.20
@@ -549,6 +549,8 @@ class TestCommand:
         place(ld(authority), ON - 10 * DAY, hours="12.0")
         ld(authority)
         data = report("employment-rate", "--year", "2025-26")
+        # the authority's targets and comparators: an extra key beside the spec's
+        assert data.pop("targets") == []
         assert data == {
             "reporting_date": "2026-03-31",
             "authorities": ["E09000025"],
@@ -624,9 +626,10 @@ class TestCommand:
             "savings", "--from", "2025-04-01", "--to", "2026-03-31", "--detail", "--format", "csv"
         ).splitlines()
         assert lines == [
-            "row,authority,person_ref,first_start,people,weekly_before,weekly_now,annual_saving",
-            "person,E09000025,C1,2025-05-01,1,600.00,600.00,0.00",
-            "total,E09000025,,,1,600.00,600.00,0.00",
+            "row,authority,person_ref,first_start,people,weekly_before,weekly_now,annual_saving,"
+            "no_baseline",
+            "person,E09000025,C1,2025-05-01,1,600.00,600.00,0.00,",
+            "total,E09000025,,,1,600.00,600.00,0.00,0",
         ]
 
     def test_savings_detail_is_audited_and_totals_are_not(self, authority, intake):

@@ -20,6 +20,7 @@ from pathways.core.models import Membership, Role
 from pathways.people.models import Person
 from pathways.reporting import outcomes as reports
 from pathways.reporting import periods
+from pathways.reporting.catalogue import savings_summary
 from pathways.reporting.exports import cell, rows_csv
 from tests.factories import AuthorityFactory, TeamFactory, staff
 from tests.reporting.test_outcome_reports import cost, ld, mh, place
@@ -269,7 +270,7 @@ def test_savings_page_shows_the_reports_numbers(client, manager, authority):
     people(authority, 3)
     client.force_login(manager)
     response = client.get(PAGES["savings"])
-    expected = reports.savings([authority], START, END)
+    expected = savings_summary([authority], START, END)
     assert response.context["data"] == expected
     assert expected["annual_saving"] == "20800.00"
     html = response.content.decode()
@@ -447,12 +448,14 @@ SIGNED_IN = 7
     [
         # the employment rate (2), its rows by need (2, and 1 for the people's needs),
         # and the trend: 7 more quarter ends at 2 each (the 8th is the reporting date)
-        (PAGES["employment-rate"], SIGNED_IN + 2 + 3 + 14),
+        # and 1 for the authorities' targets and comparators
+        (PAGES["employment-rate"], SIGNED_IN + 2 + 3 + 14 + 1),
         (PAGES["outcomes"], SIGNED_IN + 1),
-        # the savings with their rows (2), and 1 for the people's needs
-        (PAGES["savings"], SIGNED_IN + 2 + 1),
+        # the savings with their rows (2), and 1 for the people's needs; the programme's
+        # cost: contracts, claim lines, purchases, care costs, placements (5)
+        (PAGES["savings"], SIGNED_IN + 2 + 1 + 5),
         (CHARTS["employment-rate"], SIGNED_IN + 2),
-        (CHARTS["trend"], SIGNED_IN + 16),
+        (CHARTS["trend"], SIGNED_IN + 16 + 1),
         (CHARTS["outcomes"], SIGNED_IN + 1),
         (CHARTS["savings"], SIGNED_IN + 2),
     ],
@@ -550,7 +553,7 @@ def test_savings_by_need_adds_up_to_the_totals_and_matches_the_rows(client, mana
     client.force_login(manager)
     response = client.get(PAGES["savings"])
     data = response.context["data"]
-    assert data == reports.savings([authority], START, END)
+    assert data == savings_summary([authority], START, END)
     assert "rows" not in data
     lines = response.context["by_need"]
     assert [(line.need, line.people) for line in lines] == [

@@ -93,11 +93,25 @@ class RateCohortOut(Schema):
     hours_bands: HoursBands
 
 
+class TargetOut(Schema):
+    authority: str
+    measure: str
+    cohort: str | None
+    kind: str = Field(description="`target` (the authority's own) or `comparator`")
+    year_ending: dt.date = Field(description="The financial year's last day, 31 March")
+    value: str = Field(description="A percentage, as a string with two decimals")
+    label: str
+
+
 class EmploymentRateOut(Suppressed):
     reporting_date: dt.date
     authorities: list[str]
     learning_disability: RateCohortOut
     secondary_mental_health: RateCohortOut
+    targets: list[TargetOut] = Field(
+        description="The authorities' targets and published comparators for the "
+        "reporting date's financial year (entered as data by their commissioners)"
+    )
 
 
 class OutcomeCounts(Schema):
@@ -116,6 +130,13 @@ class OutcomesOut(OutcomeCounts, Suppressed):
     )
 
 
+class ProgrammeCostOut(Schema):
+    fixed_fees: str
+    outcome_payments: str
+    purchases: str
+    total: str
+
+
 class SavingsOut(Suppressed):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
@@ -126,6 +147,23 @@ class SavingsOut(Suppressed):
     )
     weekly_now: str | None
     annual_saving: str | None
+    no_baseline: Count = Field(
+        description="People with care costs but none in force the day before their first "
+        "paid start: left out of the figures, not counted as costing 0.00"
+    )
+    programme_cost: ProgrammeCostOut
+    net_benefit: str = Field(
+        description="`annual_saving` less `programme_cost.total` (the cost in the period)"
+    )
+    sustained_26: Count = Field(description="Approved 26-week sustained jobs in the period")
+    cost_per_sustained_26: str | None = Field(description="Null when there are none")
+    people_in_work: Count
+    people_not_in_work: Count
+    weekly_care_cost_in_work: str | None = Field(
+        description="Average weekly care cost on `to` of people with an episode in the "
+        "period and care costs, in paid work that day; null for no one"
+    )
+    weekly_care_cost_not_in_work: str | None
 
 
 class RowWho(Schema):

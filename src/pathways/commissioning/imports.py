@@ -1,4 +1,4 @@
-"""The ``providers``, ``contracts`` and ``tariffs`` import kinds (spec/commissioning.md).
+"""The ``providers``, ``contracts``, ``tariffs`` and (from ``targets``) ``targets`` import kinds (spec/commissioning.md).
 
 Each row is checked by the same rules as the pages (``directory`` and ``contracts``),
 a refusal reported at its column. Who may import them: the operator at the command
@@ -14,6 +14,7 @@ from typing import Any
 from pathways.commissioning.contracts import check_contract, check_tariff
 from pathways.commissioning.directory import FieldRefused, commissioning_remit
 from pathways.commissioning.models import Contract, Outcome, Provider, Service, Tariff
+from pathways.commissioning.targets import TARGETS
 from pathways.core.importing import (
     Change,
     Column,
@@ -280,4 +281,4 @@ TARIFFS = Kind(
     prepare=_prepare_tariffs,
 )
 
-KINDS = (PROVIDERS, CONTRACTS, TARIFFS)
+KINDS = (PROVIDERS, CONTRACTS, TARIFFS, TARGETS)

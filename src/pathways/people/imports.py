@@ -134,12 +134,18 @@ def _prepare_care_costs(rows: list[Row], ctx: Context) -> None:
 def _plan_care_cost(row: Row, ctx: Context) -> Change:
     person = known_person(row, ctx)
     effective_from = row["effective_from"]
+    ended_on = row["ended_on"]
+    if ended_on is not None and ended_on < effective_from:
+        raise RowProblem("ended_on", "must not be before effective_from")
     existing = ctx.cache["care_costs"].get((person.pk, effective_from))
+    fields: dict[str, Any] = {"weekly_cost": row["weekly_cost"]}
+    if row.has("ended_on"):  # a file without the column leaves a recorded end alone
+        fields["ended_on"] = ended_on
     return plan_save(
         CareCost,
         existing,
         lookup={"person": person, "effective_from": effective_from},
-        fields={"weekly_cost": row["weekly_cost"]},
+        fields=fields,
     )
 
 
@@ -153,6 +159,8 @@ CARE_COSTS = Kind(
         Column("person_ref", text_of(Person, "person_ref"), required=True),
         Column("effective_from", date, required=True),
         Column("weekly_cost", money(max_digits=10), required=True),
+        # An extension of the contract: the last day of a package that stopped.
+        Column("ended_on", date),
     ),
     key=("authority", "person_ref", "effective_from"),
     plan=_plan_care_cost,

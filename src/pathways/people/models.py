@@ -156,11 +156,14 @@ class Consent(models.Model):
 
 
 class CareCost(models.Model):
-    """The weekly cost of the person's care package from a date until the next row."""
+    """The weekly cost of the person's care package from a date until the next row, or
+    until ``ended_on`` when the care stopped (so the savings can count 0.00 after it)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="care_costs")
     effective_from = models.DateField()
     weekly_cost = models.DecimalField(max_digits=10, decimal_places=2)
+    #: The last day this cost was paid, when the package ended with no cost after it.
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["effective_from"]

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from pathways.commissioning import cost, targets
 from pathways.core.models import Authority
 from pathways.reporting import charts, disclosure, figures
 from pathways.reporting import outcomes as reports
@@ -128,6 +130,9 @@ def _employment_rate_page(
         disclosure.employment_rate(point, limit).marked()
         for point in figures.rate_trend(authorities, on, known=counted)
     ]
+    figures_beside = _rate_targets(
+        authorities, dt.date.fromisoformat(trend[0]["reporting_date"]), on
+    )
     by_need: dict[str, dict[str, dict[str, Any]]] = {}
     for line in figures.rate_by_need(authorities, on):
         by_need.setdefault(line.cohort, {})[line.need] = {
@@ -161,10 +166,41 @@ def _employment_rate_page(
             for p in trend
         ],
         "chart_alt": charts.cohort_rates_alt(rate),
-        "trend_alt": charts.rate_trend_alt(trend),
+        "trend_alt": charts.rate_trend_alt(trend, figures_beside),
+        "targets": [
+            {**t, "cohort_label": figures.COHORT_LABELS[t["cohort"]]} for t in figures_beside
+        ],
         "suppressed": bool(shown.small or shown.hidden),
         "limit": limit,
     }
+
+
+def year_ending(on: dt.date) -> dt.date:
+    """The last day (31 March) of the financial year a date falls in."""
+    return dt.date(on.year if on.month <= 3 else on.year + 1, 3, 31)
+
+
+def _rate_targets(authorities: list[Authority], first: dt.date, on: dt.date) -> list[dict]:
+    """The authorities' targets and comparators for the employment rate, for the years
+    ending from ``first`` to the end of the reporting date's year (one query)."""
+    found = targets.for_rates([a.pk for a in authorities], first, year_ending(on))
+    return targets.as_json(found)
+
+
+def employment_rate_summary(authorities: list[Authority], on: dt.date) -> dict[str, Any]:
+    """The employment rate (the spec's keys) and, as an extra key, the authorities'
+    targets and comparators for the reporting date's financial year."""
+    year = year_ending(on)
+    return {
+        **reports.employment_rate(authorities, on),
+        "targets": targets.as_json(targets.for_rates([a.pk for a in authorities], year, year)),
+    }
+
+
+def _trend_with_targets(authorities: list[Authority], on: dt.date) -> dict[str, Any]:
+    points = figures.rate_trend(authorities, on)
+    first = dt.date.fromisoformat(points[0]["reporting_date"])
+    return {"points": points, "targets": _rate_targets(authorities, first, on)}
 
 
 def _employment_rate_table(data: dict[str, Any]) -> list[Line]:
@@ -201,7 +237,7 @@ EMPLOYMENT_RATE = OutcomeReport(
     title="Employment rate",
     when=When.REPORTING_DATE,
     form=EmploymentRateForm,
-    summary=reports.employment_rate,
+    summary=employment_rate_summary,
     disclose=disclosure.employment_rate,
     rows=reports.employment_rate_rows,
     columns=(*_WHO, "cohort", "age", "in_paid_work", "hours", "band"),
@@ -216,9 +252,12 @@ EMPLOYMENT_RATE = OutcomeReport(
         ),
         Chart(
             "trend",
-            figures.rate_trend,
-            charts.rate_trend_svg,
-            lambda points, limit: [disclosure.employment_rate(p, limit).marked() for p in points],
+            _trend_with_targets,
+            lambda drawn: charts.rate_trend_svg(drawn["points"], drawn["targets"]),
+            lambda drawn, limit: {
+                **drawn,
+                "points": [disclosure.employment_rate(p, limit).marked() for p in drawn["points"]],
+            },
         ),
     ),
     table=_employment_rate_table,
@@ -292,11 +331,21 @@ OUTCOMES = OutcomeReport(
 # --- care cost savings ----------------------------------------------------------------
 
 
+def savings_summary(
+    authorities: list[Authority], start: dt.date, end: dt.date, detail: bool = False, **rows: Any
+) -> dict[str, Any]:
+    """The savings (the spec's keys), and beside them, as extra keys, what the programme
+    cost in the period and what it bought (``commissioning.cost``, decision 0028)."""
+    out = reports.savings(authorities, start, end, detail, **rows)
+    ids = [a.pk for a in authorities]
+    return {**out, **cost.cost_benefit(ids, start, end, Decimal(out["annual_saving"]))}
+
+
 def _savings_page(authorities: list[Authority], dates: Dates, limit: int | None) -> dict[str, Any]:
-    """The totals and the same by need group, in pounds."""
+    """The totals and the same by need group, in pounds, and the programme's cost."""
     start, end = dates
     # the rows (real references, never shown) only to group them by need
-    counted = reports.savings(authorities, start, end, detail=True)
+    counted = savings_summary(authorities, start, end, detail=True)
     lines = figures.savings_by_need(authorities, start, end, rows=counted.pop("rows"))
     by_need = {
         line.need: {"people": line.people, **{k: getattr(line, k) for k in figures.SAVINGS_MONEY}}
@@ -310,6 +359,7 @@ def _savings_page(authorities: list[Authority], dates: Dates, limit: int | None)
         "start": start,
         "end": end,
         "money": {key: _pounds(data[key]) for key in figures.SAVINGS_MONEY},
+        "cost": _cost_lines(data),
         "by_need": [figures.NeedSavings(need, **cells) for need, cells in by_need_shown.items()],
         "need_lines": [
             (
@@ -325,9 +375,38 @@ def _savings_page(authorities: list[Authority], dates: Dates, limit: int | None)
     }
 
 
-def _pounds(value: str) -> str:
-    """Money as the page shows it; a suppressed amount's mark as it is."""
+def _pounds(value: str | None) -> str:
+    """Money as the page shows it; a suppressed amount's mark as it is; none as a dash."""
+    if value is None:
+        return "none"
     return value if value == disclosure.HIDDEN or value.startswith("<") else charts.pounds(value)
+
+
+def _cost_lines(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The programme's cost and what it bought, as the page's table rows."""
+    paid = data["programme_cost"]
+    return [
+        ("Fixed fees of contracts in force", _pounds(paid["fixed_fees"])),
+        ("Outcome payments approved", _pounds(paid["outcome_payments"])),
+        ("Purchases with personal budgets", _pounds(paid["purchases"])),
+        ("Programme cost in the period", _pounds(paid["total"])),
+        (
+            "Net benefit: the saving for a year less the programme cost in the period",
+            _pounds(data["net_benefit"]),
+        ),
+        ("Jobs sustained 26 weeks (approved)", str(data["sustained_26"])),
+        ("Cost per job sustained 26 weeks", _pounds(data["cost_per_sustained_26"])),
+        (
+            f"Average weekly care cost on the last day, people in paid work "
+            f"({data['people_in_work']})",
+            _pounds(data["weekly_care_cost_in_work"]),
+        ),
+        (
+            f"Average weekly care cost on the last day, people not in paid work "
+            f"({data['people_not_in_work']})",
+            _pounds(data["weekly_care_cost_not_in_work"]),
+        ),
+    ]
 
 
 def _savings_table(data: dict[str, Any]) -> list[Line]:
@@ -342,6 +421,7 @@ def _savings_table(data: dict[str, Any]) -> list[Line]:
             "weekly_before",
             "weekly_now",
             "annual_saving",
+            "no_baseline",
         )
     ]
     for r in data.get("rows", []):
@@ -355,6 +435,7 @@ def _savings_table(data: dict[str, Any]) -> list[Line]:
                 r["weekly_before"],
                 r["weekly_now"],
                 r["annual_saving"],
+                "",
             )
         )
     lines.append(
@@ -367,6 +448,7 @@ def _savings_table(data: dict[str, Any]) -> list[Line]:
             data["weekly_before"],
             data["weekly_now"],
             data["annual_saving"],
+            data["no_baseline"],
         )
     )
     return lines
@@ -377,7 +459,7 @@ SAVINGS = OutcomeReport(
     title="Care cost savings",
     when=When.PERIOD,
     form=PeriodForm,
-    summary=reports.savings,
+    summary=savings_summary,
     disclose=disclosure.savings,
     rows=reports.savings_rows,
     columns=(*_WHO, "first_start", "weekly_before", "weekly_now", "annual_saving"),

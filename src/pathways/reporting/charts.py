@@ -120,7 +120,7 @@ def cohort_rates_alt(rate: dict) -> str:
     )
 
 
-def rate_trend_alt(points: Sequence[dict]) -> str:
+def rate_trend_alt(points: Sequence[dict], targets: Sequence[dict] = ()) -> str:
     parts = []
     for cohort in reports.COHORTS:
         counted = [
@@ -134,6 +134,11 @@ def rate_trend_alt(points: Sequence[dict]) -> str:
             continue
         said = [f"{figures['percent']:.1f}% on {long_date(day)}" for day, figures in counted]
         parts.append(f"{name}: {said[0]}" + (f", {said[-1]}." if len(said) > 1 else "."))
+    for t in targets:
+        parts.append(
+            f"{t['label']} ({COHORT_LABELS[t['cohort']].lower()}, year ending "
+            f"{long_date(t['year_ending'])}): {t['value']}%."
+        )
     first, last = points[0]["reporting_date"], points[-1]["reporting_date"]
     return (
         f"Line chart of the percentage in paid work at the {len(points)} quarter ends from "
@@ -233,9 +238,13 @@ def cohort_rates_svg(rate: dict) -> bytes:
     return _svg(draw)
 
 
-def rate_trend_svg(points: Sequence[dict]) -> bytes:
+def rate_trend_svg(points: Sequence[dict], targets: Sequence[dict] = ()) -> bytes:
     """Each cohort's percentage in paid work at each quarter end, as labelled lines;
-    at each quarter the higher value is labelled above its point, the lower below."""
+    at each quarter the higher value is labelled above its point, the lower below.
+    Each target or comparator (``commissioning.targets.as_json``) is a thin dotted
+    line in its cohort's colour over the quarter ends of its financial year on the
+    chart, labelled at its right end; one for a year not on the chart is left to the
+    table beside it."""
 
     def draw() -> Figure:
         figure = _figure(7.2, 4.0)
@@ -276,7 +285,14 @@ def rate_trend_svg(points: Sequence[dict]) -> bytes:
                     fontsize=9,
                     color=colour,
                 )
-        highest = max([0.0, *(y for ys in series.values() for y in ys if not math.isnan(y))])
+        drawn_targets = _draw_targets(axes, points, targets)
+        highest = max(
+            [
+                0.0,
+                *(y for ys in series.values() for y in ys if not math.isnan(y)),
+                *drawn_targets,
+            ]
+        )
         top = min(100, max(10, math.ceil((highest + 10) / 10) * 10))
         axes.set_ylim(-top * 0.1, top * 1.1)
         axes.set_xticks(xs, [short_quarter(p["reporting_date"]) for p in points])
@@ -287,6 +303,40 @@ def rate_trend_svg(points: Sequence[dict]) -> bytes:
         return figure
 
     return _svg(draw)
+
+
+def _draw_targets(axes: Any, points: Sequence[dict], targets: Sequence[dict]) -> list[float]:
+    """Draw the figures whose year has a quarter end on the chart; their values."""
+    days = [p["reporting_date"] for p in points]
+    drawn = []
+    for t in targets:
+        year_end = dt.date.fromisoformat(t["year_ending"])
+        year_start = dt.date(year_end.year - 1, 4, 1).isoformat()
+        xs = [x for x, day in enumerate(days) if year_start <= day <= t["year_ending"]]
+        if not xs:
+            continue
+        value = float(t["value"])
+        colour = COHORT_STYLES[t["cohort"]][0]
+        style = ":" if t["kind"] == "target" else "-."
+        axes.plot(
+            [xs[0] - 0.3, xs[-1] + 0.3],
+            [value, value],
+            color=colour,
+            linestyle=style,
+            linewidth=1.5,
+        )
+        axes.annotate(
+            f"{t['label']}: {value:.1f}%",
+            (xs[-1] + 0.3, value),
+            textcoords="offset points",
+            xytext=(2, 0),
+            ha="left",
+            va="center",
+            fontsize=8,
+            color=colour,
+        )
+        drawn.append(value)
+    return drawn
 
 
 def outcomes_svg(data: dict) -> bytes:

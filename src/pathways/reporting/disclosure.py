@@ -236,6 +236,15 @@ def savings(
     table = Table()
     people = table.count(("people",), data["people"])
     table.follows.update({(key,): (people,) for key in SAVINGS_MONEY if key in data})
+    if "no_baseline" in data:  # people left out for want of a baseline: a count too
+        table.count(("no_baseline",), data["no_baseline"])
+    if "people_in_work" in data:  # the cost-benefit's averages, over these people
+        for group in ("in_work", "not_in_work"):
+            count = table.count((f"people_{group}",), data[f"people_{group}"])
+            table.follows[(f"weekly_care_cost_{group}",)] = (count,)
+    if "sustained_26" in data:
+        jobs = table.count(("sustained_26",), data["sustained_26"])
+        table.follows[("cost_per_sustained_26",)] = (jobs,)
     if by_need is None:
         return disclose(data, table, limit)
     parts = []

@@ -22,7 +22,9 @@ Rules the spec leaves to us:
   outcomes and savings count the authority's placements (``Placement.authority``,
   which an import sets to the person's).
 - **Money**: ``Decimal`` throughout, quantized to 0.01 with ``ROUND_HALF_UP``; a care
-  cost not yet in force on a day counts as 0.00.
+  cost not yet in force on ``--to``, or ended before it (``CareCost.ended_on``), counts
+  as 0.00 there. A person with care costs but none in force the day before their first
+  paid start has no baseline: counted in ``no_baseline``, not as 0.00 (decision 0028).
 - **Pseudonyms**: for commissioners, rows can replace ``person_ref`` and ``name`` with
   the first 12 hex characters of HMAC-SHA256(``PATHWAYS_PSEUDONYM_KEY``, authority
   code + person_ref): stable across runs, different between authorities, not
@@ -48,7 +50,8 @@ from django.db.models.functions import Coalesce
 
 from pathways.core.models import Authority
 from pathways.employment.models import Placement, PlacementTerms
-from pathways.people.models import CareCost, Person, SupportReason
+from pathways.people.care_costs import cost_on, costs_of, in_force
+from pathways.people.models import Person, SupportReason
 from pathways.reporting.disclosure import band_row
 
 LEARNING_DISABILITY = "learning_disability"
@@ -470,48 +473,39 @@ def _paid_starts(
     )
 
 
-def _cost_on(costs: list[tuple[dt.date, Decimal]], day: dt.date) -> Decimal:
-    """The weekly cost in force on the day (costs sorted by date; 0.00 before the first)."""
-    cost = ZERO
-    for effective_from, weekly in costs:
-        if effective_from > day:
-            break
-        cost = weekly
-    return cost
-
-
 def _savings_lines(
     authorities: Authorities, start: dt.date, end: dt.date
-) -> tuple[dict[int, str], list[SavingsLine]]:
+) -> tuple[dict[int, str], list[SavingsLine], int]:
+    """The people counted, and how many had care costs but no baseline (no row in force
+    on the day before their first paid start: left out rather than counted as 0.00)."""
     codes = resolve_authorities(authorities)
     starts = _paid_starts(codes, start, end)
-    costs: dict[int, list[tuple[dt.date, Decimal]]] = {}
-    for person_id, effective_from, weekly in (
-        CareCost.objects.filter(person__in=starts.values("person_id"))
-        .order_by("person_id", "effective_from")
-        .values_list("person_id", "effective_from", "weekly_cost")
-    ):
-        costs.setdefault(person_id, []).append((effective_from, weekly))
+    costs = costs_of(starts.values("person_id"))
     firsts = (
         starts.values("person_id", "person__authority_id", **_PERSON_FIELDS)
         .annotate(first_start=Min("start_date"))
         .order_by()
     )
     lines = []
+    no_baseline = 0
     for p in firsts:
         mine = costs.get(p["person_id"])
         if not mine:
+            continue
+        before = in_force(mine, p["first_start"] - dt.timedelta(days=1))
+        if before is None:
+            no_baseline += 1
             continue
         lines.append(
             SavingsLine(
                 _who(codes, {**p, "authority_id": p["person__authority_id"]}),
                 p["first_start"],
-                _cost_on(mine, p["first_start"] - dt.timedelta(days=1)),
-                _cost_on(mine, end),
+                before,
+                cost_on(mine, end),
             )
         )
     lines.sort(key=lambda line: (line.who.authority, line.who.person_ref))
-    return codes, lines
+    return codes, lines, no_baseline
 
 
 def savings(
@@ -524,9 +518,10 @@ def savings(
     seen: list[int] | None = None,
 ) -> dict:
     """Weekly care costs before and after the first paid start in the period, for people
-    with care costs, in two queries; ``detail`` adds the rows per person (and their ids
+    with a baseline (``no_baseline`` counts those with care costs but none in force the
+    day before), in two queries; ``detail`` adds the rows per person (and their ids
     to ``seen``)."""
-    codes, lines = _savings_lines(authorities, start, end)
+    codes, lines, no_baseline = _savings_lines(authorities, start, end)
     before = sum((line.weekly_before for line in lines), ZERO)
     now = sum((line.weekly_now for line in lines), ZERO)
     saving = sum((line.annual_saving for line in lines), ZERO)
@@ -535,6 +530,7 @@ def savings(
         "to": end.isoformat(),
         "authorities": sorted(codes.values()),
         "people": len(lines),
+        "no_baseline": no_baseline,
         "weekly_before": money(before),
         "weekly_now": money(now),
         "annual_saving": money(saving),
@@ -554,6 +550,6 @@ def savings_rows(
     seen: list[int] | None = None,
 ) -> list[dict]:
     """One row per person counted in the savings, in two queries."""
-    _, lines = _savings_lines(authorities, start, end)
+    _, lines, _ = _savings_lines(authorities, start, end)
     _saw(seen, (line.who for line in lines))
     return [line.as_dict(pseudonymise) for line in lines]

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways.casework import services as casework
+from pathways.commissioning import targets
 from pathways.core import policies
 from pathways.core.charts import svg_response
 from pathways.core.errors import ActionRefused
@@ -157,7 +158,10 @@ def reports_index(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "reporting/index.html",
-        {"providers": bool(providers.authorities_for(request.user))},
+        {
+            "providers": bool(providers.authorities_for(request.user)),
+            "keeps_targets": targets.may_keep(request.user),
+        },
     )
 
 
