@@ -1,4 +1,5 @@
-"""The ``providers``, ``contracts``, ``tariffs`` and (from ``targets``) ``targets`` import kinds (spec/commissioning.md).
+"""The ``providers``, ``contracts``, ``tariffs`` and ``targets`` import kinds
+(spec/commissioning.md; ``targets`` is defined in ``targets.py``).
 
 Each row is checked by the same rules as the pages (``directory`` and ``contracts``),
 a refusal reported at its column. Who may import them: the operator at the command
