@@ -15,6 +15,10 @@ from tests.factories import EpisodeFactory, OrganisationFactory, TeamFactory, st
 
 @pytest.fixture
 def world(authority):
+    return make_world(authority)
+
+
+def make_world(authority):
     """A council that commissions, a provider with a manager and a coach, a contract
     with a tariff, and two people in work."""
 

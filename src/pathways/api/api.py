@@ -23,6 +23,7 @@ from ninja.security import HttpBearer
 from pathways.api import (
     candidacies,
     casework,
+    claims,
     employers,
     employment,
     matches,
@@ -127,6 +128,7 @@ api.add_router("", matches.router)
 api.add_router("", candidacies.router)
 api.add_router("/reports", reports.router)
 api.add_router("", employment.router)
+api.add_router("", claims.router)
 
 
 def _detail(request: HttpRequest, detail: str, status: int, **extra: Any) -> HttpResponse:
