@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from pathways.commissioning import claims
 from pathways.commissioning.models import Claim, ClaimStatus, LineStatus
 from pathways.core.models import Role
-from tests.commissioning.factories import PlacementFactory
+from tests.commissioning.factories import ContractFactory, PlacementFactory
 from tests.factories import EpisodeFactory, TeamFactory, UserFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -214,12 +214,17 @@ def test_lists_and_the_claim_page_do_not_grow_with_lines(client, world, django_a
     pages = {
         "contract": (world.manager, f"/commissioning/claims/contracts/{world.contract.pk}/"),
         "home": (world.commissioner, "/commissioning/claims/"),
+        "manager_home": (world.manager, "/commissioning/claims/"),
     }
     before = {name: count(*page) for name, page in pages.items()}
     before["claim"] = count(world.commissioner, f"/commissioning/claims/{small.pk}/")
     for _ in range(5):
         episode = EpisodeFactory(team=world.provider_team, started_on=world.contract.start_date)
         PlacementFactory(episode=episode, start_date=world.contract.start_date)
+    for ref in ("K2", "K3"):  # more contracts on the manager's home page
+        ContractFactory(
+            authority=world.authority, provider=world.contract.provider, contract_ref=ref
+        )
     big = claims.save_claim(world.manager, world.contract, *period())
     claims.submit_claim(world.manager, big, big.version)
     assert big.lines.count() == 5

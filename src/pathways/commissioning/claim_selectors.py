@@ -13,9 +13,9 @@ from django.db.models.functions import Coalesce
 from pathways.commissioning.models import Claim, ClaimLine, ClaimStatus, Contract, LineStatus
 from pathways.commissioning.policy import (
     COMMISSIONING_ROLES,
+    PROVIDER_ROLES,
     claim_line_policy,
     claim_policy,
-    contract_policy,
 )
 from pathways.core.audit import record_access_bulk
 from pathways.core.policies import scope_of
@@ -42,11 +42,15 @@ def _with_totals(claims: QuerySet[Claim]) -> QuerySet[Claim]:
 
 
 def contracts_to_claim_on(user: Any) -> QuerySet[Contract]:
-    """The contracts the user sees (a provider manager's own, a commissioner's
-    authority's)."""
-    return contract_policy.visible(
-        user, Contract.objects.select_related("provider__organisation", "authority")
-    ).order_by("authority__name", "start_date", "contract_ref")
+    """The contracts the user may claim on: their provider organisation's, as a team
+    manager (the policy's ``claim``, written as one query); every one for a superuser."""
+    scope = scope_of(user)
+    contracts = Contract.objects.select_related("provider__organisation", "authority")
+    if not scope.is_superuser:
+        contracts = contracts.filter(
+            provider__organisation_id__in=scope.organisations_for(*PROVIDER_ROLES)
+        )
+    return contracts.order_by("authority__name", "start_date", "contract_ref")
 
 
 def claims_of(user: Any, contract: Contract) -> QuerySet[Claim]:
