@@ -18,7 +18,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from pathways.api.common import REFUSALS, fields_named
-from pathways.api.schemas import Error
+from pathways.api.schemas import Error, FieldErrors
 from pathways.commissioning import claim_selectors, claims
 from pathways.commissioning.exports import COLUMNS, computed_rows, line_rows, money
 from pathways.commissioning.models import Claim, Contract
@@ -169,7 +169,7 @@ def save(request: AuthedRequest, contract_id: int, payload: ClaimPeriodIn) -> St
 
 @router.get(
     "/contracts/{contract_id}/claims",
-    response={200: list[ClaimSummaryOut], 401: Error, 404: Error},
+    response={200: list[ClaimSummaryOut], 401: Error, 404: Error, 422: FieldErrors},
     summary="A contract's claims, newest period first",
 )
 def contract_claims(request: AuthedRequest, contract_id: int) -> list[dict]:
@@ -192,7 +192,7 @@ def contract_claims(request: AuthedRequest, contract_id: int) -> list[dict]:
 
 @router.get(
     "/claims/{claim_id}",
-    response={200: ClaimOut, 401: Error, 404: Error},
+    response={200: ClaimOut, 401: Error, 404: Error, 422: FieldErrors},
     summary="A claim with its lines",
 )
 def claim_detail(request: AuthedRequest, claim_id: int) -> dict:
