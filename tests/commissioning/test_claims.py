@@ -16,9 +16,7 @@ from pathways.commissioning.claim_selectors import claim_lines, claims_of, claim
 from pathways.commissioning.models import Claim, ClaimLine, ClaimStatus, LineStatus
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 from pathways.core.models import Role
-from tests.commissioning.factories import (
-    confirm_milestone,
-)
+from tests.commissioning.factories import ContractFactory, TariffFactory, confirm_milestone
 from tests.factories import TeamFactory, UserFactory, staff
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +267,16 @@ def test_reading_lines_is_a_read_of_each_person(world, django_assert_max_num_que
         line.person_id for line in lines
     )
     assert claim_lines(staff(Role.COMMISSIONER, TeamFactory()), claim, channel="web") == []
+
+
+def test_an_outcome_on_another_contracts_live_line_is_not_offered_again(world):
+    saved(world)
+    earlier = ContractFactory(
+        authority=world.authority,
+        provider=world.contract.provider,
+        contract_ref="A0",
+        start_date=world.contract.start_date,
+    )
+    TariffFactory(contract=earlier, outcome="job_start", price=Decimal("1.00"))
+    with pytest.raises(ActionRefused, match="nothing to claim"):
+        claims.save_claim(world.manager, earlier, START, END)
