@@ -13,10 +13,11 @@ urlpatterns = [
     path("", include("pathways.matching.urls")),
     path("", include("pathways.employment.urls")),
     path("commissioning/targets/", include("pathways.commissioning.target_urls")),
+    path("commissioning/claims/", include("pathways.commissioning.claim_urls")),
+    path("commissioning/onward/", include("pathways.commissioning.onward_urls")),
     path("commissioning/", include("pathways.commissioning.urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("privacy/", include("pathways.privacy.urls")),
-    path("commissioning/onward/", include("pathways.commissioning.onward_urls")),
     path("imports/", include("pathways.core.import_urls")),
     path("api/v1/", include("pathways.api.urls")),
 ]

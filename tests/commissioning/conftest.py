@@ -1,6 +1,7 @@
 """Shared people and records for the commissioning tests: a council (the ``authority``
 fixture, Newham) with its commissioner, a charity in the directory working there, and
-another authority with its own commissioner."""
+another authority with its own commissioner; and ``world``, a provider with a manager,
+a coach, a contract with a tariff and two people in work."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ import pytest
 
 from pathways.commissioning.models import Contract, Provider
 from pathways.core.models import Organisation, Role
-from tests.factories import AuthorityFactory, ContractFactory, ProviderFactory, TeamFactory, staff
+from tests.commissioning import factories as cf
+from tests.factories import (
+    AuthorityFactory,
+    ContractFactory,
+    EpisodeFactory,
+    OrganisationFactory,
+    ProviderFactory,
+    TeamFactory,
+    staff,
+)
 from tests.imports.conftest import run, write_file  # noqa: F401  (fixtures)
 
 
@@ -73,3 +83,34 @@ def contract(charity, authority) -> Contract:
         target_job_starts=30,
         target_sustained_26=18,
     )
+
+
+@pytest.fixture
+def world(authority):
+    return make_world(authority)
+
+
+def make_world(authority):
+    """A council that commissions, a provider with a manager and a coach, a contract
+    with a tariff, and two people in work."""
+
+    class World:
+        pass
+
+    w = World()
+    w.authority = authority
+    w.council_team = TeamFactory(authority=authority, organisation=OrganisationFactory())
+    w.commissioner = staff(Role.COMMISSIONER, w.council_team)
+    w.provider_team = TeamFactory(authority=authority, organisation=OrganisationFactory())
+    w.manager = staff(Role.TEAM_MANAGER, w.provider_team)
+    w.coach = staff(Role.EMPLOYMENT_SPECIALIST, w.provider_team)
+    w.contract = cf.ContractFactory(
+        authority=authority, provider__organisation=w.provider_team.organisation
+    )
+    cf.TariffFactory(contract=w.contract, outcome="job_start", price=Decimal("500.00"))
+    cf.TariffFactory(contract=w.contract, outcome="sustained_26", price=Decimal("1500.00"))
+    w.jobs = []
+    for start in (dt.date(2025, 6, 2), dt.date(2025, 7, 1)):
+        episode = EpisodeFactory(team=w.provider_team, started_on=dt.date(2025, 5, 1))
+        w.jobs.append(cf.PlacementFactory(episode=episode, start_date=start))
+    return w

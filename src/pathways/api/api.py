@@ -23,6 +23,7 @@ from ninja.security import HttpBearer
 from pathways.api import (
     candidacies,
     casework,
+    claims,
     commissioning,
     employers,
     employment,
@@ -131,6 +132,7 @@ api.add_router("/reports", reports.router)
 api.add_router("", employment.router)
 api.add_router("", onward.router)
 api.add_router("", commissioning.router)
+api.add_router("", claims.router)
 
 
 def _detail(request: HttpRequest, detail: str, status: int, **extra: Any) -> HttpResponse:

@@ -322,10 +322,13 @@ class Claimable:
         return sum(1 for line in self.lines if line.over_cap)
 
 
-def live_claims(contract_ids: Collection[int]) -> set[tuple[int, str]]:
-    """(episode, outcome) already on a claim line that was not rejected."""
+def live_claims(episode_ids: Collection[int]) -> set[tuple[int, str]]:
+    """(episode, outcome) already on a claim line that was not rejected, under any
+    contract: the database allows one live line per outcome of an episode, so an
+    outcome claimed under another contract (before an earlier one was recorded and
+    took it) is not offered again."""
     return set(
-        ClaimLine.objects.filter(claim__contract_id__in=contract_ids)
+        ClaimLine.objects.filter(episode_id__in=episode_ids)
         .exclude(status=LineStatus.REJECTED)
         .values_list("episode_id", "outcome")
     )
@@ -347,12 +350,9 @@ def claimable(contract: Contract, start: dt.date, end: dt.date) -> Claimable:
     line frees its outcome), priced by the tariff (an outcome with no price is not
     claimable). Once the budget cap would be passed, that line and every one after it
     (achieved on, then person reference) is over the cap and counts 0."""
-    taken = live_claims([contract.pk])
-    outcomes = [
-        a
-        for a in achieved_outcomes([contract], start, end)
-        if a.price is not None and a.key not in taken
-    ]
+    achieved = achieved_outcomes([contract], start, end)
+    taken = live_claims({a.episode_id for a in achieved})
+    outcomes = [a for a in achieved if a.price is not None and a.key not in taken]
     outcomes.sort(key=lambda a: (a.achieved_on, a.person_ref, a.outcome))
     room = None if contract.budget_cap is None else contract.budget_cap - committed(contract)
     lines: list[ClaimableLine] = []
