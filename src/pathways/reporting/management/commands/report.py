@@ -5,6 +5,9 @@ authority: by default every authority the caller may report on (with ``--as``, t
 authorities of the teams whose figures they may see, ``policies.report_team_ids``;
 without it, all). Asking for an authority outside that is an error.
 
+``purchases`` takes its authority as ``pathways report purchases AUTHORITY --from
+DATE --to DATE`` as the commissioning spec has it (the same as ``--authority``).
+
 ``savings --detail`` lists people, so it is audited as a CLI read of each person
 listed. Its rows show real references only to callers who may read every resident's
 record in that authority (no ``--as``, a superuser, or an authority-wide role other
@@ -98,11 +101,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=REPORTS)
+        parser.add_argument(
+            "authority_code",
+            nargs="?",
+            metavar="AUTHORITY",
+            help="authority code, as --authority (purchases: `report purchases AUTHORITY`)",
+        )
         parser.add_argument("--authority", action="append", help="authority code (repeatable)")
         parser.add_argument("--on", help="reporting date, YYYY-MM-DD (caseload: default today)")
         parser.add_argument("--year", help="employment-rate: financial year YYYY-YY (to 31 March)")
-        parser.add_argument("--from", dest="start", help="outcomes, savings: first day, YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", help="outcomes, savings: last day, YYYY-MM-DD")
+        parser.add_argument(
+            "--from", dest="start", help="outcomes, savings, purchases: first day, YYYY-MM-DD"
+        )
+        parser.add_argument(
+            "--to", dest="end", help="outcomes, savings, purchases: last day, YYYY-MM-DD"
+        )
         parser.add_argument(
             "--detail", action="store_true", help="savings: the rows per person as well"
         )
@@ -119,7 +132,11 @@ class Command(BaseCommand):
             self._caseload(viewer, options)
             return
         report = OUTCOME_REPORTS[name]
-        authorities = self._authorities(viewer, options["authority"] or [])
+        codes = [
+            *([options["authority_code"]] if options["authority_code"] else []),
+            *(options["authority"] or []),
+        ]
+        authorities = self._authorities(viewer, codes)
         dates = DATES[report.when](report, options)
         limit = access.small_number_limit(viewer, authorities)
         if options["detail"]:
@@ -163,7 +180,10 @@ class Command(BaseCommand):
 
     def _caseload(self, viewer: User | None, options: dict) -> None:
         on = date_option(options["on"])
-        codes = options["authority"]
+        codes = [
+            *([options["authority_code"]] if options["authority_code"] else []),
+            *(options["authority"] or []),
+        ]
         if codes:
             known = set(Authority.objects.filter(code__in=codes).values_list("code", flat=True))
             for code in codes:
