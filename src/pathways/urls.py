@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("pathways.employers.urls")),
     path("", include("pathways.matching.urls")),
     path("", include("pathways.employment.urls")),
+    path("", include("pathways.commissioning.purchase_urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("privacy/", include("pathways.privacy.urls")),
     path("imports/", include("pathways.core.import_urls")),

@@ -19,6 +19,7 @@ from pathways.casework.selectors import (
     packages_awaiting,
     work_queue,
 )
+from pathways.commissioning.selectors import purchases_of_person
 from pathways.core import audit, policies
 from pathways.core.pages import attempt, posted
 from pathways.core.types import AuthedRequest
@@ -87,6 +88,7 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
             "openable_episodes": openable_episode_ids(user, found),
             "placements": list(placements_of_person(user, found.pk)),
             "may_record_job": may_work_with(user, found.pk),
+            "purchases": list(purchases_of_person(user, found.pk)),
         },
     )
 
