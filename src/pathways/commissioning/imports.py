@@ -1,0 +1,5 @@
+"""The commissioning app's import kinds (read by ``core.importing.kinds``)."""
+
+from pathways.commissioning.purchase_imports import PURCHASES
+
+KINDS = (PURCHASES,)
