@@ -179,3 +179,25 @@ def test_the_person_without_an_open_episode_has_no_one_recording(coach, team):
     person = PersonFactory(authority=team.authority)
     with pytest.raises(PermissionDenied):
         record_purchase(coach, person, **details())
+
+
+def test_the_demo_purchases_cover_each_route_and_some_lead_to_a_job(authority, coach):
+    from pathways.commissioning.purchase_report import purchases_report
+    from pathways.workspace.demo_purchases import load_purchases
+    from tests.reporting.test_outcome_reports import place
+
+    today = dt.date(2026, 3, 31)
+    people = [PersonFactory(authority=authority, is_demo=True) for _ in range(14)]
+    for person in people[:4]:
+        place(person, today - dt.timedelta(days=100))
+    assert load_purchases(authority.code, today, coach) == 12
+    assert {p.route for p in Purchase.objects.all()} == {
+        "direct_payment",
+        "individual_service_fund",
+        "spot_purchase",
+    }
+    figures = purchases_report([authority], today - dt.timedelta(days=364), today)
+    assert figures["people"] == 12
+    assert figures["people_with_job"] == 4
+    entry = LogEntry.objects.get_for_object(Purchase.objects.first()).get()
+    assert entry.actor == coach

@@ -75,6 +75,7 @@ from pathways.people.models import CareCost, Condition, Consent, Person, Support
 from pathways.people.policy import person_policy
 from pathways.referrals import services as referral_services
 from pathways.referrals.models import Referral, Source
+from pathways.workspace.demo_purchases import load_purchases
 from pathways.workspace.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -1607,6 +1608,7 @@ class _Loader:
         self.cohort()
         self.in_work()  # needs the employers and the accepted candidacies
         self.care_after_work()
+        load_purchases(AUTHORITY_CODE, self.today, self.staff["se1"])
 
     # --- who works where ---------------------------------------------------------------
 
