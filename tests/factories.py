@@ -170,6 +170,29 @@ def provider_consent(person: Person, recorded_by: User, *, given: bool = True, d
 
 
 # --- end of slice E -------------------------------------------------------------------
+# --- slice C1: purchases with a personal budget ---------------------------------------
+
+
+class PurchaseFactory(DjangoModelFactory):
+    """A direct payment for job finding at £100.00 a week, bought from a named supplier
+    (not in the directory), for a person of its authority."""
+
+    class Meta:
+        model = "commissioning.Purchase"
+
+    person = factory.SubFactory(PersonFactory)
+    authority = factory.LazyAttribute(lambda o: o.person.authority)
+    purchase_ref = factory.Sequence(lambda n: f"PB{n:05d}")
+    route = "direct_payment"
+    supplier_name = "Bright Futures CIC"
+    buys = "job_finding"
+    start_date = dt.date(2025, 4, 1)
+    end_date = None
+    weekly_hours = 4
+    weekly_cost = 100
+
+
+# --- end of slice C1 ------------------------------------------------------------------
 
 
 __all__ = ["PASSWORD", "Role", "staff"]

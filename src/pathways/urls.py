@@ -16,6 +16,7 @@ urlpatterns = [
     path("commissioning/claims/", include("pathways.commissioning.claim_urls")),
     path("commissioning/onward/", include("pathways.commissioning.onward_urls")),
     path("commissioning/", include("pathways.commissioning.urls")),
+    path("", include("pathways.commissioning.purchase_urls")),
     path("reports/", include("pathways.reporting.urls")),
     path("privacy/", include("pathways.privacy.urls")),
     path("imports/", include("pathways.core.import_urls")),

@@ -40,6 +40,7 @@ from pathways.reporting import access, periods, providers
 from pathways.reporting.catalogue import (
     EMPLOYMENT_RATE,
     OUTCOMES,
+    PURCHASES,
     SAVINGS,
     Dates,
     OutcomeReport,
@@ -205,6 +206,47 @@ class SavingsRowOut(RowWho):
     annual_saving: str
 
 
+class PurchaseFigures(Schema):
+    people: Count = Field(description="People with a purchase on any day of the period")
+    spend: str | None = Field(
+        description=(
+            "Weekly cost x days inside the period / 7, to the penny, added up; null when\n"
+            "`people` is suppressed"
+        )
+    )
+    people_with_job: Count = Field(
+        description="Of them, people with a paid job start during a purchase or 91 days after"
+    )
+    spend_per_person_with_job: str | None = Field(
+        description="`spend` / `people_with_job`; null when no one, or suppressed"
+    )
+
+
+class PurchasesOut(PurchaseFigures, Suppressed):
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    authorities: list[str]
+    by_route: dict[str, PurchaseFigures] = Field(
+        description="The same by route: direct_payment, individual_service_fund, spot_purchase"
+    )
+
+
+class PurchaseRowOut(RowWho):
+    purchase_ref: str = Field(description="The purchase's reference, or its pseudonym")
+    route: str
+    buys: str
+    supplier: str
+    start_date: str = Field(description=PSEUDONYMISED_DATE)
+    end_date: str | None = Field(description=PSEUDONYMISED_DATE)
+    weekly_cost: str = Field(
+        description="Money with two decimals; in pseudonymised rows a band, `£100 to £249`"
+    )
+    spend: str | None = Field(description="Spend in the period; null in pseudonymised rows")
+    job_start: str | None = Field(
+        description="The paid job start that counts; " + PSEUDONYMISED_DATE
+    )
+
+
 # --- checks ---------------------------------------------------------------------------
 
 
@@ -354,6 +396,21 @@ ENDPOINTS = (
         ),
         rows_description=(
             "One row per person counted in the savings. Audited and pseudonymised as the\n"
+            "employment-rate rows."
+        ),
+    ),
+    Endpoints(
+        PURCHASES,
+        PurchasesOut,
+        list[PurchaseRowOut],
+        summary="Purchases with a personal budget",
+        description=(
+            "Per route (direct payment, individual service fund, spot purchase): people, spend\n"
+            "in the period, people with a paid job start during a purchase or within 91 days\n"
+            "after it ended, and spend per such person; with the totals."
+        ),
+        rows_description=(
+            "One row per purchase in force in the period. Audited and pseudonymised as the\n"
             "employment-rate rows."
         ),
     ),

@@ -1,5 +1,6 @@
-"""The ``providers``, ``contracts``, ``tariffs`` and ``targets`` import kinds
-(spec/commissioning.md; ``targets`` is defined in ``targets.py``).
+"""The ``providers``, ``contracts``, ``tariffs``, ``purchases`` and ``targets`` import
+kinds (spec/commissioning.md; ``purchases`` is defined in ``purchase_imports.py``,
+``targets`` in ``targets.py``).
 
 Each row is checked by the same rules as the pages (``directory`` and ``contracts``),
 a refusal reported at its column. Who may import them: the operator at the command
@@ -15,6 +16,7 @@ from typing import Any
 from pathways.commissioning.contracts import check_contract, check_tariff
 from pathways.commissioning.directory import FieldRefused, commissioning_remit
 from pathways.commissioning.models import Contract, Outcome, Provider, Service, Tariff
+from pathways.commissioning.purchase_imports import PURCHASES
 from pathways.commissioning.targets import TARGETS
 from pathways.core.importing import (
     Change,
@@ -282,4 +284,4 @@ TARIFFS = Kind(
     prepare=_prepare_tariffs,
 )
 
-KINDS = (PROVIDERS, CONTRACTS, TARIFFS, TARGETS)
+KINDS = (PROVIDERS, CONTRACTS, TARIFFS, PURCHASES, TARGETS)

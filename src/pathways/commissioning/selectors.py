@@ -1,5 +1,6 @@
 """Reads of the directory and of contracts, scoped through the policies, with the
-joins each page needs (a fixed number of queries whatever the number of rows)."""
+joins each page needs (a fixed number of queries whatever the number of rows).
+A person's purchases are read with the person (``purchase_policy``)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from pathways.commissioning.models import Contract, Provider, Tariff
+from pathways.commissioning.models import Contract, Provider, Purchase, Tariff
 from pathways.commissioning.policy import (
     COMMISSIONING_ROLES,
     PROVIDER_ROLES,
     contract_policy,
     provider_policy,
+    purchase_policy,
 )
 from pathways.core.models import Authority
 from pathways.core.policies import scope_of
@@ -89,3 +91,14 @@ def may_see_contracts(user: Any) -> bool:
         cached = Contract.objects.filter(provider__organisation_id__in=organisations).exists()
         user._pathways_has_contracts = cached
     return bool(cached)
+
+
+def purchases_of_person(user: Any, person_id: int) -> QuerySet[Purchase]:
+    """The person's purchases the user may see (with the person's record), newest
+    first, with their directory supplier in the same query."""
+    return purchase_policy.visible(
+        user,
+        Purchase.objects.filter(person_id=person_id)
+        .select_related("supplier__organisation")
+        .order_by("-start_date", "purchase_ref"),
+    )

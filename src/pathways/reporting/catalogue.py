@@ -1,4 +1,5 @@
-"""The three outcome reports, each described once (``OutcomeReport``).
+"""The outcome reports, each described once (``OutcomeReport``): the three outcome
+reports, and the purchases with a personal budget (``reporting.purchases``).
 
 The employment rate, job outcomes and care cost savings differ in what they count and
 how their figures are laid out, not in how they are asked for, checked, exported,
@@ -17,7 +18,7 @@ from typing import Any
 
 from pathways.commissioning import cost, targets
 from pathways.core.models import Authority
-from pathways.reporting import charts, disclosure, figures
+from pathways.reporting import charts, disclosure, figures, purchases
 from pathways.reporting import outcomes as reports
 from pathways.reporting.forms import EmploymentRateForm, PeriodForm
 
@@ -478,5 +479,33 @@ SAVINGS = OutcomeReport(
 )
 
 
+# --- purchases with a personal budget -------------------------------------------------
+
+
+PURCHASES = OutcomeReport(
+    slug="purchases",
+    title="Purchases with a personal budget",
+    when=When.PERIOD,
+    form=PeriodForm,
+    summary=purchases.summary,
+    disclose=purchases.disclose,
+    rows=purchases.rows,
+    columns=purchases.COLUMNS,
+    template="reporting/purchases.html",
+    page=purchases.page,
+    charts=(
+        Chart(
+            "chart",
+            purchases.summary,
+            purchases.chart_svg,
+            lambda data, limit: purchases.disclose(data, limit).marked(),
+        ),
+    ),
+    table=purchases.table,
+)
+
+
 #: Every outcome report by slug, in the order pages, routes and commands list them.
-REPORTS: dict[str, OutcomeReport] = {r.slug: r for r in (EMPLOYMENT_RATE, OUTCOMES, SAVINGS)}
+REPORTS: dict[str, OutcomeReport] = {
+    r.slug: r for r in (EMPLOYMENT_RATE, OUTCOMES, SAVINGS, PURCHASES)
+}

@@ -77,6 +77,7 @@ from pathways.referrals import services as referral_services
 from pathways.referrals.models import Referral, Source
 from pathways.workspace.demo_commissioning import load_commissioning
 from pathways.workspace.demo_performance import load_parking
+from pathways.workspace.demo_purchases import load_purchases
 from pathways.workspace.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
 
 DEMO_PASSWORD = "pathways-demo-2026"
@@ -1614,6 +1615,7 @@ class _Loader:
         self.care_after_work()
         load_commissioning(self.staff["commissioner"], self.teams, self.today)
         load_parking(self.today)  # the IPS provider's figures raise a parking flag
+        load_purchases(AUTHORITY_CODE, self.today, self.staff["se1"])
 
     # --- who works where ---------------------------------------------------------------
 

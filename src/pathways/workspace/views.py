@@ -20,6 +20,7 @@ from pathways.casework.selectors import (
     work_queue,
 )
 from pathways.commissioning.onward import sending_teams
+from pathways.commissioning.selectors import purchases_of_person
 from pathways.core import audit, policies
 from pathways.core.pages import attempt, posted
 from pathways.core.types import AuthedRequest
@@ -89,6 +90,7 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
             "placements": list(placements_of_person(user, found.pk)),
             "may_record_job": may_work_with(user, found.pk),
             "may_refer_onward": sending_teams(user, found).exists(),
+            "purchases": list(purchases_of_person(user, found.pk)),
         },
     )
 

@@ -5,6 +5,9 @@ authority: by default every authority the caller may report on (with ``--as``, t
 authorities of the teams whose figures they may see, ``policies.report_team_ids``;
 without it, all). Asking for an authority outside that is an error.
 
+``purchases`` takes its authority as ``pathways report purchases AUTHORITY --from
+DATE --to DATE`` as the commissioning spec has it (the same as ``--authority``).
+
 ``savings --detail`` lists people, so it is audited as a CLI read of each person
 listed. Its rows show real references only to callers who may read every resident's
 record in that authority (no ``--as``, a superuser, or an authority-wide role other
@@ -101,14 +104,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=REPORTS)
         parser.add_argument(
-            "code", nargs="?", metavar="AUTHORITY", help="providers: the commissioning authority"
+            "authority_code",
+            nargs="?",
+            metavar="AUTHORITY",
+            help="authority code, as --authority (purchases, providers: `report NAME AUTHORITY`)",
         )
         parser.add_argument("--contract", help="providers: one contract, by its reference")
         parser.add_argument("--authority", action="append", help="authority code (repeatable)")
         parser.add_argument("--on", help="reporting date, YYYY-MM-DD (caseload: default today)")
         parser.add_argument("--year", help="employment-rate: financial year YYYY-YY (to 31 March)")
-        parser.add_argument("--from", dest="start", help="outcomes, savings: first day, YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", help="outcomes, savings: last day, YYYY-MM-DD")
+        parser.add_argument(
+            "--from", dest="start", help="outcomes, savings, purchases: first day, YYYY-MM-DD"
+        )
+        parser.add_argument(
+            "--to", dest="end", help="outcomes, savings, purchases: last day, YYYY-MM-DD"
+        )
         parser.add_argument(
             "--detail", action="store_true", help="savings: the rows per person as well"
         )
@@ -124,13 +134,15 @@ class Command(BaseCommand):
         if name == "providers":
             self._providers(viewer, options)
             return
-        if options["code"]:
-            raise CommandError(f"The {name} report takes --authority, not AUTHORITY")
         if name == "caseload":
             self._caseload(viewer, options)
             return
         report = OUTCOME_REPORTS[name]
-        authorities = self._authorities(viewer, options["authority"] or [])
+        codes = [
+            *([options["authority_code"]] if options["authority_code"] else []),
+            *(options["authority"] or []),
+        ]
+        authorities = self._authorities(viewer, codes)
         dates = DATES[report.when](report, options)
         limit = access.small_number_limit(viewer, authorities)
         if options["detail"]:
@@ -174,7 +186,10 @@ class Command(BaseCommand):
 
     def _caseload(self, viewer: User | None, options: dict) -> None:
         on = date_option(options["on"])
-        codes = options["authority"]
+        codes = [
+            *([options["authority_code"]] if options["authority_code"] else []),
+            *(options["authority"] or []),
+        ]
         if codes:
             known = set(Authority.objects.filter(code__in=codes).values_list("code", flat=True))
             for code in codes:
@@ -221,7 +236,7 @@ class Command(BaseCommand):
     def _providers(self, viewer: User | None, options: dict) -> None:
         """Every contract in force in the period, side by side (``reporting.providers``:
         who sees which, small numbers)."""
-        if not options["code"]:
+        if not options["authority_code"]:
             raise CommandError("The providers report needs AUTHORITY")
         if options["authority"]:
             raise CommandError("The providers report takes AUTHORITY, not --authority")
@@ -233,7 +248,12 @@ class Command(BaseCommand):
             raise CommandError(f"--from {start} is after --to {end}")
         try:
             shown = providers.serve(
-                viewer, options["code"], start, end, options["contract"] or "", channel="cli"
+                viewer,
+                options["authority_code"],
+                start,
+                end,
+                options["contract"] or "",
+                channel="cli",
             )
         except providers.ProvidersRefused as exc:
             raise CommandError(exc.message) from exc
