@@ -291,8 +291,8 @@ class TestAudit:
 class TestCommandLine:
     def test_unknown_kind(self, write_file):
         path = write_file("x.csv", "code,name\n")
-        with pytest.raises(CommandError, match="unknown kind .contracts.; choose one of"):
-            call_command("import", "contracts", str(path))
+        with pytest.raises(CommandError, match="unknown kind .widgets.; choose one of"):
+            call_command("import", "widgets", str(path))
 
     def test_missing_file(self, tmp_path):
         with pytest.raises(CommandError, match="cannot read .*nope.csv: No such file"):
@@ -326,7 +326,7 @@ class TestCommandLine:
         assert unknown.stderr.strip().splitlines() == [
             "CommandError: unknown kind 'widgets'; choose one of: authorities, teams, staff, "
             "people, care_costs, referrals, episodes, profiles, opportunities, placements, "
-            "targets"
+            "providers, contracts, tariffs, purchases, targets"
         ]
         assert unknown.stdout == ""
 

@@ -441,6 +441,9 @@ def test_rows_csv_refuses_rows_of_another_shape():
 #: authorities they report on, and saving the session's last activity (savepoint,
 #: update, release) for the idle sign-out.
 SIGNED_IN = 7
+#: A page (not a chart) has the menu, which asks once whether a manager's organisation
+#: holds a contract (Contracts and Claims).
+PAGE = SIGNED_IN + 1
 
 
 @pytest.mark.parametrize(
@@ -449,11 +452,11 @@ SIGNED_IN = 7
         # the employment rate (2), its rows by need (2, and 1 for the people's needs),
         # and the trend: 7 more quarter ends at 2 each (the 8th is the reporting date)
         # and 1 for the authorities' targets and comparators
-        (PAGES["employment-rate"], SIGNED_IN + 2 + 3 + 14 + 1),
-        (PAGES["outcomes"], SIGNED_IN + 1),
+        (PAGES["employment-rate"], PAGE + 2 + 3 + 14 + 1),
+        (PAGES["outcomes"], PAGE + 1),
         # the savings with their rows (2), and 1 for the people's needs; the programme's
         # cost: contracts, claim lines, purchases, care costs, placements (5)
-        (PAGES["savings"], SIGNED_IN + 2 + 1 + 5),
+        (PAGES["savings"], PAGE + 2 + 1 + 5),
         (CHARTS["employment-rate"], SIGNED_IN + 2),
         (CHARTS["trend"], SIGNED_IN + 16 + 1),
         (CHARTS["outcomes"], SIGNED_IN + 1),

@@ -75,6 +75,7 @@ from pathways.people.models import CareCost, Condition, Consent, Person, Support
 from pathways.people.policy import person_policy
 from pathways.referrals import services as referral_services
 from pathways.referrals.models import Referral, Source
+from pathways.workspace.demo_claims import load_claims
 from pathways.workspace.demo_commissioning import load_commissioning
 from pathways.workspace.demo_performance import load_parking
 from pathways.workspace.demo_purchases import load_purchases
@@ -1614,6 +1615,7 @@ class _Loader:
         self.in_work()  # needs the employers and the accepted candidacies
         self.care_after_work()
         load_commissioning(self.staff["commissioner"], self.teams, self.today)
+        load_claims(self.today, AUTHORITY_CODE)  # a year of claims on those contracts
         load_parking(self.today)  # the IPS provider's figures raise a parking flag
         load_purchases(AUTHORITY_CODE, self.today, self.staff["se1"])
 

@@ -36,6 +36,8 @@ def branding(request: HttpRequest) -> dict[str, Any]:
             # The directory is every staff member's; contracts need a remit or a contract.
             "providers": signed_in and bool(policies.scope_of(user).team_ids or user.is_superuser),
             "contracts": signed_in and may_see_contracts(user),
+            # Claims are made and decided under contracts: the same people.
+            "claims": signed_in and may_see_contracts(user),
             "privacy": signed_in and may_see_data_protection(user),
         },
     }
