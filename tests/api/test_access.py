@@ -67,6 +67,18 @@ def test_unknown_api_path_answers_json_404(as_intake):
     assert response.json()["detail"]
 
 
+@pytest.mark.django_db
+def test_a_post_without_a_token_to_a_path_no_route_takes_is_json_not_a_csrf_page():
+    """A script's POST to a mistyped path (an id that is not a whole number) hears
+    JSON, as from every other API answer, not Django's HTML CSRF refusal."""
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/opportunities/-1/close", data="{}", content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"] == "No such API endpoint."
+
+
 def test_wrong_method_answers_json_405(as_intake, referral):
     response = as_intake.get(f"/api/v1/referrals/{referral.pk}/accept")
     assert response.status_code == 405

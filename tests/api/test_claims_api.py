@@ -1,4 +1,4 @@
-"""``/api/v1/contracts/{id}/claims`` and ``/api/v1/claims/{id}``."""
+"""``/api/v1/contracts/{authority}/{contract_ref}/claims`` and ``/api/v1/claims/{id}``."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def post(client, path, body):
 
 def test_compute_save_submit_and_decide(world):
     manager = client_for(world.manager)
-    contract = f"/contracts/{world.contract.pk}/claims"
+    contract = f"/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims"
     computed = post(manager, f"{contract}/compute", PERIOD)
     assert computed.status_code == 200
     assert computed.json()["total"] == "1000.00"
@@ -81,7 +81,7 @@ def test_compute_save_submit_and_decide(world):
 def test_a_bad_period_is_a_422_naming_the_field(world):
     bad = post(
         client_for(world.manager),
-        f"/contracts/{world.contract.pk}/claims",
+        f"/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims",
         {"period_from": "2025-04-01", "period_to": "2027-04-01"},
     )
     assert bad.status_code == 422
@@ -95,21 +95,43 @@ def test_outsiders_get_404(world, who):
         "other_manager": staff(Role.TEAM_MANAGER, TeamFactory(authority=world.authority)),
         "other_commissioner": staff(Role.COMMISSIONER, TeamFactory()),
     }
-    saved = post(client_for(world.manager), f"/contracts/{world.contract.pk}/claims", PERIOD)
+    saved = post(
+        client_for(world.manager),
+        f"/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims",
+        PERIOD,
+    )
     c = client_for(users[who])
-    assert post(c, f"/contracts/{world.contract.pk}/claims/compute", PERIOD).status_code == 404
+    assert (
+        post(
+            c,
+            f"/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims/compute",
+            PERIOD,
+        ).status_code
+        == 404
+    )
     assert c.get(f"/api/v1/claims/{saved.json()['id']}").status_code == 404
-    assert c.get(f"/api/v1/contracts/{world.contract.pk}/claims").status_code == 404
+    assert (
+        c.get(
+            f"/api/v1/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims"
+        ).status_code
+        == 404
+    )
 
 
 def test_a_commissioner_may_not_save_and_nobody_decides_their_own_organisation(world):
     assert (
         post(
-            client_for(world.commissioner), f"/contracts/{world.contract.pk}/claims", PERIOD
+            client_for(world.commissioner),
+            f"/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims",
+            PERIOD,
         ).status_code
         == 403
     )
-    claim = post(client_for(world.manager), f"/contracts/{world.contract.pk}/claims", PERIOD).json()
+    claim = post(
+        client_for(world.manager),
+        f"/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims",
+        PERIOD,
+    ).json()
     claim = post(
         client_for(world.manager), f"/claims/{claim['id']}/submit", {"version": claim["version"]}
     ).json()
@@ -127,8 +149,17 @@ def test_a_commissioner_may_not_save_and_nobody_decides_their_own_organisation(w
 
 def test_the_claim_does_not_cost_more_queries_with_more_lines(world, django_assert_max_num_queries):
     manager = client_for(world.manager)
-    claim = post(manager, f"/contracts/{world.contract.pk}/claims", PERIOD).json()
+    claim = post(
+        manager,
+        f"/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims",
+        PERIOD,
+    ).json()
     with django_assert_max_num_queries(15):
         assert manager.get(f"/api/v1/claims/{claim['id']}").status_code == 200
     with django_assert_max_num_queries(15):
-        assert manager.get(f"/api/v1/contracts/{world.contract.pk}/claims").status_code == 200
+        assert (
+            manager.get(
+                f"/api/v1/contracts/{world.contract.authority.code}/{world.contract.contract_ref}/claims"
+            ).status_code
+            == 200
+        )

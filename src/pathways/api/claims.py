@@ -94,10 +94,12 @@ class ClaimOut(Schema):
     over_cap: int
 
 
-def _contract(request: AuthedRequest, contract_id: int) -> Contract:
+def _contract(request: AuthedRequest, authority: str, contract_ref: str) -> Contract:
+    """The contract by its reference within its authority, as the command and the
+    contract API name it."""
     return contract_policy.fetch_or_refuse(
         request.user,
-        contract_id,
+        lookup={"authority__code": authority, "contract_ref": contract_ref},
         rows=Contract.objects.select_related("provider__organisation", "authority"),
         channel="api",
         request=request,
@@ -132,12 +134,14 @@ def _out(request: AuthedRequest, claim: Claim) -> dict:
 
 
 @router.post(
-    "/contracts/{contract_id}/claims/compute",
+    "/contracts/{authority}/{contract_ref}/claims/compute",
     response={200: ComputedClaimOut, **REFUSALS},
     summary="What a claim for the period would hold (nothing is saved)",
 )
-def compute(request: AuthedRequest, contract_id: int, payload: ClaimPeriodIn) -> dict:
-    contract = _contract(request, contract_id)
+def compute(
+    request: AuthedRequest, authority: str, contract_ref: str, payload: ClaimPeriodIn
+) -> dict:
+    contract = _contract(request, authority, contract_ref)
     with fields_named():
         claims.check_period(contract, payload.period_from, payload.period_to)
     found = claimable(contract, payload.period_from, payload.period_to)
@@ -154,12 +158,14 @@ def compute(request: AuthedRequest, contract_id: int, payload: ClaimPeriodIn) ->
 
 
 @router.post(
-    "/contracts/{contract_id}/claims",
+    "/contracts/{authority}/{contract_ref}/claims",
     response={201: ClaimOut, **REFUSALS},
     summary="Save the period's claimable outcomes as a draft claim",
 )
-def save(request: AuthedRequest, contract_id: int, payload: ClaimPeriodIn) -> Status:
-    contract = _contract(request, contract_id)
+def save(
+    request: AuthedRequest, authority: str, contract_ref: str, payload: ClaimPeriodIn
+) -> Status:
+    contract = _contract(request, authority, contract_ref)
     with fields_named():
         claim = claims.save_claim(
             request.user, contract, payload.period_from, payload.period_to, channel="api"
@@ -168,12 +174,12 @@ def save(request: AuthedRequest, contract_id: int, payload: ClaimPeriodIn) -> St
 
 
 @router.get(
-    "/contracts/{contract_id}/claims",
+    "/contracts/{authority}/{contract_ref}/claims",
     response={200: list[ClaimSummaryOut], 401: Error, 404: Error, 422: FieldErrors},
     summary="A contract's claims, newest period first",
 )
-def contract_claims(request: AuthedRequest, contract_id: int) -> list[dict]:
-    contract = _contract(request, contract_id)
+def contract_claims(request: AuthedRequest, authority: str, contract_ref: str) -> list[dict]:
+    contract = _contract(request, authority, contract_ref)
     return [
         {
             "id": c.pk,

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from pathways.api.api import api
 from pathways.api.docs import docs_asset
@@ -27,7 +28,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return defaults.server_error(request)
 
 
+@csrf_exempt  # it changes nothing; without this a POST there got Django's HTML CSRF page
 def unknown_path(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any path under the API that no route takes (``/opportunities/-1/close``: the id
+    is not a whole number) is a JSON 404, whatever the method."""
     return JsonResponse({"detail": "No such API endpoint."}, status=404)
 
 
