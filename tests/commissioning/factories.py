@@ -1,5 +1,5 @@
-"""Factories for commissioning: a provider with a contract and a tariff, and the jobs
-and milestones that make outcomes."""
+"""Factories for commissioning's outcomes: the jobs and milestones that make them (the
+provider, contract and tariff factories are in ``tests.factories``)."""
 
 from __future__ import annotations
 
@@ -9,49 +9,14 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from pathways.commissioning.models import Contract, Provider, Service, Tariff
 from pathways.core.models import OpportunityKind
 from pathways.employment.models import Milestone, MilestoneEvidence, Placement
-from tests.factories import AuthorityFactory, EmployerFactory, OrganisationFactory
-
-
-class ProviderFactory(DjangoModelFactory):
-    class Meta:
-        model = Provider
-        django_get_or_create = ("organisation",)
-        skip_postgeneration_save = True
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    services = factory.LazyFunction(lambda: [Service.SUPPORTED_EMPLOYMENT])
-    places = 40
-
-    @factory.post_generation
-    def authorities(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.authorities.add(*extracted)
-
-
-class ContractFactory(DjangoModelFactory):
-    class Meta:
-        model = Contract
-
-    authority = factory.SubFactory(AuthorityFactory)
-    contract_ref = factory.Sequence(lambda n: f"K{n:05d}")
-    provider = factory.SubFactory(ProviderFactory)
-    service = Service.SUPPORTED_EMPLOYMENT
-    start_date = dt.date(2025, 4, 1)
-    end_date = dt.date(2026, 3, 31)
-    places = 40
-
-
-class TariffFactory(DjangoModelFactory):
-    class Meta:
-        model = Tariff
-
-    contract = factory.SubFactory(ContractFactory)
-    outcome = "job_start"
-    need_group = ""
-    price = Decimal("1000.00")
+from tests.factories import (  # noqa: F401  (the directory's factories, for these tests)
+    ContractFactory,
+    EmployerFactory,
+    ProviderFactory,
+    TariffFactory,
+)
 
 
 class PlacementFactory(DjangoModelFactory):
