@@ -18,6 +18,7 @@ from tests.factories import (
     ContractFactory,
     EpisodeFactory,
     OrganisationFactory,
+    PersonFactory,
     ProviderFactory,
     TeamFactory,
     staff,
@@ -110,7 +111,15 @@ def make_world(authority):
     cf.TariffFactory(contract=w.contract, outcome="job_start", price=Decimal("500.00"))
     cf.TariffFactory(contract=w.contract, outcome="sustained_26", price=Decimal("1500.00"))
     w.jobs = []
-    for start in (dt.date(2025, 6, 2), dt.date(2025, 7, 1)):
-        episode = EpisodeFactory(team=w.provider_team, started_on=dt.date(2025, 5, 1))
+    # Names found nowhere else on a page, so "no name is shown" cannot pass or fail by
+    # chance (a random "Price" once matched the "Price (£)" column).
+    for start, surname in (
+        (dt.date(2025, 6, 2), "Featherstonehaugh"),
+        (dt.date(2025, 7, 1), "Cholmondeley"),
+    ):
+        person = PersonFactory(authority=authority, family_name=surname)
+        episode = EpisodeFactory(
+            team=w.provider_team, person=person, started_on=dt.date(2025, 5, 1)
+        )
         w.jobs.append(cf.PlacementFactory(episode=episode, start_date=start))
     return w
