@@ -52,6 +52,11 @@ TAIL_DAYS = 365
 ZERO = Decimal("0.00")
 
 
+class _Milestone(NamedTuple):
+    confirmed_on: dt.date | None
+    evidence: str
+
+
 @dataclass(frozen=True)
 class Achieved:
     """One outcome of one episode, under the contract that takes it."""
@@ -67,12 +72,31 @@ class Achieved:
     need_group: str
     #: None when the contract's tariff has no price for it: not claimable.
     price: Decimal | None
-    evidence: str
+    job_title: str
+    #: The confirmed milestone of a sustained outcome.
+    milestone: _Milestone | None = None
 
     @property
     def key(self) -> tuple[int, str]:
         """An outcome is paid at most once per episode."""
         return (self.episode_id, self.outcome)
+
+    @property
+    def evidence(self) -> str:
+        """The outcome's evidence in a sentence, for the claim line: written only when
+        asked, since the providers report counts thousands of outcomes and reads none."""
+        if self.outcome == Outcome.JOB_START:
+            return (
+                f"Started as {self.job_title} on {self.achieved_on:%d %B %Y} ({self.placement_ref})"
+            )
+        if self.outcome == Outcome.PROGRESSION:
+            return f"Support ended on {self.achieved_on:%d %B %Y} with the person still in work"
+        assert self.milestone is not None and self.milestone.confirmed_on is not None
+        weeks = next(w for o, w, _days in SUSTAINED if o == self.outcome)
+        return (
+            f"{weeks} weeks in work: {MilestoneEvidence(self.milestone.evidence).label}"
+            f" on {self.milestone.confirmed_on:%d %B %Y}"
+        )
 
 
 @dataclass(frozen=True)
@@ -121,11 +145,6 @@ class _Episode(NamedTuple):
     organisation_id: int
 
 
-class _Milestone(NamedTuple):
-    confirmed_on: dt.date | None
-    evidence: str
-
-
 def _qualifying(placement: _Job) -> bool:
     return (
         placement.paid
@@ -136,8 +155,9 @@ def _qualifying(placement: _Job) -> bool:
 
 def _episode_outcomes(
     episode: _Episode, jobs: Sequence[_Job], milestones: dict[tuple[int, int], _Milestone]
-) -> Iterable[tuple[str, dt.date, _Job, str]]:
-    """(outcome, achieved on, the job, evidence) for one episode, before any contract."""
+) -> Iterable[tuple[str, dt.date, _Job, _Milestone | None]]:
+    """(outcome, achieved on, the job, the milestone that evidences it) for one episode,
+    before any contract."""
     inside = [
         job
         for job in jobs
@@ -147,12 +167,7 @@ def _episode_outcomes(
     if not inside:
         return
     job = min(inside, key=lambda j: (j.start_date, j.pk))
-    yield (
-        Outcome.JOB_START,
-        job.start_date,
-        job,
-        f"Started as {job.job_title} on {job.start_date:%d %B %Y} ({job.placement_ref})",
-    )
+    yield (Outcome.JOB_START, job.start_date, job, None)
     for outcome, weeks, days in SUSTAINED:
         on = job.start_date + dt.timedelta(days=days)
         if job.end_date is not None and job.end_date < on:
@@ -160,21 +175,10 @@ def _episode_outcomes(
         milestone = milestones.get((job.pk, weeks))
         if milestone is None or milestone.confirmed_on is None or not milestone.evidence:
             continue
-        yield (
-            outcome,
-            on,
-            job,
-            f"{weeks} weeks in work: {MilestoneEvidence(milestone.evidence).label}"
-            f" on {milestone.confirmed_on:%d %B %Y}",
-        )
+        yield (outcome, on, job, milestone)
     ended = job.support_ended_on
     if ended is not None and (job.end_date is None or job.end_date >= ended):
-        yield (
-            Outcome.PROGRESSION,
-            ended,
-            job,
-            f"Support ended on {ended:%d %B %Y} with the person still in work",
-        )
+        yield (Outcome.PROGRESSION, ended, job, None)
 
 
 def achieved_outcomes(
@@ -269,7 +273,7 @@ def achieved_outcomes(
         if not candidates:
             continue
         need = episode.need or ""
-        for outcome, on, job, evidence in _episode_outcomes(episode, jobs, milestones):
+        for outcome, on, job, milestone in _episode_outcomes(episode, jobs, milestones):
             if not start <= on <= end:
                 continue
             taker = next((t for t in candidates if t.takes(on, job.start_date)), None)
@@ -288,7 +292,8 @@ def achieved_outcomes(
                     achieved_on=on,
                     need_group=need,
                     price=price,
-                    evidence=evidence,
+                    job_title=job.job_title,
+                    milestone=milestone,
                 )
             )
     out.sort(key=lambda a: (a.achieved_on, a.person_ref, a.outcome))
