@@ -38,6 +38,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--placements", type=int, default=8_000)
+    parser.add_argument("--authorities", type=int, default=1)
+    parser.add_argument("--teams", type=int, default=8, help="teams per authority (4 kinds)")
     parser.add_argument("--providers", type=int, default=50)
     parser.add_argument("--contracts", type=int, default=200)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per query (median)")
@@ -120,12 +122,17 @@ def main() -> int:  # noqa: C901 - a script, read top to bottom
     today = dt.date.today()
     world = generate(
         Scale(
+            authorities=args.authorities,
+            teams_per_authority=args.teams,
             people=args.people,
             referrals=args.people,
             employers=max(20, args.placements // 20),
             placements=args.placements,
             seed=args.seed,
             prefix="BENCH",
+            # Nine in ten providers run teams on the system; the rest are in the
+            # directory with contracts but hold no cases here.
+            providers=max(1, args.providers * 9 // 10),
         ),
         today=today,
     )

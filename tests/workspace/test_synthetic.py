@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathways.casework.models import Episode, Stage, VocationalProfile
+from pathways.commissioning.models import Contract, Provider
 from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
 from pathways.employers.engagement.models import Employer, EmployerSite
 from pathways.employers.opportunities.models import Opportunity, open_on
@@ -27,6 +28,7 @@ from pathways.people.selectors import search_people
 from pathways.referrals.models import LIVE_STATUSES, Referral, Status
 from pathways.referrals.selectors import waiting_list
 from pathways.workspace.synthetic import Scale, generate
+from pathways.workspace.synthetic.commissioning import commission
 
 pytestmark = pytest.mark.django_db
 
@@ -354,3 +356,31 @@ def test_jobs_scale_with_what_is_asked():
         reached_on=placement.start_date,
         found_on=placement.start_date,
     )
+
+
+def test_providers_spread_the_teams_and_each_has_contracts_for_its_people():
+    """``Scale.providers`` deals the teams that hold cases over that many organisations,
+    and ``commission`` gives each a contract per authority where it runs one, so the
+    providers report compares many providers with people, not three."""
+    today = timezone.localdate()
+    world = generate(
+        Scale(authorities=2, teams_per_authority=8, workers_per_team=2, people=120, providers=5),
+        today=today,
+    )
+    holding = [t for t in world.teams if t.caseload_cap]
+    assert len(holding) == 12
+    assert len({t.organisation_id for t in holding}) == 5
+    front_doors = {t.organisation_id for t in world.teams if not t.caseload_cap}
+    assert front_doors.isdisjoint({t.organisation_id for t in holding})
+
+    made = commission(world, today=today, providers=8, contracts=60, seed=1)
+    assert made["providers"] == 8
+    in_force = set(
+        Contract.objects.filter(start_date__lte=today, end_date__gte=today).values_list(
+            "provider__organisation_id", "authority_id"
+        )
+    )
+    assert {(t.organisation_id, t.authority_id) for t in holding} <= in_force
+    # A provider without teams here holds contracts too, but no cases.
+    idle = Provider.objects.exclude(organisation_id__in={t.organisation_id for t in holding})
+    assert idle.count() == 3 and Contract.objects.filter(provider__in=idle).exists()

@@ -90,6 +90,10 @@ class Scale:
     #: Job starts over the last three years (needs ``employers``), with their terms,
     #: post-start checks and milestones.
     placements: int = 0
+    #: Organisations the teams that hold cases are dealt over (in turn, across the
+    #: authorities), so that many providers have people; 0 keeps one organisation per
+    #: kind of team (a council, an NHS trust, a charity) shared by every authority.
+    providers: int = 0
 
 
 @dataclass

@@ -3,10 +3,11 @@ at the scale a benchmark needs (50 providers and 200 contracts by default).
 
 Not one of ``generate``'s steps (asking for it changes nothing else that is made):
 ``commission`` runs after it, over the world it made. Every organisation that runs a
-generated team becomes a provider with a contract for each authority and each of the
-last three financial years, so its episodes' outcomes fall to a contract; the other
-providers are new organisations with contracts of their own (their figures are zero,
-as a provider without teams on the system has). Each contract has a tariff for every
+generated team that holds cases becomes a provider with a contract for each authority
+where it runs one and each of the last three financial years, so its episodes' outcomes
+fall to a contract (``Scale.providers`` spreads the teams over many organisations); the
+other providers are new organisations with contracts of their own (their figures are
+zero, as a provider without teams on the system has). Each contract has a tariff for every
 outcome, a dearer job start for learning disability, a quarterly fixed fee and no
 budget cap. Deterministic for a seed; written with ``bulk_create``, no audit entries.
 """
@@ -50,7 +51,8 @@ def commission(
 ) -> Counter[str]:
     """Providers, contracts and tariffs over ``world``; says how many of each."""
     rng = random.Random(f"commissioning-{seed}")
-    running = sorted({t.organisation_id for t in world.teams})
+    holding = [t for t in world.teams if t.caseload_cap]  # a front door holds no cases
+    running = sorted({t.organisation_id for t in holding})
     extra = [
         Organisation(name=f"{prefix}{seed} Provider {n:03d}", kind=Organisation.Kind.CHARITY)
         for n in range(max(0, providers - len(running)))
@@ -77,11 +79,9 @@ def commission(
             "organisation_id", "pk"
         )
     )
+    serving = sorted({(t.organisation_id, t.authority_id) for t in holding})
     plan: list[tuple[int, int, int]] = [
-        (by_org[org], authority.pk, back)
-        for org in running
-        for authority in world.authorities
-        for back in range(3)
+        (by_org[org], authority_id, back) for org, authority_id in serving for back in range(3)
     ]
     n = 0
     while len(plan) < contracts and extra_ids:

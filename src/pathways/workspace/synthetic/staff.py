@@ -1,6 +1,7 @@
 """The first step: authorities, their teams and the staff who work in them.
 
-Each authority gets the kinds of team in ``TEAM_KINDS`` (with their caseload caps), an
+Each authority gets the kinds of team in ``TEAM_KINDS`` (with their caseload caps; the
+teams that hold cases belong to ``Scale.providers`` organisations in turn when asked), an
 intake officer, a data protection officer, a commissioner, and a manager and workers
 for every team that holds cases.
 """
@@ -17,6 +18,15 @@ TEAM_KINDS = (
     ("IPS", "IPS Employment (Mental Health)", 20, Organisation.Kind.NHS),
     ("YPT", "Young People in Transition", 25, Organisation.Kind.CHARITY),
     ("FD", "Employment Front Door", None, Organisation.Kind.COUNCIL),
+)
+
+#: The kinds of organisation ``Scale.providers`` deals teams over, in turn.
+PROVIDER_KINDS = (
+    Organisation.Kind.CHARITY,
+    Organisation.Kind.SOCIAL_ENTERPRISE,
+    Organisation.Kind.COUNCIL,
+    Organisation.Kind.NHS,
+    Organisation.Kind.PRIVATE,
 )
 
 
@@ -41,8 +51,18 @@ class StaffSteps(Builder):
                 (Organisation.Kind.CHARITY, "Charity"),
             )
         }
+        dealt = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    name=f"Synthetic Provider {n + 1:03d} ({tag})",
+                    kind=PROVIDER_KINDS[n % len(PROVIDER_KINDS)],
+                )
+                for n in range(scale.providers)
+            ]
+        )
         teams: list[Team] = []
         kinds: list[str] = []
+        held = 0  # teams that hold cases so far
         for authority in authorities:
             for t in range(scale.teams_per_authority):
                 code, name, cap, org_kind = TEAM_KINDS[t % len(TEAM_KINDS)]
@@ -53,11 +73,14 @@ class StaffSteps(Builder):
                         code=f"{authority.code}-{code}{suffix}",
                         name=f"{name}{suffix}",
                         authority=authority,
-                        organisation=orgs[org_kind],
+                        organisation=(
+                            dealt[held % len(dealt)] if dealt and cap else orgs[org_kind]
+                        ),
                         caseload_cap=cap,
                     )
                 )
                 kinds.append(code)
+                held += 1 if cap else 0
         Team.objects.bulk_create(teams)
         out = Generated(
             authorities=list(authorities),
