@@ -223,11 +223,18 @@ def achieved_outcomes(
 
     # Plain IN lists of the providers' organisations and authorities (a pair not asked
     # about finds no contract below): an OR of pairs, or IN lists of every person and
-    # job, cost more to build than to run.
-    wanted_episodes = Episode.objects.filter(
-        team__organisation_id__in={o for o, _ in pairs},
-        person__authority_id__in={a for _, a in pairs},
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=earliest))
+    # job, cost more to build than to run. An episode or a job that starts after the
+    # period has no outcome in it (every outcome falls on or after its job's start),
+    # and no order is asked of the database (sorting a borough's jobs spilled to disk).
+    wanted_episodes = (
+        Episode.objects.filter(
+            team__organisation_id__in={o for o, _ in pairs},
+            person__authority_id__in={a for _, a in pairs},
+            started_on__lte=end,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=earliest))
+        .order_by()
+    )
     episodes = [
         _Episode(*row)
         for row in wanted_episodes.values_list(
@@ -243,11 +250,16 @@ def achieved_outcomes(
     ]
     if not episodes:
         return []
-    job_rows = Placement.objects.filter(
-        person_id__in=wanted_episodes.values("person_id"),
-        paid=True,
-        kind__in=QUALIFYING_KINDS,
-    ).filter(Q(supported=True) | Q(support_ended_on__isnull=False))
+    job_rows = (
+        Placement.objects.filter(
+            person_id__in=wanted_episodes.values("person_id"),
+            paid=True,
+            kind__in=QUALIFYING_KINDS,
+            start_date__lte=end,
+        )
+        .filter(Q(supported=True) | Q(support_ended_on__isnull=False))
+        .order_by()
+    )
     jobs_of: dict[int, list[_Job]] = defaultdict(list)
     for row in job_rows.values_list(*_Job._fields):
         job = _Job(*row)
@@ -257,7 +269,10 @@ def achieved_outcomes(
         (placement_id, weeks): _Milestone(confirmed_on, evidence)
         for placement_id, weeks, confirmed_on, evidence in Milestone.objects.filter(
             placement__in=job_rows.values("pk"), confirmed_on__isnull=False
-        ).values_list("placement_id", "weeks", "confirmed_on", "evidence")
+        )
+        .exclude(evidence="")
+        .order_by()
+        .values_list("placement_id", "weeks", "confirmed_on", "evidence")
     }
 
     out: list[Achieved] = []
