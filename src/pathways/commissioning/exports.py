@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 
 from pathways.commissioning.models import ClaimLine
 from pathways.commissioning.outcomes import Claimable
+from pathways.core.money import money
 from pathways.matching.exports import FORMULA_STARTS
 
 #: The columns of a computed line (the command's and the API's preview).
@@ -39,10 +40,6 @@ COLUMNS = (
 #: A saved line has its decision too.
 CLAIM_COLUMNS = (*COLUMNS, "status", "reason", "evidence")
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
-def money(value: Decimal) -> str:
-    return f"{value:.2f}"
 
 
 def computed_rows(found: Claimable) -> list[dict[str, Any]]:
