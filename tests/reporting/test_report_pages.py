@@ -51,6 +51,10 @@ EXPORTS = {
 EVERY_URL = ["/reports/", *PAGES.values(), *CHARTS.values(), *EXPORTS.values()]
 
 
+#: Given and family names of the people ``people`` makes, found nowhere else.
+NAMES = (("Ysoldine", "Zyxwarden"), ("Quennabel", "Vortlethwaite"), ("Thaddeo", "Gryceworthy"))
+
+
 def people(authority, count: int, first: int = 0) -> list:
     """People numbered ``first``.. : even numbers in the learning disability cohort, odd
     in the secondary mental health one; two in three in a paid job of 20 hours a week
@@ -59,11 +63,15 @@ def people(authority, count: int, first: int = 0) -> list:
     For 3 people: learning disability 1 of 2 in work, mental health 1 of 1; 2 job
     starts, 2 sustained 13 and 26 weeks, none 52; savings for 2 people, £1,000.00 a
     week before and £600.00 now, £20,800.00 a year.
+
+    Their names are found nowhere else on a page or in an export, so "no name is shown"
+    cannot pass or fail by chance (a random "Price" or "Hall" could match a label).
     """
     made = []
     for i in range(first, first + count):
         build = ld if i % 2 == 0 else mh
-        person = build(authority, person_ref=f"PR{i:03d}")
+        given, family = NAMES[i % len(NAMES)]
+        person = build(authority, person_ref=f"PR{i:03d}", given_name=given, family_name=family)
         cost(person, dt.date(2024, 1, 1), "500.00")
         cost(person, dt.date(2025, 6, 1), "300.00")
         if i % 3 != 2:
