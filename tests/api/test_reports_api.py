@@ -106,6 +106,7 @@ def test_a_commissioner_gets_pseudonymised_rows(as_commissioner, commissioner, a
     for person in listed:
         assert person.person_ref not in body
         assert person.family_name not in body
+        assert person.given_name not in body
     aliases = {reports.pseudonym(authority.code, p.person_ref) for p in listed}
     assert {r["person_ref"] for r in rows} <= aliases
     entries = LogEntry.objects.filter(additional_data__channel="api")

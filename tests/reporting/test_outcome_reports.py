@@ -663,7 +663,8 @@ class TestCommand:
         commissioner = staff(Role.COMMISSIONER, TeamFactory(authority=authority))
         elsewhere = AuthorityFactory()
         TeamFactory(authority=elsewhere)
-        person = ld(authority, person_ref="C1")
+        # A name found nowhere else in the report, so its absence is not by chance.
+        person = ld(authority, person_ref="C1", given_name="Ysoldine", family_name="Zyxwarden")
         cost(person, dt.date(2024, 1, 1), "600.00")
         place(person, dt.date(2025, 5, 1))
         period = ("--from", "2025-04-01", "--to", "2026-03-31")
@@ -672,6 +673,7 @@ class TestCommand:
         (row,) = data["rows"]
         assert row["person_ref"] == reports.pseudonym("E09000025", "C1")
         assert person.family_name not in json.dumps(data)
+        assert person.given_name not in json.dumps(data)
         entry = LogEntry.objects.get(additional_data__channel="cli")
         assert entry.additional_data["what"] == "savings report rows (pseudonymised)"
         rate = report("employment-rate", "--year", "2025-26", "--as", commissioner.email)

@@ -20,11 +20,12 @@ from ninja.responses import Status
 from pathways.api.common import REFUSALS, fields_named
 from pathways.api.schemas import Error, FieldErrors
 from pathways.commissioning import claim_selectors, claims
-from pathways.commissioning.exports import COLUMNS, computed_rows, line_rows, money
+from pathways.commissioning.exports import COLUMNS, computed_rows, line_rows
 from pathways.commissioning.models import Claim, Contract
 from pathways.commissioning.outcomes import claimable
 from pathways.commissioning.policy import claim_policy, contract_policy
 from pathways.core.audit import record_access_bulk
+from pathways.core.money import money
 from pathways.core.types import AuthedRequest
 from pathways.people.models import Person
 

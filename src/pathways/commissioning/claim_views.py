@@ -23,7 +23,6 @@ from pathways.commissioning.claim_forms import DecideForm, PeriodForm, VersionFo
 from pathways.commissioning.exports import (
     CLAIM_COLUMNS,
     line_rows,
-    money,
     rows_csv,
     rows_workbook,
 )
@@ -35,6 +34,7 @@ from pathways.commissioning.policy import (
     not_of_claiming_organisation,
 )
 from pathways.core.audit import record_access_bulk
+from pathways.core.money import money
 from pathways.core.pages import attempt, posted
 from pathways.core.types import AuthedRequest
 from pathways.people.models import Person

@@ -38,16 +38,13 @@ from django.db.models import Count, Q, Sum
 
 from pathways.casework.models import Episode
 from pathways.commissioning.models import ClaimLine, Contract, LineStatus, Outcome, Purchase
+from pathways.core.money import money
 from pathways.employment.models import Placement
 from pathways.people.care_costs import cost_on, costs_of
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
 DAYS_A_WEEK = 7
-
-
-def _money(value: Decimal) -> str:
-    return str(value.quantize(PENNY, rounding=ROUND_HALF_UP))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -126,7 +123,7 @@ def _outcome_payments(
 
 
 def _average(amounts: list[Decimal]) -> str | None:
-    return _money(sum(amounts, Decimal(0)) / len(amounts)) if amounts else None
+    return money(sum(amounts, Decimal(0)) / len(amounts)) if amounts else None
 
 
 def care_cost_in_and_out_of_work(
@@ -170,13 +167,13 @@ def cost_benefit(
     total = fixed + payments + bought
     return {
         "programme_cost": {
-            "fixed_fees": _money(fixed),
-            "outcome_payments": _money(payments),
-            "purchases": _money(bought),
-            "total": _money(total),
+            "fixed_fees": money(fixed),
+            "outcome_payments": money(payments),
+            "purchases": money(bought),
+            "total": money(total),
         },
-        "net_benefit": _money(annual_saving - total),
+        "net_benefit": money(annual_saving - total),
         "sustained_26": sustained,
-        "cost_per_sustained_26": _money(total / sustained) if sustained else None,
+        "cost_per_sustained_26": money(total / sustained) if sustained else None,
         **care_cost_in_and_out_of_work(authority_ids, start, end),
     }

@@ -4,7 +4,7 @@ everywhere (spec/commissioning.md: ``person_ref``, ``placement_ref``, ``outcome`
 decimals.
 
 No cell of a CSV or a workbook is ever read as a formula: text starting with ``=``,
-``+``, ``-``, ``@``, tab or carriage return (``matching.exports.FORMULA_STARTS``, the
+``+``, ``-``, ``@``, tab or carriage return (``core.spreadsheets.FORMULA_STARTS``, the
 project's one list) gets a leading ``'`` in CSV and is stored as text with a quote
 prefix in XLSX. Rows hold text an outsider typed (evidence, a rejection reason).
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
@@ -24,7 +23,8 @@ from openpyxl.styles import Font
 
 from pathways.commissioning.models import ClaimLine
 from pathways.commissioning.outcomes import Claimable
-from pathways.matching.exports import FORMULA_STARTS
+from pathways.core.money import money
+from pathways.core.spreadsheets import FORMULA_STARTS, cell
 
 #: The columns of a computed line (the command's and the API's preview).
 COLUMNS = (
@@ -38,11 +38,6 @@ COLUMNS = (
 )
 #: A saved line has its decision too.
 CLAIM_COLUMNS = (*COLUMNS, "status", "reason", "evidence")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
-def money(value: Decimal) -> str:
-    return f"{value:.2f}"
 
 
 def computed_rows(found: Claimable) -> list[dict[str, Any]]:
@@ -78,18 +73,6 @@ def line_rows(lines: Iterable[ClaimLine]) -> list[dict[str, Any]]:
         }
         for line in lines
     ]
-
-
-def cell(value: Any) -> str:
-    """One value as CSV text that a spreadsheet will not run."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = str(value)
-    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 def rows_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> str:

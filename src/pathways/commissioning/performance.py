@@ -30,6 +30,7 @@ from pathways.casework.models import Episode
 from pathways.commissioning.models import ClaimLine, Contract, LineStatus, Outcome
 from pathways.commissioning.outcomes import achieved_outcomes
 from pathways.core.models import Authority
+from pathways.core.money import money
 from pathways.people.models import SupportReason
 from pathways.referrals.models import Referral, Status
 
@@ -60,10 +61,6 @@ def need_label(need: str) -> str:
     if need in SupportReason.values:
         return str(SupportReason(need).label).lower()
     return "no support reason recorded"
-
-
-def money(value: Decimal) -> str:
-    return str(value.quantize(PENNY, rounding=ROUND_HALF_UP))
 
 
 def ratio(numerator: int, denominator: int) -> Decimal | None:

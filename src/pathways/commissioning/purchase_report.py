@@ -28,6 +28,7 @@ from django.db.models import F
 
 from pathways.commissioning.models import Purchase, Route
 from pathways.core.models import Authority
+from pathways.core.money import money
 from pathways.employment.models import Placement
 
 PENNY = Decimal("0.01")
@@ -36,10 +37,6 @@ PENNY = Decimal("0.01")
 DAYS_AFTER = 91
 ROUTES = tuple(Route.values)
 MEASURES = ("people", "spend", "people_with_job", "spend_per_person_with_job")
-
-
-def money(value: Decimal) -> str:
-    return str(value.quantize(PENNY, rounding=ROUND_HALF_UP))
 
 
 def spend_in(

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from pathways.core.spreadsheets import FORMULA_STARTS
 from pathways.employers.candidacies.models import CandidacyStatus
 from pathways.employers.opportunities.models import Opportunity
 
@@ -45,10 +46,6 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("Reasons", 80),
     ("Benefits note", 60),
 )
-
-#: How a cell may start that a spreadsheet would read as a formula (or, for tab and
-#: carriage return, that some spreadsheets strip before reading the rest as one).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 DATE_FORMAT = "DD/MM/YYYY"
 BOLD = Font(bold=True)

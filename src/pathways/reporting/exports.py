@@ -5,7 +5,7 @@ writes them. Columns are fixed per report (``catalogue``) so that an export with
 still has its header. Yes/no values are ``yes`` and ``no``, blanks are empty.
 
 No cell is ever read as a formula: text starting with ``=``, ``+``, ``-``, ``@``, tab
-or carriage return (``matching.exports.FORMULA_STARTS``) gets a leading ``'``, which
+or carriage return (``core.spreadsheets.FORMULA_STARTS``) gets a leading ``'``, which
 spreadsheets show as text (CSV/formula injection). Plain numbers are left as they are,
 so a negative saving such as ``-520.00`` stays a number.
 """
@@ -14,26 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
-from typing import Any
 
-from pathways.matching.exports import FORMULA_STARTS
+from pathways.core.spreadsheets import cell
 from pathways.reporting.catalogue import REPORTS
-
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
-def cell(value: Any) -> str:
-    """One value as CSV text that a spreadsheet will not run."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = str(value)
-    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 def rows_csv(name: str, rows: Iterable[dict]) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pathways.core.models import Authority
+from pathways.core.money import money
 from pathways.people.models import Person, SupportReason
 from pathways.reporting import outcomes as reports
 from pathways.reporting.periods import quarter_ends
@@ -120,7 +121,7 @@ def rate_by_need(authorities: list[Authority], on: dt.date) -> list[NeedRate]:
 @dataclass(frozen=True)
 class NeedSavings:
     """The savings report's figures for one need group; money as the report gives it
-    (``outcomes.money``: pounds to the penny, as text); on a page under the
+    (``core.money``: pounds to the penny, as text); on a page under the
     small-number rules, the people and money may be their marks (``disclosure``)."""
 
     need: str
@@ -162,6 +163,6 @@ def savings_by_need(
             tally[i] += Decimal(row[key])
     order = {need: i for i, need in enumerate(NEED_ORDER)}
     return [
-        NeedSavings(need, people[need], *(reports.money(total) for total in sums[need]))
+        NeedSavings(need, people[need], *(money(total) for total in sums[need]))
         for need in sorted(sums, key=lambda need: (order.get(need, len(order)), need))
     ]

@@ -49,6 +49,7 @@ from django.db.models import DecimalField, F, Min, OuterRef, Q, QuerySet, Subque
 from django.db.models.functions import Coalesce
 
 from pathways.core.models import Authority
+from pathways.core.money import money
 from pathways.employment.models import Placement, PlacementTerms
 from pathways.people.care_costs import cost_on, costs_of, in_force
 from pathways.people.models import Person, SupportReason
@@ -109,10 +110,6 @@ def percent(numerator: int, denominator: int) -> float | None:
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
     return float(value)
-
-
-def money(value: Decimal) -> str:
-    return str(value.quantize(PENNY, rounding=ROUND_HALF_UP))
 
 
 def pseudonym(authority_code: str, person_ref: str) -> str:

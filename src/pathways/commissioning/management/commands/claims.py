@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pathways.commissioning import claims
 from pathways.commissioning.claim_selectors import claim_lines
-from pathways.commissioning.exports import COLUMNS, computed_rows, line_rows, money, rows_csv
+from pathways.commissioning.exports import COLUMNS, computed_rows, line_rows, rows_csv
 from pathways.commissioning.models import Contract
 from pathways.commissioning.outcomes import ZERO, claimable
 from pathways.commissioning.policy import contract_policy
@@ -27,6 +27,7 @@ from pathways.core.audit import record_access_bulk
 from pathways.core.command_options import date_option, staff_option
 from pathways.core.errors import ActionRefused, PermissionDenied
 from pathways.core.models import User
+from pathways.core.money import money
 from pathways.people.models import Person
 
 
