@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from pathways.core.money import money
+from pathways.core.money import money, to_penny
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,9 @@ from pathways.core.money import money
 )
 def test_money_is_pounds_to_the_penny_rounded_half_up(amount, shown):
     assert money(Decimal(amount)) == shown
+
+
+def test_to_penny_rounds_a_half_penny_up_and_keeps_a_decimal():
+    assert to_penny(Decimal("0.125")) == Decimal("0.13")
+    assert to_penny(Decimal("2") / Decimal("3")) == Decimal("0.67")
+    assert isinstance(to_penny(Decimal("1")), Decimal)

@@ -31,18 +31,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Collection
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
 
 from pathways.casework.models import Episode
 from pathways.commissioning.models import ClaimLine, Contract, LineStatus, Outcome, Purchase
-from pathways.core.money import money
+from pathways.core.money import money, to_penny
 from pathways.employment.models import Placement
 from pathways.people.care_costs import cost_on, costs_of
 
-PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
 DAYS_A_WEEK = 7
 
@@ -160,10 +159,10 @@ def cost_benefit(
 ) -> dict[str, Any]:
     """The programme's cost in the period and what it bought, beside the saving for a
     year the savings report found; in 5 queries whatever the data size."""
-    fixed = _fixed_fees(authority_ids, start, end).quantize(PENNY, rounding=ROUND_HALF_UP)
+    fixed = to_penny(_fixed_fees(authority_ids, start, end))
     payments, sustained = _outcome_payments(authority_ids, start, end)
-    payments = payments.quantize(PENNY, rounding=ROUND_HALF_UP)
-    bought = _purchases(authority_ids, start, end).quantize(PENNY, rounding=ROUND_HALF_UP)
+    payments = to_penny(payments)
+    bought = to_penny(_purchases(authority_ids, start, end))
     total = fixed + payments + bought
     return {
         "programme_cost": {

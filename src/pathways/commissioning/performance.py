@@ -20,7 +20,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, Q, Sum
@@ -30,12 +30,11 @@ from pathways.casework.models import Episode
 from pathways.commissioning.models import ClaimLine, Contract, LineStatus, Outcome
 from pathways.commissioning.outcomes import achieved_outcomes
 from pathways.core.models import Authority
-from pathways.core.money import money
+from pathways.core.money import money, to_penny
 from pathways.people.models import SupportReason
 from pathways.referrals.models import Referral, Status
 
 ZERO = Decimal("0.00")
-PENNY = Decimal("0.01")
 #: An open episode whose stage has not changed for more than this many days is stalled.
 STALLED_DAYS = 182
 #: A need group's declines are questioned at this multiple of the provider's overall rate…
@@ -110,7 +109,7 @@ def fixed_fees(
         overlap = (min(q_end, end) - max(q_start, start)).days + 1
         if overlap > 0:
             total += fee * Decimal(overlap) / Decimal(full)
-    return total.quantize(PENNY, rounding=ROUND_HALF_UP)
+    return to_penny(total)
 
 
 @dataclass

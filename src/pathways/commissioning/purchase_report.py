@@ -22,16 +22,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import F
 
 from pathways.commissioning.models import Purchase, Route
 from pathways.core.models import Authority
-from pathways.core.money import money
+from pathways.core.money import money, to_penny
 from pathways.employment.models import Placement
 
-PENNY = Decimal("0.01")
 #: A job start this many days after a purchase's last day still counts (day 91 does,
 #: day 92 does not).
 DAYS_AFTER = 91
@@ -46,7 +45,7 @@ def spend_in(
     days = (min(end or last, last) - max(start, first)).days + 1
     if days <= 0:
         return Decimal("0.00")
-    return (weekly_cost * days / 7).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return to_penny(weekly_cost * days / 7)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 PENNY = Decimal("0.01")
 
 
+def to_penny(value: Decimal) -> Decimal:
+    """``value`` to the penny, half up: the amount a sum of pro-rata parts comes to."""
+    return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
 def money(value: Decimal) -> str:
     """``value`` to the penny, half up, as text."""
-    return str(value.quantize(PENNY, rounding=ROUND_HALF_UP))
+    return str(to_penny(value))
