@@ -189,19 +189,17 @@ def achieved_outcomes(
     wanted = {c.pk for c in contracts}
     if not wanted:
         return []
-    pairs = set(
-        Contract.objects.filter(pk__in=wanted).values_list(
-            "provider__organisation_id", "authority_id"
-        )
-    )
-    pair_q = Q()
-    for organisation_id, authority_id in pairs:
-        pair_q |= Q(provider__organisation_id=organisation_id, authority_id=authority_id)
     # Every contract of the same providers and authorities decides which one takes an
-    # outcome, not only those asked about.
+    # outcome, not only those asked about: read in one query with the contracts asked
+    # about (a pair of provider and authority not asked about is never looked up).
+    asked = Contract.objects.filter(pk__in=wanted)
     terms: dict[tuple[int, int], list[_Terms]] = defaultdict(list)
+    pairs: set[tuple[int, int]] = set()
     for pk, ref, c_start, c_end, organisation_id, authority_id in (
-        Contract.objects.filter(pair_q)
+        Contract.objects.filter(
+            provider__organisation__in=asked.values("provider__organisation"),
+            authority__in=asked.values("authority"),
+        )
         .order_by("start_date", "contract_ref")
         .values_list(
             "pk",
@@ -213,7 +211,11 @@ def achieved_outcomes(
         )
     ):
         terms[(organisation_id, authority_id)].append(_Terms(pk, ref, c_start, c_end))
-    earliest = min(t.start for ts in terms.values() for t in ts)
+        if pk in wanted:
+            pairs.add((organisation_id, authority_id))
+    if not pairs:
+        return []
+    earliest = min(t.start for pair in pairs for t in terms[pair])
     prices: dict[tuple[int, str, str], Decimal] = {
         (contract_id, outcome, need): price
         for contract_id, outcome, need, price in Tariff.objects.filter(
