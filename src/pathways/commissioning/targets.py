@@ -132,9 +132,23 @@ def remove_target(user: Any, target: AuthorityTarget) -> None:
 # --- reads ------------------------------------------------------------------------------
 
 
-def kept_by(user: Any) -> QuerySet[AuthorityTarget]:
-    """The figures of the authorities the user keeps targets for (the page's list)."""
-    return target_policy.visible(user, AuthorityTarget.objects.select_related("authority"))
+def kept_by(
+    user: Any,
+    *,
+    authority: str = "",
+    measure: str = "",
+    year_ending: dt.date | None = None,
+) -> QuerySet[AuthorityTarget]:
+    """The figures of the authorities the user keeps targets for (the page's list and
+    the API's), of one authority (its code), measure or year when given."""
+    rows = target_policy.visible(user, AuthorityTarget.objects.select_related("authority"))
+    if authority:
+        rows = rows.filter(authority__code=authority)
+    if measure:
+        rows = rows.filter(measure=measure)
+    if year_ending is not None:
+        rows = rows.filter(year_ending=year_ending)
+    return rows
 
 
 def _for_measures(
