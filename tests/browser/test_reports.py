@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from pathways.commissioning.models import AuthorityTarget
 from pathways.core.models import Role
+from pathways.reporting.periods import year_ending
 from tests.factories import TeamFactory, staff
 from tests.reporting.test_outcome_reports import ld, place
 
@@ -52,14 +54,28 @@ def test_a_manager_opens_each_report(page, sign_in, manager, employed, axe_check
     axe_check(page)
     screenshot(page, "report-employment-rate")
 
-    for name in ("Job outcomes", "Care cost savings"):
+    # the job outcomes: by need group, and the job starts by year beside the targets
+    AuthorityTarget.objects.create(
+        authority=employed.authority,
+        measure="job_starts",
+        kind="target",
+        year_ending=year_ending(dt.date.today()),
+        value=40,
+        label="Our target",
+    )
+    for name, count in (("Job outcomes", 2), ("Care cost savings", 1)):
         page.goto("/reports/")
         page.get_by_role("link", name=name).first.click()
-        image = page.locator("main img").first
-        expect(image).to_be_visible()
-        assert loaded(page, image), f"the {name} chart did not load"
+        images = page.locator("main img")
+        expect(images).to_have_count(count)
+        for index in range(count):
+            assert loaded(page, images.nth(index)), f"a {name} chart did not load"
+            assert images.nth(index).get_attribute("alt")
         expect(page.locator("main table").first).to_be_visible()
         axe_check(page)
+    page.goto("/reports/outcomes/")
+    figures = page.get_by_role("region", name="Job-start targets and comparators")
+    expect(figures.get_by_role("row", name="Our target")).to_contain_text("40.00")
 
 
 def test_a_commissioner_sees_small_numbers_hidden(page, sign_in, authority, employed, axe_check):

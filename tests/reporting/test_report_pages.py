@@ -41,6 +41,7 @@ CHARTS = {
     "employment-rate": f"/reports/employment-rate/chart.svg?{ON_QUERY}",
     "trend": f"/reports/employment-rate/trend.svg?{ON_QUERY}",
     "outcomes": f"/reports/outcomes/chart.svg?{PERIOD_QUERY}",
+    "years": f"/reports/outcomes/years.svg?{PERIOD_QUERY}",
     "savings": f"/reports/savings/chart.svg?{PERIOD_QUERY}",
 }
 EXPORTS = {
@@ -457,13 +458,15 @@ PAGE = SIGNED_IN + 1
         # and the trend: 7 more quarter ends at 2 each (the 8th is the reporting date)
         # and 1 for the authorities' targets and comparators
         (PAGES["employment-rate"], PAGE + 2 + 3 + 14 + 1),
-        (PAGES["outcomes"], PAGE + 1),
+        # the outcomes (1); the job starts by year (1) and the job-start targets (1)
+        (PAGES["outcomes"], PAGE + 1 + 2),
         # the savings with their rows (2), and 1 for the people's needs; the programme's
         # cost: contracts, claim lines, purchases, care costs, placements (5)
         (PAGES["savings"], PAGE + 2 + 1 + 5),
         (CHARTS["employment-rate"], SIGNED_IN + 2),
         (CHARTS["trend"], SIGNED_IN + 16 + 1),
         (CHARTS["outcomes"], SIGNED_IN + 1),
+        (CHARTS["years"], SIGNED_IN + 2),
         (CHARTS["savings"], SIGNED_IN + 2),
     ],
 )

@@ -34,6 +34,7 @@ from pathways.api import (
     profiles,
     referrals,
     reports,
+    targets,
 )
 from pathways.api.docs import OfflineSwagger
 from pathways.core.errors import ActionRefused
@@ -133,6 +134,7 @@ api.add_router("", employment.router)
 api.add_router("", onward.router)
 api.add_router("", commissioning.router)
 api.add_router("", claims.router)
+api.add_router("", targets.router)
 
 
 def _detail(request: HttpRequest, detail: str, status: int, **extra: Any) -> HttpResponse:

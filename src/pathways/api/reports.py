@@ -100,7 +100,10 @@ class TargetOut(Schema):
     cohort: str | None
     kind: str = Field(description="`target` (the authority's own) or `comparator`")
     year_ending: dt.date = Field(description="The financial year's last day, 31 March")
-    value: str = Field(description="A percentage, as a string with two decimals")
+    value: str = Field(
+        description="A percentage (an employment rate) or a number of job starts, as a "
+        "string with two decimals"
+    )
     label: str
 
 
@@ -128,6 +131,10 @@ class OutcomesOut(OutcomeCounts, Suppressed):
     authorities: list[str]
     by_need: dict[str, OutcomeCounts] = Field(
         description="The same counts by primary support reason (`unknown` for blank)"
+    )
+    targets: list[TargetOut] = Field(
+        description="The authorities' job-start targets and published comparators for the "
+        "financial years the period touches (entered as data by their commissioners)"
     )
 
 

@@ -12,6 +12,15 @@ from pathways.commissioning.models import Buys, Provider, Route
 from pathways.core.forms import DatePartsField
 
 
+class SupplierChoiceField(forms.ModelChoiceField):
+    """A directory provider, said to work elsewhere when it does not work in the
+    person's authority (``purchases.suppliers_for`` lists those last)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.organisation.name
+        return name if getattr(obj, "works_here", True) else f"{name} (works elsewhere)"
+
+
 class PurchaseForm(forms.Form):
     purchase_ref = forms.CharField(
         label="Reference",
@@ -31,11 +40,13 @@ class PurchaseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what it buys"},
     )
-    supplier = forms.ModelChoiceField(
+    supplier = SupplierChoiceField(
         label="Supplier from the directory (optional)",
         queryset=Provider.objects.none(),
         required=False,
         empty_label="Not in the directory",
+        help_text="Any provider in the directory: a personal budget can buy support from "
+        "anywhere. Those working in the person's area come first",
     )
     supplier_name = forms.CharField(
         label="Or the supplier's name",

@@ -1,10 +1,11 @@
 """The ``purchases`` import kind: employment support bought with a personal budget or a
 spot purchase, keyed by authority and reference (docs/imports.md).
 
-The supplier is a directory provider when the cell is exactly a directory
-organisation's name, and otherwise kept as the name given. The same rules as on the
-page (``commissioning.purchases``): the person is one of the authority's own, the end is
-not before the start, money is 0 or more.
+The supplier follows the page's one rule (``purchases.supplier_of``): a directory
+provider of any authority when the cell is exactly its organisation's name, otherwise
+kept as the name given. The same rules as on the page (``commissioning.purchases``): the
+person is one of the authority's own, the end is not before the start, money is 0 or
+more.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from pathways.commissioning.models import Buys, Provider, Purchase, Route
+from pathways.commissioning.models import Buys, Purchase, Route
+from pathways.commissioning.purchases import directory_by_name, supplier_of
 from pathways.core.importing import (
     Change,
     Column,
@@ -50,13 +52,8 @@ def _prepare(rows: list[Row], ctx: Context) -> None:
         refs,
         key=lambda p: (p.authority.code, p.purchase_ref),
     )
-    names = {r.values.get("supplier") for r in rows} - {None}
-    ctx.cache["providers"] = fetch_by(
-        Provider.objects.select_related("organisation"),
-        "organisation__name",
-        names,
-        key=lambda p: p.organisation.name,
-    )
+    names = {r.values["supplier"] for r in rows if r.values.get("supplier")}
+    ctx.cache["providers"] = directory_by_name(names)
 
 
 def _plan(row: Row, ctx: Context) -> Change:
@@ -77,9 +74,9 @@ def _plan(row: Row, ctx: Context) -> Change:
         return Change("unchanged")
 
     fields: dict[str, Any] = row.fields(FIELDS)
-    provider = ctx.cache["providers"].get(row["supplier"])
-    fields["supplier"] = provider
-    fields["supplier_name"] = "" if provider is not None else row["supplier"]
+    fields["supplier"], fields["supplier_name"] = supplier_of(
+        None, row["supplier"], ctx.cache["providers"]
+    )
     diff = [n for n, v in fields.items() if existing is None or differs(existing, n, v)]
     if existing is not None and not diff:
         return Change("unchanged")

@@ -9,13 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from pathways.casework.policy import may_work_with
 from pathways.commissioning import purchases
-from pathways.commissioning.models import Provider, Purchase
+from pathways.commissioning.models import Purchase
 from pathways.commissioning.policy import purchase_policy
 from pathways.commissioning.purchase_forms import PurchaseForm
 from pathways.core import audit
@@ -25,15 +24,6 @@ from pathways.people.models import Person
 from pathways.people.policy import person_policy
 
 REFUSAL = "Only the person's worker or their team can record what is bought for them."
-
-
-def _suppliers(person: Person) -> QuerySet[Provider]:
-    """The directory's providers that work in the person's authority."""
-    return (
-        Provider.objects.filter(authorities=person.authority_id)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
 
 
 def _details(data: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +54,7 @@ def new_purchase(request: AuthedRequest, person_pk: int) -> HttpResponse:
             request=request,
         )
         raise PermissionDenied(REFUSAL)
-    form = PurchaseForm(posted(request), suppliers=_suppliers(person), editing=False)
+    form = PurchaseForm(posted(request), suppliers=purchases.suppliers_for(person), editing=False)
     status = 200
     if request.method == "POST":
         outcome = attempt(
@@ -104,7 +94,7 @@ def change_purchase(request: AuthedRequest, pk: int) -> HttpResponse:
         "version": found.version,
     }
     form = PurchaseForm(
-        posted(request), suppliers=_suppliers(person), editing=True, initial=initial
+        posted(request), suppliers=purchases.suppliers_for(person), editing=True, initial=initial
     )
     status = 200
     if request.method == "POST":

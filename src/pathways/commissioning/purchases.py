@@ -5,16 +5,23 @@ A purchase is part of the person's record, so only those who work with the perso
 the operator) record or change it (``casework.policy.may_work_with``); each runs in one
 transaction, and each row change is on the person's audit trail through django-auditlog
 (``Purchase.get_additional_data`` names the person).
+
+The supplier, one rule for the page and the ``purchases`` import (decision 0027): any
+provider in the directory, whichever authorities it works in (a direct payment can buy
+support from anywhere), or else a name. A name that is exactly a directory
+organisation's name is that provider, so the same supplier is never kept both ways.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 
 from pathways.casework.policy import may_work_with
 from pathways.commissioning.models import Buys, Provider, Purchase, Route
@@ -52,6 +59,37 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+def suppliers_for(person: Person) -> QuerySet[Provider]:
+    """Every directory provider, those working in the person's authority first, each
+    group by name (the page's choice of supplier)."""
+    local = Provider.authorities.through.objects.filter(
+        provider=OuterRef("pk"), authority_id=person.authority_id
+    )
+    return (
+        Provider.objects.select_related("organisation")
+        .annotate(works_here=Exists(local))
+        .order_by("-works_here", "organisation__name")
+    )
+
+
+def directory_by_name(names: set[str]) -> dict[str, Provider]:
+    """The directory providers whose organisation's name is one of ``names``, by name
+    (one query, for an import's rows or one name typed on the page)."""
+    found = Provider.objects.select_related("organisation").filter(organisation__name__in=names)
+    return {p.organisation.name: p for p in found}
+
+
+def supplier_of(
+    supplier: Provider | None, name: str, directory: Mapping[str, Provider]
+) -> tuple[Provider | None, str]:
+    """``(supplier, supplier_name)`` as kept: a name that is exactly a directory
+    provider's (``directory``, from ``directory_by_name``) is that provider."""
+    name = name.strip()
+    if supplier is None and name in directory:
+        return directory[name], ""
+    return supplier, name
+
+
 def _check(fields: dict[str, Any]) -> dict[str, Any]:
     """The fields made tidy, or a ValidationError naming each field that is wrong."""
     errors: dict[str, str] = {}
@@ -59,8 +97,11 @@ def _check(fields: dict[str, Any]) -> dict[str, Any]:
         errors["route"] = "Choose the route: " + ", ".join(Route.values) + "."
     if fields.get("buys") not in Buys.values:
         errors["buys"] = "Choose what it buys: " + ", ".join(Buys.values) + "."
-    supplier = fields.get("supplier")
     name = (fields.get("supplier_name") or "").strip()
+    supplier, name = supplier_of(
+        fields.get("supplier"), name, directory_by_name({name}) if name else {}
+    )
+    fields["supplier"] = supplier
     if supplier is not None and name:
         errors["supplier"] = "Choose a supplier from the directory or give a name, not both."
     elif supplier is None and not name:

@@ -1,6 +1,7 @@
 """An authority's own targets and the published comparators it wants beside its
 figures (England's ASCOF value for a year, entered as data): recorded by its
-commissioners and admins, read by the employment-rate report.
+commissioners and admins, read by the employment-rate report (the rates) and the
+outcomes report (job starts).
 
 A figure is for a financial year, named by its last day (31 March), the reporting date
 the employment rate is asked for. Recording the same authority, measure, kind, year and
@@ -131,9 +132,36 @@ def remove_target(user: Any, target: AuthorityTarget) -> None:
 # --- reads ------------------------------------------------------------------------------
 
 
-def kept_by(user: Any) -> QuerySet[AuthorityTarget]:
-    """The figures of the authorities the user keeps targets for (the page's list)."""
-    return target_policy.visible(user, AuthorityTarget.objects.select_related("authority"))
+def kept_by(
+    user: Any,
+    *,
+    authority: str = "",
+    measure: str = "",
+    year_ending: dt.date | None = None,
+) -> QuerySet[AuthorityTarget]:
+    """The figures of the authorities the user keeps targets for (the page's list and
+    the API's), of one authority (its code), measure or year when given."""
+    rows = target_policy.visible(user, AuthorityTarget.objects.select_related("authority"))
+    if authority:
+        rows = rows.filter(authority__code=authority)
+    if measure:
+        rows = rows.filter(measure=measure)
+    if year_ending is not None:
+        rows = rows.filter(year_ending=year_ending)
+    return rows
+
+
+def _for_measures(
+    authority_ids: Collection[int], measures: Collection[str], first: dt.date, last: dt.date
+) -> list[AuthorityTarget]:
+    return list(
+        AuthorityTarget.objects.filter(
+            authority_id__in=authority_ids,
+            measure__in=list(measures),
+            year_ending__gte=first,
+            year_ending__lte=last,
+        ).select_related("authority")
+    )
 
 
 def for_rates(
@@ -142,14 +170,15 @@ def for_rates(
     """The authorities' employment-rate figures for the financial years ending from
     ``first`` to ``last``, in one query (aggregate figures: readable by anyone who may
     see the report)."""
-    return list(
-        AuthorityTarget.objects.filter(
-            authority_id__in=authority_ids,
-            measure__in=list(RATE_MEASURES),
-            year_ending__gte=first,
-            year_ending__lte=last,
-        ).select_related("authority")
-    )
+    return _for_measures(authority_ids, RATE_MEASURES, first, last)
+
+
+def for_job_starts(
+    authority_ids: Collection[int], first: dt.date, last: dt.date
+) -> list[AuthorityTarget]:
+    """The authorities' job-start figures for the financial years ending from ``first``
+    to ``last``, in one query (for the outcomes report, as ``for_rates``)."""
+    return _for_measures(authority_ids, [Measure.JOB_STARTS], first, last)
 
 
 def as_json(targets: Iterable[AuthorityTarget]) -> list[dict[str, Any]]:

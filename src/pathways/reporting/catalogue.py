@@ -21,6 +21,7 @@ from pathways.core.models import Authority
 from pathways.reporting import charts, disclosure, figures, purchases
 from pathways.reporting import outcomes as reports
 from pathways.reporting.forms import EmploymentRateForm, PeriodForm
+from pathways.reporting.periods import year_ending
 
 #: The dates a report is asked for, as its functions take them after the authorities:
 #: ``(reporting date,)`` or ``(first day, last day)``.
@@ -176,11 +177,6 @@ def _employment_rate_page(
     }
 
 
-def year_ending(on: dt.date) -> dt.date:
-    """The last day (31 March) of the financial year a date falls in."""
-    return dt.date(on.year if on.month <= 3 else on.year + 1, 3, 31)
-
-
 def _rate_targets(authorities: list[Authority], first: dt.date, on: dt.date) -> list[dict]:
     """The authorities' targets and comparators for the employment rate, for the years
     ending from ``first`` to the end of the reporting date's year (one query)."""
@@ -268,11 +264,41 @@ EMPLOYMENT_RATE = OutcomeReport(
 # --- job outcomes ---------------------------------------------------------------------
 
 
+def outcomes_summary(authorities: list[Authority], start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Job outcomes (the spec's keys) and, as an extra key as the employment rate has,
+    the authorities' job-start targets and comparators for the financial years the
+    period touches."""
+    return {
+        **reports.outcomes(authorities, start, end),
+        "targets": _job_start_targets(authorities, start, end),
+    }
+
+
+def _job_start_targets(authorities: list[Authority], start: dt.date, end: dt.date) -> list[dict]:
+    found = targets.for_job_starts(
+        [a.pk for a in authorities], year_ending(start), year_ending(end)
+    )
+    return targets.as_json(found)
+
+
+def _starts_by_year_with_targets(
+    authorities: list[Authority], start: dt.date, end: dt.date
+) -> dict[str, Any]:
+    return {
+        "years": reports.job_starts_by_year(authorities, start, end),
+        "targets": _job_start_targets(authorities, start, end),
+    }
+
+
 def _outcomes_page(authorities: list[Authority], dates: Dates, limit: int | None) -> dict[str, Any]:
-    """The four measures by need group, with their totals."""
+    """The four measures by need group, with their totals; and the job starts by
+    financial year beside the authorities' job-start targets and comparators."""
     start, end = dates
     shown = disclosure.outcomes(reports.outcomes(authorities, start, end), limit)
     data = shown.marked()
+    drawn = _starts_by_year_with_targets(authorities, start, end)
+    by_year = disclosure.job_starts_by_year(drawn["years"], limit)
+    years = by_year.marked()
     return {
         "data": data,
         "start": start,
@@ -284,7 +310,13 @@ def _outcomes_page(authorities: list[Authority], dates: Dates, limit: int | None
         ],
         "totals": [data[m] for m in reports.OUTCOME_MEASURES],
         "chart_alt": charts.outcomes_alt(data),
-        "suppressed": bool(shown.small or shown.hidden),
+        "years": [
+            (charts.year_words(year, counted), counted["job_starts"])
+            for year, counted in years["by_year"].items()
+        ],
+        "years_alt": charts.job_starts_years_alt(years, drawn["targets"]),
+        "targets": drawn["targets"],
+        "suppressed": bool(shown.small or shown.hidden or by_year.small or by_year.hidden),
         "limit": limit,
     }
 
@@ -304,7 +336,7 @@ OUTCOMES = OutcomeReport(
     title="Job outcomes",
     when=When.PERIOD,
     form=PeriodForm,
-    summary=reports.outcomes,
+    summary=outcomes_summary,
     disclose=disclosure.outcomes,
     rows=reports.outcome_rows,
     columns=(
@@ -323,6 +355,15 @@ OUTCOMES = OutcomeReport(
             reports.outcomes,
             charts.outcomes_svg,
             lambda data, limit: disclosure.outcomes(data, limit).marked(),
+        ),
+        Chart(
+            "years",
+            _starts_by_year_with_targets,
+            lambda drawn: charts.job_starts_years_svg(drawn["years"], drawn["targets"]),
+            lambda drawn, limit: {
+                **drawn,
+                "years": disclosure.job_starts_by_year(drawn["years"], limit).marked(),
+            },
         ),
     ),
     table=_outcomes_table,

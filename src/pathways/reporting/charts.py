@@ -161,6 +161,47 @@ def outcomes_alt(data: dict) -> str:
     )
 
 
+def _year_name(year_ending: str) -> str:
+    last = dt.date.fromisoformat(year_ending)
+    return f"{last.year - 1}-{str(last.year)[2:]}"
+
+
+def _whole_year(year_ending: str, counted: dict) -> bool:
+    return counted["from"] == f"{int(year_ending[:4]) - 1}-04-01" and counted["to"] == year_ending
+
+
+def year_words(year_ending: str, counted: dict) -> str:
+    """``2025-26``, and the part of it counted when the period cuts it."""
+    if _whole_year(year_ending, counted):
+        return _year_name(year_ending)
+    return f"{_year_name(year_ending)} ({long_date(counted['from'])} to {long_date(counted['to'])})"
+
+
+def _year_tick(year_ending: str, counted: dict) -> str:
+    """A year under its bar: its name, and the days counted when the period cuts it."""
+    if _whole_year(year_ending, counted):
+        return _year_name(year_ending)
+    first, last = (dt.date.fromisoformat(counted[k]) for k in ("from", "to"))
+    return f"{_year_name(year_ending)}\n{first.day} {first:%b %Y} to {last.day} {last:%b %Y}"
+
+
+def figure_words(t: dict) -> str:
+    kind = "target" if t["kind"] == "target" else "comparator"
+    return f"{t['label']} ({kind}, year ending {long_date(t['year_ending'])}): {t['value']}"
+
+
+def job_starts_years_alt(data: dict, targets: Sequence[dict] = ()) -> str:
+    years = "; ".join(
+        f"{year_words(year, counted)}: {counted['job_starts']}"
+        for year, counted in data["by_year"].items()
+    )
+    beside = "".join(f" {figure_words(t)} job starts." for t in targets)
+    return (
+        "Bar chart of job starts in each financial year, from "
+        f"{long_date(data['from'])} to {long_date(data['to'])}. {years}.{beside}"
+    )
+
+
 def savings_alt(data: dict) -> str:
     period = f"from {long_date(data['from'])} to {long_date(data['to'])}"
     if isinstance(data["people"], str):
@@ -372,6 +413,51 @@ def outcomes_svg(data: dict) -> bytes:
             ha="left",
             fontweight="bold",
         )
+        return figure
+
+    return _svg(draw)
+
+
+def job_starts_years_svg(data: dict, targets: Sequence[dict] = ()) -> bytes:
+    """The period's job starts in each financial year, as labelled bars; each target
+    (dotted) or comparator (dash-dot) of a year on the chart is a line across its
+    year's bar, labelled with its name and value (``commissioning.targets.as_json``)."""
+
+    def draw() -> Figure:
+        from matplotlib.ticker import MaxNLocator
+
+        years = list(data["by_year"].items())
+        figure = _figure(max(4.8, 2.2 * len(years) + 2.6), 3.8)
+        axes = figure.add_subplot()
+        counts = [counted["job_starts"] for _, counted in years]
+        xs = list(range(len(years)))
+        bars = axes.bar(xs, [number(c) for c in counts], color=BLUE, width=0.6)
+        axes.bar_label(bars, labels=[str(c) for c in counts], padding=3, color=BLACK)
+        place = {year: x for x, (year, _) in enumerate(years)}
+        drawn = []
+        for t in targets:
+            if t["year_ending"] not in place:
+                continue
+            x, value = place[t["year_ending"]], float(t["value"])
+            style = ":" if t["kind"] == "target" else "-."
+            axes.plot([x - 0.4, x + 0.4], [value, value], color=BLACK, linestyle=style)
+            axes.annotate(
+                f"{t['label']}: {value:g}",
+                (x + 0.4, value),
+                textcoords="offset points",
+                xytext=(2, 0),
+                ha="left",
+                va="center",
+                fontsize=8,
+                color=BLACK,
+            )
+            drawn.append(value)
+        axes.set_xlim(-0.6, len(years) - 0.4 + (0.9 if drawn else 0))
+        axes.set_ylim(0, max([1.0, *(number(c) for c in counts), *drawn]) * 1.2)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_xticks(xs, [_year_tick(y, c) for y, c in years], fontsize=9)
+        axes.set_ylabel("Job starts")
+        axes.set_title("Job starts by financial year", loc="left")
         return figure
 
     return _svg(draw)

@@ -223,6 +223,18 @@ def outcomes(data: Mapping[str, Any], limit: int | None) -> Disclosed:
     return disclose(data, table, limit)
 
 
+def job_starts_by_year(data: Mapping[str, Any], limit: int | None) -> Disclosed:
+    """The period's job starts by financial year: the total, the sum of its years."""
+    table = Table()
+    total = table.count(("job_starts",), data["job_starts"])
+    parts = tuple(
+        table.count(("by_year", year, "job_starts"), counts["job_starts"])
+        for year, counts in data["by_year"].items()
+    )
+    table.sums.append((total, parts))
+    return disclose(data, table, limit)
+
+
 SAVINGS_MONEY = ("weekly_before", "weekly_now", "annual_saving")
 
 

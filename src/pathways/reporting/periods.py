@@ -9,6 +9,8 @@ report pages use when no date is given. One copy for the pages, the API and
   finished year's figures no longer move. Any other date can be asked for.
 - The outcomes and savings pages default to the last 12 months: from the day after
   the same date a year ago up to today, both inclusive.
+- The outcomes page splits its job starts by financial year (each year cut to the
+  period), to set them beside the authority's job-start targets, which are per year.
 - Quarter ends are 30 June, 30 September, 31 December and 31 March. The trend on the
   employment-rate page shows the last 8 quarter ends on or before the reporting date
   (the reporting date itself when it is a quarter end).
@@ -38,6 +40,23 @@ def financial_year_of(day: dt.date) -> str:
     """``2025-26`` for any day from 1 April 2025 to 31 March 2026."""
     first = day.year if day.month >= 4 else day.year - 1
     return f"{first}-{(first + 1) % 100:02d}"
+
+
+def year_ending(day: dt.date) -> dt.date:
+    """The last day (31 March) of the financial year a day falls in."""
+    return dt.date(day.year if day.month <= 3 else day.year + 1, 3, 31)
+
+
+def financial_years(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, dt.date]]:
+    """Each financial year the period touches, oldest first: ``(its last day, its first
+    day in the period, its last day in the period)``."""
+    years = []
+    last = year_ending(start)
+    while True:
+        years.append((last, max(start, dt.date(last.year - 1, 4, 1)), min(end, last)))
+        if last >= end:
+            return years
+        last = dt.date(last.year + 1, 3, 31)
 
 
 def last_year_end(today: dt.date) -> dt.date:
