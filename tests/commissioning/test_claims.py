@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
@@ -280,3 +281,31 @@ def test_an_outcome_on_another_contracts_live_line_is_not_offered_again(world):
     TariffFactory(contract=earlier, outcome="job_start", price=Decimal("1.00"))
     with pytest.raises(ActionRefused, match="nothing to claim"):
         claims.save_claim(world.manager, earlier, START, END)
+
+
+def test_lines_saved_together_are_on_the_trail_as_a_line_saved_alone(world):
+    """A claim's lines go in in one statement (core.audit.create_recorded); each still has
+    the CREATE entry django-auditlog writes for a single save, with who and where."""
+    with set_actor(world.manager, remote_addr="10.0.0.7"):
+        claim = saved(world)
+        line = claim.lines.order_by("pk").first()
+        alone = ClaimLine.objects.get(pk=line.pk)
+        alone.pk = None
+        # one live line per outcome: the copy is a rejected one
+        alone.status, alone.reason = LineStatus.REJECTED, "Copy"
+        alone.save()
+    entries = {
+        e.object_id: e
+        for e in LogEntry.objects.filter(
+            action=LogEntry.Action.CREATE, content_type__model="claimline"
+        )
+    }
+    assert len(entries) == 3
+    together, single = entries[line.pk], entries[alone.pk]
+    for field in ("actor", "actor_email", "remote_addr", "object_repr", "additional_data"):
+        assert getattr(together, field) == getattr(single, field), field
+    assert together.actor == world.manager and together.remote_addr == "10.0.0.7"
+    assert together.additional_data == {"person_id": line.person_id}
+    differs = {k for k in together.changes if together.changes[k] != single.changes.get(k)}
+    assert set(together.changes) == set(single.changes) and differs == {"id", "status", "reason"}
+    assert together.changes["evidence"][1] == line.evidence

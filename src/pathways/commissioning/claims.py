@@ -31,7 +31,7 @@ from pathways.commissioning.policy import (
     contract_policy,
     not_of_claiming_organisation,
 )
-from pathways.core.audit import record_event
+from pathways.core.audit import create_recorded, record_event
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 
 
@@ -87,21 +87,24 @@ def save_claim(
         period_to=end,
         prepared_by=user if getattr(user, "pk", None) else None,
     )
-    for line in found.lines:
-        a = line.outcome
-        # One by one, not bulk_create: django-auditlog records each line's creation.
-        ClaimLine.objects.create(
-            claim=claim,
-            person_id=a.person_id,
-            episode_id=a.episode_id,
-            placement_id=a.placement_id,
-            outcome=a.outcome,
-            achieved_on=a.achieved_on,
-            need_group=a.need_group,
-            price=line.price,
-            over_cap=line.over_cap,
-            evidence=a.evidence,
-        )
+    # In one statement, each line with its own entry on the trail (core.audit).
+    create_recorded(
+        [
+            ClaimLine(
+                claim=claim,
+                person_id=line.outcome.person_id,
+                episode_id=line.outcome.episode_id,
+                placement_id=line.outcome.placement_id,
+                outcome=line.outcome.outcome,
+                achieved_on=line.outcome.achieved_on,
+                need_group=line.outcome.need_group,
+                price=line.price,
+                over_cap=line.over_cap,
+                evidence=line.outcome.evidence,
+            )
+            for line in found.lines
+        ]
+    )
     record_event(
         user,
         claim,

@@ -10,16 +10,21 @@ deleting any entry raises, and the app has no page or command that tries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from auditlog.cid import get_cid
+from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import router
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import pre_delete, pre_save
 from django.utils import timezone
+from django.utils.encoding import smart_str
+
+M = TypeVar("M", bound=Model)
 
 ALLOWED = "allowed"
 DENIED = "denied"
@@ -149,6 +154,47 @@ def record_access_bulk(
         pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
         entries.append(entry)
     return LogEntry.objects.using(using).bulk_create(entries)
+
+
+def create_recorded(rows: Sequence[M]) -> list[M]:
+    """Insert ``rows`` of one model in one statement, with the same CREATE entry on the
+    trail for each that django-auditlog writes when a row is saved on its own (the same
+    changes, text, additional data, correlation id and, through ``pre_save``, the
+    request's actor and address).
+
+    Saving one at a time sends two INSERTs per row: a claim of 10,000 lines took 21 s
+    (bench/providers.py). django-auditlog has no bulk path; its ``pre_log`` and
+    ``post_log`` signals are not sent here (Pathways connects none).
+    """
+    rows = list(rows)
+    if not rows:
+        return rows
+    model = type(rows[0])
+    model._default_manager.bulk_create(rows)
+    content_type = ContentType.objects.get_for_model(model)
+    cid = get_cid()
+    using = router.db_for_write(LogEntry)
+    entries = []
+    for row in rows:
+        get_additional_data = getattr(row, "get_additional_data", None)
+        entry = LogEntry(
+            content_type=content_type,
+            object_pk=str(row.pk),
+            object_id=row.pk if isinstance(row.pk, int) else None,
+            object_repr=smart_str(row),
+            action=LogEntry.Action.CREATE,
+            changes=model_instance_diff(
+                None,
+                row,
+                use_json_for_changes=getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False),
+            ),
+            cid=cid,
+            additional_data=get_additional_data() if callable(get_additional_data) else None,
+        )
+        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
+        entries.append(entry)
+    LogEntry.objects.using(using).bulk_create(entries)
+    return rows
 
 
 def record_event(actor: Any, obj: Any, *, channel: str, what: str, **data: Any) -> LogEntry:
