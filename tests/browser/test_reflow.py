@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from pathways.casework.models import Activity, ActivityKind
 from pathways.core.models import Role
 from pathways.referrals.models import Status
 from tests.factories import EpisodeFactory, ReferralFactory, staff
@@ -63,3 +64,39 @@ def test_a_wide_table_scrolls_in_its_box_to_the_focused_link(narrow_page, sign_i
     link.focus()
     expect(link).to_be_in_viewport()
     assert page_width(page) <= 320
+
+
+@pytest.mark.parametrize("width", [320, 1024])
+def test_long_unbroken_text_wraps_instead_of_widening_the_page(
+    page, sign_in, axe_check, team, manager, width
+):
+    """A pasted run of 10,000 characters in a case note, an episode's closing notes and
+    the person's needs once made the episode page 116,335 pixels wide."""
+    page.set_viewport_size({"width": width, "height": 900})
+    unbroken = "x" * 10_000
+    episode = EpisodeFactory(
+        team=team,
+        worker=manager,
+        person__communication_needs=unbroken,
+        person__reasonable_adjustments=unbroken,
+        end_notes=unbroken,
+    )
+    Activity.objects.create(
+        episode=episode,
+        kind=ActivityKind.values[0],
+        occurred_on=episode.started_on,
+        with_whom=Activity.With.PERSON,
+        notes=unbroken,
+        recorded_by=manager,
+    )
+    sign_in(page, manager.email)
+    for url in (f"/episodes/{episode.pk}/", f"/people/{episode.person_id}/"):
+        page.goto(url)
+        axe_check(page)
+        assert page_width(page) <= width, f"{url} is {page_width(page)}px wide at {width}px"
+    # The timeline scrolls in its own box when it must, but the note itself wraps: the
+    # cell is no wider than the screen (it was 95,000 pixels).
+    page.goto(f"/episodes/{episode.pk}/")
+    note = page.get_by_role("cell", name=unbroken)
+    expect(note).to_be_visible()
+    assert note.bounding_box()["width"] <= width
