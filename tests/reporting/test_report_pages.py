@@ -139,7 +139,7 @@ def test_only_the_authorities_a_user_reports_on_are_offered(client, manager, aut
     assert "Elsewhere" not in response.content.decode()
     refused = client.get(f"/reports/employment-rate/?authority={elsewhere.code}")
     assert refused.status_code == 400
-    assert "Select a valid choice" in refused.content.decode()
+    assert "Select one of the options shown." in refused.content.decode()
     chart = client.get(f"/reports/employment-rate/chart.svg?authority={elsewhere.code}")
     assert chart.status_code == 400
 
