@@ -213,6 +213,7 @@ def propose(request: AuthedRequest, person_pk: int) -> HttpResponse:
             "person": person,
             "form": form,
             "blockers": erasure.blockers(person),
+            "payment_evidence": erasure.payment_evidence(person),
             "due": retention.is_due(person, timezone.localdate()),
         },
         status=status,
@@ -253,6 +254,7 @@ def _request_page(
         {
             "erasure": found,
             "blockers": erasure.blockers(found.person) if found.is_open else [],
+            "payment_evidence": erasure.payment_evidence(found.person) if found.is_open else [],
             "approve_form": approve_form or ApproveForm(prefix="approve"),
             "refuse_form": refuse_form or RefuseForm(prefix="refuse"),
             "may_approve": found.status == ErasureStatus.PROPOSED and proposer_may_approve,
