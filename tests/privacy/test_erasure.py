@@ -346,7 +346,7 @@ def test_only_the_dpo_proposes_and_the_refusal_is_audited(team, role):
         erasure.propose_erasure(other, someone, reason=ErasureReason.RETENTION_DUE, today=TODAY)
     refused = person_trail(someone).filter(actor=other).get()
     assert refused.additional_data["outcome"] == "denied"
-    assert refused.additional_data["what"] == "erasure: propose"
+    assert refused.additional_data["what"] == "erasure request (not propose)"
 
 
 @pytest.mark.parametrize("action", ["approve", "refuse", "carry out"])

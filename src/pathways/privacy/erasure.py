@@ -68,8 +68,8 @@ from pathways.commissioning.models import (
     OnwardReferral,
     Purchase,
 )
-from pathways.core.audit import DENIED, record_access, record_event
-from pathways.core.errors import ActionRefused, IllegalTransition, PermissionDenied
+from pathways.core.audit import record_event
+from pathways.core.errors import ActionRefused, IllegalTransition
 from pathways.core.models import Membership, Role
 from pathways.employers.models import Candidacy, CandidacyStep, RotationPlacement
 from pathways.employment.models import (
@@ -89,7 +89,7 @@ from pathways.privacy.models import (
     SubjectAccessProduction,
     SubjectAccessRequest,
 )
-from pathways.privacy.retention_policy import erasure_request_policy, is_dpo_of
+from pathways.privacy.retention_policy import erasure_request_policy
 from pathways.referrals.models import LIVE_STATUSES, Referral
 
 ERASED = "(erased)"
@@ -232,11 +232,13 @@ def dpo_count(authority_id: int) -> int:
 # --- services ------------------------------------------------------------------------
 
 
-def _refuse(user: Any, person: Person, doing: str, channel: str, request: Any) -> None:
-    record_access(
-        user, person, channel=channel, outcome=DENIED, what=f"erasure: {doing}", request=request
+def _require_dpo(
+    user: Any, action: str, erasure: ErasureRequest, channel: str, request: Any
+) -> None:
+    """The DPO of the person's authority only; a refusal is on the person's trail."""
+    erasure_request_policy.require(
+        user, action, erasure, refusal=DPO_ONLY, channel=channel, request=request
     )
-    raise PermissionDenied(DPO_ONLY)
 
 
 def propose_erasure(
@@ -251,8 +253,8 @@ def propose_erasure(
     request: Any = None,
 ) -> ErasureRequest:
     """Log a request to erase ``person`` (the DPO of their home authority only)."""
-    if not is_dpo_of(user, person.authority_id):
-        _refuse(user, person, "propose", channel, request)
+    proposed = ErasureRequest(person=person, authority_id=person.authority_id)
+    _require_dpo(user, "propose", proposed, channel, request)
     today = today or timezone.localdate()
     if reason not in ErasureReason.values:
         raise ActionRefused(f"'{reason}' is not a reason for erasure.")
@@ -310,8 +312,7 @@ def approve_erasure(
 ) -> ErasureRequest:
     """A DPO agrees the person may be erased. When the authority has a second DPO,
     the one who proposed may not approve their own request."""
-    if not erasure_request_policy.can(user, "approve", erasure):
-        _refuse(user, erasure.person, "approve", channel, request)
+    _require_dpo(user, "approve", erasure, channel, request)
     with transaction.atomic():
         current = _locked(erasure)
         if current.status != ErasureStatus.PROPOSED:
@@ -341,8 +342,7 @@ def refuse_erasure(
     request: Any = None,
 ) -> ErasureRequest:
     """Refuse a request that has not been carried out, saying why."""
-    if not erasure_request_policy.can(user, "refuse", erasure):
-        _refuse(user, erasure.person, "refuse", channel, request)
+    _require_dpo(user, "refuse", erasure, channel, request)
     if not reason.strip():
         raise ActionRefused("Say why the request is refused: the person may be told.")
     with transaction.atomic():
@@ -368,8 +368,7 @@ def carry_out_erasure(
     request: Any = None,
 ) -> ErasureRequest:
     """Erase the person of an approved request, in one transaction, once confirmed."""
-    if not erasure_request_policy.can(user, "carry_out", erasure):
-        _refuse(user, erasure.person, "carry out", channel, request)
+    _require_dpo(user, "carry_out", erasure, channel, request)
     if not confirmed:
         raise ActionRefused("Confirm that you understand the erasure cannot be undone.")
     with transaction.atomic():
