@@ -30,10 +30,10 @@ reporting dates). **What it removes**: names, contact details, exact date of bir
 coordinates and the inward part of the postcode; the council's client reference,
 replaced by a random token; the circle of support (contacts deleted); every free-text
 note (activities, reviews, packages, referrals, the profile, the plan, consents,
-candidacy steps, job checks, Access to Work, milestones, claim lines). The anonymising writes are
-made with auditlog switched off, the person's earlier audit entries keep their
-action, time and actor but lose their values (``_scrub_trail``, decision 0023), and
-one entry records that the erasure happened.
+candidacy steps, job checks, Access to Work, milestones, claim lines). The
+anonymising writes are made with auditlog switched off, the person's earlier audit
+entries keep their action, time and actor but lose their values (``_scrub_trail``,
+decision 0023), and one entry records that the erasure happened.
 """
 
 from __future__ import annotations
@@ -198,8 +198,8 @@ def payment_evidence(person: Person) -> list[str]:
     )
     return [
         f"{line.get_outcome_display()} on {line.achieved_on.day} {line.achieved_on:%B %Y} "
-        f"was claimed on "
-        f"contract {line.claim.contract.contract_ref} ({line.claim.contract.authority.name}) "
+        f"was claimed on contract {line.claim.contract.contract_ref} "
+        f"({line.claim.contract.authority.name}) "
         f"and is {'approved' if line.status == LineStatus.APPROVED else 'awaiting decision'}: "
         "the council must keep payment evidence for audit."
         for line in lines
