@@ -15,13 +15,16 @@ from pathways.employment.models import Placement
 from tests.api.conftest import client_for
 from tests.factories import EmployerFactory, EpisodeFactory, TeamFactory, staff
 
-TODAY = dt.date.today()
-START = TODAY - dt.timedelta(days=100)
+TODAY = dt.date.today  # called in each test: a run may cross midnight
+
+
+def START() -> dt.date:
+    return TODAY() - dt.timedelta(days=100)
 
 
 @pytest.fixture
 def episode(team, coach):
-    return EpisodeFactory(team=team, worker=coach, started_on=START - dt.timedelta(days=30))
+    return EpisodeFactory(team=team, worker=coach, started_on=START() - dt.timedelta(days=30))
 
 
 @pytest.fixture
@@ -31,7 +34,7 @@ def employer(team):
 
 def start_body(employer, **extra):
     return {
-        "start_date": START.isoformat(),
+        "start_date": START().isoformat(),
         "employer": employer.pk,
         "job_title": "Lifeguard",
         "kind": "employed",
@@ -63,15 +66,17 @@ def test_a_coach_records_a_job_start_then_ticks_a_check_and_confirms_13_weeks(
         f"/api/v1/checks/{check}/done", {"notes": "Fine"}, content_type="application/json"
     )
     assert done.status_code == 200
-    assert [c["done_on"] for c in done.json()["checks"] if c["id"] == check] == [TODAY.isoformat()]
+    assert [c["done_on"] for c in done.json()["checks"] if c["id"] == check] == [
+        TODAY().isoformat()
+    ]
 
-    services.find_milestones(TODAY)
+    services.find_milestones(TODAY())
     detail = as_coach.get(f"/api/v1/placements/{job['id']}").json()
     [milestone] = detail["milestones"]
     assert (milestone["weeks"], milestone["confirmed_on"]) == (13, None)
     bad = as_coach.post(
         f"/api/v1/milestones/{milestone['id']}/confirm",
-        {"evidence": "employer", "confirmed_on": START.isoformat()},
+        {"evidence": "employer", "confirmed_on": START().isoformat()},
         content_type="application/json",
     )
     assert bad.status_code == 422
@@ -100,7 +105,7 @@ def test_someone_outside_the_team_gets_404_everywhere(authority, coach, episode,
     placement = services.record_job_start(
         coach,
         episode.person,
-        start_date=START,
+        start_date=START(),
         employer=employer,
         job_title="Cleaner",
         kind="employed",
@@ -128,7 +133,7 @@ def test_the_detail_reads_in_a_fixed_number_of_queries(as_coach, coach, episode,
     placement = services.record_job_start(
         coach,
         episode.person,
-        start_date=START,
+        start_date=START(),
         employer=employer,
         job_title="Cleaner",
         kind="employed",
@@ -143,8 +148,8 @@ def test_the_detail_reads_in_a_fixed_number_of_queries(as_coach, coach, episode,
 
     before = count()
     services.set_fading_plan(
-        coach, placement, [(START + dt.timedelta(weeks=w), Decimal(8 - w)) for w in range(6)]
+        coach, placement, [(START() + dt.timedelta(weeks=w), Decimal(8 - w)) for w in range(6)]
     )
-    services.find_milestones(TODAY)
+    services.find_milestones(TODAY())
     services.record_access_to_work(coach, placement, status="to_apply")
     assert count() == before

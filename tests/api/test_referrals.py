@@ -16,7 +16,7 @@ from tests.factories import EpisodeFactory, PersonFactory, ReferralFactory, Team
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = dt.date.today  # called in each test: a run may cross midnight
 
 
 def post(client, url, body=None):
@@ -29,7 +29,7 @@ def referral_body(person, to_team, **changes):
     return {
         "authority": person.authority.code,
         "person_ref": person.person_ref,
-        "received_on": TODAY.isoformat(),
+        "received_on": TODAY().isoformat(),
         "source": Source.ANNUAL_REVIEW,
         "team": to_team.code,
         **changes,
@@ -117,7 +117,7 @@ class TestCreate:
 
     def test_a_future_date_is_422(self, as_intake, team):
         person = PersonFactory(authority=team.authority)
-        tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+        tomorrow = (TODAY() + dt.timedelta(days=1)).isoformat()
 
         response = post(
             as_intake, "/api/v1/referrals", referral_body(person, team, received_on=tomorrow)

@@ -17,7 +17,7 @@ from tests.factories import EpisodeFactory, PersonFactory, staff
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
 
 
 def url(episode, action=""):
@@ -35,7 +35,7 @@ def activity_data(**overrides) -> dict[str, str]:
         "activity-with_whom": "person",
         "activity-minutes": "20",
         "activity-notes": "Talked about the warehouse job",
-        **date_parts("activity", "occurred_on", TODAY),
+        **date_parts("activity", "occurred_on", TODAY()),
     }
     data.update(overrides)
     return data
@@ -60,7 +60,7 @@ def sam(team):
 @pytest.fixture
 def episode(team, coach, sam):
     return EpisodeFactory(
-        team=team, worker=coach, person=sam, started_on=TODAY - dt.timedelta(days=40)
+        team=team, worker=coach, person=sam, started_on=TODAY() - dt.timedelta(days=40)
     )
 
 
@@ -72,7 +72,7 @@ def with_history(coach, approver, episode):
         coach,
         episode,
         kind="meeting",
-        occurred_on=TODAY - dt.timedelta(days=3),
+        occurred_on=TODAY() - dt.timedelta(days=3),
         with_whom="person",
         minutes=45,
         notes="Looked at the café vacancy",
@@ -175,21 +175,21 @@ class TestForms:
         data = {
             "stage-stage": "job_finding",
             "stage-version": str(episode.version),
-            **date_parts("stage", "entered_on", TODAY),
+            **date_parts("stage", "entered_on", TODAY()),
         }
         response = client.post(url(episode, "stage/"), data, follow=True)
         assert response.redirect_chain == [(url(episode), 302)]
         assert "Stage changed to Job finding." in response.content.decode()
         episode.refresh_from_db()
         assert episode.stage == "job_finding"
-        assert StageEntry.objects.get(episode=episode).entered_on == TODAY
+        assert StageEntry.objects.get(episode=episode).entered_on == TODAY()
 
     def test_change_stage_to_the_same_stage_is_an_error(self, client, coach, episode):
         client.force_login(coach)
         data = {
             "stage-stage": "engagement",
             "stage-version": str(episode.version),
-            **date_parts("stage", "entered_on", TODAY),
+            **date_parts("stage", "entered_on", TODAY()),
         }
         response = client.post(url(episode, "stage/"), data)
         assert response.status_code == 400
@@ -202,7 +202,7 @@ class TestForms:
         data = {
             "stage-stage": "job_finding",
             "stage-version": str(episode.version - 1),
-            **date_parts("stage", "entered_on", TODAY),
+            **date_parts("stage", "entered_on", TODAY()),
         }
         response = client.post(url(episode, "stage/"), data)
         assert response.status_code == 409
@@ -212,16 +212,16 @@ class TestForms:
         client.force_login(coach)
         response = client.post(url(episode, "activities/"), activity_data(), follow=True)
         html = response.content.decode()
-        assert f"Phone call on {TODAY:%-d %B %Y} added to the timeline." in html
+        assert f"Phone call on {TODAY():%-d %B %Y} added to the timeline." in html
         assert "Talked about the warehouse job" in html
         activity = Activity.objects.get(episode=episode)
         assert (activity.minutes, activity.recorded_by) == (20, coach)
         episode.refresh_from_db()
-        assert episode.last_contact_on == TODAY
+        assert episode.last_contact_on == TODAY()
 
     def test_an_activity_without_a_kind_or_in_the_future_is_an_error(self, client, coach, episode):
         client.force_login(coach)
-        tomorrow = TODAY + dt.timedelta(days=1)
+        tomorrow = TODAY() + dt.timedelta(days=1)
         data = activity_data(
             **{"activity-kind": ""}, **date_parts("activity", "occurred_on", tomorrow)
         )
@@ -240,7 +240,7 @@ class TestForms:
         data = {
             "review-support_still_right": "yes",
             "review-notes": "Going well",
-            **date_parts("review", "reviewed_on", TODAY),
+            **date_parts("review", "reviewed_on", TODAY()),
         }
         response = client.post(url(episode, "reviews/"), data, follow=True)
         assert "Review of long-term support on" in response.content.decode()
@@ -250,7 +250,9 @@ class TestForms:
     def test_a_review_needs_an_answer(self, client, coach, approver, episode):
         services.approve_package(approver, propose(coach, episode, "long_term"))
         client.force_login(coach)
-        response = client.post(url(episode, "reviews/"), date_parts("review", "reviewed_on", TODAY))
+        response = client.post(
+            url(episode, "reviews/"), date_parts("review", "reviewed_on", TODAY())
+        )
         assert response.status_code == 400
         assert "Choose whether long-term support is still right" in response.content.decode()
         assert not LongTermReview.objects.exists()
@@ -259,7 +261,7 @@ class TestForms:
         self, client, coach, approver, episode
     ):
         services.approve_package(approver, propose(coach, episode, "long_term"))
-        LongTermReview.objects.create(episode=episode, reviewed_on=TODAY, notes="Imported")
+        LongTermReview.objects.create(episode=episode, reviewed_on=TODAY(), notes="Imported")
         html = page(client, coach, episode)
         assert "whether support is still right was not recorded" in html
         assert " by None" not in html
@@ -273,18 +275,18 @@ class TestForms:
             "close-reason": EndReason.WITHDREW,
             "close-notes": "Sam wants a break",
             "close-version": str(episode.version),
-            **date_parts("close", "ended_on", TODAY),
+            **date_parts("close", "ended_on", TODAY()),
         }
         response = client.post(url(episode, "close/"), data, follow=True)
         html = response.content.decode()
         assert f"Episode {episode.episode_ref} closed: Withdrew." in html
         assert "This episode is closed" in html
         episode.refresh_from_db()
-        assert (episode.ended_on, episode.end_reason) == (TODAY, EndReason.WITHDREW)
+        assert (episode.ended_on, episode.end_reason) == (TODAY(), EndReason.WITHDREW)
 
     def test_closing_needs_a_reason(self, client, coach, episode):
         client.force_login(coach)
-        data = {"close-version": str(episode.version), **date_parts("close", "ended_on", TODAY)}
+        data = {"close-version": str(episode.version), **date_parts("close", "ended_on", TODAY())}
         response = client.post(url(episode, "close/"), data)
         assert response.status_code == 400
         assert "Choose why support is ending" in response.content.decode()
@@ -295,7 +297,7 @@ class TestForms:
 class TestClosedEpisode:
     @pytest.fixture
     def closed(self, coach, episode):
-        return services.close_episode(coach, episode, reason=EndReason.MOVED_AWAY, on=TODAY)
+        return services.close_episode(coach, episode, reason=EndReason.MOVED_AWAY, on=TODAY())
 
     def test_shows_as_closed_with_no_forms(self, client, coach, closed):
         html = page(client, coach, closed)
@@ -334,7 +336,7 @@ class TestProposeAndDecide:
         assert "Package change proposed: Work entry and Transitional" in response.content.decode()
         package = Package.objects.get(episode=episode)
         assert package.status == Package.Status.PROPOSED and package.work_entry
-        assert package.transitional_ends_on == services.add_years(TODAY, 2)
+        assert package.transitional_ends_on == services.add_years(TODAY(), 2)
 
     def test_a_package_needs_an_element(self, client, coach, episode):
         client.force_login(coach)

@@ -15,7 +15,7 @@ from tests.factories import EpisodeFactory, PersonFactory, staff
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
 
 
 def url(episode, action=""):
@@ -30,7 +30,7 @@ def plan_url(episode):
 def episode(team, coach):
     person = PersonFactory(authority=team.authority, given_name="Sam", family_name="Patel")
     return EpisodeFactory(
-        team=team, worker=coach, person=person, started_on=TODAY - dt.timedelta(days=40)
+        team=team, worker=coach, person=person, started_on=TODAY() - dt.timedelta(days=40)
     )
 
 
@@ -41,7 +41,7 @@ def goal(coach, episode):
         episode,
         description="Work in a café",
         owner=Goal.Owner.TOGETHER,
-        target_on=TODAY + dt.timedelta(days=60),
+        target_on=TODAY() + dt.timedelta(days=60),
     )
 
 
@@ -58,7 +58,7 @@ def page(client, user, episode):
 
 
 def goal_data(**overrides) -> dict[str, str]:
-    target = TODAY + dt.timedelta(days=90)
+    target = TODAY() + dt.timedelta(days=90)
     data = {
         "goal-description": "Get a job with animals",
         "goal-owner": "person",
@@ -78,20 +78,20 @@ class TestThePlanOnTheEpisodePage:
             episode,
             description="Learn the bus route",
             owner=Goal.Owner.PERSON,
-            target_on=TODAY + dt.timedelta(days=10),
-            agreed_with_person_on=TODAY,
+            target_on=TODAY() + dt.timedelta(days=10),
+            agreed_with_person_on=TODAY(),
         )
         step = plans.add_step(coach, agreed, description="Ride the 42 with Cara")
-        plans.complete_step(coach, step, TODAY)
+        plans.complete_step(coach, step, TODAY())
         plans.add_step(coach, goal, description="Visit the café")
         html = page(client, coach, episode)
         assert 'id="action-plan"' in html
         assert html.index("Learn the bus route") < html.index("Work in a café")
-        assert f"Agreed with Sam on {TODAY:%-d %B %Y}" in html
+        assert f"Agreed with Sam on {TODAY():%-d %B %Y}" in html
         assert "Not yet agreed with Sam" in html
         assert html.count("Not yet agreed with Sam") == 1
         assert "The person and the job coach" in html and "Not started" in html
-        assert f"done on {TODAY:%-d %B %Y}" in html and "Visit the café" in html
+        assert f"done on {TODAY():%-d %B %Y}" in html and "Visit the café" in html
         assert "Add a goal" in html and "Add a step" in html
         assert "Mark as done today" in html and "Mark as not done" in html
 
@@ -108,9 +108,9 @@ class TestPlanForms:
         html = response.content.decode()
         assert "Goal added to the action plan: Get a job with animals." in html
         goal = Goal.objects.get(episode=episode)
-        assert goal.owner == "person" and goal.agreed_with_person_on == TODAY
+        assert goal.owner == "person" and goal.agreed_with_person_on == TODAY()
         assert goal.created_by == coach
-        assert f"Agreed with Sam on {TODAY:%-d %B %Y}" in html
+        assert f"Agreed with Sam on {TODAY():%-d %B %Y}" in html
 
     def test_a_goal_without_a_description_shows_the_error_summary(self, client, coach, episode):
         client.force_login(coach)
@@ -149,7 +149,7 @@ class TestPlanForms:
         assert response.redirect_chain == [(plan_url(episode), 302)]
         assert "Step done: Write a CV." in response.content.decode()
         step.refresh_from_db()
-        assert step.done_on == TODAY
+        assert step.done_on == TODAY()
         response = client.post(url(episode, f"steps/{step.pk}/not-done/"))
         assert response.status_code == 302
         step.refresh_from_db()
@@ -174,13 +174,13 @@ class TestPlanForms:
         response = client.post(url(episode, f"goals/{goal.pk}/agreed/"), follow=True)
         assert "Recorded that Sam agreed the goal" in response.content.decode()
         goal.refresh_from_db()
-        assert goal.agreed_with_person_on == TODAY
+        assert goal.agreed_with_person_on == TODAY()
 
     def test_a_closed_episode_shows_the_plan_without_forms(
         self, client, coach, manager, episode, goal
     ):
         step = plans.add_step(coach, goal, description="Write a CV")
-        services.close_episode(manager, episode, reason="withdrew", on=TODAY)
+        services.close_episode(manager, episode, reason="withdrew", on=TODAY())
         html = page(client, coach, episode)
         assert "Work in a café" in html and "Add a goal" not in html
         assert "Mark as done today" not in html
@@ -189,7 +189,7 @@ class TestPlanForms:
         assert "This episode is closed" in response.content.decode()
 
     def test_a_goal_of_another_episode_is_404(self, client, coach, team, episode):
-        other = EpisodeFactory(team=team, worker=coach, started_on=TODAY)
+        other = EpisodeFactory(team=team, worker=coach, started_on=TODAY())
         foreign = plans.add_goal(coach, other, description="Theirs", owner="person")
         client.force_login(coach)
         response = client.post(

@@ -16,8 +16,11 @@ from tests.factories import staff
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-TOMORROW = TODAY + dt.timedelta(days=1)
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
+
+
+def TOMORROW() -> dt.date:
+    return TODAY() + dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -38,7 +41,7 @@ def stranger(other_team):
 
 
 def close(manager, episode):
-    services.close_episode(manager, episode, reason="withdrew", on=TODAY)
+    services.close_episode(manager, episode, reason="withdrew", on=TODAY())
 
 
 class TestAddGoal:
@@ -48,13 +51,13 @@ class TestAddGoal:
             episode,
             description="  Work with animals  ",
             owner=Goal.Owner.PERSON,
-            target_on=TODAY + dt.timedelta(days=90),
-            agreed_with_person_on=TODAY,
+            target_on=TODAY() + dt.timedelta(days=90),
+            agreed_with_person_on=TODAY(),
         )
         goal.refresh_from_db()
         assert goal.description == "Work with animals"
         assert goal.status == Goal.Status.NOT_STARTED
-        assert goal.agreed_with_person_on == TODAY
+        assert goal.agreed_with_person_on == TODAY()
         assert goal.created_by == coach and goal.version == 1
 
     def test_a_goal_need_not_be_agreed_yet(self, goal):
@@ -77,7 +80,11 @@ class TestAddGoal:
     def test_the_agreement_cannot_be_in_the_future(self, coach, episode):
         with pytest.raises(IllegalTransition, match="cannot be in the future"):
             plans.add_goal(
-                coach, episode, description="A job", owner="person", agreed_with_person_on=TOMORROW
+                coach,
+                episode,
+                description="A job",
+                owner="person",
+                agreed_with_person_on=TOMORROW(),
             )
 
     def test_another_teams_coach_is_refused(self, stranger, episode):
@@ -98,11 +105,11 @@ class TestUpdateGoal:
             goal,
             expected_version=1,
             status=Goal.Status.IN_PROGRESS,
-            target_on=TODAY + dt.timedelta(days=30),
+            target_on=TODAY() + dt.timedelta(days=30),
         )
         goal.refresh_from_db()
         assert goal.status == Goal.Status.IN_PROGRESS
-        assert goal.target_on == TODAY + dt.timedelta(days=30)
+        assert goal.target_on == TODAY() + dt.timedelta(days=30)
         assert goal.version == 2
 
     def test_an_achieved_goal_is_reopened_by_setting_its_status(self, coach, goal):
@@ -141,14 +148,14 @@ class TestUpdateGoal:
 
 class TestRecordAgreement:
     def test_the_agreement_is_recorded(self, coach, goal):
-        day = TODAY - dt.timedelta(days=2)
+        day = TODAY() - dt.timedelta(days=2)
         plans.record_agreement(coach, goal, day)
         goal.refresh_from_db()
         assert goal.agreed_with_person_on == day and goal.version == 2
 
     def test_not_in_the_future(self, coach, goal):
         with pytest.raises(IllegalTransition, match="cannot be in the future"):
-            plans.record_agreement(coach, goal, TOMORROW)
+            plans.record_agreement(coach, goal, TOMORROW())
 
     def test_not_before_the_episode_started(self, coach, goal, episode):
         with pytest.raises(IllegalTransition, match="when this episode started"):
@@ -156,19 +163,19 @@ class TestRecordAgreement:
 
     def test_another_teams_coach_is_refused(self, stranger, goal):
         with pytest.raises(PermissionDenied):
-            plans.record_agreement(stranger, goal, TODAY)
+            plans.record_agreement(stranger, goal, TODAY())
 
     def test_a_closed_episode_is_refused(self, coach, manager, episode, goal):
         close(manager, episode)
         with pytest.raises(IllegalTransition, match="This episode is closed"):
-            plans.record_agreement(coach, goal, TODAY)
+            plans.record_agreement(coach, goal, TODAY())
 
 
 class TestSteps:
     def test_add_a_step_due_in_the_future(self, coach, goal):
-        step = plans.add_step(coach, goal, description=" Write a CV ", due_on=TOMORROW)
+        step = plans.add_step(coach, goal, description=" Write a CV ", due_on=TOMORROW())
         step.refresh_from_db()
-        assert step.description == "Write a CV" and step.due_on == TOMORROW
+        assert step.description == "Write a CV" and step.due_on == TOMORROW()
         assert step.done_on is None
 
     def test_a_step_needs_a_description(self, coach, goal):
@@ -179,9 +186,9 @@ class TestSteps:
         assert not Step.objects.exists()
 
     def test_complete_and_reopen_a_step(self, coach, step):
-        plans.complete_step(coach, step, TODAY)
+        plans.complete_step(coach, step, TODAY())
         step.refresh_from_db()
-        assert step.done_on == TODAY
+        assert step.done_on == TODAY()
         plans.reopen_step(coach, step)
         step.refresh_from_db()
         assert step.done_on is None
@@ -192,7 +199,7 @@ class TestSteps:
 
     def test_completion_cannot_be_in_the_future(self, coach, step):
         with pytest.raises(IllegalTransition, match="cannot be in the future"):
-            plans.complete_step(coach, step, TOMORROW)
+            plans.complete_step(coach, step, TOMORROW())
         step.refresh_from_db()
         assert step.done_on is None
 
@@ -204,23 +211,23 @@ class TestSteps:
         with pytest.raises(PermissionDenied):
             plans.add_step(stranger, goal, description="Sneak in")
         with pytest.raises(PermissionDenied):
-            plans.complete_step(stranger, step, TODAY)
+            plans.complete_step(stranger, step, TODAY())
         with pytest.raises(PermissionDenied):
             plans.reopen_step(stranger, step)
         assert Step.objects.count() == 1
 
     def test_a_closed_episode_is_refused(self, coach, manager, episode, goal, step):
-        plans.complete_step(coach, step, TODAY)
+        plans.complete_step(coach, step, TODAY())
         close(manager, episode)
         with pytest.raises(IllegalTransition, match="This episode is closed"):
             plans.add_step(coach, goal, description="Too late")
         with pytest.raises(IllegalTransition, match="This episode is closed"):
             plans.reopen_step(coach, step)
         with pytest.raises(IllegalTransition, match="This episode is closed"):
-            plans.complete_step(coach, step, TODAY)
+            plans.complete_step(coach, step, TODAY())
 
     def test_steps_are_audited(self, coach, step):
-        plans.complete_step(coach, step, TODAY)
+        plans.complete_step(coach, step, TODAY())
         trail = audit.person_trail(step.goal.episode.person).filter(
             content_type__model="step", object_pk=str(step.pk)
         )

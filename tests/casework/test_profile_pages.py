@@ -19,7 +19,7 @@ from tests.factories import EpisodeFactory, PersonFactory, staff
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
 
 
 def url(person) -> str:
@@ -47,7 +47,7 @@ def form_data(**overrides) -> dict:
         "support_needs": "Written instructions",
         "disclosure": "Has a learning disability; needs written instructions",
         "benefits_situation": "Universal Credit",
-        **date_parts("better_off_calculation_on", TODAY - dt.timedelta(days=7)),
+        **date_parts("better_off_calculation_on", TODAY() - dt.timedelta(days=7)),
     }
     data.update(overrides)
     return data
@@ -83,7 +83,7 @@ def test_a_coach_fills_in_the_profile_and_sees_it_on_the_person_page(client, coa
     assert sorted(t.code for t in profile.interests.all()) == ["animals", "gardening"]
     assert (profile.min_hours, profile.max_hours) == (Decimal("10"), Decimal("16.5"))
     assert profile.wants_paid_only is True and profile.travel_training_needed is False
-    assert profile.better_off_calculation_on == TODAY - dt.timedelta(days=7)
+    assert profile.better_off_calculation_on == TODAY() - dt.timedelta(days=7)
     # The person page shows the answers, and the way back to change them.
     assert "Vocational profile" in page
     assert "Animals, Gardening and horticulture" in page
@@ -109,7 +109,7 @@ def test_max_hours_below_min_hours_is_shown_in_the_error_summary(client, coach, 
 
 def test_a_future_better_off_date_is_refused(client, coach, person):
     client.force_login(coach)
-    data = form_data(**date_parts("better_off_calculation_on", TODAY + dt.timedelta(days=1)))
+    data = form_data(**date_parts("better_off_calculation_on", TODAY() + dt.timedelta(days=1)))
     response = client.post(url(person), data)
     assert response.status_code == 400
     assert "The date of the better-off calculation must be today or in the past" in (

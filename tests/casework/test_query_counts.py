@@ -15,8 +15,13 @@ from pathways.casework.models import Activity, Goal, LongTermReview, Package, St
 from tests.factories import EpisodeFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-LONG_AGO = TODAY - dt.timedelta(days=400)
+TODAY = timezone.localdate  # called in each test: a run may cross midnight
+
+
+def LONG_AGO() -> dt.date:
+    return TODAY() - dt.timedelta(days=400)
+
+
 EPISODE_LINK = re.compile(r'href="/episodes/\d+/"')
 
 
@@ -31,13 +36,13 @@ def grow_caseload(team, worker, proposer, n):
     """``n`` open episodes of ``worker``'s, each due (no contact) and each with a package
     change waiting for approval."""
     for _ in range(n):
-        episode = EpisodeFactory(team=team, worker=worker, started_on=LONG_AGO)
+        episode = EpisodeFactory(team=team, worker=worker, started_on=LONG_AGO())
         Package.objects.create(
             episode=episode,
             work_entry=True,
             reason="Start work entry",
             proposed_by=proposer,
-            proposed_on=TODAY,
+            proposed_on=TODAY(),
         )
 
 
@@ -58,7 +63,7 @@ def add_history(episode, coach, approver, n):
         Activity.objects.create(
             episode=episode,
             kind="meeting",
-            occurred_on=LONG_AGO + dt.timedelta(days=i),
+            occurred_on=LONG_AGO() + dt.timedelta(days=i),
             with_whom="person",
             minutes=30,
             notes=f"Meeting {i}",
@@ -68,47 +73,47 @@ def add_history(episode, coach, approver, n):
             episode=episode,
             work_entry=False,
             supported_element="long_term",
-            element_started_on=LONG_AGO,
+            element_started_on=LONG_AGO(),
             reason=f"Change {i}",
             status=Package.Status.APPROVED,
             proposed_by=coach,
-            proposed_on=LONG_AGO + dt.timedelta(days=i),
+            proposed_on=LONG_AGO() + dt.timedelta(days=i),
             decided_by=approver,
-            decided_on=LONG_AGO + dt.timedelta(days=i),
+            decided_on=LONG_AGO() + dt.timedelta(days=i),
         )
         LongTermReview.objects.create(
             episode=episode,
-            reviewed_on=LONG_AGO + dt.timedelta(days=i),
+            reviewed_on=LONG_AGO() + dt.timedelta(days=i),
             reviewer=approver,
             support_still_right=True,
         )
         StageEntry.objects.create(
             episode=episode,
             stage="job_finding",
-            entered_on=LONG_AGO + dt.timedelta(days=i),
+            entered_on=LONG_AGO() + dt.timedelta(days=i),
             recorded_by=coach,
         )
         goal = Goal.objects.create(
             episode=episode,
             description=f"Goal {i}",
             owner=Goal.Owner.TOGETHER,
-            target_on=TODAY + dt.timedelta(days=i),
-            agreed_with_person_on=LONG_AGO if i % 2 else None,
+            target_on=TODAY() + dt.timedelta(days=i),
+            agreed_with_person_on=LONG_AGO() if i % 2 else None,
             created_by=coach,
         )
         for j in range(2):
             Step.objects.create(
                 goal=goal,
                 description=f"Step {i}.{j}",
-                done_on=LONG_AGO if j else None,
+                done_on=LONG_AGO() if j else None,
             )
 
 
 @pytest.mark.parametrize("viewer", ["coach", "approver"])
 def test_episode_page_does_not_grow_with_history(client, coach, approver, team, viewer):
-    previous = EpisodeFactory(team=team, started_on=LONG_AGO, ended_on=LONG_AGO)
+    previous = EpisodeFactory(team=team, started_on=LONG_AGO(), ended_on=LONG_AGO())
     episode = EpisodeFactory(
-        team=team, person=previous.person, previous=previous, worker=coach, started_on=LONG_AGO
+        team=team, person=previous.person, previous=previous, worker=coach, started_on=LONG_AGO()
     )
     client.force_login(coach if viewer == "coach" else approver)
     url = f"/episodes/{episode.pk}/"
@@ -138,7 +143,7 @@ def test_approvals_page_does_not_grow(client, coach, approver, team):
 def test_measured_counts(client, coach, approver, manager, team, capsys):
     """Not a limit: prints what each page costs, for the record."""
     grow_caseload(team, manager, coach, 3)
-    episode = EpisodeFactory(team=team, worker=coach, started_on=LONG_AGO)
+    episode = EpisodeFactory(team=team, worker=coach, started_on=LONG_AGO())
     add_history(episode, coach, approver, 3)
     counts = {}
     client.force_login(manager)

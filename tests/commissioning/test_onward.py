@@ -313,6 +313,31 @@ def test_the_sent_list_reads_are_audited_and_queries_do_not_grow(
         ).exists()
 
 
+# --- the menu ----------------------------------------------------------------------------------
+
+MENU_LINK = '<a class="govuk-service-navigation__link" href="/commissioning/onward/"'
+
+
+@pytest.mark.parametrize("who", ["coach", "manager"])
+def test_the_team_sees_onward_referrals_in_the_menu_and_it_opens(
+    client, request, who, team, charity_team, person, episode, consented
+):
+    onward = send(request.getfixturevalue("coach"), person, team, charity_team)
+    client.force_login(request.getfixturevalue(who))
+    assert MENU_LINK in client.get(reverse("my-work")).content.decode()
+    page = client.get(reverse("onward:sent"))
+    assert page.status_code == 200
+    assert f'{MENU_LINK} aria-current="page">Onward referrals</a>' in page.content.decode()
+    assert onward.referral.referral_ref in page.content.decode()
+
+
+def test_a_commissioner_has_no_onward_referrals_in_the_menu_and_is_refused(client, authority):
+    commissioner = staff(Role.COMMISSIONER, TeamFactory(authority=authority))
+    client.force_login(commissioner)
+    assert MENU_LINK not in client.get(reverse("my-work")).content.decode()
+    assert client.get(reverse("onward:sent")).status_code == 403
+
+
 # --- the pages ---------------------------------------------------------------------------------
 
 

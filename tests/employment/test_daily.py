@@ -14,17 +14,20 @@ from pathways.employment import services
 from pathways.employment.models import Milestone
 from tests.factories import EmployerFactory, EpisodeFactory
 
-TODAY = dt.date.today()
-START = TODAY - dt.timedelta(days=200)
+TODAY = dt.date.today  # called in each test: a run may cross midnight
+
+
+def START() -> dt.date:
+    return TODAY() - dt.timedelta(days=200)
 
 
 @pytest.fixture
 def placement(team, coach):
-    episode = EpisodeFactory(team=team, worker=coach, started_on=START - dt.timedelta(days=7))
+    episode = EpisodeFactory(team=team, worker=coach, started_on=START() - dt.timedelta(days=7))
     return services.record_job_start(
         coach,
         episode.person,
-        start_date=START,
+        start_date=START(),
         employer=EmployerFactory(organisation=team.organisation),
         job_title="Gardener",
         kind="employed",
@@ -40,7 +43,7 @@ def daily(*args):
 
 
 def test_daily_finds_milestones_once_for_a_date(placement):
-    on = (START + dt.timedelta(days=182)).isoformat()
+    on = (START() + dt.timedelta(days=182)).isoformat()
     first = daily("--on", on)
     assert first["on"] == on
     assert first["milestones_found"] == 2
@@ -52,7 +55,7 @@ def test_daily_finds_milestones_once_for_a_date(placement):
 
 
 def test_daily_counts_overdue_post_start_checks(placement):
-    summary = daily("--on", (START + dt.timedelta(days=15)).isoformat())
+    summary = daily("--on", (START() + dt.timedelta(days=15)).isoformat())
     assert summary["queue"]["post_start_check"] == {"due": 6, "overdue": 6}
     assert summary["milestones_found"] == 0
 
@@ -61,7 +64,7 @@ def test_daily_defaults_to_today_and_prints_a_table(placement):
     out = StringIO()
     call_command("daily", stdout=out)
     text = out.getvalue()
-    assert f"Daily run for {TODAY.isoformat()}: 2 milestones found." in text
+    assert f"Daily run for {TODAY().isoformat()}: 2 milestones found." in text
     assert "milestone_due: 2 due, 2 overdue" in text
 
 

@@ -32,15 +32,18 @@ from tests.factories import (
     staff,
 )
 
-TODAY = dt.date.today()
-#: Long enough ago for a 52-week milestone, and for the episode to have started first.
-START = TODAY - dt.timedelta(days=420)
+TODAY = dt.date.today  # called in each test: a run may cross midnight
+
+
+def START() -> dt.date:
+    """Long enough ago for a 52-week milestone, and for the episode to have started first."""
+    return TODAY() - dt.timedelta(days=420)
 
 
 @pytest.fixture
 def episode(team, coach):
     return EpisodeFactory(
-        team=team, worker=coach, stage=Stage.JOB_FINDING, started_on=START - dt.timedelta(60)
+        team=team, worker=coach, stage=Stage.JOB_FINDING, started_on=START() - dt.timedelta(60)
     )
 
 
@@ -54,7 +57,8 @@ def outsider(authority):
     return staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=authority))
 
 
-def start(coach, episode, employer, on=START, **kwargs):
+def start(coach, episode, employer, on=None, **kwargs):
+    on = on or START()
     details = {
         "start_date": on,
         "employer": employer,
@@ -80,7 +84,7 @@ class TestPostStartChecks:
         placement = start(coach, episode, employer)
         checks = {c.kind: c.due_on for c in placement.checks.all()}
         assert set(checks) == set(CheckKind.values)
-        assert set(checks.values()) == {START + dt.timedelta(days=10)}
+        assert set(checks.values()) == {START() + dt.timedelta(days=10)}
 
     def test_without_an_episode_they_are_due_14_days_after_the_start(self, authority, employer):
         operator = UserFactory(is_superuser=True)
@@ -88,7 +92,7 @@ class TestPostStartChecks:
         placement = services.record_job_start(
             operator,
             person,
-            start_date=TODAY,
+            start_date=TODAY(),
             employer=employer,
             job_title="Porter",
             kind="employed",
@@ -96,12 +100,12 @@ class TestPostStartChecks:
             hours_per_week=Decimal("10"),
         )
         assert placement.episode is None
-        assert {c.due_on for c in placement.checks.all()} == {TODAY + dt.timedelta(days=14)}
+        assert {c.due_on for c in placement.checks.all()} == {TODAY() + dt.timedelta(days=14)}
 
     def test_each_check_is_in_the_queue_from_the_start_and_overdue_after_its_due_date(
         self, coach, episode, employer
     ):
-        placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=20))
+        placement = start(coach, episode, employer, on=TODAY() - dt.timedelta(days=20))
         due = placement.start_date + dt.timedelta(days=14)
         assert queue(coach, placement.start_date - dt.timedelta(days=1), "post_start_check") == []
         items = queue(coach, due, "post_start_check")
@@ -114,42 +118,42 @@ class TestPostStartChecks:
         assert all(i.overdue for i in queue(coach, due + dt.timedelta(days=1), "post_start_check"))
 
     def test_a_ticked_check_leaves_the_queue(self, coach, episode, employer):
-        placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=3))
+        placement = start(coach, episode, employer, on=TODAY() - dt.timedelta(days=3))
         check = placement.checks.get(kind=CheckKind.TRANSPORT)
-        services.complete_check(coach, check, done_on=TODAY, notes="Bus pass sorted")
+        services.complete_check(coach, check, done_on=TODAY(), notes="Bus pass sorted")
         check.refresh_from_db()
-        assert (check.done_on, check.done_by, check.notes) == (TODAY, coach, "Bus pass sorted")
-        left = {i.detail.split(":")[0] for i in queue(coach, TODAY, "post_start_check")}
+        assert (check.done_on, check.done_by, check.notes) == (TODAY(), coach, "Bus pass sorted")
+        left = {i.detail.split(":")[0] for i in queue(coach, TODAY(), "post_start_check")}
         assert len(left) == 5
         assert CheckKind.TRANSPORT.label not in left
 
     def test_a_check_is_done_once_not_in_the_future_and_not_before_the_start(
         self, coach, episode, employer
     ):
-        placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=3))
+        placement = start(coach, episode, employer, on=TODAY() - dt.timedelta(days=3))
         check = placement.checks.first()
         with pytest.raises(ValidationError, match="future"):
-            services.complete_check(coach, check, done_on=TODAY + dt.timedelta(days=1))
+            services.complete_check(coach, check, done_on=TODAY() + dt.timedelta(days=1))
         with pytest.raises(ValidationError, match="before the start"):
-            services.complete_check(coach, check, done_on=TODAY - dt.timedelta(days=4))
-        services.complete_check(coach, check, done_on=TODAY)
+            services.complete_check(coach, check, done_on=TODAY() - dt.timedelta(days=4))
+        services.complete_check(coach, check, done_on=TODAY())
         with pytest.raises(IllegalTransition, match="already done"):
-            services.complete_check(coach, check, done_on=TODAY)
+            services.complete_check(coach, check, done_on=TODAY())
 
     def test_someone_outside_the_team_cannot_tick_a_check(self, coach, outsider, episode, employer):
         placement = start(coach, episode, employer)
         check = placement.checks.first()
         with pytest.raises(PermissionDenied):
-            services.complete_check(outsider, check, done_on=TODAY)
+            services.complete_check(outsider, check, done_on=TODAY())
         check.refresh_from_db()
         assert check.done_on is None
-        assert queue(outsider, TODAY, "post_start_check") == []
+        assert queue(outsider, TODAY(), "post_start_check") == []
 
     def test_checks_of_an_ended_job_leave_the_queue(self, coach, episode, employer):
-        placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=20))
-        services.end_placement(coach, placement, end_date=TODAY, reason="resigned")
-        assert len(queue(coach, TODAY, "post_start_check")) == 6  # still working today
-        assert queue(coach, TODAY + dt.timedelta(days=1), "post_start_check") == []
+        placement = start(coach, episode, employer, on=TODAY() - dt.timedelta(days=20))
+        services.end_placement(coach, placement, end_date=TODAY(), reason="resigned")
+        assert len(queue(coach, TODAY(), "post_start_check")) == 6  # still working today
+        assert queue(coach, TODAY() + dt.timedelta(days=1), "post_start_check") == []
 
 
 def coaching(coach, episode, day, hours):
@@ -167,7 +171,7 @@ class TestFadingPlan:
     @pytest.fixture
     def placement(self, coach, episode, employer):
         """A job that started 10 whole weeks ago, planned at 5 then 2 hours a week."""
-        placement = start(coach, episode, employer, on=TODAY - dt.timedelta(weeks=10))
+        placement = start(coach, episode, employer, on=TODAY() - dt.timedelta(weeks=10))
         services.set_fading_plan(
             coach,
             placement,
@@ -193,7 +197,7 @@ class TestFadingPlan:
             with_whom="person",
             minutes=600,
         )
-        weeks = fading_of(Placement.objects.get(pk=placement.pk), TODAY)
+        weeks = fading_of(Placement.objects.get(pk=placement.pk), TODAY())
         assert len(weeks) == 10  # this week is not over yet
         assert [(w.planned_hours, w.actual_hours) for w in weeks[:2]] == [
             (Decimal("5"), Decimal("4.5")),
@@ -204,30 +208,30 @@ class TestFadingPlan:
     def test_three_weeks_above_plan_flag_fading_stalled(self, coach, episode, placement):
         for number in (8, 9):
             coaching(coach, episode, self.week(placement, number), 3)
-        assert queue(coach, TODAY, "fading_stalled") == []
+        assert queue(coach, TODAY(), "fading_stalled") == []
         coaching(coach, episode, self.week(placement, 10), 2.5)
-        [item] = queue(coach, TODAY, "fading_stalled")
+        [item] = queue(coach, TODAY(), "fading_stalled")
         assert item.due_on == self.week(placement, 11)
         assert "3 weeks" in item.detail and "2.5 hours against 2.0 planned" in item.detail
 
     def test_support_at_the_plan_is_not_above_it(self, coach, episode, placement):
         for number in (8, 9, 10):
             coaching(coach, episode, self.week(placement, number), 2)
-        weeks = fading_of(Placement.objects.get(pk=placement.pk), TODAY)
+        weeks = fading_of(Placement.objects.get(pk=placement.pk), TODAY())
         assert stalled(weeks) == []
-        assert queue(coach, TODAY, "fading_stalled") == []
+        assert queue(coach, TODAY(), "fading_stalled") == []
 
     def test_a_week_back_on_plan_ends_the_run(self, coach, episode, placement):
         for number in (7, 8, 10):
             coaching(coach, episode, self.week(placement, number), 4)
-        assert queue(coach, TODAY, "fading_stalled") == []
+        assert queue(coach, TODAY(), "fading_stalled") == []
 
     def test_a_new_plan_replaces_the_old_one_all_or_nothing(self, coach, placement):
         with pytest.raises(ValidationError, match="Step 2: planned hours must be from 0 to 40"):
             services.set_fading_plan(
                 coach,
                 placement,
-                [(placement.start_date, Decimal("3")), (TODAY, Decimal("41"))],
+                [(placement.start_date, Decimal("3")), (TODAY(), Decimal("41"))],
                 expected_version=Placement.objects.get(pk=placement.pk).version,
             )
         assert placement.fading_steps.count() == 2
@@ -237,7 +241,7 @@ class TestFadingPlan:
             )
         with pytest.raises(ValidationError, match="each date once"):
             services.set_fading_plan(
-                coach, placement, [(TODAY, Decimal("3")), (TODAY, Decimal("2"))]
+                coach, placement, [(TODAY(), Decimal("3")), (TODAY(), Decimal("2"))]
             )
         services.set_fading_plan(coach, placement, [(placement.start_date, Decimal("3"))])
         assert [s.planned_hours for s in placement.fading_steps.all()] == [Decimal("3")]
@@ -260,12 +264,12 @@ class TestFadingPlan:
 class TestAccessToWork:
     @pytest.fixture
     def placement(self, coach, episode, employer):
-        return start(coach, episode, employer, on=TODAY - dt.timedelta(days=30))
+        return start(coach, episode, employer, on=TODAY() - dt.timedelta(days=30))
 
     def test_an_application_from_to_apply_to_approved(self, coach, placement):
         record = services.record_access_to_work(coach, placement, status="to_apply")
         assert (record.status, record.version) == ("to_apply", 1)
-        applied = TODAY - dt.timedelta(days=20)
+        applied = TODAY() - dt.timedelta(days=20)
         services.record_access_to_work(
             coach, placement, status="applied", applied_on=applied, expected_version=1
         )
@@ -275,15 +279,15 @@ class TestAccessToWork:
             status="approved",
             funds="Job coach 6 hours a week; taxis to work",
             applied_on=applied,
-            decided_on=TODAY,
-            award_ends_on=TODAY + dt.timedelta(days=3 * 365),
+            decided_on=TODAY(),
+            award_ends_on=TODAY() + dt.timedelta(days=3 * 365),
             expected_version=2,
         )
         stored = AccessToWork.objects.get(placement=placement)
         assert (stored.status, stored.funds, stored.decided_on) == (
             "approved",
             "Job coach 6 hours a week; taxis to work",
-            TODAY,
+            TODAY(),
         )
         assert record.version == stored.version == 3
 
@@ -292,19 +296,19 @@ class TestAccessToWork:
         [
             ({"status": "maybe"}, "status"),
             ({"status": "applied"}, "applied_on"),
-            ({"status": "refused", "applied_on": TODAY}, "decided_on"),
-            ({"status": "approved", "applied_on": TODAY, "decided_on": TODAY}, "funds"),
+            ({"status": "refused", "applied_on": TODAY()}, "decided_on"),
+            ({"status": "approved", "applied_on": TODAY(), "decided_on": TODAY()}, "funds"),
             (
                 {
                     "status": "approved",
                     "funds": "Taxis",
-                    "applied_on": TODAY,
-                    "decided_on": TODAY - dt.timedelta(days=1),
+                    "applied_on": TODAY(),
+                    "decided_on": TODAY() - dt.timedelta(days=1),
                 },
                 "decided_on",
             ),
-            ({"status": "applied", "applied_on": TODAY + dt.timedelta(days=1)}, "applied_on"),
-            ({"status": "to_apply", "award_ends_on": TODAY}, "award_ends_on"),
+            ({"status": "applied", "applied_on": TODAY() + dt.timedelta(days=1)}, "applied_on"),
+            ({"status": "to_apply", "award_ends_on": TODAY()}, "award_ends_on"),
         ],
     )
     def test_bad_details_name_the_field(self, coach, placement, details, field):
@@ -318,7 +322,7 @@ class TestAccessToWork:
         services.record_access_to_work(coach, placement, status="not_needed", expected_version=1)
         with pytest.raises(ConcurrentEdit):
             services.record_access_to_work(
-                coach, placement, status="applied", applied_on=TODAY, expected_version=1
+                coach, placement, status="applied", applied_on=TODAY(), expected_version=1
             )
         assert AccessToWork.objects.get(placement=placement).status == "not_needed"
 
@@ -328,7 +332,7 @@ class TestAccessToWork:
 
 
 def day(n):
-    return START + dt.timedelta(days=n)
+    return START() + dt.timedelta(days=n)
 
 
 class TestMilestones:
@@ -406,12 +410,12 @@ class TestMilestones:
         assert milestone.confirmed_on is None
 
     def test_a_future_confirmation_is_refused(self, coach, episode, employer):
-        placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=91))
-        services.find_milestones(TODAY)
+        placement = start(coach, episode, employer, on=TODAY() - dt.timedelta(days=91))
+        services.find_milestones(TODAY())
         milestone = Milestone.objects.get(placement=placement)
         with pytest.raises(ValidationError, match="future"):
             services.confirm_milestone(
-                coach, milestone, evidence="person", confirmed_on=TODAY + dt.timedelta(days=1)
+                coach, milestone, evidence="person", confirmed_on=TODAY() + dt.timedelta(days=1)
             )
 
     def test_someone_outside_the_team_cannot_confirm(self, coach, outsider, placement):
@@ -433,11 +437,11 @@ class TestProgression:
         placement = start(coach, episode, employer)
         casework.close_episode(coach, episode, reason=EndReason.IN_WORK_WITHOUT_SUPPORT)
         placement.refresh_from_db()
-        assert (placement.support_ended_on, placement.supported) == (TODAY, False)
+        assert (placement.support_ended_on, placement.supported) == (TODAY(), False)
 
     def test_a_job_that_ended_first_is_not_progression(self, coach, episode, employer):
         placement = start(coach, episode, employer)
-        services.end_placement(coach, placement, end_date=TODAY - dt.timedelta(1), reason="other")
+        services.end_placement(coach, placement, end_date=TODAY() - dt.timedelta(1), reason="other")
         casework.close_episode(coach, episode, reason=EndReason.WITHDREW)
         placement.refresh_from_db()
         assert placement.support_ended_on is None
@@ -457,13 +461,13 @@ def test_the_queue_reads_in_work_support_in_a_fixed_number_of_queries(
 
     def count_after(n):
         for _ in range(n):
-            ep = EpisodeFactory(team=team, worker=coach, started_on=START - dt.timedelta(60))
+            ep = EpisodeFactory(team=team, worker=coach, started_on=START() - dt.timedelta(60))
             placement = start(coach, ep, employer)
-            services.set_fading_plan(coach, placement, [(START, Decimal("1"))])
-            coaching(coach, ep, TODAY - dt.timedelta(days=10), 5)
-        services.find_milestones(TODAY)
+            services.set_fading_plan(coach, placement, [(START(), Decimal("1"))])
+            coaching(coach, ep, TODAY() - dt.timedelta(days=10), 5)
+        services.find_milestones(TODAY())
         with CaptureQueriesContext(connection) as ctx:
-            items = work_queue(coach, TODAY)
+            items = work_queue(coach, TODAY())
         return len(ctx.captured_queries), len(items)
 
     few, few_items = count_after(2)
@@ -477,8 +481,8 @@ def test_in_work_changes_are_on_the_persons_audit_trail(coach, episode, employer
     from pathways.core.audit import person_trail
 
     placement = start(coach, episode, employer)
-    services.complete_check(coach, placement.checks.first(), done_on=TODAY)
-    services.set_fading_plan(coach, placement, [(START, Decimal("2"))])
+    services.complete_check(coach, placement.checks.first(), done_on=TODAY())
+    services.set_fading_plan(coach, placement, [(START(), Decimal("2"))])
     services.record_access_to_work(coach, placement, status="not_needed")
     services.find_milestones(day(91))
     services.confirm_milestone(
@@ -489,8 +493,8 @@ def test_in_work_changes_are_on_the_persons_audit_trail(coach, episode, employer
 
 
 def test_my_work_links_each_in_work_item_to_the_job(client, coach, episode, employer):
-    placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=100))
-    services.find_milestones(TODAY)
+    placement = start(coach, episode, employer, on=TODAY() - dt.timedelta(days=100))
+    services.find_milestones(TODAY())
     client.force_login(coach)
     page = client.get("/").content.decode()
     link = f'<a class="govuk-link" href="/jobs/{placement.pk}/">'
@@ -533,15 +537,15 @@ class TestReviewedEdges:
     def test_a_returners_old_job_brings_nothing_back_to_the_queue(
         self, coach, team, episode, employer
     ):
-        placement = start(coach, episode, employer, on=TODAY - dt.timedelta(days=200))
+        placement = start(coach, episode, employer, on=TODAY() - dt.timedelta(days=200))
         services.set_fading_plan(coach, placement, [(placement.start_date, Decimal("0"))])
         casework.close_episode(coach, episode, reason=EndReason.IN_WORK_WITHOUT_SUPPORT)
-        services.find_milestones(TODAY)
+        services.find_milestones(TODAY())
         assert set(placement.milestones.values_list("weeks", flat=True)) == {13, 26}
         returned = EpisodeFactory(team=team, worker=coach, person=episode.person)
-        for day_ in (TODAY - dt.timedelta(days=20), TODAY - dt.timedelta(days=10)):
+        for day_ in (TODAY() - dt.timedelta(days=20), TODAY() - dt.timedelta(days=10)):
             coaching(coach, returned, day_, 3)
-        kinds = {item.kind for item in work_queue(coach, TODAY)}
+        kinds = {item.kind for item in work_queue(coach, TODAY())}
         assert not kinds & {"post_start_check", "milestone_due", "fading_stalled"}
 
     def test_no_milestones_after_support_ended(self, coach, episode, employer):
@@ -560,7 +564,7 @@ class TestReviewedEdges:
             job_title="Imported",
             kind="employed",
             paid=True,
-            start_date=START,
+            start_date=START(),
             hours_per_week=Decimal("5"),
         )
         assert imported.pk == first.pk + 1
@@ -570,15 +574,15 @@ class TestReviewedEdges:
     @pytest.mark.parametrize(
         ("details", "field"),
         [
-            ({"status": "applied", "applied_on": TODAY, "decided_on": TODAY}, "decided_on"),
-            ({"status": "to_apply", "applied_on": TODAY}, "applied_on"),
+            ({"status": "applied", "applied_on": TODAY(), "decided_on": TODAY()}, "decided_on"),
+            ({"status": "to_apply", "applied_on": TODAY()}, "applied_on"),
             (
                 {
                     "status": "approved",
                     "funds": "Taxis",
-                    "applied_on": TODAY - dt.timedelta(days=9),
-                    "decided_on": TODAY,
-                    "award_ends_on": TODAY - dt.timedelta(days=1),
+                    "applied_on": TODAY() - dt.timedelta(days=9),
+                    "decided_on": TODAY(),
+                    "award_ends_on": TODAY() - dt.timedelta(days=1),
                 },
                 "award_ends_on",
             ),

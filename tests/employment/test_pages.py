@@ -32,8 +32,11 @@ from tests.factories import (
     staff,
 )
 
-TODAY = dt.date.today()
-STARTED = TODAY - dt.timedelta(days=100)
+TODAY = dt.date.today  # called in each test: a run may cross midnight
+
+
+def STARTED() -> dt.date:
+    return TODAY() - dt.timedelta(days=100)
 
 
 def parts(prefix: str, day: dt.date) -> dict[str, str]:
@@ -60,7 +63,8 @@ def employer(team):
     return EmployerFactory(organisation=team.organisation, name="Riverside Café")
 
 
-def start_job(coach, person, employer, *, start_date=STARTED, title="Kitchen porter") -> Placement:
+def start_job(coach, person, employer, *, start_date=None, title="Kitchen porter") -> Placement:
+    start_date = start_date or STARTED()
     return services.record_job_start(
         coach,
         person,
@@ -151,7 +155,7 @@ def test_a_job_start_found_by_the_person(client, coach, person, employer, episod
             "job_title": "Gardener",
             "kind": "employed",
             "paid": "yes",
-            **parts("start_date", TODAY - dt.timedelta(days=3)),
+            **parts("start_date", TODAY() - dt.timedelta(days=3)),
             "hours_per_week": "20",
             "hourly_pay": "12.60",
             "supported": "yes",
@@ -178,7 +182,7 @@ def test_a_job_start_from_an_accepted_candidacy(client, coach, person, employer,
         hourly_pay=Decimal("12.21"),
     )
     candidacy = Candidacy.objects.create(
-        person=person, opportunity=opportunity, status=CandidacyStatus.ACCEPTED, status_on=TODAY
+        person=person, opportunity=opportunity, status=CandidacyStatus.ACCEPTED, status_on=TODAY()
     )
     client.force_login(coach)
     candidacy_page = client.get(reverse("employers:candidacy", args=[candidacy.pk]))
@@ -194,7 +198,7 @@ def test_a_job_start_from_an_accepted_candidacy(client, coach, person, employer,
             "job_title": "Barista",
             "kind": "employed",
             "paid": "yes",
-            **parts("start_date", TODAY),
+            **parts("start_date", TODAY()),
             "hours_per_week": "18",
             "hourly_pay": "12.21",
             "supported": "yes",
@@ -214,7 +218,7 @@ def test_a_job_start_from_an_accepted_candidacy(client, coach, person, employer,
             "job_title": "Barista",
             "kind": "employed",
             "paid": "yes",
-            **parts("start_date", TODAY),
+            **parts("start_date", TODAY()),
             "hours_per_week": "18",
             "supported": "yes",
         },
@@ -230,7 +234,7 @@ def test_a_job_start_from_someone_elses_candidacy_is_not_found(
     other = EpisodeFactory(team=team, worker=coach).person
     opportunity = OpportunityFactory(employer=employer, authority=team.authority)
     candidacy = Candidacy.objects.create(
-        person=other, opportunity=opportunity, status=CandidacyStatus.ACCEPTED, status_on=TODAY
+        person=other, opportunity=opportunity, status=CandidacyStatus.ACCEPTED, status_on=TODAY()
     )
     client.force_login(coach)
     url = reverse("employment:job-start", args=[person.pk])
@@ -268,7 +272,7 @@ def test_a_job_start_too_far_ahead_is_refused_on_the_field(client, coach, person
             "job_title": "Gardener",
             "kind": "employed",
             "paid": "yes",
-            **parts("start_date", TODAY + dt.timedelta(days=120)),
+            **parts("start_date", TODAY() + dt.timedelta(days=120)),
             "hours_per_week": "20",
             "supported": "yes",
         },
@@ -287,14 +291,14 @@ def test_ticking_off_a_check(client, coach, placement):
     client.force_login(coach)
     response = client.post(
         reverse("employment:check", args=[placement.pk, check.pk]),
-        {**parts(f"check-{check.pk}-done_on", TODAY), f"check-{check.pk}-notes": "Bus pass"},
+        {**parts(f"check-{check.pk}-done_on", TODAY()), f"check-{check.pk}-notes": "Bus pass"},
     )
     assert response.status_code == 302 and response["Location"].endswith("#checks")
     check.refresh_from_db()
-    assert (check.done_on, check.done_by, check.notes) == (TODAY, coach, "Bus pass")
+    assert (check.done_on, check.done_by, check.notes) == (TODAY(), coach, "Bus pass")
     page = client.get(page_url(placement)).content.decode()
     assert "1 of 6 done." in page
-    assert f"Done on {TODAY:%-d %B %Y} by" in page and "Bus pass" in page
+    assert f"Done on {TODAY():%-d %B %Y} by" in page and "Bus pass" in page
     assert "Post-start check done: Transport to work is working." in page
 
 
@@ -303,7 +307,7 @@ def test_a_check_done_in_the_future_is_refused_on_its_date(client, coach, placem
     client.force_login(coach)
     response = client.post(
         reverse("employment:check", args=[placement.pk, check.pk]),
-        parts(f"check-{check.pk}-done_on", TODAY + dt.timedelta(days=2)),
+        parts(f"check-{check.pk}-done_on", TODAY() + dt.timedelta(days=2)),
     )
     assert response.status_code == 400
     assert (
@@ -315,7 +319,7 @@ def test_a_check_done_in_the_future_is_refused_on_its_date(client, coach, placem
 
 
 def test_confirming_a_milestone(client, coach, placement):
-    (milestone,) = services.find_milestones(TODAY)
+    (milestone,) = services.find_milestones(TODAY())
     assert milestone.weeks == 13
     milestone = Milestone.objects.get(placement=placement)
     client.force_login(coach)
@@ -324,12 +328,12 @@ def test_confirming_a_milestone(client, coach, placement):
     prefix = f"milestone-{milestone.pk}"
     response = client.post(
         reverse("employment:milestone", args=[placement.pk, milestone.pk]),
-        {f"{prefix}-evidence": "payslip", **parts(f"{prefix}-confirmed_on", TODAY)},
+        {f"{prefix}-evidence": "payslip", **parts(f"{prefix}-confirmed_on", TODAY())},
     )
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert (milestone.confirmed_on, milestone.evidence, milestone.confirmed_by) == (
-        TODAY,
+        TODAY(),
         "payslip",
         coach,
     )
@@ -339,13 +343,13 @@ def test_confirming_a_milestone(client, coach, placement):
 
 
 def test_a_milestone_without_evidence_names_the_field(client, coach, placement):
-    services.find_milestones(TODAY)
+    services.find_milestones(TODAY())
     milestone = Milestone.objects.get(placement=placement)
     prefix = f"milestone-{milestone.pk}"
     client.force_login(coach)
     response = client.post(
         reverse("employment:milestone", args=[placement.pk, milestone.pk]),
-        parts(f"{prefix}-confirmed_on", TODAY),
+        parts(f"{prefix}-confirmed_on", TODAY()),
     )
     assert response.status_code == 400
     assert "Choose how you know the person is still in work" in response.content.decode()
@@ -364,33 +368,33 @@ def fading_post(placement: Placement, rows: list[tuple[dt.date | None, str]], ve
 
 
 def test_setting_a_fading_plan(client, coach, placement, episode):
-    coaching(episode, coach, STARTED + dt.timedelta(days=1), 600)
+    coaching(episode, coach, STARTED() + dt.timedelta(days=1), 600)
     client.force_login(coach)
     response = client.post(
         reverse("employment:fading", args=[placement.pk]),
         fading_post(
             placement,
-            [(STARTED, "10"), (STARTED + dt.timedelta(weeks=4), "5"), (None, "")],
+            [(STARTED(), "10"), (STARTED() + dt.timedelta(weeks=4), "5"), (None, "")],
         ),
     )
     assert response.status_code == 302 and response["Location"].endswith("#fading")
     steps = list(FadingStep.objects.filter(placement=placement))
     assert [(s.starts_on, s.planned_hours) for s in steps] == [
-        (STARTED, Decimal("10")),
-        (STARTED + dt.timedelta(weeks=4), Decimal("5")),
+        (STARTED(), Decimal("10")),
+        (STARTED() + dt.timedelta(weeks=4), Decimal("5")),
     ]
     page = client.get(page_url(placement)).content.decode()
     assert "Fading plan saved: 2 steps." in page
-    assert f"From {STARTED:%-d %B %Y}: 10 coaching hours a week" in page
+    assert f"From {STARTED():%-d %B %Y}: 10 coaching hours a week" in page
     # The form shows the plan, to change it.
-    assert f'name="fading-from_1_0" type="text" inputmode="numeric" value="{STARTED.day}"' in page
+    assert f'name="fading-from_1_0" type="text" inputmode="numeric" value="{STARTED().day}"' in page
 
 
 def test_a_fading_step_without_a_date_names_the_field(client, coach, placement):
     client.force_login(coach)
     response = client.post(
         reverse("employment:fading", args=[placement.pk]),
-        fading_post(placement, [(STARTED, "10"), (None, "4")]),
+        fading_post(placement, [(STARTED(), "10"), (None, "4")]),
     )
     assert response.status_code == 400
     assert 'href="#id_fading-from_2_0">Enter the date step 2 starts' in response.content.decode()
@@ -407,9 +411,9 @@ def test_an_empty_fading_plan_is_refused(client, coach, placement):
 
 
 def test_stalled_fading_is_flagged(client, coach, placement, episode):
-    services.set_fading_plan(coach, placement, [(STARTED, Decimal("2"))])
+    services.set_fading_plan(coach, placement, [(STARTED(), Decimal("2"))])
     for week in range(14):
-        coaching(episode, coach, STARTED + dt.timedelta(weeks=week), 240)
+        coaching(episode, coach, STARTED() + dt.timedelta(weeks=week), 240)
     client.force_login(coach)
     page = client.get(page_url(placement)).content.decode()
     assert "Fading has stalled: coaching has been above the plan for the last 14 weeks" in page
@@ -424,8 +428,8 @@ def test_recording_access_to_work(client, coach, placement):
             "atw-version": "0",
             "atw-status": "approved",
             "atw-funds": "Taxis to work",
-            **parts("atw-applied_on", TODAY - dt.timedelta(days=30)),
-            **parts("atw-decided_on", TODAY - dt.timedelta(days=2)),
+            **parts("atw-applied_on", TODAY() - dt.timedelta(days=30)),
+            **parts("atw-decided_on", TODAY() - dt.timedelta(days=2)),
         },
     )
     assert response.status_code == 302
@@ -443,8 +447,8 @@ def test_access_to_work_approved_without_funds_names_the_field(client, coach, pl
         {
             "atw-version": "0",
             "atw-status": "approved",
-            **parts("atw-applied_on", TODAY - dt.timedelta(days=30)),
-            **parts("atw-decided_on", TODAY),
+            **parts("atw-applied_on", TODAY() - dt.timedelta(days=30)),
+            **parts("atw-decided_on", TODAY()),
         },
     )
     assert response.status_code == 400
@@ -458,7 +462,7 @@ def test_changing_hours_and_ending_the_job(client, coach, placement):
         reverse("employment:terms", args=[placement.pk]),
         {
             "terms-version": placement.version,
-            **parts("terms-effective_from", TODAY - dt.timedelta(days=7)),
+            **parts("terms-effective_from", TODAY() - dt.timedelta(days=7)),
             "terms-hours_per_week": "24",
             "terms-hourly_pay": "12.60",
         },
@@ -471,13 +475,16 @@ def test_changing_hours_and_ending_the_job(client, coach, placement):
         reverse("employment:end", args=[placement.pk]),
         {
             "end-version": placement.version,
-            **parts("end-end_date", TODAY - dt.timedelta(days=1)),
+            **parts("end-end_date", TODAY() - dt.timedelta(days=1)),
             "end-end_reason": "resigned",
         },
     )
     assert response.status_code == 302
     placement.refresh_from_db()
-    assert (placement.end_date, placement.end_reason) == (TODAY - dt.timedelta(days=1), "resigned")
+    assert (placement.end_date, placement.end_reason) == (
+        TODAY() - dt.timedelta(days=1),
+        "resigned",
+    )
     page = client.get(page_url(placement)).content.decode()
     assert "Job end recorded" in page and "Resigned" in page
     assert "Record that the job ended" not in page
@@ -489,7 +496,7 @@ def test_an_end_before_the_start_names_the_field(client, coach, placement):
         reverse("employment:end", args=[placement.pk]),
         {
             "end-version": placement.version,
-            **parts("end-end_date", STARTED - dt.timedelta(days=1)),
+            **parts("end-end_date", STARTED() - dt.timedelta(days=1)),
             "end-end_reason": "resigned",
         },
     )
@@ -505,12 +512,12 @@ def test_an_end_before_the_start_names_the_field(client, coach, placement):
 def test_a_stale_fading_plan_answers_409(client, coach, placement):
     stale = placement.version
     services.change_terms(
-        coach, placement, effective_from=TODAY, hours_per_week=Decimal("20"), hourly_pay=None
+        coach, placement, effective_from=TODAY(), hours_per_week=Decimal("20"), hourly_pay=None
     )
     client.force_login(coach)
     response = client.post(
         reverse("employment:fading", args=[placement.pk]),
-        fading_post(placement, [(STARTED, "10")], version=stale),
+        fading_post(placement, [(STARTED(), "10")], version=stale),
     )
     assert response.status_code == 409
     text = response.content.decode()
@@ -522,19 +529,19 @@ def test_a_stale_fading_plan_answers_409(client, coach, placement):
 
 def test_stale_hours_and_job_end_answer_409(client, coach, placement):
     stale = placement.version
-    services.set_fading_plan(coach, placement, [(STARTED, Decimal("8"))])
+    services.set_fading_plan(coach, placement, [(STARTED(), Decimal("8"))])
     client.force_login(coach)
     terms = client.post(
         reverse("employment:terms", args=[placement.pk]),
         {
             "terms-version": stale,
-            **parts("terms-effective_from", TODAY),
+            **parts("terms-effective_from", TODAY()),
             "terms-hours_per_week": "30",
         },
     )
     end = client.post(
         reverse("employment:end", args=[placement.pk]),
-        {"end-version": stale, **parts("end-end_date", TODAY), "end-end_reason": "resigned"},
+        {"end-version": stale, **parts("end-end_date", TODAY()), "end-end_reason": "resigned"},
     )
     assert (terms.status_code, end.status_code) == (409, 409)
     placement.refresh_from_db()
@@ -563,16 +570,19 @@ def every_form(placement: Placement) -> list[tuple[str, dict]]:
     return [
         (
             reverse("employment:check", args=[placement.pk, check.pk]),
-            parts(f"check-{check.pk}-done_on", TODAY),
+            parts(f"check-{check.pk}-done_on", TODAY()),
         ),
         (
             reverse("employment:milestone", args=[placement.pk, milestone.pk]),
             {
                 f"milestone-{milestone.pk}-evidence": "payslip",
-                **parts(f"milestone-{milestone.pk}-confirmed_on", TODAY),
+                **parts(f"milestone-{milestone.pk}-confirmed_on", TODAY()),
             },
         ),
-        (reverse("employment:fading", args=[placement.pk]), fading_post(placement, [(TODAY, "5")])),
+        (
+            reverse("employment:fading", args=[placement.pk]),
+            fading_post(placement, [(TODAY(), "5")]),
+        ),
         (
             reverse("employment:access-to-work", args=[placement.pk]),
             {"atw-version": "0", "atw-status": "not_needed"},
@@ -581,7 +591,7 @@ def every_form(placement: Placement) -> list[tuple[str, dict]]:
             reverse("employment:terms", args=[placement.pk]),
             {
                 "terms-version": placement.version,
-                **parts("terms-effective_from", TODAY),
+                **parts("terms-effective_from", TODAY()),
                 "terms-hours_per_week": "30",
             },
         ),
@@ -589,7 +599,7 @@ def every_form(placement: Placement) -> list[tuple[str, dict]]:
             reverse("employment:end", args=[placement.pk]),
             {
                 "end-version": placement.version,
-                **parts("end-end_date", TODAY),
+                **parts("end-end_date", TODAY()),
                 "end-end_reason": "resigned",
             },
         ),
@@ -606,7 +616,7 @@ def nothing_changed(placement: Placement) -> None:
 
 
 def test_someone_outside_the_team_gets_404_and_changes_nothing(client, outsider, placement):
-    services.find_milestones(TODAY)
+    services.find_milestones(TODAY())
     client.force_login(outsider)
     assert client.get(page_url(placement)).status_code == 404
     refused = LogEntry.objects.filter(
@@ -621,7 +631,7 @@ def test_someone_outside_the_team_gets_404_and_changes_nothing(client, outsider,
         assert client.post(url, data).status_code == 404, url
     job_start = client.post(
         reverse("employment:job-start", args=[placement.person_id]),
-        {"job_title": "Spy", "kind": "employed", "paid": "yes", **parts("start_date", TODAY)},
+        {"job_title": "Spy", "kind": "employed", "paid": "yes", **parts("start_date", TODAY())},
     )
     assert job_start.status_code == 404
     nothing_changed(placement)
@@ -630,7 +640,7 @@ def test_someone_outside_the_team_gets_404_and_changes_nothing(client, outsider,
 
 def test_someone_who_may_read_but_not_change_sees_no_forms(client, team, placement):
     dpo = staff(Role.DATA_PROTECTION_OFFICER, team, email="dpo@example.org")
-    services.find_milestones(TODAY)
+    services.find_milestones(TODAY())
     client.force_login(dpo)
     response = client.get(page_url(placement))
     assert response.status_code == 200
@@ -651,10 +661,10 @@ def test_the_fading_chart_is_an_svg_image(client, coach, placement, episode):
     services.set_fading_plan(
         coach,
         placement,
-        [(STARTED, Decimal("10")), (STARTED + dt.timedelta(weeks=6), Decimal("4"))],
+        [(STARTED(), Decimal("10")), (STARTED() + dt.timedelta(weeks=6), Decimal("4"))],
     )
     for week in range(12):
-        coaching(episode, coach, STARTED + dt.timedelta(weeks=week, days=1), 300)
+        coaching(episode, coach, STARTED() + dt.timedelta(weeks=week, days=1), 300)
     client.force_login(coach)
     url = reverse("employment:fading-chart", args=[placement.pk])
     response = client.get(url)
@@ -673,7 +683,7 @@ def test_the_fading_chart_is_an_svg_image(client, coach, placement, episode):
 
 
 def test_the_fading_chart_of_a_job_started_today(client, coach, person, employer):
-    placement = start_job(coach, person, employer, start_date=TODAY)
+    placement = start_job(coach, person, employer, start_date=TODAY())
     client.force_login(coach)
     response = client.get(reverse("employment:fading-chart", args=[placement.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
@@ -689,21 +699,21 @@ def grow(placement: Placement, coach, episode) -> None:
     services.set_fading_plan(
         coach,
         placement,
-        [(STARTED + dt.timedelta(weeks=w), Decimal(10 - w)) for w in range(10)],
+        [(STARTED() + dt.timedelta(weeks=w), Decimal(10 - w)) for w in range(10)],
     )
     for w in range(1, 10):
         services.change_terms(
             coach,
             placement,
-            effective_from=STARTED + dt.timedelta(weeks=w),
+            effective_from=STARTED() + dt.timedelta(weeks=w),
             hours_per_week=Decimal(16 + w),
             hourly_pay=Decimal("12.60"),
         )
     for week in range(10):
-        coaching(episode, coach, STARTED + dt.timedelta(weeks=week), 120)
+        coaching(episode, coach, STARTED() + dt.timedelta(weeks=week), 120)
     for check in placement.checks.all()[:5]:
-        services.complete_check(coach, check, done_on=TODAY)
-    services.find_milestones(TODAY + dt.timedelta(days=400))
+        services.complete_check(coach, check, done_on=TODAY())
+    services.find_milestones(TODAY() + dt.timedelta(days=400))
     services.record_access_to_work(coach, placement, status="to_apply")
 
 
@@ -711,9 +721,9 @@ def test_the_placement_page_queries_do_not_grow(
     client, coach, person, employer, episode, django_assert_num_queries
 ):
     placement = start_job(coach, person, employer)
-    services.set_fading_plan(coach, placement, [(STARTED, Decimal("5"))])
-    coaching(episode, coach, STARTED, 60)
-    services.find_milestones(TODAY)
+    services.set_fading_plan(coach, placement, [(STARTED(), Decimal("5"))])
+    coaching(episode, coach, STARTED(), 60)
+    services.find_milestones(TODAY())
     client.force_login(coach)
     url = page_url(placement)
     client.get(url)  # warm the session and content-type caches
@@ -731,7 +741,7 @@ def test_the_person_page_queries_do_not_grow(
     client, coach, person, employer, episode, django_assert_num_queries
 ):
     first = start_job(coach, person, employer)
-    services.find_milestones(TODAY)
+    services.find_milestones(TODAY())
     services.record_access_to_work(coach, first, status="to_apply")
     client.force_login(coach)
     url = reverse("person", args=[person.pk])
@@ -741,8 +751,8 @@ def test_the_person_page_queries_do_not_grow(
     for n in range(9):
         job = start_job(coach, person, employer, title=f"Job {n}")
         services.record_access_to_work(coach, job, status="to_apply")
-        services.set_fading_plan(coach, job, [(STARTED, Decimal("5"))])
-    services.find_milestones(TODAY)
+        services.set_fading_plan(coach, job, [(STARTED(), Decimal("5"))])
+    services.find_milestones(TODAY())
     assert Placement.objects.filter(person=person).count() == 10
     with django_assert_num_queries(len(few)):
         response = client.get(url)

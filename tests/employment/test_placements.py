@@ -26,7 +26,7 @@ from tests.factories import (
     staff,
 )
 
-TODAY = dt.date.today()
+TODAY = dt.date.today  # called in each test: a run may cross midnight
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def employer(team):
 
 def start(coach, episode, employer, **kwargs):
     defaults = {
-        "start_date": TODAY - dt.timedelta(days=10),
+        "start_date": TODAY() - dt.timedelta(days=10),
         "employer": employer,
         "job_title": "Kitchen porter",
         "kind": "employed",
@@ -72,14 +72,14 @@ def test_a_job_start_from_an_accepted_offer_takes_the_opportunitys_details(
         person=episode.person,
         opportunity=opportunity,
         status=CandidacyStatus.OFFERED,
-        status_on=TODAY,
+        status_on=TODAY(),
     )
     with pytest.raises(IllegalTransition, match="Only an accepted offer"):
-        services.record_job_start(coach, episode.person, start_date=TODAY, candidacy=candidacy)
+        services.record_job_start(coach, episode.person, start_date=TODAY(), candidacy=candidacy)
     candidacy.status = CandidacyStatus.ACCEPTED
     candidacy.save()
     placement = services.record_job_start(
-        coach, episode.person, start_date=TODAY, candidacy=candidacy
+        coach, episode.person, start_date=TODAY(), candidacy=candidacy
     )
     assert (placement.job_title, placement.hours_per_week, placement.employer) == (
         "Barista",
@@ -87,7 +87,7 @@ def test_a_job_start_from_an_accepted_offer_takes_the_opportunitys_details(
         employer,
     )
     with pytest.raises(IllegalTransition, match="already recorded"):
-        services.record_job_start(coach, episode.person, start_date=TODAY, candidacy=candidacy)
+        services.record_job_start(coach, episode.person, start_date=TODAY(), candidacy=candidacy)
 
 
 def test_someone_without_a_relationship_cannot_record_a_job(episode, employer, team):
@@ -99,7 +99,7 @@ def test_someone_without_a_relationship_cannot_record_a_job(episode, employer, t
 
 def test_missing_details_are_named(coach, episode, employer):
     with pytest.raises(ValidationError) as caught:
-        services.record_job_start(coach, episode.person, start_date=TODAY)
+        services.record_job_start(coach, episode.person, start_date=TODAY())
     assert set(caught.value.message_dict) >= {"employer", "job_title", "kind", "paid"}
     with pytest.raises(ValidationError) as caught:
         start(coach, episode, employer, paid=False)
@@ -111,7 +111,7 @@ def test_a_change_of_hours_keeps_the_history(coach, episode, employer):
     services.change_terms(
         coach,
         placement,
-        effective_from=TODAY,
+        effective_from=TODAY(),
         hours_per_week=Decimal("30"),
         hourly_pay=Decimal("12.60"),
     )
@@ -134,14 +134,14 @@ def test_a_change_of_hours_keeps_the_history(coach, episode, employer):
 def test_a_job_end_reopens_job_finding_unless_another_job_goes_on(coach, episode, employer):
     first = start(coach, episode, employer)
     second = start(coach, episode, employer, job_title="Cleaner")
-    services.end_placement(coach, first, end_date=TODAY, reason="contract_ended")
+    services.end_placement(coach, first, end_date=TODAY(), reason="contract_ended")
     episode.refresh_from_db()
     assert episode.stage == Stage.IN_WORK_SUPPORT  # still in the other job
-    services.end_placement(coach, second, end_date=TODAY, reason="resigned")
+    services.end_placement(coach, second, end_date=TODAY(), reason="resigned")
     episode.refresh_from_db()
     assert episode.stage == Stage.JOB_FINDING
     with pytest.raises(IllegalTransition, match="already ended"):
-        services.end_placement(coach, second, end_date=TODAY, reason="resigned")
+        services.end_placement(coach, second, end_date=TODAY(), reason="resigned")
 
 
 def test_end_before_start_is_refused(coach, episode, employer):

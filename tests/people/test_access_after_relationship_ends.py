@@ -20,7 +20,7 @@ from tests.factories import EpisodeFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = dt.date.today  # called in each test: a run may cross midnight
 NOTE = "Talked through the cafe job and travel training"
 
 
@@ -37,25 +37,28 @@ def last_look(person) -> dict:
 
 def closed_episode(coach, team, *, days_ago: int):
     episode = EpisodeFactory(
-        team=team, worker=coach, started_on=TODAY - dt.timedelta(days=days_ago + 100)
+        team=team, worker=coach, started_on=TODAY() - dt.timedelta(days=days_ago + 100)
     )
     casework.record_activity(
         coach,
         episode,
         kind="meeting",
-        occurred_on=TODAY - dt.timedelta(days=days_ago + 1),
+        occurred_on=TODAY() - dt.timedelta(days=days_ago + 1),
         with_whom="person",
         notes=NOTE,
     )
     return casework.close_episode(
-        coach, episode, reason=EndReason.MOVED_AWAY, on=TODAY - dt.timedelta(days=days_ago)
+        coach, episode, reason=EndReason.MOVED_AWAY, on=TODAY() - dt.timedelta(days=days_ago)
     )
 
 
 def declined_referral(manager, team, *, days_ago: int):
-    referral = ReferralFactory(team=team, received_on=TODAY - dt.timedelta(days=days_ago + 10))
+    referral = ReferralFactory(team=team, received_on=TODAY() - dt.timedelta(days=days_ago + 10))
     return referrals.decline_referral(
-        manager, referral, reason="Not looking for work yet", on=TODAY - dt.timedelta(days=days_ago)
+        manager,
+        referral,
+        reason="Not looking for work yet",
+        on=TODAY() - dt.timedelta(days=days_ago),
     )
 
 

@@ -32,8 +32,11 @@ from tests.factories import (
     staff,
 )
 
-TODAY = dt.date.today()
-START = TODAY - dt.timedelta(days=200)
+TODAY = dt.date.today  # called in each test: a run may cross midnight
+
+
+def START() -> dt.date:
+    return TODAY() - dt.timedelta(days=200)
 
 
 @pytest.fixture
@@ -78,8 +81,8 @@ def build_record(team, coach, *, ref, family_name, activities=2, episodes=1, not
             referral=referral if last else None,
             episode_ref=f"E-{ref}-{number}",
             stage=Stage.ENGAGEMENT,
-            started_on=START - dt.timedelta(days=30 * (episodes - number)),
-            ended_on=None if last else START - dt.timedelta(days=30 * (episodes - number) - 20),
+            started_on=START() - dt.timedelta(days=30 * (episodes - number)),
+            ended_on=None if last else START() - dt.timedelta(days=30 * (episodes - number) - 20),
         )
         for i in range(activities):
             Activity.objects.create(
@@ -93,18 +96,18 @@ def build_record(team, coach, *, ref, family_name, activities=2, episodes=1, not
     assert episode is not None
     add_contact(coach, person, name=f"Mary {family_name}", relationship="mother")
     Consent.objects.create(
-        person=person, scope="employers", given=True, given_on=START, recorded_by=coach
+        person=person, scope="employers", given=True, given_on=START(), recorded_by=coach
     )
-    record_consent(coach, person, scope="family", given=False, given_on=START + dt.timedelta(1))
-    CareCost.objects.create(person=person, effective_from=START, weekly_cost=Decimal("310.25"))
-    casework.change_stage(coach, episode, stage=Stage.JOB_FINDING, on=START)
+    record_consent(coach, person, scope="family", given=False, given_on=START() + dt.timedelta(1))
+    CareCost.objects.create(person=person, effective_from=START(), weekly_cost=Decimal("310.25"))
+    casework.change_stage(coach, episode, stage=Stage.JOB_FINDING, on=START())
     casework.propose_package(
         coach,
         episode,
         work_entry=True,
         supported_element="",
         reason=f"Job search support for {family_name}",
-        on=START,
+        on=START(),
     )
     goal = plans.add_goal(
         coach, episode, description=f"Find a café job ({family_name})", owner="person"
@@ -116,13 +119,13 @@ def build_record(team, coach, *, ref, family_name, activities=2, episodes=1, not
         employer=employer,
         authority=team.authority,
         title=f"Café assistant {family_name}",
-        opened_on=START,
+        opened_on=START(),
     )
-    put_forward(coach, person, opportunity, on=START + dt.timedelta(days=2))
+    put_forward(coach, person, opportunity, on=START() + dt.timedelta(days=2))
     placement = employment.record_job_start(
         coach,
         person,
-        start_date=START + dt.timedelta(days=10),
+        start_date=START() + dt.timedelta(days=10),
         employer=employer,
         job_title=f"Barista {family_name}",
         kind="employed",
@@ -130,15 +133,15 @@ def build_record(team, coach, *, ref, family_name, activities=2, episodes=1, not
         hours_per_week=Decimal("16"),
         hourly_pay=Decimal("12.60"),
     )
-    employment.set_fading_plan(coach, placement, [(START + dt.timedelta(days=40), Decimal("4"))])
+    employment.set_fading_plan(coach, placement, [(START() + dt.timedelta(days=40), Decimal("4"))])
     employment.record_access_to_work(
-        coach, placement, status="applied", applied_on=START + dt.timedelta(days=12)
+        coach, placement, status="applied", applied_on=START() + dt.timedelta(days=12)
     )
     Milestone.objects.create(
         placement=placement,
         weeks=13,
-        reached_on=START + dt.timedelta(days=101),
-        found_on=START + dt.timedelta(days=101),
+        reached_on=START() + dt.timedelta(days=101),
+        found_on=START() + dt.timedelta(days=101),
     )
     cohort = InternshipCohort.objects.create(
         authority=team.authority,
@@ -167,7 +170,7 @@ def sar(dpo, person):
     return log_subject_access_request(
         dpo,
         person,
-        received_on=TODAY - dt.timedelta(days=3),
+        received_on=TODAY() - dt.timedelta(days=3),
         requested_by="Ada Lovelace",
         received_how=SubjectAccessRequest.ReceivedHow.EMAIL,
     )

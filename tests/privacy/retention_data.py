@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from pathways.commissioning.models import Claim, ClaimLine, ClaimStatus, LineStatus
 from pathways.core.models import Role, Team
 from pathways.employment.models import Placement
 from pathways.people.models import Person
 from pathways.referrals.models import Status
-from tests.factories import EmployerFactory, EpisodeFactory, PersonFactory, ReferralFactory, staff
+from tests.factories import (
+    ContractFactory,
+    EmployerFactory,
+    EpisodeFactory,
+    PersonFactory,
+    ReferralFactory,
+    staff,
+)
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -50,4 +58,32 @@ def job(someone: Person, start: dt.date, end: dt.date | None = None, hours: str 
         start_date=start,
         end_date=end,
         hours_per_week=Decimal(hours),
+    )
+
+
+def claimed(
+    someone: Person,
+    line: str = LineStatus.APPROVED,
+    claim: str = ClaimStatus.DECIDED,
+    contract_ref: str = "SE-2025-07",
+) -> ClaimLine:
+    """A job start of ``someone``'s episode claimed on a payment-by-results contract of
+    their authority: a line with status ``line`` on a claim with status ``claim``."""
+    contract = ContractFactory(authority=someone.authority, contract_ref=contract_ref)
+    on_claim = Claim.objects.create(
+        contract=contract,
+        period_from=contract.start_date,
+        period_to=contract.end_date,
+        status=claim,
+    )
+    return ClaimLine.objects.create(
+        claim=on_claim,
+        person=someone,
+        episode=someone.episodes.first(),
+        outcome="job_start",
+        achieved_on=dt.date(2025, 6, 2),
+        price=Decimal("1000.00"),
+        evidence="Payslip for Marigold",
+        status=line,
+        reason="Marigold's start was before the contract" if line == LineStatus.REJECTED else "",
     )

@@ -21,6 +21,7 @@ from pathways.casework.models import (
     Step,
     VocationalProfile,
 )
+from pathways.commissioning.models import ClaimLine, ClaimStatus, LineStatus
 from pathways.core.audit import person_trail
 from pathways.core.errors import ActionRefused, IllegalTransition
 from pathways.core.models import Role
@@ -36,7 +37,7 @@ from pathways.privacy.models import (
 )
 from pathways.reporting import outcomes
 from tests.factories import EpisodeFactory, OpportunityFactory, TeamFactory, staff
-from tests.privacy.retention_data import TODAY, closed_episode, dpo, job
+from tests.privacy.retention_data import TODAY, claimed, closed_episode, dpo, job
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +208,68 @@ def test_the_dpo_may_override_the_exception_with_a_recorded_reason(team):
     assert someone.given_name == "Erased"
 
 
+# --- payment evidence ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reason", ErasureReason.values)
+def test_an_approved_claim_line_holds_the_record_back_whatever_the_override(team, reason):
+    someone = closed_episode(team, dt.date(2019, 1, 15))
+    claimed(someone, LineStatus.APPROVED, ClaimStatus.DECIDED, contract_ref="SE-2025-07")
+    with pytest.raises(ActionRefused) as refused:
+        erasure.propose_erasure(
+            dpo(team),
+            someone,
+            reason=reason,
+            override_reason="The person insists",
+            today=TODAY,
+        )
+    message = str(refused.value)
+    assert "contract SE-2025-07" in message
+    assert "must keep payment evidence for audit" in message
+    assert "no override lifts this" in message
+    assert not ErasureRequest.objects.exists()
+
+
+def test_a_line_awaiting_the_commissioners_decision_holds_the_record_back(team):
+    someone = closed_episode(team, dt.date(2019, 1, 15))
+    claimed(someone, LineStatus.PENDING, ClaimStatus.SUBMITTED)
+    assert erasure.payment_evidence(someone) == [
+        "Job start on 2 June 2025 was claimed on contract SE-2025-07 "
+        f"({team.authority.name}) and is awaiting decision: the council must keep "
+        "payment evidence for audit."
+    ]
+    with pytest.raises(ActionRefused, match="payment evidence"):
+        erasure.propose_erasure(dpo(team), someone, reason=ErasureReason.SUBJECT_REQUEST)
+
+
+def test_a_claim_submitted_after_approval_stops_the_erasure(team):
+    officer = dpo(team)
+    someone = closed_episode(team, dt.date(2019, 1, 15))
+    request = approved(team, someone, officer)
+    claimed(someone, LineStatus.PENDING, ClaimStatus.SUBMITTED)
+    with pytest.raises(ActionRefused, match="payment evidence"):
+        erasure.carry_out_erasure(officer, request, confirmed=True)
+    someone.refresh_from_db()
+    assert someone.family_name != "record"
+
+
+def test_rejected_and_draft_lines_do_not_hold_the_record_back_and_lose_their_text(team):
+    officer = dpo(team)
+    someone = closed_episode(team, dt.date(2019, 1, 15))
+    rejected = claimed(someone, LineStatus.REJECTED, ClaimStatus.DECIDED, contract_ref="A")
+    draft = claimed(someone, LineStatus.PENDING, ClaimStatus.DRAFT, contract_ref="B")
+    assert erasure.payment_evidence(someone) == []
+    request = erasure.propose_erasure(
+        officer, someone, reason=ErasureReason.SUBJECT_REQUEST, today=TODAY
+    )
+    erasure.carry_out_erasure(officer, erasure.approve_erasure(officer, request), confirmed=True)
+    rejected.refresh_from_db()
+    draft.refresh_from_db()
+    assert (rejected.evidence, rejected.reason) == ("", "(erased)")
+    assert (draft.evidence, draft.reason) == ("", "")
+    assert "Marigold" not in str(list(ClaimLine.objects.values()))
+
+
 def test_a_subject_request_for_someone_with_nothing_open_needs_no_override(team):
     someone = closed_episode(team, dt.date(2025, 1, 15))
     request = erasure.propose_erasure(dpo(team), someone, reason=ErasureReason.SUBJECT_REQUEST)
@@ -283,7 +346,7 @@ def test_only_the_dpo_proposes_and_the_refusal_is_audited(team, role):
         erasure.propose_erasure(other, someone, reason=ErasureReason.RETENTION_DUE, today=TODAY)
     refused = person_trail(someone).filter(actor=other).get()
     assert refused.additional_data["outcome"] == "denied"
-    assert refused.additional_data["what"] == "erasure: propose"
+    assert refused.additional_data["what"] == "erasure request (not propose)"
 
 
 @pytest.mark.parametrize("action", ["approve", "refuse", "carry out"])

@@ -15,7 +15,7 @@ from tests.privacy.retention_data import closed_episode
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = dt.date.today  # called in each test: a run may cross midnight
 
 
 def _waiting_work(team, dpo, someone):
@@ -23,11 +23,11 @@ def _waiting_work(team, dpo, someone):
     log_subject_access_request(
         dpo,
         someone,
-        received_on=TODAY - dt.timedelta(days=40),
+        received_on=TODAY() - dt.timedelta(days=40),
         requested_by="Their advocate",
         received_how=SubjectAccessRequest.ReceivedHow.EMAIL,
     )
-    closed_episode(team, TODAY - dt.timedelta(days=365 * 8))
+    closed_episode(team, TODAY() - dt.timedelta(days=365 * 8))
     outsider = staff(Role.EMPLOYMENT_SPECIALIST, TeamFactory(authority=team.authority))
     open_break_glass(
         outsider, someone, reason="Safeguarding call from the police about this person tonight"

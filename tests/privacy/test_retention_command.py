@@ -14,13 +14,15 @@ from django.core.management import call_command
 from pathways.core.audit import person_trail
 from tests.command_line import server_env
 from tests.factories import TeamFactory
-from tests.privacy.retention_data import closed_episode
+from tests.privacy.retention_data import claimed, closed_episode
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_command_lists_who_is_due_per_authority(team, server_keys):
     old = closed_episode(team, dt.date(2018, 2, 1))
+    paid_for = closed_episode(team, dt.date(2018, 3, 1))
+    claimed(paid_for)
     closed_episode(team, dt.date(2024, 2, 1))
     elsewhere = TeamFactory()
     out = StringIO()
@@ -34,7 +36,16 @@ def test_the_command_lists_who_is_due_per_authority(team, server_keys):
             "last_closure": "2018-02-01",
             "due_since": "2024-02-01",
             "erasure_request": None,
-        }
+            "payment_evidence": False,
+        },
+        {
+            "person_ref": paid_for.person_ref,
+            "record_type": "supported",
+            "last_closure": "2018-03-01",
+            "due_since": "2024-03-01",
+            "erasure_request": None,
+            "payment_evidence": True,
+        },
     ]
     assert data["authorities"][elsewhere.authority.code] == []
     read = person_trail(old).filter(additional_data__what="due for erasure").get()

@@ -14,7 +14,7 @@ from pathways.people.models import Person
 from pathways.privacy import erasure, retention
 from pathways.privacy.models import ErasureReason, ErasureRequest, ErasureStatus, RecordType
 from tests.factories import EpisodeFactory, TeamFactory, staff
-from tests.privacy.retention_data import closed_episode, dpo
+from tests.privacy.retention_data import claimed, closed_episode, dpo
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +100,13 @@ def test_the_due_list_takes_a_fixed_number_of_queries(
 ):
     for year in (2010, 2011, 2012, 2013):
         closed_episode(team, dt.date(year, 1, 1))
+    for year in (2014, 2015):
+        claimed(closed_episode(team, dt.date(year, 1, 1)), contract_ref=f"SE-{year}")
     client.get(reverse("privacy:retention_due"))  # the rules exist
     with django_assert_max_num_queries(12):
         page = client.get(reverse("privacy:retention_due"))
     assert page.content.decode().count("Propose erasure") == 4
+    assert page.content.decode().count("Kept: payment evidence") == 2
 
 
 def test_the_requests_list_takes_a_fixed_number_of_queries(
@@ -150,6 +153,23 @@ def test_propose_approve_and_carry_out_through_the_pages(client, team, officer):
     assert request.status == ErasureStatus.CARRIED_OUT
     assert name not in client.get(page).content.decode()
     assert name not in client.get(reverse("privacy:erasure_requests")).content.decode()
+
+
+def test_a_record_that_is_payment_evidence_cannot_be_proposed_for_erasure(client, team, officer):
+    someone = closed_episode(team, OLD)
+    claimed(someone, contract_ref="SE-2025-07")
+    propose = reverse("privacy:erasure_propose", args=[someone.pk])
+    page = client.get(propose).content.decode()
+    assert "evidence for payments under a contract" in page
+    assert "contract SE-2025-07" in page
+    assert "Propose erasure</button>" not in page
+    refused = client.post(
+        propose,
+        {"reason": "subject_request", "override_reason": "The person insists"},
+    )
+    assert refused.status_code == 400
+    assert "no override lifts this" in refused.content.decode()
+    assert not ErasureRequest.objects.exists()
 
 
 def test_a_subject_request_starts_from_the_client_reference(client, team, officer):

@@ -85,7 +85,7 @@ class TestDueDate:
 
 class TestLoggingAndCompleting:
     def test_a_request_received_in_the_future_is_refused_on_its_date(self, dpo, person):
-        tomorrow = TODAY + dt.timedelta(days=1)
+        tomorrow = TODAY() + dt.timedelta(days=1)
         with pytest.raises(ValidationError) as refused:
             log_subject_access_request(
                 dpo, person, received_on=tomorrow, requested_by="Ada", received_how=EMAIL
@@ -100,20 +100,20 @@ class TestLoggingAndCompleting:
         user = request.getfixturevalue(who)
         with pytest.raises(PermissionDenied, match="data protection officer or an admin"):
             log_subject_access_request(
-                user, person, received_on=TODAY, requested_by="Ada", received_how=EMAIL
+                user, person, received_on=TODAY(), requested_by="Ada", received_how=EMAIL
             )
         assert not SubjectAccessRequest.objects.exists()
         assert [e.actor for e in denials(person, "subject access request")] == [user]
 
     def test_an_admin_of_the_authority_may_log_one_as_for_the_audit_trail(self, admin, person):
         sar = log_subject_access_request(
-            admin, person, received_on=TODAY, requested_by="Ada", received_how=EMAIL
+            admin, person, received_on=TODAY(), requested_by="Ada", received_how=EMAIL
         )
         assert sar.logged_by == admin
 
     def test_a_completed_request_cannot_be_completed_again(self, dpo, sar):
         done = complete_subject_access_request(dpo, sar)
-        assert (done.status, done.completed_on, done.completed_by) == ("completed", TODAY, dpo)
+        assert (done.status, done.completed_on, done.completed_by) == ("completed", TODAY(), dpo)
         with pytest.raises(IllegalTransition, match=f"{sar.reference} was already completed"):
             complete_subject_access_request(dpo, sar)
 
@@ -217,7 +217,7 @@ class TestTheArchive:
 class TestPages:
     def test_the_dpo_logs_a_request_and_finds_it_in_the_queue(self, client, dpo, person):
         client.force_login(dpo)
-        received = TODAY - dt.timedelta(days=40)
+        received = TODAY() - dt.timedelta(days=40)
         response = client.post(
             reverse("privacy:subject-access-new"),
             {
@@ -246,9 +246,9 @@ class TestPages:
             reverse("privacy:subject-access-new"),
             {
                 "person_ref": "C200001",
-                "received_on_0": TODAY.day,
-                "received_on_1": TODAY.month,
-                "received_on_2": TODAY.year,
+                "received_on_0": TODAY().day,
+                "received_on_1": TODAY().month,
+                "received_on_2": TODAY().year,
                 "requested_by": "Ada",
                 "received_how": "email",
             },
@@ -264,7 +264,7 @@ class TestPages:
             log_subject_access_request(
                 dpo,
                 build_record(team, coach, ref=f"Q{n}", family_name=f"Queue{n}", activities=0),
-                received_on=TODAY - dt.timedelta(days=days_ago),
+                received_on=TODAY() - dt.timedelta(days=days_ago),
                 requested_by="Them",
                 received_how=EMAIL,
             )

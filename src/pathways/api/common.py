@@ -20,6 +20,8 @@ from pathways.people.policy import person_policy
 
 #: The error answers every write may give, for the OpenAPI document.
 REFUSALS = {401: Error, 403: Error, 404: Error, 409: Error, 422: FieldErrors}
+#: The same for a read that may refuse a role (403) but changes nothing (no 409).
+READ_REFUSALS = {code: shape for code, shape in REFUSALS.items() if code != 409}
 
 
 def field_error(field: str, message: str) -> ValidationError:

@@ -33,7 +33,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 from ninja.params import P, QueryEx
 
-from pathways.api.schemas import Error, FieldErrors
+from pathways.api.common import READ_REFUSALS
 from pathways.core.models import Authority
 from pathways.core.types import AuthedRequest
 from pathways.reporting import access, periods, providers
@@ -48,7 +48,6 @@ from pathways.reporting.catalogue import (
 )
 
 router = Router(tags=["reports"])
-REFUSALS = {401: Error, 403: Error, 404: Error, 422: FieldErrors}
 Codes = QueryEx[
     list[str] | None,
     P(description="Authority code (repeatable); default: every one you report on"),
@@ -432,7 +431,7 @@ def _add_routes(endpoints: Endpoints) -> None:
     name = report.slug.replace("-", "_")
     router.get(
         f"/{report.slug}",
-        response={200: endpoints.figures, **REFUSALS},
+        response={200: endpoints.figures, **READ_REFUSALS},
         by_alias=True,
         # ``suppressed`` only where the small-number rules apply
         exclude_unset=True,
@@ -443,7 +442,7 @@ def _add_routes(endpoints: Endpoints) -> None:
     )(route(partial(_figures, report)))
     router.get(
         f"/{report.slug}/rows",
-        response={200: endpoints.rows, **REFUSALS},
+        response={200: endpoints.rows, **READ_REFUSALS},
         summary=f"{report.title}: the rows",
         description=endpoints.rows_description,
         operation_id=f"pathways_api_reports_{name}_rows",
@@ -462,7 +461,7 @@ ContractRef = QueryEx[str | None, P(description="One contract, by its reference"
 
 @router.get(
     "/providers",
-    response={200: dict[str, Any], **REFUSALS},
+    response={200: dict[str, Any], **READ_REFUSALS},
     summary="Providers: performance against the contract",
     description=(
         "Per contract of the authority in force in the period, the figures of\n"

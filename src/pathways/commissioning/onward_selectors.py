@@ -24,6 +24,14 @@ def onward_rows() -> QuerySet[OnwardReferral]:
     )
 
 
+def may_see_onward(user: Any) -> bool:
+    """The "Onward referrals" page and menu entry: members of a team who work with
+    people (any role but commissioner), whose teams' onward referrals the list shows
+    (``sent_onward``), and superusers."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.casework_team_ids)
+
+
 def sent_onward(user: Any) -> QuerySet[OnwardReferral]:
     """Referrals we sent onward: those sent from the user's teams, newest first."""
     scope = scope_of(user)

@@ -18,7 +18,7 @@ from pathways.commissioning.onward import (
     sending_teams,
 )
 from pathways.commissioning.onward_forms import OnwardReferralForm
-from pathways.commissioning.onward_selectors import onward_rows, sent_onward
+from pathways.commissioning.onward_selectors import may_see_onward, onward_rows, sent_onward
 from pathways.commissioning.policy import onward_referral_policy
 from pathways.core import audit
 from pathways.core.audit import DENIED
@@ -94,6 +94,8 @@ def refer(request: AuthedRequest, person_pk: int) -> HttpResponse:
 @login_required
 def sent(request: AuthedRequest) -> HttpResponse:
     """What the user's teams sent to other providers, with each referral's status."""
+    if not may_see_onward(request.user):
+        raise PermissionDenied("Only members of a team that works with people see what it sent.")
     rows = list(sent_onward(request.user))
     audit.record_access_bulk(
         request.user,

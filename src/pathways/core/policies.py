@@ -199,19 +199,21 @@ class Policy(ABC):
         what: str | None = None,
         request: Any = None,
     ) -> None:
-        """Refuse (``PermissionDenied(refusal)``: a 403) a user who may see ``obj`` but
-        not do ``action`` to it; the refusal is on the trail of the person it is about
-        as "<what> (may read, not <action>)"."""
+        """Refuse (``PermissionDenied(refusal)``: a 403) a user who may not do
+        ``action`` to ``obj``; the refusal is on the trail of the person it is about as
+        "<what> (may read, not <action>)", or "<what> (not <action>)" when the user may
+        not even see it (a service called without a page's ``fetch_or_refuse`` first)."""
         if self.can(user, action, obj):
             return
         person = self.person_of(obj)
         if person is not None:
+            may_read = "view" in self.actions and self.can(user, "view", obj)
             record_access(
                 user,
                 person,
                 channel=channel,
                 outcome=DENIED,
-                what=f"{what or self.noun} (may read, not {action})",
+                what=f"{what or self.noun} ({'may read, ' if may_read else ''}not {action})",
                 request=request,
             )
         raise PermissionDenied(refusal)

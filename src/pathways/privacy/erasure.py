@@ -11,9 +11,16 @@ be refused at any point before it is carried out, with a reason.
 open episode, a live referral, a job whose in-work support has not ended) the record
 is needed to give it, so a request is refused unless the DPO records an override
 reason (for instance the person withdrew from the service in writing). A retention
-request needs the person to be due on the schedule (``retention.is_due``). Pathways
-holds no legal-hold or safeguarding flag and no contract payment evidence yet; when
-it does, they belong in ``blockers``.
+request needs the person to be due on the schedule (``retention.is_due``).
+
+**Payment evidence** (``payment_evidence``): an outcome claimed for the person on a
+payment-by-results claim the provider submitted (a line awaiting the commissioner's
+decision, or approved) is what the council paid, or may pay, on; it must keep the
+evidence for audit. No override lifts it, whatever the reason for erasure: finance
+audit is not the person's choice or the DPO's. A line on a draft (nobody relies on it
+yet) or a rejected line does not hold the record back; erasure blanks their evidence
+and puts ``(erased)`` for a rejection's reason. Pathways holds no legal-hold or
+safeguarding flag yet; when it does, it belongs here too.
 
 **What erasure keeps** so that past figures keep their counts: the rows themselves
 (episodes, stages, packages, jobs, hours, milestones, care costs), the support
@@ -23,10 +30,10 @@ reporting dates). **What it removes**: names, contact details, exact date of bir
 coordinates and the inward part of the postcode; the council's client reference,
 replaced by a random token; the circle of support (contacts deleted); every free-text
 note (activities, reviews, packages, referrals, the profile, the plan, consents,
-candidacy steps, job checks, Access to Work, milestones). The anonymising writes are
-made with auditlog switched off, the person's earlier audit entries keep their
-action, time and actor but lose their values (``_scrub_trail``, decision 0023), and
-one entry records that the erasure happened.
+candidacy steps, job checks, Access to Work, milestones, claim lines). The
+anonymising writes are made with auditlog switched off, the person's earlier audit
+entries keep their action, time and actor but lose their values (``_scrub_trail``,
+decision 0023), and one entry records that the erasure happened.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Case, F, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from pathways.casework.models import (
@@ -54,9 +61,15 @@ from pathways.casework.models import (
     Step,
     VocationalProfile,
 )
-from pathways.commissioning.models import ClaimLine, OnwardReferral, Purchase
-from pathways.core.audit import DENIED, record_access, record_event
-from pathways.core.errors import ActionRefused, IllegalTransition, PermissionDenied
+from pathways.commissioning.models import (
+    ClaimLine,
+    ClaimStatus,
+    LineStatus,
+    OnwardReferral,
+    Purchase,
+)
+from pathways.core.audit import record_event
+from pathways.core.errors import ActionRefused, IllegalTransition
 from pathways.core.models import Membership, Role
 from pathways.employers.models import Candidacy, CandidacyStep, RotationPlacement
 from pathways.employment.models import (
@@ -76,7 +89,7 @@ from pathways.privacy.models import (
     SubjectAccessProduction,
     SubjectAccessRequest,
 )
-from pathways.privacy.retention_policy import erasure_request_policy, is_dpo_of
+from pathways.privacy.retention_policy import erasure_request_policy
 from pathways.referrals.models import LIVE_STATUSES, Referral
 
 ERASED = "(erased)"
@@ -86,7 +99,8 @@ DPO_ONLY = "Only the data protection officer of the person's authority can do th
 @dataclass(frozen=True)
 class PersonRows:
     """A kind of row about a person: the path from it to the person and the free-text
-    columns that erasure blanks (``replace``: columns set to a fixed stand-in)."""
+    columns that erasure blanks (``replace``: columns that are set to a fixed stand-in
+    where they hold text, for columns that must not be blank once written)."""
 
     model: type[Model]
     to_person: str
@@ -134,7 +148,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(SubjectAccessRequest, "person", ("note",), replace=(("requested_by", ERASED),)),
     PersonRows(SubjectAccessProduction, "request__person"),
     PersonRows(BreakGlass, "person", ("reason", "review_note")),
-    PersonRows(ClaimLine, "person", ("evidence",)),
+    PersonRows(ClaimLine, "person", ("evidence",), replace=(("reason", ERASED),)),
     PersonRows(Purchase, "person"),
     PersonRows(OnwardReferral, "referral__person", ("reason",)),
 )
@@ -171,6 +185,27 @@ def blockers(person: Person) -> list[str]:
     return out
 
 
+def payment_evidence(person: Person) -> list[str]:
+    """The claimed outcomes the council must keep as payment evidence for audit, in
+    plain words: lines of submitted or decided claims that were not rejected. No
+    override lifts these."""
+    lines = (
+        ClaimLine.objects.filter(person=person)
+        .exclude(status=LineStatus.REJECTED)
+        .exclude(claim__status=ClaimStatus.DRAFT)
+        .select_related("claim__contract__authority")
+        .order_by("achieved_on", "pk")
+    )
+    return [
+        f"{line.get_outcome_display()} on {line.achieved_on.day} {line.achieved_on:%B %Y} "
+        f"was claimed on contract {line.claim.contract.contract_ref} "
+        f"({line.claim.contract.authority.name}) "
+        f"and is {'approved' if line.status == LineStatus.APPROVED else 'awaiting decision'}: "
+        "the council must keep payment evidence for audit."
+        for line in lines
+    ]
+
+
 def requests_for(user: Any) -> QuerySet[ErasureRequest]:
     """The erasure requests of the authorities where the user is the DPO, newest first."""
     return erasure_request_policy.visible(
@@ -197,11 +232,13 @@ def dpo_count(authority_id: int) -> int:
 # --- services ------------------------------------------------------------------------
 
 
-def _refuse(user: Any, person: Person, doing: str, channel: str, request: Any) -> None:
-    record_access(
-        user, person, channel=channel, outcome=DENIED, what=f"erasure: {doing}", request=request
+def _require_dpo(
+    user: Any, action: str, erasure: ErasureRequest, channel: str, request: Any
+) -> None:
+    """The DPO of the person's authority only; a refusal is on the person's trail."""
+    erasure_request_policy.require(
+        user, action, erasure, refusal=DPO_ONLY, channel=channel, request=request
     )
-    raise PermissionDenied(DPO_ONLY)
 
 
 def propose_erasure(
@@ -216,8 +253,8 @@ def propose_erasure(
     request: Any = None,
 ) -> ErasureRequest:
     """Log a request to erase ``person`` (the DPO of their home authority only)."""
-    if not is_dpo_of(user, person.authority_id):
-        _refuse(user, person, "propose", channel, request)
+    proposed = ErasureRequest(person=person, authority_id=person.authority_id)
+    _require_dpo(user, "propose", proposed, channel, request)
     today = today or timezone.localdate()
     if reason not in ErasureReason.values:
         raise ActionRefused(f"'{reason}' is not a reason for erasure.")
@@ -239,8 +276,7 @@ def propose_erasure(
                 "is still open or the retention period has not ended. If the person asked "
                 "to be erased, log it as their request instead."
             )
-        if reason == ErasureReason.SUBJECT_REQUEST:
-            _check_blockers(person, override_reason)
+        _check_blockers(person, override_reason)
         return ErasureRequest.objects.create(
             person=person,
             authority_id=person.authority_id,
@@ -252,6 +288,12 @@ def propose_erasure(
 
 
 def _check_blockers(person: Person, override_reason: str) -> None:
+    held = payment_evidence(person)
+    if held:
+        raise ActionRefused(
+            "The record is payment evidence, so it cannot be erased, and no override "
+            "lifts this: " + " ".join(held)
+        )
     found = blockers(person)
     if found and not override_reason.strip():
         raise ActionRefused(
@@ -270,8 +312,7 @@ def approve_erasure(
 ) -> ErasureRequest:
     """A DPO agrees the person may be erased. When the authority has a second DPO,
     the one who proposed may not approve their own request."""
-    if not erasure_request_policy.can(user, "approve", erasure):
-        _refuse(user, erasure.person, "approve", channel, request)
+    _require_dpo(user, "approve", erasure, channel, request)
     with transaction.atomic():
         current = _locked(erasure)
         if current.status != ErasureStatus.PROPOSED:
@@ -301,8 +342,7 @@ def refuse_erasure(
     request: Any = None,
 ) -> ErasureRequest:
     """Refuse a request that has not been carried out, saying why."""
-    if not erasure_request_policy.can(user, "refuse", erasure):
-        _refuse(user, erasure.person, "refuse", channel, request)
+    _require_dpo(user, "refuse", erasure, channel, request)
     if not reason.strip():
         raise ActionRefused("Say why the request is refused: the person may be told.")
     with transaction.atomic():
@@ -328,8 +368,7 @@ def carry_out_erasure(
     request: Any = None,
 ) -> ErasureRequest:
     """Erase the person of an approved request, in one transaction, once confirmed."""
-    if not erasure_request_policy.can(user, "carry_out", erasure):
-        _refuse(user, erasure.person, "carry out", channel, request)
+    _require_dpo(user, "carry_out", erasure, channel, request)
     if not confirmed:
         raise ActionRefused("Confirm that you understand the erasure cannot be undone.")
     with transaction.atomic():
@@ -416,7 +455,11 @@ def _anonymise(person: Person) -> None:
     )
     person.contacts.all().delete()
     for kind in PERSON_ROWS:
-        values = {name: "" for name in kind.blank} | dict(kind.replace)
+        values: dict[str, Any] = {name: "" for name in kind.blank}
+        values |= {
+            name: Case(When(**{name: ""}, then=Value("")), default=Value(stand_in))
+            for name, stand_in in kind.replace
+        }
         if values:
             rows_of(person, kind).update(**values)
 

@@ -11,6 +11,8 @@ out: "supported" when they ever had an episode of support, "referral only" when 
 were referred but never supported. The last closure is the latest of an episode
 ending, a referral being decided and a job ending (or its in-work support ending);
 a person with no closure at all counts from when their record was created.
+Someone due whose record is payment evidence for a claim (``erasure.payment_evidence``)
+is still listed, marked as kept, so the DPO sees why nothing can be done.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from pathways.casework.models import Episode
+from pathways.commissioning.models import ClaimLine, ClaimStatus, LineStatus
 from pathways.core.audit import DENIED, record_event
 from pathways.core.errors import ActionRefused, ConcurrentEdit, PermissionDenied
 from pathways.core.models import Authority
@@ -155,6 +158,8 @@ class Due:
     counted_from: dt.date
     due_since: dt.date
     open_request_id: int | None
+    #: A claimed outcome the council must keep as payment evidence: no erasure.
+    payment_evidence: bool = False
 
 
 def _latest(rows: QuerySet, expression: Any) -> Subquery:
@@ -180,6 +185,11 @@ def _annotated(people: QuerySet[Person]) -> QuerySet[Person]:
         ),
         supported=Exists(Episode.objects.filter(**of_person)),
         erased=Exists(ErasureRequest.objects.filter(status=ErasureStatus.CARRIED_OUT, **of_person)),
+        payment_evidence=Exists(
+            ClaimLine.objects.filter(**of_person)
+            .exclude(status=LineStatus.REJECTED)
+            .exclude(claim__status=ClaimStatus.DRAFT)
+        ),
         open_request_id=Subquery(
             ErasureRequest.objects.filter(
                 status__in=[ErasureStatus.PROPOSED, ErasureStatus.APPROVED], **of_person
@@ -237,7 +247,17 @@ def due_for_erasure(
         created = person.created_on
         start = created if rule.starts_from == StartsFrom.RECORD_CREATED or not closure else closure
         due_since = years_before(start, -rule.years)
-        out.append(Due(person, kind, closure, start, due_since, person.open_request_id))
+        out.append(
+            Due(
+                person,
+                kind,
+                closure,
+                start,
+                due_since,
+                person.open_request_id,
+                person.payment_evidence,
+            )
+        )
     out.sort(key=lambda d: (d.due_since, d.person.person_ref))
     return out
 

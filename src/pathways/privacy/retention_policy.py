@@ -52,6 +52,7 @@ class ErasureRequestPolicy(_DpoOnly):
     person_field = "person"
     actions: dict[str, Rule] = {
         "view": anyone,
+        "propose": anyone,
         "approve": anyone,
         "refuse": anyone,
         "carry_out": anyone,

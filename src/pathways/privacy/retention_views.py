@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from pathways.core.types import AuthedRequest
 from pathways.people.models import Person
 from pathways.privacy import erasure, retention
 from pathways.privacy.models import ErasureReason, ErasureRequest, ErasureStatus
+from pathways.privacy.policy import ERASURE
 from pathways.privacy.retention_forms import (
     ApproveForm,
     CarryOutForm,
@@ -40,22 +40,12 @@ from pathways.privacy.retention_policy import (
     retention_rule_policy,
 )
 
-NOT_DPO = "Only a data protection officer can see retention and erasure."
-
-
-def _dpo_only(request: AuthedRequest) -> frozenset[int]:
-    authorities = dpo_authority_ids(request.user)
-    if not authorities:
-        raise PermissionDenied(NOT_DPO)
-    return authorities
-
-
 # --- the schedule --------------------------------------------------------------------
 
 
 @login_required
 def schedule(request: AuthedRequest) -> HttpResponse:
-    _dpo_only(request)
+    ERASURE.require(request.user)
     rules = retention.schedule(request.user)
     return render(
         request,
@@ -110,7 +100,7 @@ def rule(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def due(request: AuthedRequest) -> HttpResponse:
-    _dpo_only(request)
+    ERASURE.require(request.user)
     today = timezone.localdate()
     rows = retention.due_for_user(request.user, today)
     record_access_bulk(
@@ -128,7 +118,7 @@ def due(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def requests(request: AuthedRequest) -> HttpResponse:
-    _dpo_only(request)
+    ERASURE.require(request.user)
     found = list(erasure.requests_for(request.user))
     # Names are shown only for requests not yet carried out (erased people have none).
     record_access_bulk(
@@ -147,7 +137,8 @@ def requests(request: AuthedRequest) -> HttpResponse:
 @login_required
 def find_person(request: AuthedRequest) -> HttpResponse:
     """The subject request path: the DPO names the person by their client reference."""
-    authorities = _dpo_only(request)
+    ERASURE.require(request.user)
+    authorities = dpo_authority_ids(request.user)
     form = FindPersonForm(request.GET or None)
     if form.is_valid():
         person = Person.objects.filter(
@@ -213,6 +204,7 @@ def propose(request: AuthedRequest, person_pk: int) -> HttpResponse:
             "person": person,
             "form": form,
             "blockers": erasure.blockers(person),
+            "payment_evidence": erasure.payment_evidence(person),
             "due": retention.is_due(person, timezone.localdate()),
         },
         status=status,
@@ -253,6 +245,7 @@ def _request_page(
         {
             "erasure": found,
             "blockers": erasure.blockers(found.person) if found.is_open else [],
+            "payment_evidence": erasure.payment_evidence(found.person) if found.is_open else [],
             "approve_form": approve_form or ApproveForm(prefix="approve"),
             "refuse_form": refuse_form or RefuseForm(prefix="refuse"),
             "may_approve": found.status == ErasureStatus.PROPOSED and proposer_may_approve,

@@ -4,7 +4,7 @@ the request with its readable document and archive, and completing it."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,21 +16,14 @@ from pathways.core.types import AuthedRequest
 from pathways.privacy import subject_access
 from pathways.privacy.forms import LogRequestForm
 from pathways.privacy.models import SubjectAccessProduction, SubjectAccessRequest
-from pathways.privacy.policy import may_handle_subject_access, subject_access_policy
+from pathways.privacy.policy import DATA_PROTECTION, SUBJECT_ACCESS, subject_access_policy
 from pathways.privacy.selectors import (
     open_requests,
     people_by_reference,
     productions_of,
     request_rows,
 )
-from pathways.privacy.work import data_protection_work, may_see_data_protection
-
-ONLY_DPO = "Only the data protection officer or an admin can handle subject access requests."
-
-
-def _require_dpo(request: AuthedRequest) -> None:
-    if not may_handle_subject_access(request.user):
-        raise PermissionDenied(ONLY_DPO)
+from pathways.privacy.work import data_protection_work
 
 
 def _fetch(request: AuthedRequest, pk: int, what: str) -> SubjectAccessRequest:
@@ -41,7 +34,7 @@ def _fetch(request: AuthedRequest, pk: int, what: str) -> SubjectAccessRequest:
 
 @login_required
 def queue(request: AuthedRequest) -> HttpResponse:
-    _require_dpo(request)
+    SUBJECT_ACCESS.require(request.user)
     today = timezone.localdate()
     rows = [
         {
@@ -57,7 +50,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def log_request(request: AuthedRequest) -> HttpResponse:
-    _require_dpo(request)
+    SUBJECT_ACCESS.require(request.user)
     form = LogRequestForm(posted(request))
     user = request.user
 
@@ -159,7 +152,6 @@ def complete(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     """The data protection officer's home: what waits for them, with a link to each."""
-    if not may_see_data_protection(request.user):
-        raise PermissionDenied("Only the data protection officer or an admin can open this page.")
+    DATA_PROTECTION.require(request.user)
     work = data_protection_work(request.user, timezone.localdate())
     return render(request, "privacy/home.html", {"work": work})

@@ -8,11 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pathways.core.policies import dpo_authority_ids
 from pathways.people.selectors import break_glass_to_review
 from pathways.privacy.erasure import requests_for
 from pathways.privacy.models import ErasureStatus
-from pathways.privacy.policy import may_handle_subject_access
+from pathways.privacy.policy import ERASURE, SUBJECT_ACCESS
 from pathways.privacy.retention import due_for_user
 from pathways.privacy.selectors import open_requests
 
@@ -29,15 +28,10 @@ class DataProtectionWork:
     break_glass_to_review: int = 0
 
 
-def may_see_data_protection(user: Any) -> bool:
-    """Whether the user has any data protection work (the menu's door)."""
-    return may_handle_subject_access(user) or bool(dpo_authority_ids(user))
-
-
 def data_protection_work(user: Any, today: dt.date) -> DataProtectionWork:
     """The counts, in a fixed number of queries whatever the numbers."""
-    sar = may_handle_subject_access(user)
-    erasure = bool(dpo_authority_ids(user))
+    sar = SUBJECT_ACCESS.opens(user)
+    erasure = ERASURE.opens(user)
     counts: dict[str, int] = {}
     if sar:
         requests = open_requests(user)

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from pathways.casework.selectors import may_approve_packages
+from pathways.commissioning.onward_selectors import may_see_onward
 from pathways.commissioning.selectors import may_see_contracts
 from pathways.core import policies
 from pathways.employers.engagement.policy import may_see_employers
 from pathways.employers.pledges.policy import may_see_pledges
-from pathways.privacy.work import may_see_data_protection
+from pathways.privacy.policy import DATA_PROTECTION
 from pathways.reporting.access import may_see_reports
 
 
@@ -38,6 +39,7 @@ def branding(request: HttpRequest) -> dict[str, Any]:
             "contracts": signed_in and may_see_contracts(user),
             # Claims are made and decided under contracts: the same people.
             "claims": signed_in and may_see_contracts(user),
-            "privacy": signed_in and may_see_data_protection(user),
+            "onward": signed_in and may_see_onward(user),
+            "privacy": signed_in and DATA_PROTECTION.opens(user),
         },
     }

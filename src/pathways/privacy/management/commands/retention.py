@@ -39,6 +39,7 @@ class Command(BaseCommand):
                     "last_closure": d.last_closure.isoformat() if d.last_closure else None,
                     "due_since": d.due_since.isoformat(),
                     "erasure_request": d.open_request_id,
+                    "payment_evidence": d.payment_evidence,
                 }
                 for d in rows
             ]
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {code}: {len(rows)} due")
             for row in rows:
                 request = f", request {row['erasure_request']}" if row["erasure_request"] else ""
+                if row["payment_evidence"]:
+                    request += ", kept as payment evidence"
                 self.stdout.write(
                     f"    {row['person_ref']} ({row['record_type']}), due since "
                     f"{row['due_since']}{request}"
