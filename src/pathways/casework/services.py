@@ -97,6 +97,18 @@ def _check_transitional_end(
         )
 
 
+def check_within_episode(episode: Episode, day: dt.date, field: str, what: str) -> None:
+    """Refuse a date before the episode began: nothing in an episode happened before it
+    (history from earlier comes in through the imports, which mark it as imported)."""
+    if day < episode.started_on:
+        raise ValidationError(
+            {
+                field: f"The {what} must be on or after {episode.started_on:%-d %B %Y}, "
+                "when this episode of support began"
+            }
+        )
+
+
 def _require(user: User, action: str, episode: Episode, message: str) -> None:
     if not episode_policy.can(user, action, episode):
         raise PermissionDenied(message)
@@ -283,7 +295,11 @@ def change_stage(
         raise IllegalTransition(f"Unknown stage {stage!r}.")
     if stage == episode.stage:
         raise IllegalTransition(f"The episode is already at {episode.get_stage_display()}.")
-    enter_stage(episode, stage, on=on or timezone.localdate(), by=actor)
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"entered_on": "The date the stage began cannot be in the future"})
+    check_within_episode(episode, day, "entered_on", "date the stage began")
+    enter_stage(episode, stage, on=day, by=actor)
     return episode
 
 
@@ -291,9 +307,11 @@ def enter_stage(episode: Episode | None, stage: str, *, on: dt.date, by: User) -
     """Record that ``episode`` entered ``stage`` on a day: the one place a stage is
     written. Other services call it for the stage their own (already permitted) action
     implies — a job start moves to in-work support, a job end back to job finding — and
-    it does nothing for a closed episode or one already there."""
+    it does nothing for a closed episode or one already there. Its callers check the
+    day is within the episode; this refuses one before it as a last guard."""
     if episode is None or episode.ended_on is not None or episode.stage == stage:
         return
+    check_within_episode(episode, on, "entered_on", "date the stage began")
     StageEntry.objects.create(episode=episode, stage=stage, entered_on=on, recorded_by=by)
     episode.stage = stage
     _bump(episode, ["stage"])
@@ -315,8 +333,7 @@ def record_activity(
     episode = _lock_open(episode)
     if occurred_on > timezone.localdate():
         raise IllegalTransition("An activity cannot be recorded for a future date.")
-    if occurred_on < episode.started_on:
-        raise IllegalTransition("The activity is dated before this episode started.")
+    check_within_episode(episode, occurred_on, "occurred_on", "date of the activity")
     activity = Activity(
         episode=episode,
         kind=kind,
@@ -353,6 +370,7 @@ def record_review(
         raise IllegalTransition("Only long-term supported employment has quality reviews.")
     if reviewed_on > timezone.localdate():
         raise IllegalTransition("A review cannot be dated in the future.")
+    check_within_episode(episode, reviewed_on, "reviewed_on", "date of the review")
     return LongTermReview.objects.create(
         episode=episode,
         reviewed_on=reviewed_on,
