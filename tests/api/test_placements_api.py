@@ -101,6 +101,17 @@ def test_a_bad_job_start_names_the_field(as_coach, episode, employer):
     assert not Placement.objects.exists()
 
 
+def test_a_job_start_before_the_episode_began_is_422_naming_its_date(as_coach, episode, employer):
+    answer = as_coach.post(
+        f"/api/v1/people/{episode.person_id}/placements",
+        start_body(employer, start_date=(episode.started_on - dt.timedelta(days=1)).isoformat()),
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert "must be on or after" in answer.json()["errors"]["start_date"]
+    assert not Placement.objects.exists()
+
+
 def test_someone_outside_the_team_gets_404_everywhere(authority, coach, episode, employer):
     placement = services.record_job_start(
         coach,

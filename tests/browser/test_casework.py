@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from pathways.casework.models import Activity, Package
+from pathways.casework.services import add_years
 from pathways.core.models import Role
 from tests.factories import EpisodeFactory, PersonFactory, staff
 
@@ -140,6 +141,21 @@ def test_coach_works_an_item_and_the_approver_approves_the_change(
     page.get_by_label("Work entry", exact=True).check()
     page.get_by_label(re.compile(r"^Transitional supported employment")).check()
     page.get_by_label("Reason for the change").fill("Sam wants a job with support to start")
+    # Eight years of transitional support is refused, on the end date.
+    end = page.get_by_role("group", name="End of transitional support (optional)")
+    end.get_by_label("Day").fill(str(today.day))
+    end.get_by_label("Month").fill(str(today.month))
+    end.get_by_label("Year").fill(str(today.year + 8))
+    page.get_by_role("button", name="Propose change").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Transitional support runs for at most two years: end it on or before "
+        f"{add_years(today, 2):%-d %B %Y}"
+    )
+    axe_check(page)
+    assert not Package.objects.filter(episode=episode).exists()
+    end = page.get_by_role("group", name="End of transitional support (optional)")
+    for box in ("Day", "Month", "Year"):
+        end.get_by_label(box).fill("")
     page.get_by_role("button", name="Propose change").click()
     expect(page.get_by_role("alert")).to_contain_text(
         "Package change proposed: Work entry and Transitional supported employment."

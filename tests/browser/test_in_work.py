@@ -46,7 +46,13 @@ def test_coach_records_a_job_start_and_its_in_work_support(
         hourly_pay=Decimal("12.60"),
     )
     sam = PersonFactory(authority=team.authority, given_name="Sam", family_name="Tester")
-    episode = EpisodeFactory(team=team, worker=cara, person=sam, stage="employer_engagement")
+    episode = EpisodeFactory(
+        team=team,
+        worker=cara,
+        person=sam,
+        stage="employer_engagement",
+        started_on=today - dt.timedelta(days=120),
+    )
     candidacy = Candidacy.objects.create(
         person=sam, opportunity=cafe, status=CandidacyStatus.ACCEPTED, status_on=today
     )
@@ -86,6 +92,18 @@ def test_coach_records_a_job_start_and_its_in_work_support(
     expect(page.get_by_label("Hours a week")).to_have_value("16.0")
     axe_check(page)
     screenshot(page, "in-work-job-start")
+    # A start before this episode of support began is refused, on the date.
+    start = page.get_by_role("group", name="Start date")
+    start.get_by_label("Day").fill("1")
+    start.get_by_label("Month").fill("1")
+    start.get_by_label("Year").fill("2020")
+    page.get_by_role("button", name="Record the job start").click()
+    began = f"{episode.started_on:%-d %B %Y}"
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        f"The job start must be on or after {began}, when this episode of support began"
+    )
+    expect(start.locator(".govuk-error-message")).to_contain_text(f"on or after {began}")
+    axe_check(page)
     start = page.get_by_role("group", name="Start date")
     start.get_by_label("Day").fill(str(today.day))
     start.get_by_label("Month").fill(str(today.month))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from pathways.casework import services
 from pathways.casework.models import EndReason, Package
@@ -129,19 +129,27 @@ class TestApproval:
             services.reject_package(approver, package, reason="Changed my mind")
 
 
+LIMIT = dt.date(2026, 2, 1)  # two years from DAY
+NEAR_LIMIT = LIMIT - dt.timedelta(days=30)  # the work queue asks for a decision
+
+
+def transitional(coach, episode, ends_on, on=DAY):
+    return services.propose_package(
+        coach,
+        episode,
+        work_entry=False,
+        supported_element="transitional",
+        transitional_ends_on=ends_on,
+        reason="Six more months",
+        on=on,
+    )
+
+
 class TestClock:
     def test_extension_keeps_the_start_and_sets_a_new_end(self, coach, approver, episode):
         approved(coach, approver, episode, work_entry=False, supported_element="transitional")
-        extension = services.propose_package(
-            coach,
-            episode,
-            work_entry=False,
-            supported_element="transitional",
-            transitional_ends_on=dt.date(2026, 8, 1),
-            reason="Six more months",
-            on=DAY,
-        )
-        services.approve_package(approver, extension, on=DAY)
+        extension = transitional(coach, episode, dt.date(2026, 8, 1), on=NEAR_LIMIT)
+        services.approve_package(approver, extension, on=NEAR_LIMIT)
         current = services.current_package(episode)
         assert current.element_started_on == DAY
         assert current.transitional_ends_on == dt.date(2026, 8, 1)
@@ -158,6 +166,93 @@ class TestClock:
 
     def test_29_february_plus_two_years(self):
         assert services.add_years(dt.date(2024, 2, 29), 2) == dt.date(2026, 2, 28)
+
+
+class TestTwoYearLimit:
+    """Transitional support ends at most two years after it began; only an extension of
+    approved transitional support, near its end, goes further."""
+
+    def test_the_limit_is_the_same_day_two_years_on(self):
+        assert services.transitional_limit(dt.date(2026, 12, 4)) == dt.date(2028, 12, 4)
+        assert services.transitional_limit(dt.date(2024, 2, 29)) == dt.date(2026, 2, 28)
+
+    def test_new_support_may_end_on_the_limit_day(self, coach, episode):
+        assert transitional(coach, episode, LIMIT).transitional_ends_on == LIMIT
+
+    @pytest.mark.parametrize("ends_on", [LIMIT + dt.timedelta(days=1), dt.date(2032, 2, 1)])
+    def test_new_support_may_not_end_after_it(self, coach, episode, ends_on):
+        with pytest.raises(ValidationError) as refused:
+            transitional(coach, episode, ends_on)
+        assert refused.value.message_dict == {
+            "transitional_ends_on": [
+                "Transitional support runs for at most two years: end it on or before "
+                "1 February 2026. Going past that is an extension, proposed once this "
+                "support is approved and its two-year limit is near"
+            ]
+        }
+        assert not Package.objects.exists()
+
+    def test_from_a_leap_day_the_limit_is_28_february(self, coach, episode):
+        leap = dt.date(2024, 2, 29)
+        episode.started_on = leap
+        episode.save()
+        assert transitional(coach, episode, dt.date(2026, 2, 28), on=leap)
+        Package.objects.all().delete()
+        with pytest.raises(ValidationError, match="on or before 28 February 2026"):
+            transitional(coach, episode, dt.date(2026, 3, 1), on=leap)
+
+    def test_moving_to_transitional_from_long_term_starts_a_new_two_years(
+        self, coach, approver, episode
+    ):
+        approved(coach, approver, episode, work_entry=False, supported_element="long_term")
+        later = dt.date(2025, 1, 10)
+        with pytest.raises(ValidationError, match="on or before 10 January 2027"):
+            transitional(coach, episode, dt.date(2027, 1, 11), on=later)
+
+    def test_an_extension_waits_until_the_limit_is_near(self, coach, approver, episode):
+        approved(coach, approver, episode, work_entry=False, supported_element="transitional")
+        too_soon = LIMIT - dt.timedelta(days=92)
+        with pytest.raises(ValidationError, match="can be proposed from 2 November 2025"):
+            transitional(coach, episode, dt.date(2026, 8, 1), on=too_soon)
+        # The day the work queue first asks for a decision.
+        assert transitional(coach, episode, dt.date(2026, 8, 1), on=too_soon + dt.timedelta(1))
+
+    def test_an_extension_runs_at_most_two_years_past_the_current_end(
+        self, coach, approver, episode
+    ):
+        approved(coach, approver, episode, work_entry=False, supported_element="transitional")
+        with pytest.raises(ValidationError, match="on or before 1 February 2028"):
+            transitional(coach, episode, dt.date(2028, 2, 2), on=NEAR_LIMIT)
+        extension = transitional(coach, episode, dt.date(2028, 2, 1), on=NEAR_LIMIT)
+        services.approve_package(approver, extension, on=NEAR_LIMIT)
+        assert services.current_package(episode).transitional_ends_on == dt.date(2028, 2, 1)
+
+    def test_changing_work_entry_keeps_an_approved_extension(self, coach, approver, episode):
+        approved(coach, approver, episode, work_entry=False, supported_element="transitional")
+        services.approve_package(
+            approver, transitional(coach, episode, dt.date(2026, 8, 1), on=NEAR_LIMIT)
+        )
+        change = services.propose_package(
+            coach, episode, work_entry=True, supported_element="transitional", reason="r", on=LIMIT
+        )
+        assert change.transitional_ends_on == dt.date(2026, 8, 1)
+
+    def test_an_approver_cannot_approve_support_past_the_limit(self, coach, approver, episode):
+        """A proposal stored before the rule (or written around the service) is not
+        approved: the limit is checked again at the decision."""
+        package = Package.objects.create(
+            episode=episode,
+            supported_element="transitional",
+            element_started_on=DAY,
+            transitional_ends_on=dt.date(2034, 2, 1),
+            reason="r",
+            proposed_by=coach,
+            proposed_on=DAY,
+        )
+        with pytest.raises(IllegalTransition, match="cannot be approved: Transitional support"):
+            services.approve_package(approver, package, on=DAY)
+        package.refresh_from_db()
+        assert package.status == Package.Status.PROPOSED
 
 
 class TestClosedEpisodes:

@@ -50,7 +50,12 @@ def parts(prefix: str, day: dt.date) -> dict[str, str]:
 
 @pytest.fixture
 def episode(team, coach):
-    return EpisodeFactory(team=team, worker=coach, stage=Stage.EMPLOYER_ENGAGEMENT)
+    return EpisodeFactory(
+        team=team,
+        worker=coach,
+        stage=Stage.EMPLOYER_ENGAGEMENT,
+        started_on=STARTED - dt.timedelta(days=60),
+    )
 
 
 @pytest.fixture
@@ -169,6 +174,34 @@ def test_a_job_start_found_by_the_person(client, coach, person, employer, episod
     assert episode.stage == Stage.IN_WORK_SUPPORT
     page = client.get(response["Location"]).content.decode()
     assert "Job start recorded: Gardener at Riverside Café" in page
+
+
+def test_a_job_start_before_the_episode_began_is_an_error_on_its_date(
+    client, coach, person, employer, episode
+):
+    client.force_login(coach)
+    data = {
+        "employer": employer.pk,
+        "job_title": "Gardener",
+        "kind": "employed",
+        "paid": "yes",
+        "hours_per_week": "20",
+        "supported": "yes",
+    }
+    url = reverse("employment:job-start", args=[person.pk])
+    day_before = episode.started_on - dt.timedelta(days=1)
+    response = client.post(url, {**data, **parts("start_date", day_before)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_start_date_0"' in html
+    assert (
+        f"The job start must be on or after {episode.started_on:%-d %B %Y}, "
+        "when this episode of support began"
+    ) in html
+    assert not Placement.objects.exists()
+    response = client.post(url, {**data, **parts("start_date", episode.started_on)})
+    assert response.status_code == 302
+    assert Placement.objects.get().start_date == episode.started_on
 
 
 def test_a_job_start_from_an_accepted_candidacy(client, coach, person, employer, team):

@@ -9,13 +9,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from pathways.casework.models import Stage
+from pathways.casework import services as casework
+from pathways.casework.models import EndReason, Stage
 from pathways.core.errors import IllegalTransition, PermissionDenied
 from pathways.core.models import Role
 from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
 from pathways.employers.engagement.models import Employer
 from pathways.employment import services
-from pathways.employment.models import Placement, PlacementTerms
+from pathways.employment.models import Placement, PlacementTerms, PostStartCheck
 from pathways.employment.policy import placement_policy
 from tests.factories import (
     EmployerFactory,
@@ -152,6 +153,55 @@ def test_end_before_start_is_refused(coach, episode, employer):
         )
 
 
+def test_a_job_start_on_the_episodes_first_day_is_recorded_and_the_day_before_refused(
+    coach, episode, employer
+):
+    """The issue's case: a job start dated years before the episode began was accepted,
+    and the stage then showed "from" that day with checks due back then."""
+    with pytest.raises(ValidationError) as refused:
+        start(coach, episode, employer, start_date=episode.started_on - dt.timedelta(days=1))
+    assert refused.value.message_dict == {
+        "start_date": [
+            f"The job start must be on or after {episode.started_on:%-d %B %Y}, "
+            "when this episode of support began"
+        ]
+    }
+    with pytest.raises(ValidationError, match="job start must be on or after"):
+        start(coach, episode, employer, start_date=dt.date(2020, 1, 1))
+    assert not Placement.objects.exists()
+    episode.refresh_from_db()
+    assert episode.stage == Stage.EMPLOYER_ENGAGEMENT and not episode.stage_entries.exists()
+
+    placement = start(coach, episode, employer, start_date=episode.started_on)
+    assert placement.episode == episode
+    assert episode.stage_entries.get().entered_on == episode.started_on
+    assert {c.due_on for c in placement.checks.all()} == {
+        episode.started_on + dt.timedelta(days=episode.team.post_start_check_days)
+    }
+
+
+def test_a_job_that_ended_before_the_episode_began_leaves_its_stage(coach, team, employer):
+    """A job from before this support, ended late in the record, does not date a stage
+    before the episode began."""
+    earlier = EpisodeFactory(team=team, worker=coach, started_on=TODAY - dt.timedelta(days=400))
+    placement = start(coach, earlier, employer, start_date=TODAY - dt.timedelta(days=300))
+    casework.close_episode(
+        coach, earlier, reason=EndReason.WITHDREW, on=TODAY - dt.timedelta(days=100)
+    )
+    now = EpisodeFactory(
+        team=team,
+        worker=coach,
+        person=earlier.person,
+        started_on=TODAY - dt.timedelta(days=20),
+        stage=Stage.EMPLOYER_ENGAGEMENT,
+    )
+    services.end_placement(
+        coach, placement, end_date=TODAY - dt.timedelta(days=50), reason="resigned"
+    )
+    now.refresh_from_db()
+    assert now.stage == Stage.EMPLOYER_ENGAGEMENT and not now.stage_entries.exists()
+
+
 # --- the import -----------------------------------------------------------------------
 
 HEADER = (
@@ -186,6 +236,29 @@ def test_import_creates_placements_with_their_terms_and_is_idempotent(
     placement.refresh_from_db()
     assert placement.end_date == dt.date(2024, 9, 30)
     assert Employer.objects.count() == 1
+
+
+def test_import_brings_jobs_from_before_the_episode_as_history(tmp_path, team, coach, capsys):
+    """Jobs held before support began are imported (the service refuses them): they stay
+    the person's history, outside the episode, and do not move its stage."""
+    person = PersonFactory(authority=team.authority, person_ref="C1")
+    episode = EpisodeFactory(
+        team=team, person=person, started_on=dt.date(2026, 12, 4), stage=Stage.JOB_FINDING
+    )
+    run(
+        tmp_path,
+        "E09000025,C1,PL1,Green Leaf Garden Centre,Gardener,employed,yes,2020-01-01,"
+        "2021-06-30,16,9.50,no,resigned",
+        "E09000025,C1,PL2,Riverside Café,Cook,employed,yes,2026-11-01,,12,12.60,no,",
+    )
+    assert "2 created" in capsys.readouterr().out
+    assert list(Placement.objects.order_by("start_date").values_list("episode", flat=True)) == [
+        None,
+        None,
+    ]
+    episode.refresh_from_db()
+    assert episode.stage == Stage.JOB_FINDING and not episode.stage_entries.exists()
+    assert not PostStartCheck.objects.exists()
 
 
 def test_import_problems_name_the_line_and_column(tmp_path, team, capsys):

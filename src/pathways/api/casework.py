@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StringConstraints
 
-from pathways.api.common import REFUSALS, field_error
+from pathways.api.common import REFUSALS, field_error, fields_named
 from pathways.api.pagination import AuditedPageNumberPagination
 from pathways.api.schemas import Error, FieldErrors, PackageStatus
 from pathways.casework import selectors, services
@@ -216,14 +216,15 @@ def episode_detail(request: AuthedRequest, episode_id: int) -> Episode:
 )
 def propose_package(request: AuthedRequest, episode_id: int, payload: PackageIn) -> Status[Package]:
     episode = _episode_in_scope(request, episode_id)
-    package = services.propose_package(
-        request.user,
-        episode,
-        work_entry=payload.work_entry,
-        supported_element=payload.supported_element,
-        reason=payload.reason,
-        transitional_ends_on=payload.transitional_ends_on,
-    )
+    with fields_named():
+        package = services.propose_package(
+            request.user,
+            episode,
+            work_entry=payload.work_entry,
+            supported_element=payload.supported_element,
+            reason=payload.reason,
+            transitional_ends_on=payload.transitional_ends_on,
+        )
     return Status(201, package)
 
 
@@ -274,15 +275,16 @@ def record_activity(
     request: AuthedRequest, episode_id: int, payload: ActivityIn
 ) -> Status[Activity]:
     episode = _episode_in_scope(request, episode_id)
-    activity = services.record_activity(
-        request.user,
-        episode,
-        kind=payload.kind,
-        occurred_on=payload.occurred_on,
-        with_whom=payload.with_whom,
-        minutes=payload.minutes,
-        notes=payload.notes,
-    )
+    with fields_named():
+        activity = services.record_activity(
+            request.user,
+            episode,
+            kind=payload.kind,
+            occurred_on=payload.occurred_on,
+            with_whom=payload.with_whom,
+            minutes=payload.minutes,
+            notes=payload.notes,
+        )
     return Status(201, activity)
 
 

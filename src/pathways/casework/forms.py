@@ -169,8 +169,8 @@ class PackageForm(EpisodeForm):
         required=False,
         label_for_errors="end of transitional support",
         help_text=(
-            "Only to extend transitional support. Leave it empty to keep the current end "
-            "date, or two years from the start for new transitional support"
+            "Leave it empty to keep the current end date, or for new transitional support "
+            "to end two years from its start, the most it may run without an extension"
         ),
     )
     reason = forms.CharField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -21,6 +22,7 @@ from pathways.casework.models import (
     SupportedElement,
 )
 from pathways.casework.policy import episode_policy
+from pathways.casework.queue import TRANSITIONAL_WARNING_DAYS
 from pathways.casework.signals import episode_closed
 from pathways.core import policies
 from pathways.core.errors import (
@@ -42,6 +44,69 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def transitional_limit(element_started_on: dt.date) -> dt.date:
+    """The last day transitional support may run without an extension: the same day
+    two years after it began (4 December 2026 → 4 December 2028; 29 February → 28
+    February). Running on past it is an extension, a package change of its own."""
+    return add_years(element_started_on, TRANSITIONAL_YEARS)
+
+
+def _check_transitional_end(
+    ends_on: dt.date,
+    *,
+    started_on: dt.date,
+    continuing: Package | None,
+    on: dt.date,
+    proposing: bool,
+) -> None:
+    """Refuse an end of transitional support past its two-year limit, unless it extends
+    the approved transitional support that carries on (``continuing``): an extension is
+    proposed from the time the work queue asks for a decision (91 days before the
+    current end) and runs at most two years past that end, when it is decided again."""
+    limit = transitional_limit(started_on)
+    approved_end = continuing.transitional_ends_on if continuing else None
+    if ends_on <= max(limit, approved_end or limit):
+        return
+    field = "transitional_ends_on"
+    if approved_end is None:
+        raise ValidationError(
+            {
+                field: f"Transitional support runs for at most two years: end it on or before "
+                f"{limit:%-d %B %Y}. Going past that is an extension, proposed once this "
+                "support is approved and its two-year limit is near"
+            }
+        )
+    if proposing and (approved_end - on).days > TRANSITIONAL_WARNING_DAYS:
+        opens = approved_end - dt.timedelta(days=TRANSITIONAL_WARNING_DAYS)
+        raise ValidationError(
+            {
+                field: f"Transitional support is approved until {approved_end:%-d %B %Y}. "
+                f"An extension can be proposed from {opens:%-d %B %Y}, when the two-year "
+                "limit is near"
+            }
+        )
+    furthest = add_years(approved_end, TRANSITIONAL_YEARS)
+    if ends_on > furthest:
+        raise ValidationError(
+            {
+                field: f"An extension runs at most two years past the current end "
+                f"({approved_end:%-d %B %Y}): end it on or before {furthest:%-d %B %Y}"
+            }
+        )
+
+
+def check_within_episode(episode: Episode, day: dt.date, field: str, what: str) -> None:
+    """Refuse a date before the episode began: nothing in an episode happened before it
+    (history from earlier comes in through the imports, which mark it as imported)."""
+    if day < episode.started_on:
+        raise ValidationError(
+            {
+                field: f"The {what} must be on or after {episode.started_on:%-d %B %Y}, "
+                "when this episode of support began"
+            }
+        )
 
 
 def _require(user: User, action: str, episode: Episode, message: str) -> None:
@@ -94,6 +159,8 @@ def propose_package(
 
     The supported-employment element keeps its start date while it stays the same kind
     (extending transitional support does not restart its clock); a new kind starts now.
+    Transitional support ends at most two years after it started (``transitional_limit``)
+    unless the proposal extends approved transitional support near its end.
     """
     _require(actor, "work", episode, "Only the person's worker or their team can propose this.")
     episode = _lock_open(episode)
@@ -123,6 +190,13 @@ def propose_package(
             transitional_ends_on = kept or add_years(element_started_on, TRANSITIONAL_YEARS)
         if transitional_ends_on <= day:
             raise IllegalTransition("The end of transitional support must be in the future.")
+        _check_transitional_end(
+            transitional_ends_on,
+            started_on=element_started_on,
+            continuing=continuing,
+            on=day,
+            proposing=True,
+        )
     else:
         transitional_ends_on = None
     return Package.objects.create(
@@ -161,7 +235,8 @@ def _decide(package: Package, actor: User, status: str, reason: str, on: dt.date
 def approve_package(
     actor: User, package: Package, *, reason: str = "", on: dt.date | None = None
 ) -> Package:
-    """An approver (or the team manager) agrees the change. Nobody approves their own."""
+    """An approver (or the team manager) agrees the change. Nobody approves their own,
+    nor transitional support past its two-year limit that is not an extension."""
     _require(
         actor,
         "approve_package",
@@ -171,6 +246,21 @@ def approve_package(
     package = _lock_proposal(package)
     if package.proposed_by_id == actor.pk:
         raise IllegalTransition("Someone other than the proposer must approve this change.")
+    if package.is_transitional and package.transitional_ends_on and package.element_started_on:
+        current = current_package(package.episode)
+        try:
+            _check_transitional_end(
+                package.transitional_ends_on,
+                started_on=package.element_started_on,
+                continuing=current if current and current.is_transitional else None,
+                on=on or timezone.localdate(),
+                proposing=False,
+            )
+        except ValidationError as exc:
+            raise IllegalTransition(
+                f"This change cannot be approved: {' '.join(exc.messages)}. Reject it "
+                "with that reason, so it can be proposed again."
+            ) from exc
     return _decide(package, actor, Package.Status.APPROVED, reason, on)
 
 
@@ -205,7 +295,11 @@ def change_stage(
         raise IllegalTransition(f"Unknown stage {stage!r}.")
     if stage == episode.stage:
         raise IllegalTransition(f"The episode is already at {episode.get_stage_display()}.")
-    enter_stage(episode, stage, on=on or timezone.localdate(), by=actor)
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"entered_on": "The date the stage began cannot be in the future"})
+    check_within_episode(episode, day, "entered_on", "date the stage began")
+    enter_stage(episode, stage, on=day, by=actor)
     return episode
 
 
@@ -213,9 +307,11 @@ def enter_stage(episode: Episode | None, stage: str, *, on: dt.date, by: User) -
     """Record that ``episode`` entered ``stage`` on a day: the one place a stage is
     written. Other services call it for the stage their own (already permitted) action
     implies — a job start moves to in-work support, a job end back to job finding — and
-    it does nothing for a closed episode or one already there."""
+    it does nothing for a closed episode or one already there. Its callers check the
+    day is within the episode; this refuses one before it as a last guard."""
     if episode is None or episode.ended_on is not None or episode.stage == stage:
         return
+    check_within_episode(episode, on, "entered_on", "date the stage began")
     StageEntry.objects.create(episode=episode, stage=stage, entered_on=on, recorded_by=by)
     episode.stage = stage
     _bump(episode, ["stage"])
@@ -237,8 +333,7 @@ def record_activity(
     episode = _lock_open(episode)
     if occurred_on > timezone.localdate():
         raise IllegalTransition("An activity cannot be recorded for a future date.")
-    if occurred_on < episode.started_on:
-        raise IllegalTransition("The activity is dated before this episode started.")
+    check_within_episode(episode, occurred_on, "occurred_on", "date of the activity")
     activity = Activity(
         episode=episode,
         kind=kind,
@@ -275,6 +370,7 @@ def record_review(
         raise IllegalTransition("Only long-term supported employment has quality reviews.")
     if reviewed_on > timezone.localdate():
         raise IllegalTransition("A review cannot be dated in the future.")
+    check_within_episode(episode, reviewed_on, "reviewed_on", "date of the review")
     return LongTermReview.objects.create(
         episode=episode,
         reviewed_on=reviewed_on,

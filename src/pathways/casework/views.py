@@ -34,7 +34,6 @@ from pathways.casework.forms import (
 from pathways.casework.models import ActivityKind, EndReason, Episode, Package, Stage
 from pathways.casework.policy import episode_policy
 from pathways.core import audit
-from pathways.core.errors import ActionRefused
 from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
 
@@ -346,21 +345,19 @@ def propose_package(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                package = services.propose_package(
-                    request.user, episode, **form.service_arguments()
-                )
-            except ActionRefused as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Package change proposed: {package.describe()}. "
-                    "It takes effect when an approver agrees.",
-                )
-                return redirect("casework:episode", episode.pk)
+        outcome = attempt(
+            form,
+            lambda _: services.propose_package(request.user, episode, **form.service_arguments()),
+        )
+        package = outcome.result
+        if package is not None:
+            messages.success(
+                request,
+                f"Package change proposed: {package.describe()}. "
+                "It takes effect when an approver agrees.",
+            )
+            return redirect("casework:episode", episode.pk)
+        status = outcome.status
     else:
         audit.record_access(
             request.user,

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from pathways.casework.models import EndReason, Episode, Stage
 from pathways.casework.policy import may_work_with
-from pathways.casework.services import enter_stage
+from pathways.casework.services import check_within_episode, enter_stage
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 from pathways.core.models import Team, User
 from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
@@ -124,6 +124,10 @@ def record_job_start(
     assert hours_per_week is not None and paid is not None and employer is not None
     _check_terms(hours_per_week, hourly_pay, paid)
     episode = _open_episode(person)
+    if episode is not None:
+        # Jobs held before this support began are history: the placements import brings
+        # them in, unlinked from the episode.
+        check_within_episode(episode, start_date, "start_date", "job start")
     placement = Placement(
         authority_id=person.authority_id,
         placement_ref="pending",
@@ -260,7 +264,10 @@ def end_placement(
         .exists()
     )
     if not still_working:
-        enter_stage(_open_episode(placement.person), Stage.JOB_FINDING, on=end_date, by=actor)
+        episode = _open_episode(placement.person)
+        # A job that ended before this episode began never moved its stage.
+        if episode is not None and end_date >= episode.started_on:
+            enter_stage(episode, Stage.JOB_FINDING, on=end_date, by=actor)
     return placement
 
 
