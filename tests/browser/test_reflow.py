@@ -100,3 +100,41 @@ def test_long_unbroken_text_wraps_instead_of_widening_the_page(
     note = page.get_by_role("cell", name=unbroken)
     expect(note).to_be_visible()
     assert note.bounding_box()["width"] <= width
+
+
+def test_on_a_phone_the_menu_folds_behind_a_button(page, sign_in, axe_check, manager):
+    """At 375 pixels the menu's links once stacked above the content; GOV.UK's service
+    navigation folds them behind a "Menu" button that opens and closes them."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, manager.email)
+    menu = page.get_by_role("button", name="Menu")
+    waiting = page.get_by_role("link", name="Waiting list")
+    expect(menu).to_be_visible()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(waiting).to_be_hidden()
+    expect(page.get_by_role("heading", level=1, name="My work")).to_be_in_viewport()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(waiting).to_be_visible()
+    axe_check(page)
+    waiting.click()
+    expect(page.get_by_role("heading", level=1, name="Waiting list")).to_be_visible()
+
+
+def test_on_a_wide_screen_the_menu_is_open_and_has_no_button(page, sign_in, manager):
+    page.set_viewport_size({"width": 1024, "height": 800})
+    sign_in(page, manager.email)
+    expect(page.get_by_role("link", name="Waiting list")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+
+
+def test_a_printed_page_has_the_content_without_header_menu_or_footer(page, sign_in, manager):
+    sign_in(page, manager.email)
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
+    for hidden in (
+        page.locator(".govuk-header"),
+        page.get_by_role("navigation", name="Menu"),
+        page.locator(".govuk-footer"),
+    ):
+        expect(hidden).to_be_hidden()
