@@ -201,6 +201,8 @@ def test_audit_pages_are_for_the_dpo_and_admins(role, team, client):
     allowed = role in AUDITORS
     assert client.get("/audit/").status_code == (200 if allowed else 403)
     assert client.get(f"/audit/people/{person.pk}/").status_code == (200 if allowed else 403)
+    export = client.get(f"/audit/people/{person.pk}/trail.csv")
+    assert export.status_code == (200 if allowed else 403)
 
 
 # --- the same matrix through the API -------------------------------------------------

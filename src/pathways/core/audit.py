@@ -10,6 +10,7 @@ deleting any entry raises, and the app has no page or command that tries.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import router
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Max, Model, Q, QuerySet
 from django.db.models.signals import pre_delete, pre_save
 from django.utils import timezone
 from django.utils.encoding import smart_str
@@ -28,6 +29,17 @@ M = TypeVar("M", bound=Model)
 
 ALLOWED = "allowed"
 DENIED = "denied"
+
+#: How an entry came about, and how the pages name it (row changes carry no channel
+#: and count as "web").
+CHANNELS = {"web": "Web page", "api": "API", "cli": "Command line", "export": "Export"}
+#: What was done, by auditlog's action code.
+ACTIONS = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+    LogEntry.Action.ACCESS: "read",
+}
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -222,20 +234,86 @@ def person_trail(person: Any) -> QuerySet[LogEntry]:
     )
 
 
+def narrow(
+    entries: QuerySet[LogEntry],
+    *,
+    actor: Any = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    channel: str | None = None,
+    action: str | None = None,
+    upto: int | None = None,
+) -> QuerySet[LogEntry]:
+    """``entries`` by one staff member, on days ``since``..``until`` (both included, in
+    the service's time zone), on one channel, of one action, and none newer than entry
+    ``upto`` (so that reading a trail page by page is not shifted by reads made since)."""
+    if actor is not None:
+        entries = entries.filter(actor=actor)
+    if since is not None:
+        entries = entries.filter(timestamp__gte=_start_of(since))
+    if until is not None:
+        entries = entries.filter(timestamp__lt=_start_of(until + dt.timedelta(days=1)))
+    if channel == "web":
+        entries = entries.filter(
+            Q(additional_data__channel="web")
+            | Q(additional_data__isnull=True)
+            | ~Q(additional_data__has_key="channel")
+        )
+    elif channel:
+        entries = entries.filter(additional_data__channel=channel)
+    if action:
+        entries = entries.filter(action={v: k for k, v in ACTIONS.items()}[action])
+    if upto is not None:
+        entries = entries.filter(pk__lte=upto)
+    return entries
+
+
+def newest_id() -> int:
+    """The newest entry's id: where a list read page by page stops (``narrow(upto=)``)."""
+    return LogEntry.objects.aggregate(newest=Max("pk"))["newest"] or 0
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _unattributed(channel: str | None) -> str:
     """Command-line work without --as was done by whoever runs the server."""
     return "operator" if channel == "cli" else "system"
 
 
+def actor_name(entry: LogEntry) -> str:
+    """Who did it, as a person reads it: the staff member's full name (the email when
+    the account has no name), or "operator"/"system" for work under no account."""
+    if entry.actor is not None:
+        return entry.actor.get_full_name() or entry.actor.email
+    return entry.actor_email or _unattributed((entry.additional_data or {}).get("channel"))
+
+
+def changes_text(changes: Any) -> str:
+    """A change's old and new values on one line: "status: received → accepted"."""
+    if not changes:
+        return ""
+    if isinstance(changes, str):
+        return changes
+    return "; ".join(
+        f"{name}: {values[0]} → {values[1]}"
+        if isinstance(values, list | tuple) and len(values) == 2
+        else f"{name}: {values}"
+        for name, values in changes.items()
+    )
+
+
 def describe(entry: LogEntry) -> dict[str, Any]:
-    """One entry as the CLI and the audit page show it."""
+    """One entry as the CLI and the audit pages show it: ``who`` is the email (the
+    command line's contract), ``name`` the person the pages show."""
     data = entry.additional_data or {}
-    action = {0: "create", 1: "update", 2: "delete", 3: "read"}.get(entry.action, "other")
     return {
         "when": entry.timestamp.isoformat(),
         "who": entry.actor_email
         or (entry.actor.email if entry.actor else _unattributed(data.get("channel"))),
-        "action": action,
+        "name": actor_name(entry),
+        "action": ACTIONS.get(entry.action, "other"),
         "what": (data.get("what") or f"{entry.content_type.model} {entry.object_repr}")
         + (f" (emergency open {data['break_glass']})" if data.get("break_glass") else ""),
         "channel": data.get("channel", "web"),

@@ -18,6 +18,8 @@ from typing import Any, Generic, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
 from pathways.core.errors import ActionRefused, ConcurrentEdit
@@ -76,3 +78,40 @@ def act(request: HttpRequest, perform: Callable[[], Any], *, done: str) -> bool:
         return False
     messages.success(request, done)
     return True
+
+
+@dataclass(frozen=True)
+class Paged:
+    """One page of a list and the links of GOV.UK's pagination component: each link
+    keeps the page's other query parameters (its filters) and adds ``keep``."""
+
+    page: Page
+    previous: str | None
+    next: str | None
+    #: Page numbers with their links; ``None`` for a gap ("…").
+    links: list[tuple[int, str] | None]
+
+
+def paged(request: HttpRequest, rows: QuerySet[Any], per_page: int, **keep: Any) -> Paged:
+    """The page of ``rows`` that ``?page=`` asks for (the first for anything that is
+    not a page number, the last beyond the end): two queries, whichever page."""
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    for name, value in keep.items():
+        params[name] = str(value)
+
+    def href(number: int) -> str:
+        params["page"] = str(number)
+        return "?" + params.urlencode()
+
+    return Paged(
+        page,
+        previous=href(page.previous_page_number()) if page.has_previous() else None,
+        next=href(page.next_page_number()) if page.has_next() else None,
+        links=[
+            None if number == Paginator.ELLIPSIS else (int(number), href(int(number)))
+            for number in page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            )
+        ],
+    )

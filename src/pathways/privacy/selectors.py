@@ -216,7 +216,7 @@ def _audit_section(person: Person) -> Section:
                     "changes",
                     "Changes",
                     described["changes"],
-                    _changes_text(described["changes"]),
+                    audit.changes_text(described["changes"]),
                 ),
             ]
         )
@@ -228,19 +228,6 @@ def _audit_section(person: Person) -> Section:
         "it was allowed, and for changes the old and new values.",
         rows,
         "No one has read or changed the record.",
-    )
-
-
-def _changes_text(changes: Any) -> str:
-    if not changes:
-        return ""
-    if isinstance(changes, str):
-        return changes
-    return "; ".join(
-        f"{name}: {values[0]} → {values[1]}"
-        if isinstance(values, list | tuple) and len(values) == 2
-        else f"{name}: {values}"
-        for name, values in changes.items()
     )
 
 

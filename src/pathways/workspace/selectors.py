@@ -1,11 +1,13 @@
 """Reads that span the pathway: a staff member's own day, the person page, and the
-data protection officer's view of refused reads."""
+audit pages (a person's trail, refused reads)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 
 from pathways.casework.models import Episode
@@ -55,24 +57,48 @@ def person_page_rows() -> QuerySet[Person]:
     )
 
 
-def recent_denials(user: Any, limit: int = 100) -> list[dict[str, Any]]:
-    """Refused reads of people in the authorities this DPO or admin covers, newest first."""
+def refused_reads(user: Any) -> QuerySet[LogEntry]:
+    """Refused reads of people in the authorities this DPO or admin covers, newest
+    first (a refusal is recorded against the person: ``audit.record_access``)."""
     scope = scope_of(user)
-    entries = list(
-        LogEntry.objects.filter(additional_data__outcome=audit.DENIED)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-id")[: limit * 5]
-    )
-    ids = {(e.additional_data or {}).get("person_id") for e in entries}
-    people = Person.objects.filter(pk__in=[i for i in ids if i is not None])
+    people = Person.objects.all()
     if not scope.is_superuser:
         people = people.filter(
             authority_id__in=scope.authorities_for(Role.DATA_PROTECTION_OFFICER, Role.ADMIN)
         )
-    by_id = {p.pk: p for p in people}
-    out = []
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Person),
+            object_id__in=people.values("pk"),
+            additional_data__outcome=audit.DENIED,
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")
+    )
+
+
+def actors_on(entries: QuerySet[LogEntry]) -> QuerySet[User]:
+    """The staff who appear in ``entries``, by name: whom a trail can be narrowed to."""
+    return User.objects.filter(pk__in=entries.values("actor_id"))
+
+
+def trail_rows(entries: Iterable[LogEntry]) -> list[dict[str, Any]]:
+    """Entries as the audit pages show them: ``audit.describe`` with the moment (for
+    the page to show in local time) and the channel's name."""
+    rows = []
     for entry in entries:
-        person = by_id.get(int((entry.additional_data or {}).get("person_id") or 0))
-        if person is not None:
-            out.append({**audit.describe(entry), "person": person})
-    return out[:limit]
+        row = audit.describe(entry)
+        how = audit.CHANNELS.get(row["channel"], row["channel"])
+        rows.append({**row, "at": entry.timestamp, "how": how})
+    return rows
+
+
+def refusal_rows(entries: Iterable[LogEntry]) -> list[dict[str, Any]]:
+    """Refused reads (``refused_reads``) as rows, each with the person refused (one
+    query for the people, however many entries)."""
+    entries = list(entries)
+    people = Person.objects.in_bulk({e.object_id for e in entries})
+    return [
+        {**row, "person": people.get(entry.object_id)}
+        for entry, row in zip(entries, trail_rows(entries), strict=True)
+    ]

@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from pathways.casework.policy import may_work_with
@@ -22,10 +29,11 @@ from pathways.casework.selectors import (
 from pathways.commissioning.onward import sending_teams
 from pathways.commissioning.selectors import purchases_of_person
 from pathways.core import audit, policies
-from pathways.core.pages import attempt, posted
+from pathways.core.pages import Paged, attempt, paged, posted
 from pathways.core.types import AuthedRequest
 from pathways.employment.selectors import placements_of_person
 from pathways.people import services as people_services
+from pathways.people.models import Person
 from pathways.people.policy import person_policy
 from pathways.people.selectors import (
     break_glass_reviewed,
@@ -36,8 +44,21 @@ from pathways.people.selectors import (
     person_to_break_glass,
 )
 from pathways.referrals.selectors import teams_of, waiting_list
-from pathways.workspace.forms import BreakGlassForm, BreakGlassReviewForm
-from pathways.workspace.selectors import my_open_cases, person_page_rows, recent_denials
+from pathways.workspace.exports import trail_csv
+from pathways.workspace.forms import (
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    RefusalFilterForm,
+    TrailFilterForm,
+)
+from pathways.workspace.selectors import (
+    actors_on,
+    my_open_cases,
+    person_page_rows,
+    refusal_rows,
+    refused_reads,
+    trail_rows,
+)
 
 
 @login_required
@@ -135,33 +156,121 @@ def break_glass(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("person", pk)
 
 
+#: Entries on one page of an audit list.
+AUDIT_PAGE_SIZE = 50
+
+
+def _person_for_audit(request: AuthedRequest, pk: int, *, channel: str) -> Person:
+    """The person whose trail this user may see, or a 403 that is itself on the
+    person's trail (as on the command line)."""
+    person = get_person_for_audit(request.user, pk)
+    if person is None:
+        person_policy.audit_refused(
+            request.user, {"pk": pk}, channel=channel, what="audit trail", request=request
+        )
+        raise PermissionDenied("Only the data protection officer or an admin can see this trail.")
+    return person
+
+
+def _upto(request: AuthedRequest) -> int | None:
+    """The newest entry a list read page by page shows (carried by its page links)."""
+    value = request.GET.get("upto", "")
+    return int(value) if value.isdigit() else None
+
+
+def _filtered(
+    request: AuthedRequest,
+    form: TrailFilterForm,
+    entries: QuerySet[LogEntry],
+    newest: Callable[[], int],
+) -> Paged | None:
+    """The page of ``entries`` the filters and ``?page=`` ask for (None when the filters
+    are wrong). Page links carry ``upto``, so entries added meanwhile (this page's
+    own read among them) do not push rows from one page onto the next."""
+    if not form.is_valid():
+        return None
+    upto = _upto(request) or newest()
+    return paged(
+        request, audit.narrow(entries, upto=upto, **form.filters()), AUDIT_PAGE_SIZE, upto=upto
+    )
+
+
+def _filters_query(request: AuthedRequest) -> str:
+    """The page's filters without its place in the list, for the export link."""
+    params = request.GET.copy()
+    for name in ("page", "upto"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
 @login_required
 def audit_person(request: AuthedRequest, pk: int) -> HttpResponse:
     """The data protection officer's view of who read or changed one person's record."""
-    person = get_person_for_audit(request.user, pk)
-    if person is None:
-        raise PermissionDenied("Only the data protection officer or an admin can see this trail.")
+    person = _person_for_audit(request, pk, channel="web")
     # Reading the trail is a read of the person's record, as on the command line, and
     # the page lists it first.
-    audit.record_access(request.user, person, channel="web", what="audit trail", request=request)
-    entries = [audit.describe(e) for e in audit.person_trail(person)[:500]]
-    return render(request, "workspace/audit_person.html", {"person": person, "entries": entries})
+    read = audit.record_access(
+        request.user, person, channel="web", what="audit trail", request=request
+    )
+    trail = audit.person_trail(person)
+    form = TrailFilterForm(request.GET, actors=actors_on(trail))
+    found = _filtered(request, form, trail, lambda: read.pk)
+    return render(
+        request,
+        "workspace/audit_person.html",
+        {
+            "person": person,
+            "form": form,
+            "paged": found,
+            "entries": trail_rows(found.page) if found else [],
+            "filters_query": _filters_query(request),
+        },
+        status=200 if found else 400,
+    )
+
+
+@login_required
+def audit_person_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """A person's trail as CSV for a subject-access request: for those who may see the
+    page, with the page's filters; the export is on the trail (channel "export")."""
+    person = _person_for_audit(request, pk, channel="export")
+    trail = audit.person_trail(person)
+    form = TrailFilterForm(request.GET, actors=actors_on(trail))
+    if not form.is_valid():
+        return redirect(f"{reverse('audit-person', args=[pk])}?{request.GET.urlencode()}")
+    audit.record_access(request.user, person, channel="export", what="audit trail", request=request)
+    entries = audit.narrow(trail, **form.filters()).iterator(chunk_size=500)
+    response = StreamingHttpResponse(trail_csv(entries), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-trail-{slugify(person.person_ref)}-{stamp}.csv"'
+    )
+    return response
 
 
 @login_required
 def audit_home(request: AuthedRequest) -> HttpResponse:
+    """Refused reads in the authorities the user looks after, and the way to emergency
+    opens to review."""
     if not policies.may_view_audit(request.user):
         raise PermissionDenied(
             "Only the data protection officer or an admin can see the audit trail."
         )
+    refused = refused_reads(request.user)
+    form = RefusalFilterForm(request.GET, actors=actors_on(refused))
+    found = _filtered(request, form, refused, audit.newest_id)
     return render(
         request,
         "workspace/audit_home.html",
         {
-            "entries": recent_denials(request.user),
+            "form": form,
+            "paged": found,
+            "entries": refusal_rows(found.page) if found else [],
+            "filters_query": _filters_query(request),
             "break_glass_to_review": break_glass_to_review(request.user).count(),
             "is_dpo": bool(policies.dpo_authority_ids(request.user)),
         },
+        status=200 if found else 400,
     )
 
 
