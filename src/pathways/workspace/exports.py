@@ -2,7 +2,7 @@
 the record, when (UK time), how, and the old and new values of each change.
 
 Staff are named, not identified by email, as on the page. No cell is ever read as a
-formula (``reporting.exports.cell``): a record's name in the trail is whatever staff
+formula (``core.spreadsheets.cell``): a record's name in the trail is whatever staff
 typed, and ``=HYPERLINK(…)`` typed as a name must stay text in a spreadsheet.
 """
 
@@ -16,7 +16,7 @@ from auditlog.models import LogEntry
 from django.utils import timezone
 
 from pathways.core import audit
-from pathways.reporting.exports import cell
+from pathways.core.spreadsheets import cell
 
 COLUMNS = ("When (UK time)", "Who", "Did", "What", "How", "Outcome", "From", "Changes")
 
