@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from pathways.casework.models import (
@@ -138,4 +140,23 @@ def openable_episode_ids(user: User, person: Person) -> set[int]:
         episode_policy.visible(user, Episode.objects.filter(person=person)).values_list(
             "pk", flat=True
         )
+    )
+
+
+def search_case_notes(user: User, words: str) -> QuerySet[Activity]:
+    """Timeline entries whose notes match ``words``, in the episodes the user may see,
+    newest first. On PostgreSQL this is full-text search in English (``interviews``
+    finds "interview", "a quoted phrase" and ``-word`` work as in a search engine), with
+    the GIN index of migration 0006. SQLite, for the demo and tests, has no stemming: it
+    finds the notes that contain every word, in any case."""
+    activities = Activity.objects.filter(episode__in=episodes_for(user)).exclude(notes="")
+    if connection.vendor == "postgresql":
+        activities = activities.annotate(words=SearchVector("notes", config="english")).filter(
+            words=SearchQuery(words, config="english", search_type="websearch")
+        )
+    else:
+        for word in words.split():
+            activities = activities.filter(notes__icontains=word.strip('"'))
+    return activities.select_related("episode__person", "recorded_by").order_by(
+        "-occurred_on", "-id"
     )

@@ -6,6 +6,7 @@ app_name = "casework"
 urlpatterns = [
     path("people/<int:pk>/profile/", profile_views.edit_profile, name="profile"),
     path("episodes/approvals/", views.approvals, name="approvals"),
+    path("case-notes/", views.search_case_notes, name="case-notes"),
     path("episodes/<int:pk>/", views.episode, name="episode"),
     path("episodes/<int:pk>/stage/", views.change_stage, name="stage"),
     path("episodes/<int:pk>/activities/", views.record_activity, name="activity"),

@@ -34,7 +34,7 @@ from pathways.casework.forms import (
 from pathways.casework.models import ActivityKind, EndReason, Episode, Package, Stage
 from pathways.casework.policy import episode_policy
 from pathways.core import audit
-from pathways.core.pages import attempt
+from pathways.core.pages import attempt, paged
 from pathways.core.types import AuthedRequest
 
 #: The forms of the episode page: context name → form prefix.
@@ -390,4 +390,42 @@ def approvals(request: AuthedRequest) -> HttpResponse:
             "packages": list(selectors.packages_awaiting(request.user)),
             "may_approve": selectors.may_approve_packages(request.user),
         },
+    )
+
+
+class CaseNotesSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Words in the notes",
+        max_length=200,
+        required=False,
+        help_text='For example, interview practice, or "travel training" as a phrase',
+    )
+
+
+#: Case notes found, per page.
+NOTES_PER_PAGE = 25
+
+
+@login_required
+def search_case_notes(request: AuthedRequest) -> HttpResponse:
+    """Case notes of the episodes the user may see; reading the notes found is a read
+    of each person's record, so each person on the page is on the trail."""
+    form = CaseNotesSearchForm(request.GET or None)
+    words = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    found = None
+    if words:
+        found = paged(request, selectors.search_case_notes(request.user, words), NOTES_PER_PAGE)
+        people = {a.episode.person_id: a.episode.person for a in found.page}
+        audit.record_access_bulk(
+            request.user,
+            people.values(),
+            channel="web",
+            what="case notes search",
+            request=request,
+        )
+    return render(
+        request,
+        "casework/case_notes_search.html",
+        {"form": form, "words": words, "found": found, "paged": found},
+        status=400 if form.errors else 200,
     )
