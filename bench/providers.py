@@ -77,18 +77,27 @@ WHERE p.authority_id = %s AND t.organisation_id = ANY(%s)
   AND e.started_on <= %s AND (e.ended_on IS NULL OR e.ended_on >= %s)
 """
 
-JOBS_SQL = """
-SELECT pl.id, pl.person_id, pl.start_date, pl.end_date, pl.support_ended_on
-FROM employment_placement pl JOIN people_person p ON p.id = pl.person_id
-WHERE p.authority_id = %s AND pl.paid AND pl.kind IN ('employed', 'self_employed',
-  'apprenticeship') AND (pl.supported OR pl.support_ended_on IS NOT NULL)
+#: The people whose jobs can be outcomes: those with an episode at the providers that
+#: began by the end of the period (as the report reads them).
+PEOPLE_SQL = """
+SELECT e.person_id FROM casework_episode e JOIN core_team t ON t.id = e.team_id
+JOIN people_person p ON p.id = e.person_id
+WHERE p.authority_id = %s AND t.organisation_id = ANY(%s) AND e.started_on <= %s
 """
 
-MILESTONES_SQL = """
+JOBS_SQL = f"""
+SELECT pl.id, pl.person_id, pl.start_date, pl.end_date, pl.support_ended_on
+FROM employment_placement pl
+WHERE pl.person_id IN ({PEOPLE_SQL}) AND pl.start_date <= %s
+  AND pl.paid AND pl.kind IN ('employed', 'self_employed', 'apprenticeship')
+  AND (pl.supported OR pl.support_ended_on IS NOT NULL)
+"""
+
+MILESTONES_SQL = f"""
 SELECT m.placement_id, m.weeks FROM employment_milestone m
 JOIN employment_placement pl ON pl.id = m.placement_id
-JOIN people_person p ON p.id = pl.person_id
-WHERE p.authority_id = %s AND m.confirmed_on IS NOT NULL AND m.evidence <> ''
+WHERE pl.person_id IN ({PEOPLE_SQL}) AND pl.start_date <= %s
+  AND m.confirmed_on IS NOT NULL AND m.evidence <> ''
 """
 
 LINES_SQL = """
@@ -177,11 +186,11 @@ def main() -> int:  # noqa: C901 - a script, read top to bottom
             counts["referrals"] = len(cursor.fetchall())
             cursor.execute(EPISODES_SQL, [end, authority.pk, orgs, end, start])
             episodes = cursor.fetchall()
-            cursor.execute(JOBS_SQL, [authority.pk])
+            cursor.execute(JOBS_SQL, [authority.pk, orgs, end, end])
             jobs: dict[int, list[tuple]] = {}
             for row in cursor.fetchall():
                 jobs.setdefault(row[1], []).append(row)
-            cursor.execute(MILESTONES_SQL, [authority.pk])
+            cursor.execute(MILESTONES_SQL, [authority.pk, orgs, end, end])
             cursor.fetchall()
             cursor.execute(LINES_SQL, [[c.pk for c in contracts], start, end])
             cursor.fetchall()
