@@ -101,7 +101,7 @@ def _prepare(rows: list[Row], ctx: Context) -> None:
 
 
 def prepare_employers(rows: list[Row], ctx: Context) -> None:
-    """What ``resolve_employer`` needs for a file whose rows name an ``authority`` and
+    """What the employer lookups below need for a file whose rows name an ``authority`` and
     an ``employer`` (opportunities, placements), fetched once."""
     # The providers working for each authority: those with a team there.
     providers: dict[int, dict[int, Organisation]] = defaultdict(dict)
@@ -142,38 +142,39 @@ def _names(organisations: list[Organisation]) -> str:
     return ", ".join(sorted(o.name for o in organisations))
 
 
-def resolve_employer(name: str, authority: Authority, existing: Any, ctx: Context) -> Employer:
-    """The employer a row names, for an opportunity offered (or a placement) in
-    ``authority``; ``existing`` is the stored opportunity or placement, if any.
-
-    The record's own employer if the name is still its name; otherwise the
-    employer of that name (any letter case) on the list of a provider with a team in
-    the authority, preferring the list of the provider running the import; otherwise a
-    new employer on that provider's list (or the only provider working there).
-    """
-    key = name.lower()
-    if existing is not None and existing.employer.name.lower() == key:
-        return existing.employer
+def listed_employer(name: str, authority: Authority, ctx: Context) -> Employer | None:
+    """The employer called ``name`` (any letter case) on the list of a provider with a
+    team in ``authority``, preferring the list of the provider running the import;
+    None if no such list has it. Several lists having it, with none the importer's, is
+    a problem: Pathways cannot tell which is meant."""
     providers: dict[int, Organisation] = ctx.cache["providers"].get(authority.pk, {})
-    mine = ctx.cache["actor_organisations"] & set(providers)
-    found = [e for e in ctx.cache["employers"].get(key, []) if e.organisation_id in providers]
+    found = [
+        e for e in ctx.cache["employers"].get(name.lower(), []) if e.organisation_id in providers
+    ]
     if len(found) > 1:
+        mine = ctx.cache["actor_organisations"] & set(providers)
         found = [e for e in found if e.organisation_id in mine] or found
-    if len(found) == 1:
-        return found[0]
-    if found:
+    if len(found) > 1:
         raise RowProblem(
             "employer",
             f"several providers working for {authority.name} have an employer called "
             f"'{name}': {AS_A_MEMBER} (the providers: "
             f"{_names([providers[e.organisation_id] for e in found])})",
         )
+    return found[0] if found else None
+
+
+def list_to_add_to(name: str, authority: Authority, ctx: Context) -> Organisation:
+    """The provider whose list a new employer joins: the importer's, if it works for
+    ``authority``, or else the only provider working there."""
+    providers: dict[int, Organisation] = ctx.cache["providers"].get(authority.pk, {})
     if not providers:
         raise RowProblem(
             "employer",
             f"'{name}' is not on any employer list, and no provider has a team working for "
             f"{authority.name} to add it to; import the provider's teams first",
         )
+    mine = ctx.cache["actor_organisations"] & set(providers)
     candidates = mine if mine else set(providers)
     if len(candidates) > 1:
         raise RowProblem(
@@ -182,11 +183,33 @@ def resolve_employer(name: str, authority: Authority, existing: Any, ctx: Contex
             f"{authority.name}: {AS_A_MEMBER} (the providers: "
             f"{_names([providers[o] for o in candidates])})",
         )
-    organisation_id = candidates.pop()
+    return providers[candidates.pop()]
+
+
+def new_employer(name: str, organisation: Organisation, ctx: Context) -> Employer:
+    """The employer the file adds to ``organisation``'s list, once however many rows
+    name it (saved by the first row that writes)."""
     new: dict[tuple[int, str], Employer] = ctx.cache["new_employers"]
-    if (organisation_id, key) not in new:
-        new[(organisation_id, key)] = Employer(organisation=providers[organisation_id], name=name)
-    return new[(organisation_id, key)]
+    key = (organisation.pk, name.lower())
+    if key not in new:
+        new[key] = Employer(organisation=organisation, name=name)
+    return new[key]
+
+
+def resolve_employer(name: str, authority: Authority, existing: Any, ctx: Context) -> Employer:
+    """The employer a row names, for an opportunity offered in ``authority``;
+    ``existing`` is the stored opportunity, if any.
+
+    The record's own employer if the name is still its name; otherwise the employer of
+    that name on a provider's list (``listed_employer``); otherwise a new employer on
+    the list ``list_to_add_to`` chooses.
+    """
+    if existing is not None and existing.employer.name.lower() == name.lower():
+        return existing.employer
+    found = listed_employer(name, authority, ctx)
+    if found is not None:
+        return found
+    return new_employer(name, list_to_add_to(name, authority, ctx), ctx)
 
 
 # --- one row --------------------------------------------------------------------------
