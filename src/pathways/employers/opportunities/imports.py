@@ -4,7 +4,8 @@ people of one authority, keyed by their reference (docs/imports.md).
 The file names the employer only by name. It is looked for, whatever its letter case,
 on the employer lists of the providers that have a team in the row's authority; a
 name found on no list is added to the list of the provider running the import (or of
-the only provider working there), once however many rows name it.
+the only provider working there), once however many rows name it. A tag not in the
+interest vocabulary yet is added to it, as for profiles.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pathways.casework.imports import decimal_one_place, tags
+from pathways.casework.imports import decimal_one_place, interest_tags, set_interests, tags
 from pathways.core.importing import (
     Change,
     Column,
@@ -215,19 +216,6 @@ def resolve_employer(name: str, authority: Authority, existing: Any, ctx: Contex
 # --- one row --------------------------------------------------------------------------
 
 
-def _check_tags(row: Row, known: dict[str, InterestTag]) -> list[str] | None:
-    """The row's tag codes, or None if the file has no (parsable) tags column."""
-    if not _ok(row, "tags"):
-        return None
-    codes: list[str] = row["tags"] or []
-    for code in codes:
-        if code not in known:
-            row.problem(
-                "tags", f"'{code}' is not a known tag; use any of: " + ", ".join(sorted(known))
-            )
-    return codes
-
-
 def _check_fields(row: Row, existing: Opportunity | None, opened_on: dt.date) -> None:
     """The rules between columns, on the opportunity as it will be after the import (a
     column the file leaves out keeps its stored value)."""
@@ -271,8 +259,7 @@ def _plan_opportunity(row: Row, ctx: Context) -> Change:
     employer = None
     if authority is not None and _ok(row, "employer"):
         employer = row.attempt(resolve_employer, row["employer"], authority, existing, ctx)
-    known: dict[str, InterestTag] = ctx.cache["tags"]
-    codes = _check_tags(row, known)
+    codes: list[str] | None = (row["tags"] or []) if _ok(row, "tags") else None
     today = timezone.localdate()
     opened_on = existing.opened_on if existing is not None else today
     _check_fields(row, existing, opened_on)
@@ -282,6 +269,7 @@ def _plan_opportunity(row: Row, ctx: Context) -> Change:
     fields: dict[str, Any] = {**row.fields(FIELDS), "employer": employer}
     stored_tags = sorted(t.code for t in existing.tags.all()) if existing is not None else []
     tags_changed = codes is not None and codes != stored_tags
+    chosen = interest_tags(codes, ctx) if tags_changed and codes else []
     diff = [n for n, v in fields.items() if existing is None or differs(existing, n, v)]
     if existing is not None and not diff and not tags_changed:
         return Change("unchanged")
@@ -306,7 +294,7 @@ def _plan_opportunity(row: Row, ctx: Context) -> Change:
             opportunity.version += 1
             opportunity.save(update_fields=[*update, "version"])
         if tags_changed:
-            opportunity.tags.set([known[code] for code in codes or []])
+            set_interests(opportunity.tags, chosen)
         return opportunity
 
     return Change("create" if existing is None else "update", tuple(changed), write)
