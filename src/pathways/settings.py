@@ -213,6 +213,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "core.Authority",
     "core.Team",
     "core.Membership",
+    "core.InterestTag",
     {"model": "core.User", "exclude_fields": ["password", "last_login"]},
     "people.Person",
     "people.Contact",

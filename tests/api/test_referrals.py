@@ -89,6 +89,66 @@ class TestCreate:
         assert denied.additional_data["person_id"] == stranger.pk
         assert denied.additional_data["what"] == "referral: the person referred"
 
+    @pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.EMPLOYMENT_SPECIALIST])
+    def test_a_manager_or_specialist_refers_a_resident_the_team_does_not_know(self, team, role):
+        """By the client reference alone; the answer is the new referral and nothing else
+        about the person, who is then theirs to see."""
+        member = staff(role, team, email="member@example.org")
+        person = PersonFactory(authority=team.authority, given_name="Rosalind")
+        client = client_for(member)
+
+        response = post(client, "/api/v1/referrals", referral_body(person, team))
+
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        assert body["person_ref"] == person.person_ref and body["team"] == team.code
+        assert "Rosalind" not in response.content.decode()
+        referral = Referral.objects.get(pk=body["id"])
+        assert referral.person == person and referral.created_by == member
+        created = LogEntry.objects.get_for_object(referral).get(action=LogEntry.Action.CREATE)
+        assert created.actor == member
+        assert client.get(f"/api/v1/people/{person.pk}").status_code == 200
+
+    def test_a_coach_of_another_authoritys_team_is_refused(self, team):
+        elsewhere = TeamFactory(code="TH1")
+        coach = staff(Role.EMPLOYMENT_SPECIALIST, elsewhere, email="th@example.org")
+        person = PersonFactory(authority=team.authority)
+        client = client_for(coach)
+
+        into_ours = post(client, "/api/v1/referrals", referral_body(person, team))
+        into_theirs = post(client, "/api/v1/referrals", referral_body(person, elsewhere))
+
+        assert into_ours.status_code == 403
+        assert into_ours.json()["detail"] == f"You cannot make referrals to {team.name}."
+        assert into_theirs.status_code == 404
+        assert into_theirs.json() == {"detail": "No such person."}
+        assert not Referral.objects.exists()
+
+    def test_another_authoritys_person_is_answered_as_a_made_up_reference(self, as_manager, team):
+        stranger = PersonFactory(given_name="Rosalind")  # another authority
+        answers = [
+            post(as_manager, "/api/v1/referrals", referral_body(stranger, team)),
+            post(
+                as_manager,
+                "/api/v1/referrals",
+                referral_body(stranger, team, authority=team.authority.code),
+            ),
+            post(
+                as_manager,
+                "/api/v1/referrals",
+                referral_body(stranger, team, authority="E09000099", person_ref="C404"),
+            ),
+            post(
+                as_manager,
+                "/api/v1/referrals",
+                referral_body(stranger, team, authority=team.authority.code, person_ref="C404"),
+            ),
+        ]
+        assert [(a.status_code, a.content) for a in answers] == [
+            (404, b'{"detail": "No such person."}')
+        ] * 4
+        assert not Referral.objects.exists()
+
     def test_unknown_team_is_422_naming_the_field(self, as_intake, team):
         person = PersonFactory(authority=team.authority)
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from pathways.core import importing
-from pathways.core.models import Organisation, Role
+from pathways.core.models import InterestTag, Organisation, Role
 from pathways.employers.engagement.models import Employer, EmployerSite
 from pathways.employers.opportunities.models import Opportunity
 from tests.factories import (
@@ -25,6 +25,7 @@ from tests.factories import (
     EmployerFactory,
     OpportunityFactory,
     OrganisationFactory,
+    PersonFactory,
     TeamFactory,
     staff,
 )
@@ -286,14 +287,29 @@ def test_unpaid_with_a_stored_hourly_pay_asks_for_the_pay_to_be_cleared(run, pro
     assert Opportunity.objects.get().hourly_pay is None
 
 
-def test_unknown_tags_are_reported_with_the_known_ones(run, provider):
-    result = run(csv_text(HEADER, CAFE.replace("catering;customer_service", "retail;knitting")))
-    assert result.status == 1
-    assert result.err[0].startswith(
-        f"{result.file}:2: tags: 'knitting' is not a known tag; use any of: admin, animals,"
+def test_a_tag_new_to_the_vocabulary_is_added_and_is_the_one_profiles_use(run, provider):
+    """Profiles and opportunities share one vocabulary, so matching compares like with
+    like: a tag a profiles import added is the same tag here, and a new one is added."""
+    person = PersonFactory(authority=provider.teams.get().authority, person_ref="C1")
+    profiles = importing.run_import(
+        importing.kinds()["profiles"],
+        "profiles.csv",
+        b"authority,person_ref,interests\nE09000025,C1,Knitting\n",
     )
-    assert "retail, warehouse" in result.err[0]
-    assert not Opportunity.objects.exists()
+    assert profiles.ok, profiles.problems
+    assert profiles.addition_lines() == ["added to the interest vocabulary: knitting"]
+    result = run(
+        csv_text(HEADER, CAFE.replace("catering;customer_service", "knitting;Bee keeping"))
+    )
+    assert result.out[-2:] == [
+        "added to the interest vocabulary: bee_keeping",
+        "imported: 1 created, 0 updated, 0 unchanged",
+    ]
+    knitting = InterestTag.objects.get(profiles__person=person)
+    assert sorted(Opportunity.objects.get().tags.all(), key=str) == [
+        InterestTag.objects.get(code="bee_keeping"),
+        knitting,
+    ]
 
 
 def test_the_same_reference_twice_is_an_error(run, provider):

@@ -131,6 +131,28 @@ def test_the_placement_page_shows_the_job_and_its_support(client, coach, placeme
     assert entry.additional_data["outcome"] == "allowed"
 
 
+def test_a_job_whose_employer_is_on_no_list_shows_its_name_without_a_link(client, coach, person):
+    """An imported job the person found themself: its employer is named, not linked to
+    an employer page that does not exist."""
+    job = Placement.objects.create(
+        authority=person.authority,
+        placement_ref="PL9",
+        person=person,
+        unlisted_employer="Corner Shop",
+        job_title="Shop assistant",
+        kind="employed",
+        paid=True,
+        start_date=STARTED,
+        hours_per_week=Decimal("10"),
+    )
+    client.force_login(coach)
+    text = client.get(page_url(job)).content.decode()
+    assert '<h1 class="govuk-heading-l">Shop assistant at Corner Shop</h1>' in text
+    assert '<dd class="govuk-summary-list__value">Corner Shop</dd>' in text
+    person_page = client.get(reverse("person", args=[person.pk])).content.decode()
+    assert "Shop assistant at Corner Shop" in person_page
+
+
 def test_the_person_page_lists_jobs_and_offers_a_job_start(client, coach, person, placement):
     client.force_login(coach)
     response = client.get(reverse("person", args=[person.pk]))

@@ -279,6 +279,68 @@ def test_import_problems_name_the_line_and_column(tmp_path, team, capsys):
     assert not Placement.objects.exists() and not PlacementTerms.objects.exists()
 
 
+def test_a_council_without_provider_teams_imports_jobs_under_the_employers_name(
+    tmp_path, authority, capsys
+):
+    """A council recording jobs from its social-care records for the employment-rate
+    return, with no provider's teams loaded: each job keeps its employer's name and no
+    employer list is needed or changed."""
+    PersonFactory(authority=authority, person_ref="C1")
+    PersonFactory(authority=authority, person_ref="C2")
+    lines = (
+        "E09000025,C1,PL1,Tesco,Shelf stacker,employed,yes,2024-03-01,,16,11.44,no,",
+        "E09000025,C2,PL2,Newham Library,Volunteer,volunteering,no,2024-05-01,,6,,,",
+    )
+    run(tmp_path, *lines)
+    assert "imported: 2 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+    jobs = {p.placement_ref: p for p in Placement.objects.all()}
+    assert str(jobs["PL1"]) == "Shelf stacker at Tesco"
+    assert jobs["PL1"].employer is None and jobs["PL2"].employer_name == "Newham Library"
+    assert not Employer.objects.exists()
+    run(tmp_path, *lines)
+    assert "0 created, 0 updated, 2 unchanged" in capsys.readouterr().out
+    run(tmp_path, lines[0].replace("Tesco", "TESCO"), lines[1])
+    assert "0 created, 0 updated, 2 unchanged" in capsys.readouterr().out
+
+
+def test_a_job_found_without_a_provider_joins_no_providers_list(tmp_path, team, capsys):
+    """Not supported by a provider: a new employer stays off the only provider's list,
+    but a name already on it is still that employer."""
+    PersonFactory(authority=team.authority, person_ref="C1")
+    PersonFactory(authority=team.authority, person_ref="C2")
+    listed = EmployerFactory(organisation=team.organisation, name="Green Leaf Café")
+    run(
+        tmp_path,
+        "E09000025,C1,PL1,Corner Shop,Assistant,employed,yes,2024-03-01,,10,11.44,no,",
+        "E09000025,C2,PL2,green leaf café,Cook,employed,yes,2024-03-01,,16,12.00,no,",
+    )
+    assert "imported: 2 created" in capsys.readouterr().out
+    jobs = {p.placement_ref: p for p in Placement.objects.all()}
+    assert jobs["PL1"].employer is None and jobs["PL1"].employer_name == "Corner Shop"
+    assert jobs["PL2"].employer == listed
+    assert list(Employer.objects.all()) == [listed]
+
+
+def test_with_several_providers_a_new_employer_joins_the_importers_list_or_none(
+    tmp_path, team, coach, capsys
+):
+    """Several providers work for the authority: run by none of them, the job keeps the
+    employer's name (a placement needs no list); run by a member, it joins theirs."""
+    TeamFactory(authority=team.authority)
+    PersonFactory(authority=team.authority, person_ref="C1")
+    PersonFactory(authority=team.authority, person_ref="C2")
+    run(tmp_path, "E09000025,C1,PL1,Tesco,Cashier,employed,yes,2024-03-01,,16,11.44,yes,")
+    assert "imported: 1 created" in capsys.readouterr().out
+    assert Placement.objects.get().employer_name == "Tesco" and not Employer.objects.exists()
+    run(
+        tmp_path,
+        "E09000025,C2,PL2,Asda,Cashier,employed,yes,2024-03-01,,16,11.44,yes,",
+        as_email=coach.email,
+    )
+    assert "imported: 1 created" in capsys.readouterr().out
+    assert Placement.objects.get(placement_ref="PL2").employer.organisation == team.organisation
+
+
 def test_placements_follow_the_persons_access(coach, episode, employer, team):
 
     placement = start(coach, episode, employer)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 
 from pathways.casework.models import VocationalProfile
 from pathways.casework.profiles import save_profile
+from pathways.core.models import InterestTag
 from tests.factories import EpisodeFactory, PersonFactory
 from tests.imports.conftest import csv_text
 
@@ -58,23 +60,68 @@ def test_reimport_changes_nothing_and_a_change_updates(run, person):
     assert profile.max_hours == Decimal("20") and profile.version == 2
 
 
-def test_unknown_tags_and_kinds_are_reported_by_line_and_nothing_is_written(run, person):
+def test_malformed_interests_and_unknown_kinds_are_reported_and_nothing_is_written(run, person):
     PersonFactory(authority=person.authority, person_ref="C2")
     result = run(
         "profiles",
         csv_text(
             HEADER,
-            "E09000025,C1,retail;knitting,,,,,",
+            "E09000025,C1,retail;knitting!,,,,,",
             "E09000025,C2,,,,,employed;gig,",
         ),
     )
     assert result.status == 1
-    assert result.err[0].startswith(
-        f"{result.file}:2: interests: 'knitting' is not a known interest; use any of: admin,"
+    assert result.err[0] == (
+        f"{result.file}:2: interests: 'knitting!' is not an interest code: use letters and "
+        "digits, words joined by _, at most 40 characters"
     )
     assert result.err[1].startswith(f"{result.file}:3: kinds: 'gig' is not one of: employed,")
     assert result.last == "2 errors, nothing imported"
     assert not VocationalProfile.objects.exists()
+    assert not InterestTag.objects.filter(code="knitting").exists()
+
+
+def test_interests_not_in_the_vocabulary_are_added_once_and_reported(run, person):
+    """The council's own interests load: each new one joins the vocabulary once, however
+    it is written, and the import says which it added."""
+    InterestTag.objects.filter(code="catering").delete()  # as the council found it
+    PersonFactory(authority=person.authority, person_ref="C2")
+    content = csv_text(
+        HEADER,
+        "E09000025,C1,Catering ;beekeeping;Customer Service,,,,,",
+        "E09000025,C2,catering;BEEKEEPING,,,,,",
+    )
+    preview = run("profiles", content, "--dry-run")
+    assert preview.out[-2:] == [
+        "would add to the interest vocabulary: beekeeping, catering",
+        "dry run: would import: 2 created, 0 updated, 0 unchanged",
+    ]
+    assert not InterestTag.objects.filter(code__in=["beekeeping", "catering"]).exists()
+
+    result = run("profiles", content)
+    assert result.out[-2:] == [
+        "added to the interest vocabulary: beekeeping, catering",
+        "imported: 2 created, 0 updated, 0 unchanged",
+    ]
+    added = InterestTag.objects.filter(code__in=["beekeeping", "catering"])
+    assert sorted((t.code, t.label) for t in added) == [
+        ("beekeeping", "Beekeeping"),
+        ("catering", "Catering"),
+    ]
+    profiles = {p.person.person_ref: tags_of(p) for p in VocationalProfile.objects.all()}
+    assert profiles == {
+        "C1": ["beekeeping", "catering", "customer_service"],
+        "C2": ["beekeeping", "catering"],
+    }
+    entry = LogEntry.objects.get(additional_data__what="import of profiles from profiles.csv")
+    assert entry.additional_data["added"] == {"interest vocabulary": ["beekeeping", "catering"]}
+    for tag in added:
+        created = LogEntry.objects.get_for_object(tag).get(action=LogEntry.Action.CREATE)
+        assert created.cid == entry.cid
+
+    again = run("profiles", content)
+    assert again.out == ["imported: 0 created, 0 updated, 2 unchanged"]
+    assert InterestTag.objects.filter(code="beekeeping").count() == 1
 
 
 def test_min_hours_above_max_hours_is_a_row_error(run, person):

@@ -9,7 +9,7 @@ from django.test import Client
 
 from pathways.core.models import Role
 from pathways.people.models import Person
-from tests.factories import AuthorityFactory, TeamFactory, staff
+from tests.factories import AuthorityFactory, PersonFactory, TeamFactory, staff
 from tests.imports.conftest import csv_text
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,20 @@ def test_admin_previews_then_confirms(client, admin, authority):
     again = client.post("/imports/confirm/", {"sha256": sha256}, follow=True)
     assert "no longer waiting to be imported" in again.content.decode()
     assert LogEntry.objects.filter(additional_data__what__startswith="import of").count() == 1
+
+
+def test_the_page_says_which_interests_an_import_adds(client, admin, authority):
+    PersonFactory(authority=authority, person_ref="C1")
+    client.force_login(admin)
+    content = csv_text("authority,person_ref,interests", "E09000025,C1,Beekeeping;retail")
+    preview = upload(client, content, kind="profiles", name="profiles.csv")
+    assert "Would add to the interest vocabulary: beekeeping" in preview.content.decode()
+    sha256 = preview.context["outcome"].sha256
+    done = client.post("/imports/confirm/", {"sha256": sha256}, follow=True)
+    assert (
+        "profiles.csv: imported: 1 created, 0 updated, 0 unchanged; "
+        "added to the interest vocabulary: beekeeping"
+    ) in done.content.decode()
 
 
 def test_problems_are_listed_in_the_error_summary(client, admin, authority):

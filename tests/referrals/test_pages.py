@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from pathways.core import audit
 from pathways.core.models import Role
+from pathways.people.models import Person
 from pathways.referrals.models import Referral, Status
 from tests.factories import EpisodeFactory, PersonFactory, staff
 
@@ -76,6 +77,45 @@ def test_refer_a_known_person_from_their_record(client, intake, team):
     }
     client.post(f"/referrals/new/?person={person.pk}", {**data, "person": person.pk})
     assert Referral.objects.get().person == person
+
+
+@pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.EMPLOYMENT_SPECIALIST])
+def test_a_resident_the_team_does_not_know_is_referred_by_their_client_reference(
+    client, team, role
+):
+    """The page's way to do what the API does by reference: the client reference of a
+    resident already on record, with their name and date of birth, refers them (no
+    second record); a name that is not theirs is refused as a reference in use."""
+    member = staff(role, team, email="member@example.org")
+    person = PersonFactory(
+        authority=team.authority,
+        person_ref="C900001",
+        given_name="Sam",
+        family_name="Patel",
+        date_of_birth=dt.date(1990, 3, 27),
+    )
+    client.force_login(member)
+
+    wrong = client.post("/referrals/new/", referral_form(team, given_name="Samira"))
+    assert "C900001 is already in use in Newham" in wrong.content.decode()
+    assert not Referral.objects.exists()
+
+    response = client.post("/referrals/new/", referral_form(team, family_name=" patel "))
+    referral = Referral.objects.get()
+    assert response["Location"] == f"/referrals/{referral.pk}/"
+    assert referral.person == person and referral.created_by == member
+    assert Person.objects.count() == 1
+    assert client.get(f"/people/{person.pk}/").status_code == 200
+
+
+def test_another_authoritys_client_reference_is_a_new_person_on_the_page(client, manager, team):
+    """The page never reaches another authority's residents: the same reference there
+    is simply someone new here."""
+    stranger = PersonFactory(person_ref="C900001", given_name="Sam", family_name="Patel")
+    client.force_login(manager)
+    client.post("/referrals/new/", referral_form(team))
+    referral = Referral.objects.get()
+    assert referral.person != stranger and referral.person.authority == team.authority
 
 
 def test_triage_page_lists_new_referrals_and_accept_moves_them(client, intake, referral):

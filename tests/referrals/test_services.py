@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from pathways.casework.models import Episode
 from pathways.core.errors import CaseloadCapReached, ConcurrentEdit, IllegalTransition
 from pathways.core.models import Role
-from pathways.referrals import services
+from pathways.referrals import selectors, services
 from pathways.referrals.models import Referral, Source, Status
 from tests.factories import EpisodeFactory, PersonFactory, ReferralFactory, staff
 
@@ -251,3 +251,49 @@ def test_waiting_list_order_urgent_then_oldest(intake, manager, team):
     services.set_urgent(manager, new, urgent=True, reason="Crisis")
     assert list(waiting_list(intake)) == [new, old, mid]
     assert old.days_waited(today) == 90
+
+
+# --- referring by client reference ----------------------------------------------------
+
+
+def test_the_person_to_refer_is_any_resident_of_the_teams_authority_for_a_referrer(
+    team, manager, coach, other_team
+):
+    """Found whether or not the referrer may see them yet; never someone elsewhere, nor
+    for someone who may not refer into the team."""
+    resident = PersonFactory(authority=team.authority, person_ref="C1")
+    elsewhere = PersonFactory(person_ref="C2")
+    code = team.authority.code
+    assert selectors.person_to_refer(manager, team, code, "C1") == resident
+    assert selectors.person_to_refer(coach, team, code, "C1") == resident
+    assert selectors.person_to_refer(manager, team, elsewhere.authority.code, "C2") is None
+    assert selectors.person_to_refer(manager, team, code, "C2") is None
+    assert selectors.person_to_refer(manager, other_team, code, "C1") is None
+    commissioner = staff(Role.COMMISSIONER, team)
+    assert selectors.person_to_refer(commissioner, team, code, "C1") is None
+
+
+def test_refer_new_person_refers_the_resident_whose_reference_and_name_are_given(team, coach):
+    resident = PersonFactory(
+        authority=team.authority,
+        person_ref="C1",
+        given_name="Sam",
+        family_name="Patel",
+        date_of_birth=dt.date(1990, 3, 27),
+    )
+    fields = {
+        "person_ref": "C1",
+        "given_name": "SAM",
+        "family_name": "Patel",
+        "date_of_birth": dt.date(1990, 3, 27),
+    }
+    refer = lambda **changes: services.refer_new_person(  # noqa: E731
+        coach,
+        team=team,
+        person_fields={**fields, **changes},
+        source=Source.SELF,
+        received_on=dt.date.today(),
+    )
+    with pytest.raises(ValidationError, match="C1 is already in use"):
+        refer(date_of_birth=dt.date(1991, 3, 27))
+    assert refer().person == resident

@@ -99,7 +99,7 @@ class PlacementOut(Schema):
 
     @staticmethod
     def resolve_employer(obj: Placement) -> str:
-        return obj.employer.name
+        return obj.employer_name
 
 
 class PlacementDetailOut(PlacementOut):

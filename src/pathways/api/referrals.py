@@ -63,12 +63,17 @@ def _as_now(request: AuthedRequest, referral: Referral) -> Referral:
 
 @router.post("", response={201: ReferralOut, **REFUSALS}, summary="Log a referral")
 def create_referral(request: AuthedRequest, payload: ReferralIn) -> Status[Referral]:
-    """Refer a known person to a team. Intake officers refer to any team of their
-    authority; team managers and employment specialists to their own team."""
+    """Refer a person on record to a team by their client reference. Intake officers
+    refer to any team of their authority; team managers and employment specialists to
+    their own team, including residents of its authority the team does not know yet
+    (the answer shows only the new referral). A reference that is no resident of the
+    team's authority is 404, whether or not it is someone elsewhere."""
     team = _team(payload.team, "team")
     if not policies.can_refer_to(request.user, team):
         raise PermissionDenied(f"You cannot make referrals to {team.name}.")
-    person: Person = person_policy.fetch_or_refuse(
+    person: Person = selectors.person_to_refer(
+        request.user, team, payload.authority, payload.person_ref
+    ) or person_policy.fetch_or_refuse(
         request.user,
         lookup={"authority__code": payload.authority, "person_ref": payload.person_ref},
         channel="api",

@@ -2,6 +2,11 @@
 history) into Pathways, and for the job-seeking side of vocational profiles
 (docs/imports.md).
 
+A profile's interests are codes in the interest vocabulary that opportunities' tags use
+too; a code not in it yet is added (and reported), so a council's own interests load
+and matching still compares like with like. The vocabulary is one for the whole
+installation, not one per authority.
+
 The file's package becomes an approved package recorded as imported; a later import
 that changes it adds a new approved row, so the history shows both. ``last_review_on``
 adds a long-term review with no named reviewer, once per date.
@@ -11,7 +16,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -222,10 +227,51 @@ def decimal_one_place(maximum: int, what: str) -> Parser:
     return parse
 
 
+#: An interest code: lower-case letters and digits, words joined by ``_``.
+INTEREST_CODE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+INTEREST_CODE_LENGTH = cast(int, InterestTag._meta.get_field("code").max_length)
+
+#: The shared list new interests join, as the import's report names it.
+VOCABULARY = "interest vocabulary"
+
+
 def tags(raw: str) -> list[str]:
-    """Interest codes separated by ``;``, once each (checked against the vocabulary
-    when the row is planned)."""
-    return sorted({part.strip().lower() for part in raw.split(";") if part.strip()})
+    """Interest codes separated by ``;``, once each, whatever their letter case and
+    with spaces or hyphens inside read as ``_`` ("Customer Service " is
+    ``customer_service``)."""
+    codes = set()
+    for part in raw.split(";"):
+        code = re.sub(r"[\s-]+", "_", part.strip().lower())
+        if not code:
+            continue
+        if not INTEREST_CODE.fullmatch(code) or len(code) > INTEREST_CODE_LENGTH:
+            raise ValueError(
+                f"'{part.strip()}' is not an interest code: use letters and digits, "
+                f"words joined by _, at most {INTEREST_CODE_LENGTH} characters"
+            )
+        codes.add(code)
+    return sorted(codes)
+
+
+def interest_tags(codes: list[str], ctx: Context) -> list[InterestTag]:
+    """The vocabulary's tags for ``codes`` (``ctx.cache["tags"]``, by code), with a new
+    tag for each code not in it yet: added once however many rows name it, saved by
+    the first row that writes, and reported as added."""
+    known: dict[str, InterestTag] = ctx.cache["tags"]
+    for code in codes:
+        if code not in known:
+            known[code] = InterestTag(code=code, label=code.replace("_", " ").capitalize())
+            ctx.add_to(VOCABULARY, code)
+    return [known[code] for code in codes]
+
+
+def set_interests(tags_of: Any, chosen: list[InterestTag]) -> None:
+    """Set a record's tags (``profile.interests``, ``opportunity.tags``), adding the
+    new ones to the vocabulary first."""
+    for tag in chosen:
+        if tag.pk is None:
+            tag.save()
+    tags_of.set(chosen)
 
 
 def _prepare_profiles(rows: list[Row], ctx: Context) -> None:
@@ -242,16 +288,9 @@ def _prepare_profiles(rows: list[Row], ctx: Context) -> None:
 
 def _plan_profile(row: Row, ctx: Context) -> Change:
     person = row.attempt(known_person, row, ctx)
-    known: dict[str, InterestTag] = ctx.cache["tags"]
     interests: list[str] | None = None
     if row.has("interests") and "interests" not in row.failed:
         interests = row["interests"] or []
-        for code in interests:
-            if code not in known:
-                row.problem(
-                    "interests",
-                    f"'{code}' is not a known interest; use any of: " + ", ".join(sorted(known)),
-                )
     existing: VocationalProfile | None = (
         ctx.cache["profiles"].get(person.pk) if person is not None else None
     )
@@ -276,6 +315,7 @@ def _plan_profile(row: Row, ctx: Context) -> Change:
 
     stored_tags = sorted(t.code for t in existing.interests.all()) if existing else []
     tags_changed = interests is not None and interests != stored_tags
+    chosen = interest_tags(interests, ctx) if tags_changed and interests else []
     diff = [n for n, v in fields.items() if existing is None or getattr(existing, n) != v]
     if existing is not None and not diff and not tags_changed:
         return Change("unchanged")
@@ -292,7 +332,7 @@ def _plan_profile(row: Row, ctx: Context) -> Change:
             profile.version += 1
             profile.save(update_fields=[*diff, "updated_on", "version"])
         if tags_changed:
-            profile.interests.set([known[code] for code in interests or []])
+            set_interests(profile.interests, chosen)
         return profile
 
     return Change("create" if existing is None else "update", tuple(changed), write)

@@ -180,5 +180,6 @@ def confirm(request: AuthedRequest) -> HttpResponse:
     if not outcome.ok:
         form = UploadForm(initial={"kind": kind.name})
         return _show_problems(request, form, outcome)
-    messages.success(request, f"{outcome.file_name}: {outcome.summary()}")
+    added = "".join(f"; {line}" for line in outcome.addition_lines())
+    messages.success(request, f"{outcome.file_name}: {outcome.summary()}{added}")
     return redirect("imports:upload")

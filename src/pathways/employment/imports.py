@@ -1,7 +1,11 @@
 """The ``placements`` import kind: jobs and other work placements, whether found with the
 service's help or not, keyed by authority and reference (docs/imports.md).
 
-The employer is found or added as for opportunities. A placement's hours and pay are
+The employer is matched on the providers' employer lists as for opportunities, but a
+placement does not need one: a job the person found themself (``supported`` is no), or
+one whose employer no list holds and no single provider can add (a council recording
+jobs from its social-care records, with no provider's teams loaded), keeps the
+employer's name on the placement alone. A placement's hours and pay are
 also its terms from its start date, so reports on any date see them; a later change of
 hours recorded in Pathways is kept when the same file is imported again. A placement is
 linked to the person's episode that was open on its start date, if any. Importing
@@ -19,6 +23,7 @@ from pathways.core.importing import (
     Context,
     Kind,
     Row,
+    RowProblem,
     choice,
     date,
     differs,
@@ -29,7 +34,13 @@ from pathways.core.importing import (
 )
 from pathways.core.models import Authority, OpportunityKind
 from pathways.employers.engagement.models import Employer
-from pathways.employers.opportunities.imports import hours, prepare_employers, resolve_employer
+from pathways.employers.opportunities.imports import (
+    hours,
+    list_to_add_to,
+    listed_employer,
+    new_employer,
+    prepare_employers,
+)
 from pathways.employment.models import Placement, PlacementEndReason, PlacementTerms
 from pathways.people.imports import known_person, prefetch_people
 from pathways.people.models import Person
@@ -72,6 +83,42 @@ def _episode_on(ctx: Context, person: Person, day: Any) -> Episode | None:
     return found
 
 
+def _employer(
+    name: str, authority: Authority, existing: Placement | None, row: Row, ctx: Context
+) -> Employer | str:
+    """The employer on a provider's list that the row names, or the name the placement
+    keeps alone.
+
+    The stored employer while the name is unchanged; otherwise the employer of that name
+    on the list of a provider working for the authority. A name on no list joins the
+    importer's provider's list (or the only provider's) unless the person found the job
+    without a provider's support; when there is no provider to add it to, or several
+    and the importer is none of them, the placement keeps the name alone.
+    """
+    key = name.lower()
+    if (
+        existing is not None
+        and existing.employer is not None
+        and existing.employer_name.lower() == key
+    ):
+        return existing.employer
+    try:
+        found = listed_employer(name, authority, ctx)
+    except RowProblem:  # on several lists, none of them the importer's
+        return name
+    if found is not None:
+        return found
+    if existing is not None and existing.unlisted_employer.lower() == key:
+        return existing.unlisted_employer
+    if row.has("supported") and "supported" not in row.failed and row["supported"] is False:
+        return name
+    try:
+        organisation = list_to_add_to(name, authority, ctx)
+    except RowProblem:
+        return name
+    return new_employer(name, organisation, ctx)
+
+
 def _check(row: Row, existing: Placement | None) -> None:
     def value(name: str) -> Any:
         if row.has(name) and name not in row.failed:
@@ -98,21 +145,24 @@ def _plan(row: Row, ctx: Context) -> Change:
             f"placement {row['placement_ref']} is another person's; a placement's person "
             "cannot change",
         )
-    employer = None
-    if authority is not None and row.has("employer") and "employer" not in row.failed:
-        employer = row.attempt(resolve_employer, row["employer"], authority, existing, ctx)
     _check(row, existing)
-    if row.problems or row.failed or person is None or employer is None:
+    if row.problems or row.failed or authority is None or person is None:
         return Change("unchanged")
 
-    fields: dict[str, Any] = {**row.fields(FIELDS), "employer": employer}
+    named = _employer(row["employer"], authority, existing, row, ctx)
+    employer = named if isinstance(named, Employer) else None
+    fields: dict[str, Any] = {
+        **row.fields(FIELDS),
+        "employer": employer,
+        "unlisted_employer": "" if employer is not None else named,
+    }
     fields["end_reason"] = fields.get("end_reason") or ""
     diff = [n for n, v in fields.items() if existing is None or differs(existing, n, v)]
     if existing is not None and not diff:
         return Change("unchanged")
 
     def write() -> Placement:
-        if employer.pk is None:  # new on the list: the first row naming it adds it
+        if employer is not None and employer.pk is None:  # the first row naming it adds it
             employer.save()
         if existing is None:
             placement = Placement(
@@ -152,7 +202,7 @@ def _plan(row: Row, ctx: Context) -> Change:
 PLACEMENTS = Kind(
     name="placements",
     title="Placements",
-    summary="Jobs and other work placements, with the employer added if new",
+    summary="Jobs and other work placements, whether found with a provider's help or not",
     model=Placement,
     columns=(
         Column("authority", text_of(Authority, "code"), required=True),

@@ -46,7 +46,19 @@ class Placement(models.Model):
         related_name="placement",
     )
     employer = models.ForeignKey(
-        "employers.Employer", on_delete=models.PROTECT, related_name="placements"
+        "employers.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        help_text="The employer on a provider's list; blank when it is on no list",
+    )
+    unlisted_employer = models.CharField(
+        "employer (on no provider's list)",
+        max_length=200,
+        blank=True,
+        help_text="The employer's name as the council's records give it, for a job no "
+        "provider's employer list holds (one a person found themself)",
     )
     job_title = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=OpportunityKind.choices)
@@ -83,11 +95,21 @@ class Placement(models.Model):
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="placement_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=models.Q(employer__isnull=False, unlisted_employer="")
+                | (models.Q(employer__isnull=True) & ~models.Q(unlisted_employer="")),
+                name="placement_employer_listed_or_named",
+            ),
         ]
         indexes = [models.Index(fields=["authority", "paid", "start_date"])]
 
     def __str__(self) -> str:
-        return f"{self.job_title} at {self.employer}"
+        return f"{self.job_title} at {self.employer_name}"
+
+    @property
+    def employer_name(self) -> str:
+        """Who the person works for, whether on a provider's list or not."""
+        return self.employer.name if self.employer is not None else self.unlisted_employer
 
     def get_additional_data(self) -> dict:
         return {"person_id": self.person_id}

@@ -48,7 +48,7 @@ def _page(placement: Placement) -> str:
 
 
 def _job(placement: Placement) -> str:
-    return f"{placement.job_title} at {placement.employer.name}"
+    return f"{placement.job_title} at {placement.employer_name}"
 
 
 @kind("post_start_check", label="Post-start check")

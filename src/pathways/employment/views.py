@@ -138,7 +138,7 @@ def job_start(request: AuthedRequest, person_pk: int) -> HttpResponse:
         if placement is not None:
             messages.success(
                 request,
-                f"Job start recorded: {placement.job_title} at {placement.employer.name} "
+                f"Job start recorded: {placement.job_title} at {placement.employer_name} "
                 f"from {placement.start_date:%-d %B %Y}. The six post-start checks are "
                 "listed below.",
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from pathways.core import policies
 from pathways.core.models import Team, User
 from pathways.core.policies import CASEWORK_ROLES
 from pathways.people.models import Person
@@ -19,6 +20,21 @@ def referral_page_rows() -> QuerySet[Referral]:
     """Referrals with their person, team and worker (unscoped: the referral policy
     scopes it)."""
     return Referral.objects.select_related("person", "team", "team__authority", "worker")
+
+
+def person_to_refer(user: User, team: Team, authority_code: str, person_ref: str) -> Person | None:
+    """The resident of ``team``'s authority whose client reference is ``person_ref``, for
+    a user who may refer into ``team``, whether or not they may see the person yet: a
+    manager or specialist logs a referral into their team for someone the team does not
+    know, and the referral is what then lets them see the person. Nothing about the
+    person is shown until the referral exists.
+
+    None when the user may not refer there, or when the reference is not one of that
+    authority's residents, so a reference of another authority's person is answered
+    exactly as a made-up one (the caller's usual "No such person")."""
+    if not policies.can_refer_to(user, team) or authority_code != team.authority.code:
+        return None
+    return Person.objects.filter(authority_id=team.authority_id, person_ref=person_ref).first()
 
 
 def referrals_for(user: User) -> QuerySet[Referral]:

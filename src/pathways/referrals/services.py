@@ -29,6 +29,7 @@ from pathways.people.models import Person
 from pathways.people.services import create_person
 from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Source, Status
 from pathways.referrals.policy import referral_policy
+from pathways.referrals.selectors import person_to_refer
 
 
 def _require(user: User, action: str, referral: Referral, message: str) -> None:
@@ -371,8 +372,32 @@ def refer_new_person(
     received_on: dt.date,
     notes: str = "",
 ) -> Referral:
-    """Add someone not yet known and refer them, both or neither."""
-    person = create_person(actor, authority=team.authority, **person_fields)
+    """Add someone not yet known and refer them, both or neither.
+
+    A client reference already on record in the team's authority names a resident the
+    team does not know yet: they are referred as they are when the name and date of
+    birth given are theirs, as the API refers by reference alone
+    (``selectors.person_to_refer``). Otherwise the reference is refused as in use,
+    which tells no more about whose it is."""
+    known = person_to_refer(actor, team, team.authority.code, person_fields["person_ref"])
+    if known is not None and _same_person(known, person_fields):
+        person = known
+    else:
+        person = create_person(actor, authority=team.authority, **person_fields)
     return create_referral(
         actor, person=person, team=team, source=source, received_on=received_on, notes=notes
+    )
+
+
+def _same_person(person: Person, fields: dict) -> bool:
+    """The name (any letter case, spaces round it ignored) and date of birth given are
+    the person's."""
+
+    def same(a: str, b: str) -> bool:
+        return a.strip().casefold() == b.strip().casefold()
+
+    return (
+        same(person.given_name, fields.get("given_name") or "")
+        and same(person.family_name, fields.get("family_name") or "")
+        and person.date_of_birth == fields.get("date_of_birth")
     )

@@ -34,6 +34,16 @@ class Context:
         self.actor = actor
         self.authority_ids = authority_ids
         self.cache: dict[str, Any] = {}
+        #: What the rows add to a list that every import shares (new interests in the
+        #: vocabulary), by the list's name: reported beside the counts and audited.
+        self.additions: dict[str, list[str]] = {}
+
+    def add_to(self, vocabulary: str, item: str) -> None:
+        """Note that the import adds ``item`` to ``vocabulary`` (once, however many rows
+        name it)."""
+        items = self.additions.setdefault(vocabulary, [])
+        if item not in items:
+            items.append(item)
 
     def in_remit(self, authority_id: int) -> bool:
         return self.authority_ids is None or authority_id in self.authority_ids

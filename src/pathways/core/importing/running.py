@@ -61,6 +61,8 @@ class Outcome:
     rows: list[RowResult] = field(default_factory=list)
     #: Why the import stopped before checking every row (its time ran out), if it did.
     stopped: str | None = None
+    #: What the import adds (or would add) to shared lists, such as new interests.
+    additions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -76,6 +78,14 @@ class Outcome:
 
     def problem_lines(self, shown_as: str | None = None) -> list[str]:
         return [p.format(shown_as or self.file_name) for p in self.problems]
+
+    def addition_lines(self) -> list[str]:
+        """A line for each shared list the import adds to, as the command prints it."""
+        verb = "would add" if self.dry_run else "added"
+        return [
+            f"{verb} to the {vocabulary}: {', '.join(sorted(items))}"
+            for vocabulary, items in sorted(self.additions.items())
+        ]
 
     def summary(self) -> str:
         """The last line the command prints, as the contract words it."""
@@ -332,6 +342,7 @@ def _plan(
     if not outcome.ok:
         outcome.rows = []
         return []
+    outcome.additions = {name: sorted(items) for name, items in context.additions.items()}
     return changes
 
 
@@ -370,6 +381,7 @@ def _record(
         "sha256": outcome.sha256,
         "counts": outcome.counts,
         "errors": len(outcome.problems),
+        **({"added": outcome.additions} if outcome.additions else {}),
         **extra,
     }
     return LogEntry.objects.create(

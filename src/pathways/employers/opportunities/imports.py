@@ -4,7 +4,8 @@ people of one authority, keyed by their reference (docs/imports.md).
 The file names the employer only by name. It is looked for, whatever its letter case,
 on the employer lists of the providers that have a team in the row's authority; a
 name found on no list is added to the list of the provider running the import (or of
-the only provider working there), once however many rows name it.
+the only provider working there), once however many rows name it. A tag not in the
+interest vocabulary yet is added to it, as for profiles.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from pathways.casework.imports import decimal_one_place, tags
+from pathways.casework.imports import decimal_one_place, interest_tags, set_interests, tags
 from pathways.core.importing import (
     Change,
     Column,
@@ -101,7 +102,7 @@ def _prepare(rows: list[Row], ctx: Context) -> None:
 
 
 def prepare_employers(rows: list[Row], ctx: Context) -> None:
-    """What ``resolve_employer`` needs for a file whose rows name an ``authority`` and
+    """What the employer lookups below need for a file whose rows name an ``authority`` and
     an ``employer`` (opportunities, placements), fetched once."""
     # The providers working for each authority: those with a team there.
     providers: dict[int, dict[int, Organisation]] = defaultdict(dict)
@@ -142,38 +143,39 @@ def _names(organisations: list[Organisation]) -> str:
     return ", ".join(sorted(o.name for o in organisations))
 
 
-def resolve_employer(name: str, authority: Authority, existing: Any, ctx: Context) -> Employer:
-    """The employer a row names, for an opportunity offered (or a placement) in
-    ``authority``; ``existing`` is the stored opportunity or placement, if any.
-
-    The record's own employer if the name is still its name; otherwise the
-    employer of that name (any letter case) on the list of a provider with a team in
-    the authority, preferring the list of the provider running the import; otherwise a
-    new employer on that provider's list (or the only provider working there).
-    """
-    key = name.lower()
-    if existing is not None and existing.employer.name.lower() == key:
-        return existing.employer
+def listed_employer(name: str, authority: Authority, ctx: Context) -> Employer | None:
+    """The employer called ``name`` (any letter case) on the list of a provider with a
+    team in ``authority``, preferring the list of the provider running the import;
+    None if no such list has it. Several lists having it, with none the importer's, is
+    a problem: Pathways cannot tell which is meant."""
     providers: dict[int, Organisation] = ctx.cache["providers"].get(authority.pk, {})
-    mine = ctx.cache["actor_organisations"] & set(providers)
-    found = [e for e in ctx.cache["employers"].get(key, []) if e.organisation_id in providers]
+    found = [
+        e for e in ctx.cache["employers"].get(name.lower(), []) if e.organisation_id in providers
+    ]
     if len(found) > 1:
+        mine = ctx.cache["actor_organisations"] & set(providers)
         found = [e for e in found if e.organisation_id in mine] or found
-    if len(found) == 1:
-        return found[0]
-    if found:
+    if len(found) > 1:
         raise RowProblem(
             "employer",
             f"several providers working for {authority.name} have an employer called "
             f"'{name}': {AS_A_MEMBER} (the providers: "
             f"{_names([providers[e.organisation_id] for e in found])})",
         )
+    return found[0] if found else None
+
+
+def list_to_add_to(name: str, authority: Authority, ctx: Context) -> Organisation:
+    """The provider whose list a new employer joins: the importer's, if it works for
+    ``authority``, or else the only provider working there."""
+    providers: dict[int, Organisation] = ctx.cache["providers"].get(authority.pk, {})
     if not providers:
         raise RowProblem(
             "employer",
             f"'{name}' is not on any employer list, and no provider has a team working for "
             f"{authority.name} to add it to; import the provider's teams first",
         )
+    mine = ctx.cache["actor_organisations"] & set(providers)
     candidates = mine if mine else set(providers)
     if len(candidates) > 1:
         raise RowProblem(
@@ -182,27 +184,36 @@ def resolve_employer(name: str, authority: Authority, existing: Any, ctx: Contex
             f"{authority.name}: {AS_A_MEMBER} (the providers: "
             f"{_names([providers[o] for o in candidates])})",
         )
-    organisation_id = candidates.pop()
+    return providers[candidates.pop()]
+
+
+def new_employer(name: str, organisation: Organisation, ctx: Context) -> Employer:
+    """The employer the file adds to ``organisation``'s list, once however many rows
+    name it (saved by the first row that writes)."""
     new: dict[tuple[int, str], Employer] = ctx.cache["new_employers"]
-    if (organisation_id, key) not in new:
-        new[(organisation_id, key)] = Employer(organisation=providers[organisation_id], name=name)
-    return new[(organisation_id, key)]
+    key = (organisation.pk, name.lower())
+    if key not in new:
+        new[key] = Employer(organisation=organisation, name=name)
+    return new[key]
+
+
+def resolve_employer(name: str, authority: Authority, existing: Any, ctx: Context) -> Employer:
+    """The employer a row names, for an opportunity offered in ``authority``;
+    ``existing`` is the stored opportunity, if any.
+
+    The record's own employer if the name is still its name; otherwise the employer of
+    that name on a provider's list (``listed_employer``); otherwise a new employer on
+    the list ``list_to_add_to`` chooses.
+    """
+    if existing is not None and existing.employer.name.lower() == name.lower():
+        return existing.employer
+    found = listed_employer(name, authority, ctx)
+    if found is not None:
+        return found
+    return new_employer(name, list_to_add_to(name, authority, ctx), ctx)
 
 
 # --- one row --------------------------------------------------------------------------
-
-
-def _check_tags(row: Row, known: dict[str, InterestTag]) -> list[str] | None:
-    """The row's tag codes, or None if the file has no (parsable) tags column."""
-    if not _ok(row, "tags"):
-        return None
-    codes: list[str] = row["tags"] or []
-    for code in codes:
-        if code not in known:
-            row.problem(
-                "tags", f"'{code}' is not a known tag; use any of: " + ", ".join(sorted(known))
-            )
-    return codes
 
 
 def _check_fields(row: Row, existing: Opportunity | None, opened_on: dt.date) -> None:
@@ -248,8 +259,7 @@ def _plan_opportunity(row: Row, ctx: Context) -> Change:
     employer = None
     if authority is not None and _ok(row, "employer"):
         employer = row.attempt(resolve_employer, row["employer"], authority, existing, ctx)
-    known: dict[str, InterestTag] = ctx.cache["tags"]
-    codes = _check_tags(row, known)
+    codes: list[str] | None = (row["tags"] or []) if _ok(row, "tags") else None
     today = timezone.localdate()
     opened_on = existing.opened_on if existing is not None else today
     _check_fields(row, existing, opened_on)
@@ -259,6 +269,7 @@ def _plan_opportunity(row: Row, ctx: Context) -> Change:
     fields: dict[str, Any] = {**row.fields(FIELDS), "employer": employer}
     stored_tags = sorted(t.code for t in existing.tags.all()) if existing is not None else []
     tags_changed = codes is not None and codes != stored_tags
+    chosen = interest_tags(codes, ctx) if tags_changed and codes else []
     diff = [n for n, v in fields.items() if existing is None or differs(existing, n, v)]
     if existing is not None and not diff and not tags_changed:
         return Change("unchanged")
@@ -283,7 +294,7 @@ def _plan_opportunity(row: Row, ctx: Context) -> Change:
             opportunity.version += 1
             opportunity.save(update_fields=[*update, "version"])
         if tags_changed:
-            opportunity.tags.set([known[code] for code in codes or []])
+            set_interests(opportunity.tags, chosen)
         return opportunity
 
     return Change("create" if existing is None else "update", tuple(changed), write)

@@ -72,6 +72,8 @@ class Command(BaseCommand):
                 if row.action != "unchanged" or verbose:
                     changed = f" ({', '.join(row.changed)})" if row.changed else ""
                     self.stdout.write(f"{file}:{row.line}: {row.action} {row.label}{changed}")
+        for line in outcome.addition_lines():
+            self.stdout.write(line)
         self.stdout.write(outcome.summary())
 
 
