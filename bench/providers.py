@@ -59,7 +59,7 @@ def parse_args() -> argparse.Namespace:
 
 
 REFERRALS_SQL = """
-SELECT t.organisation_id, r.received_on, r.status
+SELECT t.organisation_id, r.received_on, r.status, r.allocated_on, p.primary_support_reason
 FROM referrals_referral r JOIN core_team t ON t.id = r.team_id
 JOIN people_person p ON p.id = r.person_id
 WHERE p.authority_id = %s AND t.organisation_id = ANY(%s)
@@ -70,7 +70,7 @@ EPISODES_SQL = """
 SELECT e.id, e.person_id, t.organisation_id, e.started_on, e.ended_on,
        COALESCE(e.last_contact_on, e.started_on), t.no_contact_days,
        (SELECT MAX(s.entered_on) FROM casework_stageentry s
-        WHERE s.episode_id = e.id AND s.entered_on <= %s)
+        WHERE s.episode_id = e.id AND s.entered_on <= %s), p.primary_support_reason
 FROM casework_episode e JOIN core_team t ON t.id = e.team_id
 JOIN people_person p ON p.id = e.person_id
 WHERE p.authority_id = %s AND t.organisation_id = ANY(%s)
@@ -194,7 +194,7 @@ def main() -> int:  # noqa: C901 - a script, read top to bottom
             cursor.fetchall()
             cursor.execute(LINES_SQL, [[c.pk for c in contracts], start, end])
             cursor.fetchall()
-        for _id, person_id, _org, started, ended, _contact, _days, _stage in episodes:
+        for _id, person_id, _org, started, ended, _contact, _days, _stage, _need in episodes:
             if ended is None or ended > end:
                 counts["open"] += 1
             inside = [

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
@@ -150,13 +150,20 @@ class _Counts:
     approved: Decimal = ZERO
 
 
-def _first_taker(
-    candidates: Sequence[Contract], first: dt.date, last: dt.date | None
-) -> Contract | None:
-    """The contract (earliest start, then lowest reference) whose days meet first..last."""
-    for c in candidates:
-        if first <= c.end_date and (last is None or last >= c.start_date):
-            return c
+class _Taker(NamedTuple):
+    """A contract's days and the counts that fall to it."""
+
+    start: dt.date
+    end: dt.date
+    counts: _Counts
+
+
+def _first_taker(candidates: Sequence[_Taker], first: dt.date, last: dt.date) -> _Counts | None:
+    """The counts of the contract (earliest start, then lowest reference) whose days
+    meet first..last."""
+    for taker in candidates:
+        if first <= taker.end and last >= taker.start:
+            return taker.counts
     return None
 
 
@@ -196,12 +203,12 @@ def providers_report(
     if not chosen:
         return {**base, "contracts": []}
     counts = {c.pk: _Counts() for c in chosen}
-    by_org: dict[int, list[Contract]] = defaultdict(list)
+    by_org: dict[int, list[_Taker]] = defaultdict(list)
     for c in sorted(chosen, key=lambda c: (c.start_date, c.contract_ref)):
-        by_org[c.provider.organisation_id].append(c)
+        by_org[c.provider.organisation_id].append(_Taker(c.start_date, c.end_date, counts[c.pk]))
 
-    _referrals(authority, by_org, counts, start, end)
-    _episodes(authority, by_org, counts, start, end)
+    _referrals(authority, by_org, start, end)
+    _episodes(authority, by_org, start, end)
     _outcomes(chosen, counts, start, end)
     for contract_id, approved in (
         ClaimLine.objects.filter(
@@ -221,28 +228,31 @@ def providers_report(
 
 def _referrals(
     authority: Authority,
-    by_org: dict[int, list[Contract]],
-    counts: dict[int, _Counts],
+    by_org: dict[int, list[_Taker]],
     start: dt.date,
     end: dt.date,
 ) -> None:
     """Referrals to the providers' teams for people of the authority, received in the
     period: each counts under the contract in force on the day it was received."""
-    for org_id, received_on, status, allocated_on, need in Referral.objects.filter(
-        team__organisation_id__in=by_org,
-        person__authority=authority,
-        received_on__range=(start, end),
-    ).values_list(
-        "team__organisation_id",
-        "received_on",
-        "status",
-        "allocated_on",
-        "person__primary_support_reason",
+    # No order asked of the database: the counts do not need one (as in outcomes).
+    for org_id, received_on, status, allocated_on, need in (
+        Referral.objects.filter(
+            team__organisation_id__in=by_org,
+            person__authority=authority,
+            received_on__range=(start, end),
+        )
+        .order_by()
+        .values_list(
+            "team__organisation_id",
+            "received_on",
+            "status",
+            "allocated_on",
+            "person__primary_support_reason",
+        )
     ):
-        contract = _first_taker(by_org[org_id], received_on, received_on)
-        if contract is None:
+        c = _first_taker(by_org[org_id], received_on, received_on)
+        if c is None:
             continue
-        c = counts[contract.pk]
         need = need or NO_NEED
         c.referrals_received += 1
         if status in DECIDED:
@@ -258,8 +268,7 @@ def _referrals(
 
 def _episodes(
     authority: Authority,
-    by_org: dict[int, list[Contract]],
-    counts: dict[int, _Counts],
+    by_org: dict[int, list[_Taker]],
     start: dt.date,
     end: dt.date,
 ) -> None:
@@ -274,6 +283,7 @@ def _episodes(
             started_on__lte=end,
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .order_by()
         .annotate(
             contact=Coalesce("last_contact_on", "started_on"),
             last_stage=Max(
@@ -293,10 +303,9 @@ def _episodes(
     for org_id, started_on, ended_on, contact, last_stage, quiet_days, need in rows:
         first = max(started_on, start)
         last = end if ended_on is None else min(ended_on, end)
-        contract = _first_taker(by_org[org_id], first, last)
-        if contract is None:
+        c = _first_taker(by_org[org_id], first, last)
+        if c is None:
             continue
-        c = counts[contract.pk]
         c.episodes_by_need[need or NO_NEED] += 1
         if ended_on is not None and ended_on <= end:
             continue  # not open at the end of the period
