@@ -346,6 +346,20 @@ def rate_trend_svg(points: Sequence[dict], targets: Sequence[dict] = ()) -> byte
     return _svg(draw)
 
 
+def _label_line(axes: Any, text: str, at: tuple[float, float], colour: str) -> None:
+    """A target's or comparator's name and value, just right of the end of its line."""
+    axes.annotate(
+        text,
+        at,
+        textcoords="offset points",
+        xytext=(2, 0),
+        ha="left",
+        va="center",
+        fontsize=8,
+        color=colour,
+    )
+
+
 def _draw_targets(axes: Any, points: Sequence[dict], targets: Sequence[dict]) -> list[float]:
     """Draw the figures whose year has a quarter end on the chart; their values."""
     days = [p["reporting_date"] for p in points]
@@ -366,16 +380,7 @@ def _draw_targets(axes: Any, points: Sequence[dict], targets: Sequence[dict]) ->
             linestyle=style,
             linewidth=1.5,
         )
-        axes.annotate(
-            f"{t['label']}: {value:.1f}%",
-            (xs[-1] + 0.3, value),
-            textcoords="offset points",
-            xytext=(2, 0),
-            ha="left",
-            va="center",
-            fontsize=8,
-            color=colour,
-        )
+        _label_line(axes, f"{t['label']}: {value:.1f}%", (xs[-1] + 0.3, value), colour)
         drawn.append(value)
     return drawn
 
@@ -441,16 +446,7 @@ def job_starts_years_svg(data: dict, targets: Sequence[dict] = ()) -> bytes:
             x, value = place[t["year_ending"]], float(t["value"])
             style = ":" if t["kind"] == "target" else "-."
             axes.plot([x - 0.4, x + 0.4], [value, value], color=BLACK, linestyle=style)
-            axes.annotate(
-                f"{t['label']}: {value:g}",
-                (x + 0.4, value),
-                textcoords="offset points",
-                xytext=(2, 0),
-                ha="left",
-                va="center",
-                fontsize=8,
-                color=BLACK,
-            )
+            _label_line(axes, f"{t['label']}: {value:g}", (x + 0.4, value), BLACK)
             drawn.append(value)
         axes.set_xlim(-0.6, len(years) - 0.4 + (0.9 if drawn else 0))
         axes.set_ylim(0, max([1.0, *(number(c) for c in counts), *drawn]) * 1.2)
