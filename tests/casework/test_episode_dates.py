@@ -16,23 +16,35 @@ from tests.factories import EpisodeFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-BEGAN = TODAY - dt.timedelta(days=40)
-DAY_BEFORE = BEGAN - dt.timedelta(days=1)
-FIRST_DAY = f"{BEGAN:%-d %B %Y}"
+
+# Worked out in each test, not at import: a run may cross midnight.
+def TODAY() -> dt.date:
+    return timezone.localdate()
+
+
+def BEGAN() -> dt.date:
+    return TODAY() - dt.timedelta(days=40)
+
+
+def DAY_BEFORE() -> dt.date:
+    return BEGAN() - dt.timedelta(days=1)
+
+
+def FIRST_DAY() -> str:
+    return f"{BEGAN():%-d %B %Y}"
 
 
 @pytest.fixture
 def episode(team, coach):
-    return EpisodeFactory(team=team, worker=coach, started_on=BEGAN)
+    return EpisodeFactory(team=team, worker=coach, started_on=BEGAN())
 
 
 @pytest.fixture
 def long_term(coach, approver, episode):
     package = services.propose_package(
-        coach, episode, work_entry=False, supported_element="long_term", reason="r", on=BEGAN
+        coach, episode, work_entry=False, supported_element="long_term", reason="r", on=BEGAN()
     )
-    services.approve_package(approver, package, on=BEGAN)
+    services.approve_package(approver, package, on=BEGAN())
     return episode
 
 
@@ -51,12 +63,12 @@ class TestServices:
     def test_an_activity_on_the_first_day_is_recorded_and_the_day_before_is_refused(
         self, coach, episode
     ):
-        assert activity(coach, episode, BEGAN).occurred_on == BEGAN
+        assert activity(coach, episode, BEGAN()).occurred_on == BEGAN()
         with pytest.raises(ValidationError) as refused:
-            activity(coach, episode, DAY_BEFORE)
+            activity(coach, episode, DAY_BEFORE())
         assert refused.value.message_dict == {
             "occurred_on": [
-                f"The date of the activity must be on or after {FIRST_DAY}, "
+                f"The date of the activity must be on or after {FIRST_DAY()}, "
                 "when this episode of support began"
             ]
         }
@@ -66,15 +78,15 @@ class TestServices:
         self, coach, episode
     ):
         with pytest.raises(ValidationError, match="date the stage began must be on or after"):
-            services.change_stage(coach, episode, stage="job_finding", on=DAY_BEFORE)
+            services.change_stage(coach, episode, stage="job_finding", on=DAY_BEFORE())
         assert not StageEntry.objects.exists()
-        services.change_stage(coach, episode, stage="job_finding", on=BEGAN)
-        assert StageEntry.objects.get().entered_on == BEGAN
+        services.change_stage(coach, episode, stage="job_finding", on=BEGAN())
+        assert StageEntry.objects.get().entered_on == BEGAN()
 
     def test_a_stage_cannot_begin_in_the_future(self, coach, episode):
         with pytest.raises(ValidationError, match="cannot be in the future"):
             services.change_stage(
-                coach, episode, stage="job_finding", on=TODAY + dt.timedelta(days=1)
+                coach, episode, stage="job_finding", on=TODAY() + dt.timedelta(days=1)
             )
         episode.refresh_from_db()
         assert episode.stage == "engagement"
@@ -84,10 +96,10 @@ class TestServices:
     ):
         with pytest.raises(ValidationError, match="date of the review must be on or after"):
             services.record_review(
-                coach, long_term, reviewed_on=DAY_BEFORE, support_still_right=True
+                coach, long_term, reviewed_on=DAY_BEFORE(), support_still_right=True
             )
-        services.record_review(coach, long_term, reviewed_on=BEGAN, support_still_right=True)
-        assert LongTermReview.objects.get().reviewed_on == BEGAN
+        services.record_review(coach, long_term, reviewed_on=BEGAN(), support_still_right=True)
+        assert LongTermReview.objects.get().reviewed_on == BEGAN()
 
 
 class TestPages:
@@ -95,12 +107,12 @@ class TestPages:
         self, client, coach, long_term
     ):
         client.force_login(coach)
-        data = {"review-support_still_right": "yes", **parts("review", "reviewed_on", DAY_BEFORE)}
+        data = {"review-support_still_right": "yes", **parts("review", "reviewed_on", DAY_BEFORE())}
         response = client.post(f"/episodes/{long_term.pk}/reviews/", data)
         assert response.status_code == 400
         html = response.content.decode()
         assert 'href="#id_review-reviewed_on_0"' in html  # the summary links to the date
-        assert f"The date of the review must be on or after {FIRST_DAY}" in html
+        assert f"The date of the review must be on or after {FIRST_DAY()}" in html
         assert not LongTermReview.objects.exists()
 
     def test_an_activity_on_the_first_day_is_added_and_the_day_before_is_an_error(
@@ -110,22 +122,22 @@ class TestPages:
         data = {"activity-kind": "phone", "activity-with_whom": "person"}
         response = client.post(
             f"/episodes/{episode.pk}/activities/",
-            {**data, **parts("activity", "occurred_on", DAY_BEFORE)},
+            {**data, **parts("activity", "occurred_on", DAY_BEFORE())},
         )
         assert response.status_code == 400
-        assert f"must be on or after {FIRST_DAY}" in response.content.decode()
+        assert f"must be on or after {FIRST_DAY()}" in response.content.decode()
         response = client.post(
             f"/episodes/{episode.pk}/activities/",
-            {**data, **parts("activity", "occurred_on", BEGAN)},
+            {**data, **parts("activity", "occurred_on", BEGAN())},
             follow=True,
         )
-        assert f"Phone call on {FIRST_DAY} added to the timeline." in response.content.decode()
+        assert f"Phone call on {FIRST_DAY()} added to the timeline." in response.content.decode()
 
     def test_transitional_support_past_two_years_is_an_error_on_its_end_date(
         self, client, coach, episode
     ):
         client.force_login(coach)
-        eight_years = TODAY.replace(year=TODAY.year + 8, day=1)
+        eight_years = TODAY().replace(year=TODAY().year + 8, day=1)
         data = {
             "supported_element": "transitional",
             "reason": "Agreed with Sam",
@@ -134,7 +146,7 @@ class TestPages:
         response = client.post(f"/episodes/{episode.pk}/package/", data)
         assert response.status_code == 400
         html = response.content.decode()
-        limit = services.transitional_limit(TODAY)
+        limit = services.transitional_limit(TODAY())
         assert "Transitional support runs for at most two years: end it on or before " in html
         assert f"{limit:%-d %B %Y}" in html
         assert 'href="#id_transitional_ends_on_0"' in html
@@ -149,7 +161,7 @@ class TestApi:
     def test_an_activity_before_the_episode_is_422_naming_its_date(self, coach, episode):
         response = client_for(coach).post(
             f"/api/v1/episodes/{episode.pk}/activities",
-            {"kind": "phone", "occurred_on": DAY_BEFORE.isoformat(), "with_whom": "person"},
+            {"kind": "phone", "occurred_on": DAY_BEFORE().isoformat(), "with_whom": "person"},
             content_type="application/json",
         )
         assert response.status_code == 422
@@ -162,7 +174,7 @@ class TestApi:
             {
                 "supported_element": "transitional",
                 "reason": "r",
-                "transitional_ends_on": TODAY.replace(year=TODAY.year + 8, day=1).isoformat(),
+                "transitional_ends_on": TODAY().replace(year=TODAY().year + 8, day=1).isoformat(),
             },
             content_type="application/json",
         )

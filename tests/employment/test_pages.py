@@ -54,7 +54,7 @@ def episode(team, coach):
         team=team,
         worker=coach,
         stage=Stage.EMPLOYER_ENGAGEMENT,
-        started_on=STARTED - dt.timedelta(days=60),
+        started_on=STARTED() - dt.timedelta(days=60),
     )
 
 
@@ -142,7 +142,7 @@ def test_a_job_whose_employer_is_on_no_list_shows_its_name_without_a_link(client
         job_title="Shop assistant",
         kind="employed",
         paid=True,
-        start_date=STARTED,
+        start_date=STARTED(),
         hours_per_week=Decimal("10"),
     )
     client.force_login(coach)

@@ -183,20 +183,20 @@ def test_a_job_start_on_the_episodes_first_day_is_recorded_and_the_day_before_re
 def test_a_job_that_ended_before_the_episode_began_leaves_its_stage(coach, team, employer):
     """A job from before this support, ended late in the record, does not date a stage
     before the episode began."""
-    earlier = EpisodeFactory(team=team, worker=coach, started_on=TODAY - dt.timedelta(days=400))
-    placement = start(coach, earlier, employer, start_date=TODAY - dt.timedelta(days=300))
+    earlier = EpisodeFactory(team=team, worker=coach, started_on=TODAY() - dt.timedelta(days=400))
+    placement = start(coach, earlier, employer, start_date=TODAY() - dt.timedelta(days=300))
     casework.close_episode(
-        coach, earlier, reason=EndReason.WITHDREW, on=TODAY - dt.timedelta(days=100)
+        coach, earlier, reason=EndReason.WITHDREW, on=TODAY() - dt.timedelta(days=100)
     )
     now = EpisodeFactory(
         team=team,
         worker=coach,
         person=earlier.person,
-        started_on=TODAY - dt.timedelta(days=20),
+        started_on=TODAY() - dt.timedelta(days=20),
         stage=Stage.EMPLOYER_ENGAGEMENT,
     )
     services.end_placement(
-        coach, placement, end_date=TODAY - dt.timedelta(days=50), reason="resigned"
+        coach, placement, end_date=TODAY() - dt.timedelta(days=50), reason="resigned"
     )
     now.refresh_from_db()
     assert now.stage == Stage.EMPLOYER_ENGAGEMENT and not now.stage_entries.exists()
