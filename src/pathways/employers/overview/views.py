@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from pathways.core import audit
 from pathways.core.models import Authority, OpportunityKind
-from pathways.core.pages import attempt
+from pathways.core.pages import attempt, paged
 from pathways.core.types import AuthedRequest
 from pathways.employers.candidacies.selectors import candidacies_of_opportunity
 from pathways.employers.engagement import forms as employer_forms
@@ -52,12 +52,14 @@ def _employer_or_404(request: AuthedRequest, pk: int) -> Employer:
 @login_required
 def employer_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    employers = list(selectors.employer_list(request.user, query)[:PAGE_SIZE])
+    found = paged(request, selectors.employer_list(request.user, query), PAGE_SIZE)
     return render(
         request,
         "employers/employer_list.html",
         {
-            "employers": employers,
+            "employers": found.page.object_list,
+            "total": found.page.paginator.count,
+            "paged": found,
             "query": query,
             "may_add": bool(services.organisations_keeping_employers(request.user)),
         },
@@ -162,16 +164,20 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
     kind = kind if kind in OpportunityKind.values else ""
     include_closed = request.GET.get("closed") == "yes"
     query = request.GET.get("q", "").strip()[:100]
-    found = list(
+    found = paged(
+        request,
         selectors.opportunity_list(
             request.user, kind=kind, open_only=not include_closed, search=query
-        )[:PAGE_SIZE]
+        ),
+        PAGE_SIZE,
     )
     return render(
         request,
         "employers/opportunity_list.html",
         {
-            "opportunities": found,
+            "opportunities": found.page.object_list,
+            "total": found.page.paginator.count,
+            "paged": found,
             "kinds": OpportunityKind.choices,
             "kind": kind,
             "include_closed": include_closed,
