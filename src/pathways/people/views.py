@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from pathways.core.pages import posted
+from pathways.core.pages import paged, posted
 from pathways.core.types import AuthedRequest
 from pathways.people import services
 from pathways.people.forms import ConsentForm, ContactForm, PersonForm, SearchForm
@@ -26,8 +26,18 @@ PAGE_SIZE = 50
 def search(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = search_people(request.user, query)[:PAGE_SIZE] if query else []
-    return render(request, "people/search.html", {"form": form, "results": results, "query": query})
+    found = paged(request, search_people(request.user, query), PAGE_SIZE) if query else None
+    return render(
+        request,
+        "people/search.html",
+        {
+            "form": form,
+            "results": found.page.object_list if found else [],
+            "total": found.page.paginator.count if found else 0,
+            "paged": found,
+            "query": query,
+        },
+    )
 
 
 @login_required

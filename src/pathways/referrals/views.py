@@ -18,7 +18,7 @@ from pathways.core import policies
 from pathways.core.errors import ActionRefused, CaseloadCapReached
 from pathways.core.forms import add_service_errors
 from pathways.core.models import Team, User
-from pathways.core.pages import act
+from pathways.core.pages import act, paged
 from pathways.core.types import AuthedRequest
 from pathways.people.selectors import people_for
 from pathways.referrals import selectors, services
@@ -102,10 +102,21 @@ def new_referral(request: AuthedRequest) -> HttpResponse:
     return render(request, "referrals/new.html", {"form": form, "person": person})
 
 
+#: New referrals to triage, per page (oldest first).
+TRIAGE_PER_PAGE = 50
+
+
 @login_required
 def triage(request: AuthedRequest) -> HttpResponse:
+    found = paged(request, selectors.triage_list(request.user), TRIAGE_PER_PAGE)
     return render(
-        request, "referrals/triage.html", {"referrals": selectors.triage_list(request.user)}
+        request,
+        "referrals/triage.html",
+        {
+            "referrals": found.page.object_list,
+            "total": found.page.paginator.count,
+            "paged": found,
+        },
     )
 
 
