@@ -11,7 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pathways.casework import services
-from pathways.casework.models import Activity, Goal, LongTermReview, Package, StageEntry, Step
+from pathways.casework.models import (
+    Activity,
+    ActivityKind,
+    Goal,
+    LongTermReview,
+    Package,
+    StageEntry,
+    Step,
+)
 from tests.factories import EpisodeFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +132,8 @@ def test_episode_page_does_not_grow_with_history(client, coach, approver, team, 
     assert html.count('id="goal-') == 3 and html.count('<li id="step-') == 6
     add_history(episode, coach, approver, 37)
     large, html = count_queries(client, url)
-    assert html.count("Meeting ") >= 40
+    assert html.count("Meeting ") == 25  # the timeline, a page at a time
+    assert 'aria-label="Page 2"' in html
     assert html.count('id="goal-') == 40 and html.count('<li id="step-') == 80
     assert small == large, f"episode page: {small} queries for 3 of each, {large} for 40"
 
@@ -154,3 +163,26 @@ def test_measured_counts(client, coach, approver, manager, team, capsys):
     counts["approvals (approver)"] = count_queries(client, "/episodes/approvals/")[0]
     with capsys.disabled():
         print("\nqueries:", counts)
+
+
+def test_the_timeline_pages_back_through_every_entry(client, coach, team):
+    """An episode's page was 5,353 pixels tall with its whole timeline: it shows 25
+    entries, newest first, and links to the older ones, landing on the timeline."""
+    episode = EpisodeFactory(team=team, worker=coach, started_on=LONG_AGO())
+    for day in range(30):
+        Activity.objects.create(
+            episode=episode,
+            kind=ActivityKind.values[0],
+            occurred_on=LONG_AGO() + dt.timedelta(days=day),
+            with_whom=Activity.With.PERSON,
+            notes=f"Entry for day {day:02d}",
+            recorded_by=coach,
+        )
+    client.force_login(coach)
+    first = client.get(f"/episodes/{episode.pk}/").content.decode()
+    assert first.count("Entry for day") == 25 and "Entry for day 29" in first
+    assert "Entry for day 04" not in first
+    assert '?page=2#timeline"' in first
+    older = client.get(f"/episodes/{episode.pk}/", {"page": 2}).content.decode()
+    assert [f"Entry for day {d:02d}" in older for d in range(5)] == [True] * 5
+    assert older.count("Entry for day") == 5

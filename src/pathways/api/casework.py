@@ -163,7 +163,7 @@ def _episode_in_scope(request: AuthedRequest, episode_id: int) -> Episode:
     return episode_policy.fetch_or_refuse(
         request.user,
         episode_id,
-        rows=selectors.episode_with_history(),
+        rows=selectors.episode_with_timeline(),
         channel="api",
         what=f"episode {episode_id}",
         request=request,

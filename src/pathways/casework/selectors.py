@@ -44,8 +44,9 @@ def work_queue(
 
 
 def episode_with_history() -> QuerySet[Episode]:
-    """Episodes with their package history, stages, reviews, timeline and action plan,
-    for the episode page (unscoped: the episode policy scopes it)."""
+    """Episodes with their package history, stages, reviews and action plan, for the
+    episode page (unscoped: the episode policy scopes it). The page reads the timeline
+    a page at a time (``timeline_of``); ``episode_with_timeline`` adds all of it."""
     return Episode.objects.select_related(
         "person", "person__authority", "team", "worker", "previous"
     ).prefetch_related(
@@ -65,11 +66,26 @@ def episode_with_history() -> QuerySet[Episode]:
                 "-reviewed_on", "-id"
             ),
         ),
+        Prefetch("goals", queryset=Goal.objects.prefetch_related("steps")),
+    )
+
+
+def timeline_of(episode: Episode) -> QuerySet[Activity]:
+    """The episode's timeline, newest first."""
+    return (
+        Activity.objects.filter(episode=episode)
+        .select_related("recorded_by")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def episode_with_timeline() -> QuerySet[Episode]:
+    """``episode_with_history`` and the whole timeline (the API's episode)."""
+    return episode_with_history().prefetch_related(
         Prefetch(
             "activities",
             queryset=Activity.objects.select_related("recorded_by").order_by("-occurred_on", "-id"),
-        ),
-        Prefetch("goals", queryset=Goal.objects.prefetch_related("steps")),
+        )
     )
 
 

@@ -52,6 +52,10 @@ def _what(episode: Episode, doing: str = "") -> str:
     return f"episode {episode.episode_ref}{f': {doing}' if doing else ''}"
 
 
+#: Timeline entries on the episode page, newest first.
+TIMELINE_PER_PAGE = 25
+
+
 def _episode_or_404(request: AuthedRequest, pk: int, doing: str = "") -> Episode:
     """The episode with its history, or a 404 (audited as a refused read when the
     episode exists but the user may not see it)."""
@@ -120,6 +124,7 @@ def _episode_page(
     if current is not None and current.is_transitional and current.transitional_ends_on:
         limit_text = _days_left((current.transitional_ends_on - today).days)
     audit.record_access(user, episode.person, channel="web", what=_what(episode), request=request)
+    timeline = paged(request, selectors.timeline_of(episode), TIMELINE_PER_PAGE)
     return render(
         request,
         "casework/episode.html",
@@ -132,7 +137,8 @@ def _episode_page(
             "packages": list(episode.packages.all()),
             "stage_entries": list(episode.stage_entries.all()),
             "reviews": list(episode.reviews.all()),
-            "activities": list(episode.activities.all()),
+            "activities": timeline.page.object_list,
+            "paged": timeline,
             "may_work": may_work,
             "may_close": may_close,
             "may_approve": may_approve,
