@@ -39,7 +39,7 @@ def mine(team, coach):
 def found(client, words: str, **params) -> list[str]:
     response = client.get(URL, {"q": words, **params})
     assert response.status_code == 200
-    return [a.notes for a in response.context["found"].page]
+    return [a.notes for a in response.context["paged"].page]
 
 
 def test_a_coach_finds_notes_with_every_word_newest_first(client, coach, mine):
@@ -94,7 +94,7 @@ def test_a_page_at_a_time_in_a_fixed_number_of_queries(
         note(EpisodeFactory(team=team, worker=coach), f"Interview number {i}", days_ago=i)
     with django_assert_num_queries(len(few)):
         response = client.get(URL, {"q": "interview"})
-    assert len(response.context["found"].page) == 25
+    assert len(response.context["paged"].page) == 25
     second = found(client, "interview", page=2)
     assert len(second) == 5 and second[-1] == "Interview number 29"
 

@@ -432,6 +432,6 @@ def search_case_notes(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "casework/case_notes_search.html",
-        {"form": form, "words": words, "found": found, "paged": found},
+        {"form": form, "words": words, "paged": found},
         status=400 if form.errors else 200,
     )

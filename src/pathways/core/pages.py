@@ -91,6 +91,11 @@ class Paged:
     #: Page numbers with their links; ``None`` for a gap ("…").
     links: list[tuple[int, str] | None]
 
+    @property
+    def total(self) -> int:
+        """How many rows the list has on all its pages."""
+        return self.page.paginator.count
+
 
 def paged(request: HttpRequest, rows: QuerySet[Any], per_page: int, **keep: Any) -> Paged:
     """The page of ``rows`` that ``?page=`` asks for (the first for anything that is

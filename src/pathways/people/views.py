@@ -33,7 +33,6 @@ def search(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "results": found.page.object_list if found else [],
-            "total": found.page.paginator.count if found else 0,
             "paged": found,
             "query": query,
         },

@@ -114,7 +114,6 @@ def triage(request: AuthedRequest) -> HttpResponse:
         "referrals/triage.html",
         {
             "referrals": found.page.object_list,
-            "total": found.page.paginator.count,
             "paged": found,
         },
     )

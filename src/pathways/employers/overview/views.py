@@ -58,7 +58,6 @@ def employer_list(request: AuthedRequest) -> HttpResponse:
         "employers/employer_list.html",
         {
             "employers": found.page.object_list,
-            "total": found.page.paginator.count,
             "paged": found,
             "query": query,
             "may_add": bool(services.organisations_keeping_employers(request.user)),
@@ -176,7 +175,6 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
         "employers/opportunity_list.html",
         {
             "opportunities": found.page.object_list,
-            "total": found.page.paginator.count,
             "paged": found,
             "kinds": OpportunityKind.choices,
             "kind": kind,
