@@ -5,6 +5,7 @@ from pathways.workspace import views
 urlpatterns = [
     path("", views.my_work, name="my-work"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/summary/", views.case_summary, name="case-summary"),
     path("people/<int:pk>/break-glass/", views.break_glass, name="break-glass"),
     path("audit/", views.audit_home, name="audit"),
     path("audit/people/<int:pk>/", views.audit_person, name="audit-person"),

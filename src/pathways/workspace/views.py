@@ -59,6 +59,8 @@ from pathways.workspace.selectors import (
     refused_reads,
     trail_rows,
 )
+from pathways.workspace.summary import case_summary as summarise
+from pathways.workspace.summary import summary_rows
 
 
 @login_required
@@ -154,6 +156,22 @@ def break_glass(request: AuthedRequest, pk: int) -> HttpResponse:
         "everything you look at is recorded for review.",
     )
     return redirect("person", pk)
+
+
+@login_required
+def case_summary(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A one-page summary of a person's case to print for a meeting: for whoever may
+    see the person (a refused look is audited and answered 404); the read is audited."""
+    user = request.user
+    found = person_policy.fetch_or_refuse(
+        user, pk, rows=summary_rows(), channel="web", what="case summary", request=request
+    )
+    audit.record_access(user, found, channel="web", what="case summary", request=request)
+    return render(
+        request,
+        "workspace/case_summary.html",
+        {"summary": summarise(user, found, timezone.localdate())},
+    )
 
 
 #: Entries on one page of an audit list.
