@@ -25,12 +25,12 @@ from pathways.people.selectors import current_consents
 
 #: How much of each list fits on one printed page.
 CONTACTS_SHOWN = 4
-GOALS_SHOWN = 5
-STEPS_SHOWN = 2
-DUE_SHOWN = 5
+GOALS_SHOWN = 4
+STEPS_SHOWN = 1
+DUE_SHOWN = 4
 ACTIVITIES_SHOWN = 5
 #: Characters of an activity's first line of notes.
-FIRST_LINE_LENGTH = 120
+FIRST_LINE_LENGTH = 80
 
 
 def summary_rows() -> QuerySet[Person]:
