@@ -9,9 +9,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from pathways.casework.models import Episode, VocationalProfile
@@ -66,6 +68,26 @@ def permitted_work_limit() -> Decimal:
 
 def vocabulary() -> list[tuple[str, str]]:
     return list(InterestTag.objects.order_by("code").values_list("code", "label"))
+
+
+def _uses_of_tag(through: Any) -> Coalesce:
+    """How many rows of an interests table name the outer tag (a subquery)."""
+    counted = (
+        through.objects.filter(interesttag_id=OuterRef("pk"))
+        .values("interesttag_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def vocabulary_with_uses() -> QuerySet[InterestTag]:
+    """Every interest by name, with how many profiles (``profile_count``) and
+    opportunities (``opportunity_count``) name it: one query, however long the list."""
+    return InterestTag.objects.annotate(
+        profile_count=_uses_of_tag(VocationalProfile.interests.through),
+        opportunity_count=_uses_of_tag(Opportunity.tags.through),
+    ).order_by(Lower("label"), "pk")
 
 
 def matchable_people(authority: Authority | int) -> QuerySet[Person]:

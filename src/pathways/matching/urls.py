@@ -17,6 +17,11 @@ urlpatterns = [
         views.person_opportunities,
         name="person-opportunities",
     ),
+    path("matching/interests/", views.interests, name="interests"),
+    path("matching/interests/<int:pk>/", views.interest, name="interest"),
+    path("matching/interests/<int:pk>/rename/", views.interest_rename, name="interest-rename"),
+    path("matching/interests/<int:pk>/merge/", views.interest_merge, name="interest-merge"),
+    path("matching/interests/<int:pk>/retire/", views.interest_retire, name="interest-retire"),
     path(
         "cohorts/<int:pk>/rotations/<int:number>/allocate/",
         views.rotation_allocate,

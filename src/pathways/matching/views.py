@@ -18,10 +18,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from pathways.casework.policy import works_with_person
 from pathways.core import audit, policies
 from pathways.core.errors import ActionRefused
+from pathways.core.models import InterestTag
+from pathways.core.pages import act, attempt
 from pathways.core.types import AuthedRequest
 from pathways.employers.candidacies import selectors as candidacy_selectors
 from pathways.employers.candidacies.models import Candidacy
@@ -33,7 +36,10 @@ from pathways.employers.opportunities import selectors as opportunity_selectors
 from pathways.employers.opportunities.models import Opportunity, open_on
 from pathways.employers.opportunities.pages import opportunity_or_404
 from pathways.matching import selectors as matching
+from pathways.matching import services as vocabulary
 from pathways.matching.exports import shortlist_workbook
+from pathways.matching.forms import InterestForm, MergeForm
+from pathways.matching.policy import may_manage_interests
 from pathways.people.models import Person
 from pathways.people.policy import person_policy
 from pathways.people.selectors import person_with_record
@@ -212,3 +218,123 @@ def rotation_allocate(request: AuthedRequest, pk: int, number: int) -> HttpRespo
             "hidden_interns": found.intern_count - len(found.visible_interns),
         },
     )
+
+
+# --- The interest vocabulary (administrators) ---------------------------------------------
+
+
+def _require_vocabulary_admin(request: AuthedRequest) -> None:
+    if not may_manage_interests(request.user):
+        raise PermissionDenied(vocabulary.REFUSAL)
+
+
+def _interests_page(
+    request: AuthedRequest, form: InterestForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "matching/interests.html",
+        {"tags": list(matching.vocabulary_with_uses()), "form": form or InterestForm()},
+        status=status,
+    )
+
+
+@login_required
+def interests(request: AuthedRequest) -> HttpResponse:
+    """The interest vocabulary with how much each interest is used, and a form to add
+    one."""
+    _require_vocabulary_admin(request)
+    if request.method != "POST":
+        return _interests_page(request)
+    form = InterestForm(request.POST)
+    result = attempt(form, lambda data: vocabulary.add_interest(request.user, label=data["label"]))
+    if not result.done:
+        return _interests_page(request, form, result.status)
+    messages.success(request, f"“{result.result}” added to the list of interests.")
+    return redirect("matching:interests")
+
+
+def _tag_or_404(pk: int) -> InterestTag:
+    tag = matching.vocabulary_with_uses().filter(pk=pk).first()
+    if tag is None:
+        raise Http404("No such interest.")
+    return tag
+
+
+def _interest_page(
+    request: AuthedRequest,
+    tag: InterestTag,
+    *,
+    rename: InterestForm | None = None,
+    merge: MergeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "matching/interest.html",
+        {
+            "tag": tag,
+            "rename": rename or InterestForm(initial={"label": tag.label}, prefix="rename"),
+            "merge": merge or MergeForm(tag=tag, prefix="merge"),
+            # The form sent back with errors, for the error summary and the title.
+            "form": rename if rename is not None and rename.errors else merge,
+        },
+        status=status,
+    )
+
+
+@login_required
+def interest(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One interest: rename it, merge it into another, or retire it."""
+    _require_vocabulary_admin(request)
+    return _interest_page(request, _tag_or_404(pk))
+
+
+@login_required
+@require_POST
+def interest_rename(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_vocabulary_admin(request)
+    tag = _tag_or_404(pk)
+    form = InterestForm(request.POST, prefix="rename")
+    result = attempt(
+        form, lambda data: vocabulary.rename_interest(request.user, tag, label=data["label"])
+    )
+    if not result.done:
+        return _interest_page(request, tag, rename=form, status=result.status)
+    messages.success(request, f"Interest renamed “{result.result}”.")
+    return redirect("matching:interests")
+
+
+@login_required
+@require_POST
+def interest_merge(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_vocabulary_admin(request)
+    tag = _tag_or_404(pk)
+    form = MergeForm(request.POST, tag=tag, prefix="merge")
+    result = attempt(
+        form, lambda data: vocabulary.merge_interests(request.user, tag, into=data["into"])
+    )
+    if not result.done or result.result is None:
+        return _interest_page(request, tag, merge=form, status=result.status)
+    done = result.result
+    messages.success(
+        request,
+        f"“{tag.label}” merged into “{done['into'].label}”: {done['profiles']} "
+        f"profile{'s' if done['profiles'] != 1 else ''} and {done['opportunities']} "
+        f"opportunit{'ies' if done['opportunities'] != 1 else 'y'} moved.",
+    )
+    return redirect("matching:interests")
+
+
+@login_required
+@require_POST
+def interest_retire(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_vocabulary_admin(request)
+    tag = _tag_or_404(pk)
+    if not act(
+        request,
+        lambda: vocabulary.retire_interest(request.user, tag),
+        done=f"“{tag.label}” retired from the list of interests.",
+    ):
+        return redirect("matching:interest", tag.pk)
+    return redirect("matching:interests")
