@@ -99,7 +99,7 @@ def already_supported(actor: User, person: Person) -> list[Unusual]:
             "team",
             f"{person.full_name} already has an open episode of support with "
             f"{episode.team.name}, since {episode.started_on:%-d %B %Y}.",
-            link=reverse("episode", args=[episode.pk]),
+            link=reverse("casework:episode", args=[episode.pk]),
             link_text=f"Open the episode with {episode.team.name}",
         )
         for episode in episodes_for(actor)
