@@ -24,6 +24,8 @@ from tests.referrals.test_pages import referral_form
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate  # called in each test: a run may cross midnight
+#: What the trail says of a person shown as a possible duplicate.
+SHOWN = "shown as possibly the same person"
 
 
 def born_aged(years: int) -> dt.date:
@@ -102,9 +104,7 @@ def test_a_possible_duplicate_is_shown_with_a_link_and_the_look_audited(client, 
     assert f'href="/people/{known.pk}/"' in html
     assert escape(f"Open {known.full_name}'s record (C100)") in html
     assert Person.objects.count() == 1 and not Referral.objects.exists()
-    shown = audit.person_trail(known).filter(
-        additional_data__what="shown as possibly the same person"
-    )
+    shown = audit.person_trail(known).filter(additional_data__what=SHOWN)
     assert shown.count() == 1
 
     # Opening the link opens the record the user may see.
@@ -130,9 +130,7 @@ def test_a_person_the_user_may_not_see_is_never_mentioned(client, coach, team):
     response = client.post("/referrals/new/", referral_form(team))
     assert response.status_code == 302  # saved without a question
     assert hidden.person_ref not in client.get(response["Location"]).content.decode()
-    assert not audit.person_trail(hidden).filter(
-        additional_data__what="shown as possibly the same person"
-    )
+    assert not audit.person_trail(hidden).filter(additional_data__what=SHOWN)
 
 
 def test_a_client_reference_in_use_links_to_the_record_the_user_may_see(client, coach, team):
