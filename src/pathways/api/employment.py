@@ -222,6 +222,7 @@ def record_job_start(
             hourly_pay=payload.hourly_pay,
             supported=payload.supported,
             candidacy=candidacy,
+            confirmed=True,  # unusual pay is accepted from the API (decision 0036)
         )
     return Status(201, _read(request, _placement(request, placement.pk)))
 

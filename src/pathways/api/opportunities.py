@@ -183,7 +183,13 @@ def create_opportunity(request: AuthedRequest, payload: OpportunityIn) -> Status
         fields["opened_on"] = payload.opened_on
     with fields_named():
         opportunity = opportunity_services.create_opportunity(
-            request.user, employer, authority=authority, site=site, tags=payload.tags, **fields
+            request.user,
+            employer,
+            authority=authority,
+            site=site,
+            tags=payload.tags,
+            confirmed=True,  # unusual pay is accepted from the API (decision 0036)
+            **fields,
         )
     return Status(201, opportunity_in_scope(request, opportunity.pk))
 

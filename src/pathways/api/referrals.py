@@ -87,6 +87,7 @@ def create_referral(request: AuthedRequest, payload: ReferralIn) -> Status[Refer
         source=payload.source,
         received_on=payload.received_on,
         notes=payload.notes,
+        confirmed=True,  # the API asks nobody: an open episode elsewhere is no refusal
     )
     return Status(201, _as_now(request, referral))
 

@@ -10,7 +10,7 @@ from django import forms
 
 from pathways.casework.models import Episode, Goal
 from pathways.casework.plans import STEP_LENGTH
-from pathways.core.forms import DatePartsField
+from pathways.core.forms import ConfirmUnusualForm, DatePartsField
 
 #: Context names of the plan's forms, as views pass them bound to ``_episode_page``.
 GOAL_FORM = "goal_form"
@@ -19,7 +19,7 @@ STATUS_FORM = "goal_status_form"
 ACTION_FORM = "plan_action_form"
 
 
-class GoalForm(forms.Form):
+class GoalForm(ConfirmUnusualForm):
     description = forms.CharField(
         label="Goal",
         widget=forms.Textarea,
@@ -45,7 +45,7 @@ class GoalForm(forms.Form):
         self.fields["agreed_today"].label = f"{person_name} agreed this goal today"
 
 
-class StepForm(forms.Form):
+class StepForm(ConfirmUnusualForm):
     description = forms.CharField(
         label="Step",
         max_length=STEP_LENGTH,

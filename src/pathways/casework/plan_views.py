@@ -21,6 +21,7 @@ from pathways.casework import plan_forms, plans, views
 from pathways.casework.models import Episode, Goal, Step
 from pathways.casework.views import WORK_REFUSAL
 from pathways.core.types import AuthedRequest
+from pathways.core.unusual import confirmed_in
 
 
 def _goal_of(episode: Episode, goal_id: int) -> Goal:
@@ -75,6 +76,7 @@ def add_goal(request: AuthedRequest, pk: int) -> HttpResponse:
             owner=data["owner"],
             target_on=data["target_on"],
             agreed_with_person_on=timezone.localdate() if data["agreed_today"] else None,
+            confirmed=confirmed_in(data),
         )
         return f"Goal added to the action plan: {goal}."
 
@@ -141,6 +143,7 @@ def add_step(request: AuthedRequest, pk: int, goal_id: int) -> HttpResponse:
             _goal_of(episode, goal_id),
             description=data["description"],
             due_on=data["due_on"],
+            confirmed=confirmed_in(data),
         )
         return f"Step added: {step}."
 

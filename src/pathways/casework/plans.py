@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from pathways.casework.models import Episode, Goal, Step
 from pathways.casework.services import _lock_open, _require
 from pathways.core.errors import ConcurrentEdit, IllegalTransition
 from pathways.core.models import User
+from pathways.core.unusual import Confirmed, Unusual, settle
 
 REFUSAL = "Only the person's worker or their team can change the action plan."
 #: What ``update_goal`` may change.
@@ -48,6 +50,51 @@ def _past_date(day: dt.date, episode: Episode, what: str) -> dt.date:
     return day
 
 
+#: A target further ahead than this many years is refused; further than
+#: ``TARGET_ASK_YEARS``, asked about (decision 0036): a plan is reviewed at least
+#: yearly, and even long-term support sets goals within reach.
+TARGET_MAX_YEARS = 5
+TARGET_ASK_YEARS = 2
+
+
+def _years_ahead(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _target(day: dt.date | None, episode: Episode, field: str, what: str) -> list[Unusual]:
+    """Refuse a target date before the episode began or more than ``TARGET_MAX_YEARS``
+    ahead; one more than ``TARGET_ASK_YEARS`` ahead is returned to ask about."""
+    if day is None:
+        return []
+    if day < episode.started_on:
+        raise ValidationError(
+            {
+                field: f"The {what} must be on or after {episode.started_on:%-d %B %Y}, "
+                "when this episode of support began"
+            }
+        )
+    today = timezone.localdate()
+    if day > _years_ahead(today, TARGET_MAX_YEARS):
+        raise ValidationError(
+            {
+                field: f"The {what} must be within {TARGET_MAX_YEARS} years: set a nearer "
+                "one and review it"
+            }
+        )
+    if day > _years_ahead(today, TARGET_ASK_YEARS):
+        return [
+            Unusual(
+                field,
+                f"The {what}, {day:%-d %B %Y}, is more than {TARGET_ASK_YEARS} years away. "
+                "A nearer target is usually easier to work towards.",
+            )
+        ]
+    return []
+
+
 def _open_episode(actor: User, episode: Episode) -> Episode:
     _require(actor, "work", episode, REFUSAL)
     return _lock_open(episode)
@@ -73,15 +120,21 @@ def add_goal(
     owner: str,
     target_on: dt.date | None = None,
     agreed_with_person_on: dt.date | None = None,
+    confirmed: Confirmed = False,
 ) -> Goal:
-    """A new goal; the target date may be in the future, the agreement may not."""
+    """A new goal; the target date may be in the future (a far one is asked about:
+    ``core.unusual``), the agreement may not."""
     episode = _open_episode(actor, episode)
     if agreed_with_person_on is not None:
         _past_date(agreed_with_person_on, episode, "date the person agreed the goal")
+    unusual = _target(target_on, episode, "target_on", "target date")
+    description = _text(description, "goal")
+    owner = _owner(owner)
+    settle(unusual, confirmed)
     return Goal.objects.create(
         episode=episode,
-        description=_text(description, "goal"),
-        owner=_owner(owner),
+        description=description,
+        owner=owner,
         target_on=target_on,
         agreed_with_person_on=agreed_with_person_on,
         created_by=actor,
@@ -89,9 +142,17 @@ def add_goal(
 
 
 @transaction.atomic
-def update_goal(actor: User, goal: Goal, *, expected_version: int, **fields: Any) -> Goal:
+def update_goal(
+    actor: User,
+    goal: Goal,
+    *,
+    expected_version: int,
+    confirmed: Confirmed = False,
+    **fields: Any,
+) -> Goal:
     """Change any of ``GOAL_FIELDS``. Any status may follow any other: an achieved or
-    dropped goal is reopened by setting its status again."""
+    dropped goal is reopened by setting its status again. A new target date is checked
+    as in ``add_goal``."""
     unknown = set(fields) - set(GOAL_FIELDS)
     if unknown:
         raise TypeError(f"update_goal cannot change {', '.join(sorted(unknown))}")
@@ -108,6 +169,8 @@ def update_goal(actor: User, goal: Goal, *, expected_version: int, **fields: Any
     changed = [name for name, value in fields.items() if getattr(goal, name) != value]
     if not changed:
         return goal
+    if "target_on" in changed:
+        settle(_target(fields["target_on"], episode, "target_on", "target date"), confirmed)
     for name in changed:
         setattr(goal, name, fields[name])
     goal.version += 1
@@ -127,12 +190,21 @@ def record_agreement(actor: User, goal: Goal, on: dt.date) -> Goal:
 
 
 @transaction.atomic
-def add_step(actor: User, goal: Goal, *, description: str, due_on: dt.date | None = None) -> Step:
-    """A step towards the goal; its due date may be in the future."""
+def add_step(
+    actor: User,
+    goal: Goal,
+    *,
+    description: str,
+    due_on: dt.date | None = None,
+    confirmed: Confirmed = False,
+) -> Step:
+    """A step towards the goal; its due date may be in the future, within the same
+    bounds as a goal's target date."""
     goal.episode = _open_episode(actor, goal.episode)
     description = _text(description, "step")
     if len(description) > STEP_LENGTH:
         raise IllegalTransition(f"A step must be {STEP_LENGTH} characters or fewer.")
+    settle(_target(due_on, goal.episode, "due_on", "due date"), confirmed)
     return Step.objects.create(goal=goal, description=description, due_on=due_on)
 
 

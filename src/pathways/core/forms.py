@@ -61,9 +61,22 @@ class DatePartsField(forms.MultiValueField):
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     """A service's validation errors, on the form's fields where it has them (on the
-    form as a whole otherwise), so the error summary links to each."""
+    form as a whole otherwise), so the error summary links to each. A refusal with a
+    link to the record it clashes with (``core.errors.RefusedWithLink``) puts the link
+    in the error summary too (``form.refusal_links``)."""
+    link = getattr(exc, "link", "")
+    if link:
+        form.refusal_links = [(link, getattr(exc, "link_text", ""))]  # type: ignore[attr-defined]
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class ConfirmUnusualForm(forms.Form):
+    """A form whose service may ask to confirm an unusual value (``core.unusual``): its
+    ``confirm_unusual`` carries back the key of the warnings the person ticked "Yes, this
+    is right" for. Mix it into the form; pass ``confirmed_in(cleaned_data)`` on."""
+
+    confirm_unusual = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -22,7 +22,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
-from pathways.core.errors import ActionRefused, ConcurrentEdit
+from pathways.core.audit import record_access_bulk
+from pathways.core.errors import ActionRefused, ConcurrentEdit, NeedsConfirmation
 from pathways.core.forms import add_service_errors
 
 T = TypeVar("T")
@@ -46,13 +47,20 @@ class Attempt(Generic[T]):
         return self.status == 409
 
 
-def attempt(form: forms.Form, perform: Callable[[dict[str, Any]], T]) -> Attempt[T]:
+def attempt(
+    form: forms.Form,
+    perform: Callable[[dict[str, Any]], T],
+    *,
+    request: HttpRequest | None = None,
+) -> Attempt[T]:
     """Validate ``form`` and give its cleaned data to ``perform`` (a service call);
-    a refusal is put on the form."""
+    a refusal is put on the form, and so is a question (``ask_to_confirm``)."""
     if not form.is_valid():
         return Attempt(400)
     try:
         return Attempt(200, perform(form.cleaned_data))
+    except NeedsConfirmation as exc:
+        ask_to_confirm(form, exc, request=request)
     except ConcurrentEdit as exc:
         form.add_error(None, exc.message)
         return Attempt(409)
@@ -61,6 +69,25 @@ def attempt(form: forms.Form, perform: Callable[[dict[str, Any]], T]) -> Attempt
     except ValidationError as exc:
         add_service_errors(form, exc)
     return Attempt(400)
+
+
+def ask_to_confirm(
+    form: forms.Form, exc: NeedsConfirmation, *, request: HttpRequest | None = None
+) -> None:
+    """Show the service's question on ``form`` (``includes/confirm_unusual.html``: the
+    warnings and a "Yes, this is right" checkbox carrying ``exc.key``). A warning that
+    shows another person's details (a possible duplicate) is a read of their record,
+    and recorded as one."""
+    form.unusual = exc  # type: ignore[attr-defined]
+    shown = [u.shows for u in exc.unusual if getattr(u, "shows", None) is not None]
+    if shown and request is not None:
+        record_access_bulk(
+            request.user,
+            shown,
+            channel="web",
+            what="shown as possibly the same person",
+            request=request,
+        )
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

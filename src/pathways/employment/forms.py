@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from pathways.core.forms import DatePartsField
+from pathways.core.forms import ConfirmUnusualForm, DatePartsField
 from pathways.core.models import OpportunityKind
 from pathways.employers.engagement.models import Employer
 from pathways.employment.models import (
@@ -87,7 +87,7 @@ def _notes(label: str = "Notes (optional)") -> forms.CharField:
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class JobStartForm(forms.Form):
+class JobStartForm(ConfirmUnusualForm):
     employer = forms.ModelChoiceField(
         label="Employer",
         queryset=Employer.objects.none(),
@@ -226,7 +226,7 @@ class AccessToWorkForm(forms.Form):
     award_ends_on = _date("Award ends on (optional)", "date the award ends", required=False)
 
 
-class TermsForm(forms.Form):
+class TermsForm(ConfirmUnusualForm):
     """New hours or pay from a date."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

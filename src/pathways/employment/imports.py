@@ -28,7 +28,7 @@ from pathways.core.importing import (
     date,
     differs,
     fetch_by,
-    money,
+    hourly_pay,
     text_of,
     yes_no,
 )
@@ -215,7 +215,7 @@ PLACEMENTS = Kind(
         Column("start_date", date, required=True),
         Column("end_date", date),
         Column("hours_per_week", hours, required=True),
-        Column("hourly_pay", money(max_digits=7)),
+        Column("hourly_pay", hourly_pay),
         Column("supported", yes_no),
         Column("end_reason", choice(PlacementEndReason), blank=""),
     ),

@@ -25,6 +25,7 @@ from pathways.casework.policy import may_work_with
 from pathways.casework.services import check_within_episode, enter_stage
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 from pathways.core.models import Team, User
+from pathways.core.unusual import Confirmed, Unusual, check_hourly_pay, settle
 from pathways.employers.candidacies.models import Candidacy, CandidacyStatus
 from pathways.employers.engagement.models import Employer
 from pathways.employment.models import (
@@ -57,7 +58,9 @@ def _open_episode(person: Person) -> Episode | None:
     )
 
 
-def _check_terms(hours: Decimal, pay: Decimal | None, paid: bool) -> None:
+def _check_terms(hours: Decimal, pay: Decimal | None, paid: bool) -> list[Unusual]:
+    """Refuse hours and pay that cannot be; return what is only unusual (the pay:
+    ``core.unusual.check_hourly_pay``)."""
     errors = {}
     if hours is None or hours <= 0 or hours > 80:
         errors["hours_per_week"] = "Enter the hours a week, more than 0 and at most 80."
@@ -67,6 +70,7 @@ def _check_terms(hours: Decimal, pay: Decimal | None, paid: bool) -> None:
         errors["hourly_pay"] = "The hourly pay cannot be negative."
     if errors:
         raise ValidationError(errors)
+    return check_hourly_pay(pay)
 
 
 @transaction.atomic
@@ -83,9 +87,11 @@ def record_job_start(
     hourly_pay: Decimal | None = None,
     supported: bool | None = True,
     candidacy: Candidacy | None = None,
+    confirmed: Confirmed = False,
 ) -> Placement:
     """A job start. From an accepted candidacy the opportunity supplies whatever is not
-    given; for a job the person found themself, every detail is given."""
+    given; for a job the person found themself, every detail is given. Unusual pay is
+    asked about first (``core.unusual``)."""
     _require_works_with(actor, person)
     if start_date > timezone.localdate() + dt.timedelta(days=62):
         raise ValidationError({"start_date": "Record a job start at most two months ahead."})
@@ -122,7 +128,7 @@ def record_job_start(
     if errors:
         raise ValidationError(errors)
     assert hours_per_week is not None and paid is not None and employer is not None
-    _check_terms(hours_per_week, hourly_pay, paid)
+    unusual = _check_terms(hours_per_week, hourly_pay, paid)
     episode = _open_episode(person)
     if episode is not None:
         # Jobs held before this support began are history: the placements import brings
@@ -144,6 +150,7 @@ def record_job_start(
         supported=supported,
     )
     placement.full_clean(exclude=["placement_ref"])
+    settle(unusual, confirmed)
     placement.save()
     placement.placement_ref = _new_ref(placement)
     placement.save(update_fields=["placement_ref"])
@@ -204,16 +211,17 @@ def change_terms(
     hours_per_week: Decimal,
     hourly_pay: Decimal | None,
     expected_version: int | None = None,
+    confirmed: Confirmed = False,
 ) -> PlacementTerms:
     """New hours or pay from a date; the history is kept, so reports on earlier dates
-    still use the hours then."""
+    still use the hours then. Unusual pay is asked about first (``core.unusual``)."""
     _require_works_with(actor, placement.person)
     placement = _lock(placement, expected_version)
     if effective_from < placement.start_date:
         raise ValidationError({"effective_from": "The change cannot be before the job started."})
     if placement.end_date is not None and effective_from > placement.end_date:
         raise ValidationError({"effective_from": "The job had ended by then."})
-    _check_terms(hours_per_week, hourly_pay, placement.paid)
+    settle(_check_terms(hours_per_week, hourly_pay, placement.paid), confirmed)
     terms, _ = PlacementTerms.objects.update_or_create(
         placement=placement,
         effective_from=effective_from,

@@ -31,6 +31,7 @@ from pathways.core import audit
 from pathways.core.charts import svg_response
 from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
+from pathways.core.unusual import confirmed_in
 from pathways.employers.candidacies import selectors as employer_selectors
 from pathways.employers.candidacies.models import Candidacy
 from pathways.employers.candidacies.policy import candidacy_policy
@@ -132,6 +133,7 @@ def job_start(request: AuthedRequest, person_pk: int) -> HttpResponse:
                 hourly_pay=data["hourly_pay"],
                 supported=data["supported"],
                 candidacy=candidacy,
+                confirmed=confirmed_in(data),
             ),
         )
         placement = outcome.result
@@ -438,6 +440,7 @@ def change_terms(request: AuthedRequest, pk: int) -> HttpResponse:
             hours_per_week=data["hours_per_week"],
             hourly_pay=data["hourly_pay"],
             expected_version=data["version"],
+            confirmed=confirmed_in(data),
         )
         return f"Hours and pay saved: {terms}."
 

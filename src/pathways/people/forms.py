@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from pathways.core.forms import DatePartsField
+from pathways.core.forms import ConfirmUnusualForm, DatePartsField
 from pathways.people.models import Condition, Consent, Person, SupportReason
 from pathways.people.postcodes import normalise_postcode
 
@@ -85,7 +85,7 @@ def _optional_phone(label: str) -> forms.CharField:
     )
 
 
-class PersonForm(forms.Form):
+class PersonForm(ConfirmUnusualForm):
     """The person's own details. ``version`` is the one the form was shown at."""
 
     given_name = forms.CharField(
@@ -148,7 +148,11 @@ class PersonForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        initial = {name: getattr(person, name) for name in self.base_fields if name != "version"}
+        initial = {
+            name: getattr(person, name)
+            for name in self.base_fields
+            if name not in ("version", "confirm_unusual")
+        }
         for name in ("long_term_support", "secondary_mental_health", "ehc_plan"):
             initial[name] = _VALUE_ANSWERS[initial[name]]
         initial["version"] = person.version
@@ -162,8 +166,11 @@ class PersonForm(forms.Form):
         return day
 
     def person_fields(self) -> dict[str, Any]:
-        """The cleaned fields for ``people.services.update_person`` (all but the version)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        """The cleaned fields for ``people.services.update_person`` (all but the version
+        and the confirmation)."""
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in ("version", "confirm_unusual")
+        }
 
 
 class ContactForm(forms.Form):

@@ -9,15 +9,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from pathways.core import policies
 from pathways.core.audit import record_access
-from pathways.core.errors import ActionRefused, ConcurrentEdit, PermissionDenied
+from pathways.core.errors import (
+    ActionRefused,
+    ConcurrentEdit,
+    PermissionDenied,
+    RefusedWithLink,
+)
 from pathways.core.models import Authority, Role, User
+from pathways.core.unusual import Confirmed, Unusual, settle
 from pathways.people.models import BreakGlass, Condition, Consent, Contact, Person
 from pathways.people.policy import break_glass_authorities, person_policy
 from pathways.people.postcodes import normalise_postcode
+from pathways.people.selectors import people_for
 
 EDITABLE_FIELDS = (
     "given_name",
@@ -39,8 +47,22 @@ EDITABLE_FIELDS = (
 )
 
 
+#: The oldest age accepted: older is a mistake (a year typed wrongly).
+MAX_AGE = 120
+#: Ages asked about (decision 0036): under 14, before transition planning starts in
+#: Year 9, and over 80, past any working age the service sees.
+YOUNG_AGE = 14
+OLD_AGE = 80
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    """Whole years from ``born`` to ``day``."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Normalise and validate the fields a form, import or API call supplies."""
+    """Normalise and validate the fields a form, import or API call supplies: what is
+    impossible is refused here (``unusual_person_fields`` lists what is only unusual)."""
     out = dict(fields)
     if "postcode" in out:
         try:
@@ -50,6 +72,13 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     dob = out.get("date_of_birth")
     if dob and dob >= timezone.localdate():
         raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+    if dob and age_on(dob, timezone.localdate()) > MAX_AGE:
+        raise ValidationError(
+            {
+                "date_of_birth": f"Date of birth must make the person {MAX_AGE} or younger: "
+                "check the year"
+            }
+        )
     if "conditions" in out:
         conditions = list(dict.fromkeys(out["conditions"] or []))  # no repeats, order kept
         unknown = [c for c in conditions if c not in Condition.values]
@@ -63,17 +92,95 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def unusual_person_fields(fields: dict[str, Any]) -> list[Unusual]:
+    """What is possible but unusual in cleaned fields: an age under ``YOUNG_AGE`` or
+    over ``OLD_AGE`` today."""
+    dob = fields.get("date_of_birth")
+    if not dob:
+        return []
+    age = age_on(dob, timezone.localdate())
+    if age < YOUNG_AGE:
+        return [
+            Unusual(
+                "date_of_birth",
+                f"This date of birth makes the person {age}. Employment support usually "
+                f"starts from {YOUNG_AGE}. Check the year.",
+            )
+        ]
+    if age > OLD_AGE:
+        return [
+            Unusual(
+                "date_of_birth",
+                f"This date of birth makes the person {age}, which is unusual for "
+                "employment support. Check the year.",
+            )
+        ]
+    return []
+
+
+def possible_duplicates(actor: User, fields: dict[str, Any]) -> list[Unusual]:
+    """People the actor may see with the same first and last name (any letter case)
+    and date of birth: perhaps the one being added. Nobody the actor may not see is
+    mentioned, not even that they exist."""
+    given = (fields.get("given_name") or "").strip()
+    family = (fields.get("family_name") or "").strip()
+    dob = fields.get("date_of_birth")
+    if not (given and family and dob):
+        return []
+    matches = people_for(actor).filter(
+        given_name__iexact=given, family_name__iexact=family, date_of_birth=dob
+    )
+    return [
+        Unusual(
+            "given_name",
+            f"This may be someone already on Pathways: {match.full_name}, born "
+            f"{match.date_of_birth:%-d %B %Y}, client reference {match.person_ref}. "
+            "Open their record to check, or confirm that this is someone else.",
+            link=reverse("person", args=[match.pk]),
+            link_text=f"Open {match.full_name}'s record ({match.person_ref})",
+            shows=match,
+        )
+        for match in matches.order_by("pk")[:5]
+    ]
+
+
+def reference_in_use(actor: User, authority: Authority, person_ref: str) -> None:
+    """Refuse a client reference that is someone else's already, with a link to their
+    record when the actor may see it (and no more than "in use" otherwise)."""
+    existing = Person.objects.filter(authority=authority, person_ref=person_ref).first()
+    if existing is None:
+        return
+    message = f"{person_ref} is already in use in {authority.name}"
+    if people_for(actor).filter(pk=existing.pk).exists():
+        raise RefusedWithLink(
+            "person_ref",
+            f"{message} for {existing.full_name}: check the reference, or open their record",
+            link=reverse("person", args=[existing.pk]),
+            link_text=f"Open the record of {existing.full_name} ({person_ref})",
+        )
+    raise ValidationError({"person_ref": message})
+
+
 @transaction.atomic
-def create_person(actor: User, *, authority: Authority, person_ref: str, **fields: Any) -> Person:
-    """Add a person in an authority where the actor may make referrals."""
+def create_person(
+    actor: User,
+    *,
+    authority: Authority,
+    person_ref: str,
+    confirmed: Confirmed = False,
+    **fields: Any,
+) -> Person:
+    """Add a person in an authority where the actor may make referrals. An unusual
+    date of birth, or someone the actor may see with the same name and date of birth,
+    is asked about first (``core.unusual``)."""
     teams = policies.teams_to_refer_to(actor).filter(authority=authority)
     if not teams.exists():
         raise PermissionDenied(f"You cannot add people in {authority.name}.")
     fields = clean_person_fields(fields)
-    if Person.objects.filter(authority=authority, person_ref=person_ref).exists():
-        raise ValidationError({"person_ref": f"{person_ref} is already in use in {authority.name}"})
+    reference_in_use(actor, authority, person_ref)
     person = Person(authority=authority, person_ref=person_ref, **fields)
     person.full_clean()
+    settle(unusual_person_fields(fields) + possible_duplicates(actor, fields), confirmed)
     person.save()
     return person
 
@@ -85,7 +192,14 @@ def _same(person: Person, name: str, value: Any) -> bool:
 
 
 @transaction.atomic
-def update_person(actor: User, person: Person, *, expected_version: int, **fields: Any) -> Person:
+def update_person(
+    actor: User,
+    person: Person,
+    *,
+    expected_version: int,
+    confirmed: Confirmed = False,
+    **fields: Any,
+) -> Person:
     """Change the record as the actor saw it at ``expected_version``, or refuse.
 
     The row is claimed first with a conditional write (``version`` unchanged), before
@@ -96,6 +210,7 @@ def update_person(actor: User, person: Person, *, expected_version: int, **field
     writing later, one of the two saves failed with "database is locked" instead).
 
     Saving without any difference changes nothing (no new version, no audit entry).
+    A new date of birth that is unusual is asked about first (``core.unusual``).
     A new postcode without new coordinates clears the old coordinates, which would
     otherwise place the person at their old address.
     """
@@ -125,6 +240,7 @@ def update_person(actor: User, person: Person, *, expected_version: int, **field
         setattr(fresh, name, value)
     fresh.version += 1
     fresh.full_clean()
+    settle(unusual_person_fields(changed), confirmed)
     fresh.save()
     return fresh
 

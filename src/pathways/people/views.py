@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from pathways.core.pages import paged, posted
 from pathways.core.types import AuthedRequest
+from pathways.core.unusual import confirmed_in
 from pathways.people import services
 from pathways.people.forms import ConsentForm, ContactForm, PersonForm, SearchForm
 from pathways.people.pages import person_form_page, person_to_change
@@ -46,7 +47,11 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> str:
         saved = services.update_person(
-            request.user, person, expected_version=data["version"], **form.person_fields()
+            request.user,
+            person,
+            expected_version=data["version"],
+            confirmed=confirmed_in(data),
+            **form.person_fields(),
         )
         return f"Details saved for {saved.full_name}."
 

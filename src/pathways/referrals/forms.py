@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from pathways.core.forms import DatePartsField
+from pathways.core.forms import ConfirmUnusualForm, DatePartsField
 from pathways.core.models import Team
 from pathways.people.forms import PostcodeField
 from pathways.people.models import Person, SupportReason
@@ -18,7 +18,7 @@ from pathways.referrals.models import Source
 from pathways.referrals.selectors import WorkerLoad
 
 
-class NewReferralForm(forms.Form):
+class NewReferralForm(ConfirmUnusualForm):
     """Refer someone already known (``person`` given) or someone new."""
 
     person_ref = forms.CharField(

@@ -11,9 +11,11 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from pathways.casework.models import Episode
+from pathways.casework.selectors import episodes_for
 from pathways.casework.services import open_episode
 from pathways.core import policies
 from pathways.core.errors import (
@@ -25,11 +27,12 @@ from pathways.core.errors import (
 from pathways.core.models import Team, User
 from pathways.core.policies import CASEWORK_ROLES
 from pathways.core.references import next_reference
+from pathways.core.unusual import Confirmed, Unusual, settle
 from pathways.people.models import Person
 from pathways.people.services import create_person
 from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Source, Status
 from pathways.referrals.policy import referral_policy
-from pathways.referrals.selectors import person_to_refer
+from pathways.referrals.selectors import person_to_refer, referrals_for
 
 
 def _require(user: User, action: str, referral: Referral, message: str) -> None:
@@ -70,7 +73,10 @@ def create_referral(
     received_on: dt.date,
     notes: str = "",
     referral_ref: str | None = None,
+    confirmed: Confirmed = False,
 ) -> Referral:
+    """A referral of someone on record. When the actor may see an open episode or
+    another open referral of the person, they are asked first (``core.unusual``)."""
     if not policies.can_refer_to(actor, team):
         raise PermissionDenied(f"You cannot make referrals to {team.name}.")
     return _new_referral(
@@ -81,7 +87,39 @@ def create_referral(
         received_on=received_on,
         notes=notes,
         referral_ref=referral_ref,
+        confirmed=confirmed,
     )
+
+
+def already_supported(actor: User, person: Person) -> list[Unusual]:
+    """The person's open episodes and open referrals that the actor may see, each a
+    warning with a link to it; nothing is said about those the actor may not see."""
+    found = [
+        Unusual(
+            "team",
+            f"{person.full_name} already has an open episode of support with "
+            f"{episode.team.name}, since {episode.started_on:%-d %B %Y}.",
+            link=reverse("casework:episode", args=[episode.pk]),
+            link_text=f"Open the episode with {episode.team.name}",
+        )
+        for episode in episodes_for(actor)
+        .filter(person=person, ended_on__isnull=True)
+        .select_related("team")
+        .order_by("started_on", "pk")
+    ]
+    found += [
+        Unusual(
+            "team",
+            f"{person.full_name} already has an open referral to {referral.team.name} "
+            f"({referral.referral_ref}, received {referral.received_on:%-d %B %Y}).",
+            link=reverse("referrals:detail", args=[referral.pk]),
+            link_text=f"Open referral {referral.referral_ref}",
+        )
+        for referral in referrals_for(actor)
+        .filter(person=person, status__in=LIVE_STATUSES)
+        .order_by("received_on", "pk")
+    ]
+    return found
 
 
 @transaction.atomic
@@ -102,6 +140,7 @@ def refer_from_another_provider(
         source=Source.OTHER_PROVIDER,
         received_on=received_on or timezone.localdate(),
         notes=notes,
+        confirmed=True,  # the sender works with the person: an open episode is theirs
     )
 
 
@@ -114,6 +153,7 @@ def _new_referral(
     received_on: dt.date,
     notes: str,
     referral_ref: str | None = None,
+    confirmed: Confirmed = False,
 ) -> Referral:
     if team.authority_id != person.authority_id:
         raise IllegalTransition(
@@ -124,6 +164,8 @@ def _new_referral(
         raise IllegalTransition("The date received cannot be in the future.")
     if Referral.objects.filter(person=person, team=team, status__in=LIVE_STATUSES).exists():
         raise IllegalTransition(f"{person.full_name} already has an open referral to {team.name}.")
+    if confirmed is not True:
+        settle(already_supported(actor, person), confirmed)
     return Referral.objects.create(
         authority_id=person.authority_id,
         referral_ref=referral_ref or next_referral_ref(person.authority_id),
@@ -371,6 +413,7 @@ def refer_new_person(
     source: str,
     received_on: dt.date,
     notes: str = "",
+    confirmed: Confirmed = False,
 ) -> Referral:
     """Add someone not yet known and refer them, both or neither.
 
@@ -378,14 +421,27 @@ def refer_new_person(
     team does not know yet: they are referred as they are when the name and date of
     birth given are theirs, as the API refers by reference alone
     (``selectors.person_to_refer``). Otherwise the reference is refused as in use,
-    which tells no more about whose it is."""
+    which tells no more about whose it is, unless the actor may see them: then the
+    refusal links to their record.
+
+    What is unusual is asked about first (``core.unusual``): the date of birth, someone
+    the actor may see with the same name and date of birth, an open episode or
+    referral of the person."""
     known = person_to_refer(actor, team, team.authority.code, person_fields["person_ref"])
     if known is not None and _same_person(known, person_fields):
         person = known
     else:
-        person = create_person(actor, authority=team.authority, **person_fields)
+        person = create_person(
+            actor, authority=team.authority, confirmed=confirmed, **person_fields
+        )
     return create_referral(
-        actor, person=person, team=team, source=source, received_on=received_on, notes=notes
+        actor,
+        person=person,
+        team=team,
+        source=source,
+        received_on=received_on,
+        notes=notes,
+        confirmed=confirmed,
     )
 
 

@@ -15,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pathways.core import policies
-from pathways.core.errors import ActionRefused, CaseloadCapReached
+from pathways.core.errors import ActionRefused, CaseloadCapReached, NeedsConfirmation
 from pathways.core.forms import add_service_errors
 from pathways.core.models import Team, User
-from pathways.core.pages import act, paged
+from pathways.core.pages import act, ask_to_confirm, paged
 from pathways.core.types import AuthedRequest
+from pathways.core.unusual import confirmed_in
 from pathways.people.selectors import people_for
 from pathways.referrals import selectors, services
 from pathways.referrals.forms import (
@@ -69,6 +70,7 @@ def new_referral(request: AuthedRequest) -> HttpResponse:
                     source=data["source"],
                     received_on=data["received_on"],
                     notes=data["notes"],
+                    confirmed=confirmed_in(data),
                 )
             else:
                 referral = services.refer_new_person(
@@ -77,6 +79,7 @@ def new_referral(request: AuthedRequest) -> HttpResponse:
                     source=data["source"],
                     received_on=data["received_on"],
                     notes=data["notes"],
+                    confirmed=confirmed_in(data),
                     person_fields={
                         k: data[k]
                         for k in (
@@ -91,6 +94,8 @@ def new_referral(request: AuthedRequest) -> HttpResponse:
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except NeedsConfirmation as exc:
+            ask_to_confirm(form, exc, request=request)
         except ActionRefused as exc:
             form.add_error(None, exc.message)
         else:

@@ -1602,6 +1602,7 @@ class _Loader:
                     authority=self.teams["se"].authority,
                     person_ref=f"RB{10001 + n}",
                     is_demo=True,
+                    confirmed=True,  # a script asks nobody (decision 0036)
                     **self.person_fields(case),
                 )
             self.circles_of_support(cases)
@@ -1863,6 +1864,7 @@ class _Loader:
                     source=source or case.source,
                     received_on=day,
                     notes=self.rng.pick(REFERRAL_NOTES[case.team]),
+                    confirmed=True,
                 )
 
         return step
@@ -2198,6 +2200,7 @@ class _Loader:
                     paid=opening.paid,
                     hours_per_week=Decimal(opening.hours),
                     hourly_pay=opening.hourly_pay,
+                    confirmed=True,
                     places=opening.places,
                     description=opening.description,
                     accessibility_notes=opening.accessibility_notes,
@@ -2559,6 +2562,7 @@ class _Loader:
                 hours_per_week=Decimal(job.hours) if job.hours else None,
                 hourly_pay=None if candidacy else pay,
                 candidacy=candidacy,
+                confirmed=True,
             )
 
     def change_job(self, planned: _Planned, day: dt.date, hours: Decimal) -> None:
@@ -2582,6 +2586,7 @@ class _Loader:
                 effective_from=day,
                 hours_per_week=hours,
                 hourly_pay=placement.hourly_pay,
+                confirmed=True,
             )
 
     def end_job(self, planned: _Planned, day: dt.date) -> None:

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Choices, Model
 
+from pathways.core.unusual import PAY_MAX
+
 Parser = Callable[[str], Any]
 
 
@@ -91,6 +93,20 @@ def money(max_digits: int = 10) -> Parser:
         return value
 
     return parse
+
+
+def hourly_pay(raw: str) -> Decimal:
+    """An hourly rate within the bounds every page and the API keep
+    (``core.unusual.check_hourly_pay``): more than £0 and at most ``PAY_MAX``. Unusual
+    rates are imported as they are (an import asks nobody: decision 0036)."""
+    value = money(max_digits=7)(raw)
+    if value <= 0:
+        raise ValueError(f"'{raw}' is not an hourly pay: give more than 0, or leave it blank")
+    if value > PAY_MAX:
+        raise ValueError(
+            f"'{raw}' is more than £{PAY_MAX:.0f} an hour: check it is the pay for one hour"
+        )
+    return value
 
 
 def whole_number(minimum: int = 0) -> Parser:

@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from pathways.core.forms import ConfirmUnusualForm
 from pathways.core.models import Authority, InterestTag, OpportunityKind
 from pathways.employers.engagement.forms import date_field
 from pathways.employers.engagement.models import EmployerSite
 
 
-class OpportunityForm(forms.Form):
+class OpportunityForm(ConfirmUnusualForm):
     opportunity_ref = forms.CharField(
         label="Reference", max_length=40, error_messages={"required": "Enter a reference"}
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pathways.core.errors import IllegalTransition
 from pathways.core.models import InterestTag, User
+from pathways.core.unusual import Confirmed, Unusual, check_hourly_pay, settle
 from pathways.employers.engagement.models import Employer
 from pathways.employers.engagement.services import (
     apply_changes,
@@ -74,10 +75,22 @@ def _check_opportunity(opportunity: Opportunity) -> None:
         raise ValidationError(errors)
 
 
+def _check_pay(opportunity: Opportunity) -> list[Unusual]:
+    """Pay that cannot be is refused, pay that is unusual returned to ask about
+    (``core.unusual.check_hourly_pay``); after ``_check_opportunity``."""
+    return check_hourly_pay(opportunity.hourly_pay)
+
+
 @transaction.atomic
 def create_opportunity(
-    actor: User, employer: Employer, *, tags: Iterable[str] = (), **fields: Any
+    actor: User,
+    employer: Employer,
+    *,
+    tags: Iterable[str] = (),
+    confirmed: Confirmed = False,
+    **fields: Any,
 ) -> Opportunity:
+    """A new opportunity; unusual pay is asked about first (``core.unusual``)."""
     require_employer_change(actor, employer)
     fields = {k: v for k, v in fields.items() if k in OPPORTUNITY_FIELDS}
     fields.setdefault("opened_on", timezone.localdate())
@@ -91,7 +104,9 @@ def create_opportunity(
     opportunity = Opportunity(employer=employer, **fields)
     opportunity.full_clean()
     _check_opportunity(opportunity)
+    unusual = _check_pay(opportunity)
     found = _tags(tags) or []
+    settle(unusual, confirmed)
     opportunity.save()
     opportunity.tags.set(found)
     return opportunity
@@ -104,16 +119,21 @@ def update_opportunity(
     *,
     expected_version: int | None = None,
     tags: Iterable[str] | None = None,
+    confirmed: Confirmed = False,
     **fields: Any,
 ) -> Opportunity:
+    """Change an opportunity; a change to unusual pay is asked about first."""
     require(
         opportunity_policy.can(actor, "change", opportunity),
         "You cannot change this opportunity.",
     )
     opportunity = locked(Opportunity, opportunity, expected_version)
     fields = {k: v for k, v in fields.items() if k in OPPORTUNITY_FIELDS and k != "opportunity_ref"}
+    before = opportunity.hourly_pay
     changed = apply_changes(opportunity, fields)
     _check_opportunity(opportunity)
+    if opportunity.hourly_pay != before:  # pay kept as it was is not asked about again
+        settle(_check_pay(opportunity), confirmed)
     found = _tags(tags)
     tags_changed = found is not None and {t.pk for t in found} != set(
         opportunity.tags.values_list("pk", flat=True)

@@ -16,6 +16,7 @@ from pathways.core.errors import ActionRefused
 from pathways.core.models import Authority
 from pathways.core.pages import attempt
 from pathways.core.types import AuthedRequest
+from pathways.core.unusual import confirmed_in
 from pathways.employers.engagement.models import Employer, EmployerSite
 from pathways.employers.engagement.pages import employer_to_change
 from pathways.employers.opportunities import services
@@ -44,9 +45,13 @@ def opportunity_new(request: AuthedRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             tags = [t.code for t in data.pop("tags")]
+            confirmed = confirmed_in(data)
+            data.pop("confirm_unusual", None)
             outcome = attempt(
                 form,
-                lambda _data: services.create_opportunity(request.user, found, tags=tags, **data),
+                lambda _data: services.create_opportunity(
+                    request.user, found, tags=tags, confirmed=confirmed, **data
+                ),
             )
             opportunity, status = outcome.result, outcome.status
             if opportunity is not None:
