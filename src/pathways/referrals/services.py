@@ -27,6 +27,7 @@ from pathways.core.policies import CASEWORK_ROLES
 from pathways.core.references import next_reference
 from pathways.people.models import Person
 from pathways.people.services import create_person
+from pathways.referrals import notices
 from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Source, Status
 from pathways.referrals.policy import referral_policy
 from pathways.referrals.selectors import person_to_refer
@@ -228,6 +229,7 @@ def redirect_referral(
     referral.decision_reason = reason.strip()
     referral.redirected_to = onward
     _save(referral, ["status", "decided_on", "decided_by", "decision_reason", "redirected_to"])
+    notices.referral_redirected(actor, onward)
     return onward
 
 
@@ -352,7 +354,7 @@ def allocate(
         raise IllegalTransition(
             f"{referral.person.full_name} already has an open episode with {team.name}."
         )
-    return open_episode(
+    episode = open_episode(
         authority_id=referral.authority_id,
         person_id=referral.person_id,
         team_id=team.pk,
@@ -360,6 +362,8 @@ def allocate(
         referral_id=referral.pk,
         started_on=day,
     )
+    notices.case_allocated(actor, episode)
+    return episode
 
 
 @transaction.atomic
