@@ -30,9 +30,7 @@ def test_the_worker_is_told_of_a_new_case(page, sign_in, axe_check, screenshot, 
         first_name="Cara",
         last_name="Coach",
     )
-    person: Person = PersonFactory(
-        authority=team.authority, given_name="Sam", family_name="Okafor"
-    )
+    person: Person = PersonFactory(authority=team.authority, given_name="Sam", family_name="Okafor")
     referral = ReferralFactory(team=team, person=person, status=Status.ACCEPTED)
 
     # --- The manager allocates the case ------------------------------------------------

@@ -101,10 +101,13 @@ class TestAllocation:
         self, intake, coach, referral, django_capture_on_commit_callbacks
     ):
         referral_services.accept_referral(intake, referral)
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            with pytest.raises(RuntimeError), transaction.atomic():
-                referral_services.allocate(intake, referral, worker=coach)
-                raise RuntimeError("something later in the same request failed")
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+            transaction.atomic(),
+        ):
+            referral_services.allocate(intake, referral, worker=coach)
+            raise RuntimeError("something later in the same request failed")
         assert not Notification.objects.exists()
         assert mail.outbox == []
         referral.refresh_from_db()

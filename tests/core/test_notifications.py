@@ -113,9 +113,7 @@ class TestPages:
             assert notifications.header(request) == {"unread_notifications": 30}
         assert len(queries) == 1
 
-    def test_the_list_is_newest_first_25_a_page_in_the_same_number_of_queries(
-        self, client, sam
-    ):
+    def test_the_list_is_newest_first_25_a_page_in_the_same_number_of_queries(self, client, sam):
         client.force_login(sam)
         make(sam, 3)
 
