@@ -131,6 +131,7 @@ class TestPages:
         assert page.index("Notice 59") < page.index("Notice 35")
         assert "Notice 34" not in page
         assert "Notice 0" in last_page and "Notice 2" in last_page
+        assert "GOV.UK pagination for" not in page  # the include's comment stays a comment
 
     def test_nobody_sees_anothers_notifications(self, client, sam, coach):
         [theirs] = make(coach)
