@@ -208,14 +208,15 @@ def daily(on: dt.date) -> str:
 
 
 class TestDailyRun:
-    def test_post_start_checks_falling_due_are_told_once(self, placement, coach, team):
+    def test_post_start_checks_falling_due_are_told_once(self, placement, coach, manager, team):
         due = START() + dt.timedelta(days=team.post_start_check_days)
         daily(due - dt.timedelta(days=1))
-        assert not coach.notifications.filter(kind="check_due").exists()
+        assert not Notification.objects.filter(kind="check_due").exists()
         daily(due)
         daily(due)  # a second run the same day
         daily(due + dt.timedelta(days=1))  # and the next day
-        [notice] = coach.notifications.filter(kind="check_due")
+        [notice] = Notification.objects.filter(kind="check_due")  # not the manager
+        assert notice.recipient == coach
         assert notice.text == "6 post-start checks for a job you support are due."
         assert notice.link == f"/jobs/{placement.pk}/"
 
@@ -223,7 +224,8 @@ class TestDailyRun:
         reached = START() + dt.timedelta(weeks=13)
         daily(reached)
         daily(reached)
-        [notice] = coach.notifications.filter(kind="milestone_due")
+        [notice] = Notification.objects.filter(kind="milestone_due")
+        assert notice.recipient == coach
         assert notice.text == "A 13-week milestone in work is ready to confirm."
         assert notice.link == f"/jobs/{placement.pk}/"
 
