@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "pathways.people",
     "pathways.referrals",
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pathways.workspace.menu.branding",
+                "pathways.core.notifications.header",
             ],
         },
     }
@@ -316,4 +319,48 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tup
     *AUDITLOG_INCLUDE_TRACKING_MODELS,
     "privacy.RetentionRule",
     "privacy.ErasureRequest",
+)
+
+# --- Notifications (issue 13, decision 0039) -------------------------------------------
+# Notices in the app, and their emails sent by a worker from a task queue kept in the
+# database (django-tasks with django-tasks-db: `pathways db_worker`; no broker to run).
+# The demo (DJANGO_DEBUG=true) sends at once, in the web process, to the console;
+# PATHWAYS_TASKS=database|immediate chooses either way explicitly.
+_tasks = os.environ.get("PATHWAYS_TASKS", "immediate" if DEBUG else "database").strip().lower()
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if _tasks == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+# Tries of each email before it is given up (the error stays on the notice); the waits
+# between them grow: 1, 4, 16, 64 minutes.
+PATHWAYS_NOTIFY_EMAIL_ATTEMPTS = int(os.environ.get("PATHWAYS_NOTIFY_EMAIL_ATTEMPTS", 5))
+# Email: printed to the console in debug, otherwise sent through the SMTP server in
+# EMAIL_HOST (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL); EMAIL_BACKEND names any other Django email backend.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pathways@localhost")
+# A notice's opening and clearing, and each email opt-out, are on the audit trail (the
+# email bookkeeping, written by the worker, is not a change anyone made).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
+    *AUDITLOG_INCLUDE_TRACKING_MODELS,
+    {
+        "model": "core.Notification",
+        "exclude_fields": ["emailed_at", "email_attempts", "email_error"],
+    },
+    "core.EmailOptOut",
 )

@@ -6,6 +6,7 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self) -> None:
+        from pathways.casework import notices  # noqa: F401  registers the notification kinds
         from pathways.casework.policy import episode_policy, open_episode_with
         from pathways.core.policies import add_perms
         from pathways.people.policy import person_policy

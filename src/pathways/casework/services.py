@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from pathways.casework import notices
 from pathways.casework.models import (
     Activity,
     EndReason,
@@ -199,7 +200,7 @@ def propose_package(
         )
     else:
         transitional_ends_on = None
-    return Package.objects.create(
+    package = Package.objects.create(
         episode=episode,
         work_entry=work_entry,
         supported_element=supported_element,
@@ -209,6 +210,8 @@ def propose_package(
         proposed_by=actor,
         proposed_on=day,
     )
+    notices.package_proposed(actor, package)
+    return package
 
 
 def _lock_proposal(package: Package) -> Package:
@@ -228,6 +231,7 @@ def _decide(package: Package, actor: User, status: str, reason: str, on: dt.date
     package.decided_on = on or timezone.localdate()
     package.decision_reason = reason.strip()
     package.save(update_fields=["status", "decided_by", "decided_on", "decision_reason"])
+    notices.package_decided(actor, package)
     return package
 
 

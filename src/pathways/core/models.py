@@ -223,3 +223,56 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "pw_" + secrets.token_urlsafe(32)
+
+
+class Notification(models.Model):
+    """A message to one staff member: shown in the app (a count in the header, a list to
+    clear) and, unless they opted out of its kind, sent by email through the task queue.
+
+    The text names no one but, at most, the recipient's first name: the link leads to
+    the page, which checks who may see it and audits the read (``core.notifications``).
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    text = models.CharField(max_length=200)
+    link = models.CharField(
+        max_length=300, help_text="A path in this service, such as /episodes/7/"
+    )
+    #: Set for notices sent by a daily run, so that running it twice tells nobody twice.
+    key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key"],
+                condition=~models.Q(key=""),
+                name="notification_once_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}: {self.text}"
+
+
+class EmailOptOut(models.Model):
+    """A staff member does not want email for one kind of notification (they still see
+    it in the app)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_email_opt_out")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opts out of {self.kind} email"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from pathways.core import two_factor, views
+from pathways.core import notification_views, two_factor, views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
@@ -9,4 +9,12 @@ urlpatterns = [
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
     path("two-factor/setup/", two_factor.setup, name="two-factor-setup"),
     path("two-factor/verify/", two_factor.verify, name="two-factor-verify"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.mark_all_read, name="notifications-read"),
+    path(
+        "notifications/settings/",
+        notification_views.email_settings,
+        name="notification-settings",
+    ),
+    path("notifications/<int:pk>/", notification_views.open_notification, name="notification"),
 ]

@@ -30,6 +30,7 @@ from pathways.core.references import next_reference
 from pathways.core.unusual import Confirmed, Unusual, settle
 from pathways.people.models import Person
 from pathways.people.services import create_person
+from pathways.referrals import notices
 from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Source, Status
 from pathways.referrals.policy import referral_policy
 from pathways.referrals.selectors import person_to_refer, referrals_for
@@ -270,6 +271,7 @@ def redirect_referral(
     referral.decision_reason = reason.strip()
     referral.redirected_to = onward
     _save(referral, ["status", "decided_on", "decided_by", "decision_reason", "redirected_to"])
+    notices.referral_redirected(actor, onward)
     return onward
 
 
@@ -394,7 +396,7 @@ def allocate(
         raise IllegalTransition(
             f"{referral.person.full_name} already has an open episode with {team.name}."
         )
-    return open_episode(
+    episode = open_episode(
         authority_id=referral.authority_id,
         person_id=referral.person_id,
         team_id=team.pk,
@@ -402,6 +404,8 @@ def allocate(
         referral_id=referral.pk,
         started_on=day,
     )
+    notices.case_allocated(actor, episode)
+    return episode
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
 """``pathways daily``: the jobs a scheduler runs once a day.
 
 It records the 13/26/52-week milestones reached by the date (each once, so running it
-twice, or catching up after missed days, is safe) and counts the day's work queue by
-kind, so an operator sees the overdue flags at a glance. The queue itself is worked
-out when it is read, so there is nothing else to store.
+twice, or catching up after missed days, is safe), tells workers of the post-start
+checks and milestones that fell due and sends each worker with something due a summary
+of their work queue (each once per item and day: ``core.notifications``), and counts
+the day's work queue by kind, so an operator sees the overdue flags at a glance. The
+queue itself is worked out when it is read, so there is nothing else to store.
 """
 
 from __future__ import annotations
@@ -14,14 +16,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from pathways.casework.notices import send_digests
 from pathways.casework.queue import kinds
 from pathways.casework.selectors import work_queue
 from pathways.core.command_options import date_option
+from pathways.employment.notices import notify_due
 from pathways.employment.services import find_milestones
 
 
 class Command(BaseCommand):
-    help = "Run the daily jobs for a date: find milestones reached, count what is due."
+    help = (
+        "Run the daily jobs for a date: find milestones reached, tell workers what fell "
+        "due, count what is due."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--on", help="date, YYYY-MM-DD (default today)")
@@ -31,16 +38,22 @@ class Command(BaseCommand):
         on = date_option(options["on"])
         found = find_milestones(on)
         items = work_queue(None, on)
+        told = notify_due(on)
+        digests = send_digests(on, items)
         due = Counter(item.kind for item in items)
         overdue = Counter(item.kind for item in items if item.overdue)
         summary: dict[str, Any] = {
             "on": on.isoformat(),
             "milestones_found": len(found),
+            "notifications": {"due_items": told, "digests": digests},
             "queue": {k: {"due": due[k], "overdue": overdue[k]} for k in kinds()},
         }
         if options["format"] == "json":
             self.stdout.write(json.dumps(summary, indent=2))
             return
         self.stdout.write(f"Daily run for {summary['on']}: {len(found)} milestones found.")
+        self.stdout.write(
+            f"Notifications: {told} about checks and milestones due, {digests} daily summaries."
+        )
         for name, counts in summary["queue"].items():
             self.stdout.write(f"  {name}: {counts['due']} due, {counts['overdue']} overdue")
