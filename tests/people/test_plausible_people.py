@@ -4,6 +4,7 @@ Pathways: refused, asked about, or linked, in ``people.services``."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from pathways.core.models import Role
 from pathways.people import services
 from pathways.people.models import Person
 from tests.factories import EpisodeFactory, PersonFactory, TeamFactory, staff
+from tests.people.test_record_pages import edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +170,46 @@ class TestClientReferenceInUse:
         assert not isinstance(refused.value, RefusedWithLink)
         assert refused.value.message_dict == {"person_ref": ["C900001 is already in use in Newham"]}
         assert hidden.full_name not in str(refused.value)
+
+
+class TestTheEditPage:
+    def test_an_unusual_date_of_birth_is_asked_about_then_saved_when_ticked(
+        self, client, coach, team
+    ):
+        person = EpisodeFactory(
+            team=team, worker=coach, person=PersonFactory(authority=team.authority)
+        ).person
+        client.force_login(coach)
+        url = f"/people/{person.pk}/edit/"
+        born = born_aged(82)
+        data = edit_data(
+            person,
+            date_of_birth_0=born.day,
+            date_of_birth_1=born.month,
+            date_of_birth_2=born.year,
+        )
+        asked = client.post(url, data)
+        html = asked.content.decode()
+        assert "This date of birth makes the person 82" in html
+        assert "Yes, this is right" in html
+        person.refresh_from_db()
+        assert person.date_of_birth == dt.date(1990, 3, 27)
+        key = re.search(r'name="confirm_unusual" type="checkbox" value="(\w+)"', html)
+        assert key
+        saved = client.post(url, {**data, "confirm_unusual": key[1]})
+        assert saved.status_code == 302
+        person.refresh_from_db()
+        assert person.date_of_birth == born
+
+    def test_1820_is_refused_on_the_field(self, client, coach, team):
+        person = EpisodeFactory(
+            team=team, worker=coach, person=PersonFactory(authority=team.authority)
+        ).person
+        client.force_login(coach)
+        response = client.post(
+            f"/people/{person.pk}/edit/",
+            edit_data(person, date_of_birth_0=1, date_of_birth_1=1, date_of_birth_2=1820),
+        )
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert 'href="#id_date_of_birth_0"' in html and "120 or younger" in html
