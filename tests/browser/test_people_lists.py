@@ -12,7 +12,7 @@ TODAY = dt.date.today  # called: a run may cross midnight
 
 
 def test_a_coach_filters_no_contact_sorts_by_it_and_pages_on(
-    page, sign_in, axe_check, team, coach
+    page, sign_in, axe_check, screenshot, team, coach
 ):
     for i in range(52):
         person = PersonFactory(authority=team.authority, family_name=f"Quiet{i:02d}")
@@ -45,6 +45,7 @@ def test_a_coach_filters_no_contact_sorts_by_it_and_pages_on(
     first_row = page.locator("tbody tr").first
     expect(first_row).to_contain_text("Quiet51")
     axe_check(page)
+    screenshot(page, "my-people-no-contact-longest-first")
 
     page.get_by_role("link", name="Next page").click()
     expect(page.locator("tbody tr")).to_have_count(2)

@@ -334,6 +334,7 @@ def test_pages_of_fifty(client, team, coach):
     client.force_login(coach)
     first = client.get("/my-people/").content.decode()
     assert len(ROW.findall(first)) == 50 and "51 people" in first
+    assert "{#" not in first and "core.pages.Paged" not in first  # no template comment shown
     second = client.get("/my-people/", {"page": 2}).content.decode()
     assert len(ROW.findall(second)) == 1 and "Person50" in second
 
