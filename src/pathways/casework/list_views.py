@@ -97,7 +97,6 @@ def _row(episode: Any, on: dt.date) -> dict[str, Any]:
         "person": episode.person,
         "package": _package_of(episode),
         "days_since_contact": (on - episode.contact).days,
-        "days_at_stage": (on - episode.stage_since).days,
     }
 
 
@@ -131,7 +130,7 @@ def _people_page(request: AuthedRequest, *, mine: bool) -> HttpResponse:
             what="my people list" if mine else "team's people list",
             request=request,
         )
-    filtered = any(request.GET.get(name) for name in form.fields if name in request.GET)
+    filtered = any(request.GET.get(name) for name in form.fields)
     return render(
         request,
         "casework/people_list.html",
