@@ -42,6 +42,7 @@ def test_pages_fit_a_320_pixel_screen(narrow_page, sign_in, axe_check, team, man
         "/",
         "/referrals/triage/",
         "/referrals/waiting/",
+        "/my-people/team/",
         "/referrals/new/",
         f"/referrals/{waiting.pk}/",
         f"/referrals/{waiting.pk}/allocate/",

@@ -9,7 +9,10 @@ from django import forms
 from django.utils import timezone
 
 from pathways.casework.models import Activity, ActivityKind, EndReason, Episode, Stage
+from pathways.casework.selectors import NOT_ALLOCATED, PACKAGE_KINDS, PeopleFilters
 from pathways.core.forms import DatePartsField
+from pathways.core.models import Team, User
+from pathways.people.models import SupportReason
 
 NO_ELEMENT = "none"
 
@@ -221,3 +224,65 @@ class PackageForm(EpisodeForm):
             "transitional_ends_on": data.get("transitional_ends_on"),
             "reason": data["reason"],
         }
+
+
+class PeopleListForm(forms.Form):
+    """The filters of the "My people" and team lists (sent with GET: every field may be
+    left as it is). The worker and team filters are for the team list only."""
+
+    need_group = forms.ChoiceField(
+        label="Need group", choices=[("", "Any need group"), *SupportReason.choices], required=False
+    )
+    stage = forms.ChoiceField(
+        label="Stage", choices=[("", "Any stage"), *Stage.choices], required=False
+    )
+    team = forms.ChoiceField(label="Team", required=False)
+    worker = forms.ChoiceField(label="Worker", required=False)
+    package = forms.ChoiceField(
+        label="Package", choices=[("", "Any package"), *PACKAGE_KINDS], required=False
+    )
+    no_contact_days = forms.IntegerField(
+        label="No contact for at least this many days",
+        help_text="For example, 30. Leave it empty to see everyone.",
+        required=False,
+        widget=forms.TextInput,
+        min_value=1,
+        max_value=3650,
+        error_messages={
+            "invalid": "Enter the number of days as a whole number, like 30",
+            "min_value": "The number of days must be 1 or more",
+            "max_value": "The number of days must be 3650 or fewer",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, mine: bool, teams: list[Team], workers: list[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        team = self.fields["team"]
+        worker = self.fields["worker"]
+        assert isinstance(team, forms.ChoiceField) and isinstance(worker, forms.ChoiceField)
+        if mine or len(teams) < 2:
+            del self.fields["team"]
+        else:
+            team.choices = [("", "All my teams"), *[(str(t.pk), t.name) for t in teams]]
+        if mine:
+            del self.fields["worker"]
+        else:
+            worker.choices = [
+                ("", "Anyone"),
+                (NOT_ALLOCATED, "Not allocated"),
+                *[(str(w.pk), str(w)) for w in workers],
+            ]
+
+    def filters(self) -> PeopleFilters:
+        data = self.cleaned_data
+        team = data.get("team")
+        return PeopleFilters(
+            need_group=data["need_group"],
+            stage=data["stage"],
+            worker=data.get("worker", ""),
+            team_id=int(team) if team else None,
+            package=data["package"],
+            no_contact_days=data["no_contact_days"],
+        )

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from pathways.casework.models import (
     Activity,
@@ -14,12 +28,14 @@ from pathways.casework.models import (
     Goal,
     LongTermReview,
     Package,
+    Stage,
     StageEntry,
+    SupportedElement,
 )
 from pathways.casework.policy import episode_policy
 from pathways.casework.queue import QueueItem, build_queue
 from pathways.core import policies
-from pathways.core.models import Team, User
+from pathways.core.models import Membership, Team, User
 from pathways.people.models import Person
 
 
@@ -176,3 +192,169 @@ def search_case_notes(user: User, words: str) -> QuerySet[Activity]:
     return activities.select_related("episode__person", "recorded_by").order_by(
         "-occurred_on", "-id"
     )
+
+
+# "My people" and team lists ------------------------------------------------------
+
+
+def may_list_people(user: User) -> bool:
+    """Whether the user holds or manages cases (a specialist or manager in a team): who
+    has the "My people" and team lists (no query beyond ``scope_of``)."""
+    return bool(list_team_ids(user))
+
+
+def list_team_ids(user: User) -> list[int]:
+    """The teams whose people the user may list: those where they hold or manage cases.
+    A commissioner, an intake officer or an approver alone has none."""
+    scope = policies.scope_of(user)
+    return sorted(
+        t for t, roles in scope.roles_by_team.items() if roles & set(policies.CASEWORK_ROLES)
+    )
+
+
+def list_teams(user: User) -> QuerySet[Team]:
+    return Team.objects.filter(pk__in=list_team_ids(user)).order_by("name", "pk")
+
+
+def list_workers(user: User) -> QuerySet[User]:
+    """The workers the team list may be narrowed to: everyone who holds or manages
+    cases in the user's teams (one query)."""
+    return (
+        User.objects.filter(
+            pk__in=Membership.objects.filter(
+                team_id__in=list_team_ids(user), role__in=policies.CASEWORK_ROLES
+            ).values("user_id")
+        )
+        .order_by("first_name", "last_name", "email")
+        .distinct()
+    )
+
+
+#: The worker filter's value for episodes nobody is allocated to.
+NOT_ALLOCATED = "none"
+
+#: The package filter's value for episodes with no package approved yet.
+NO_PACKAGE = "none"
+
+#: The package filter's values.
+PACKAGE_KINDS = [
+    ("work_entry", "Work entry"),
+    (SupportedElement.TRANSITIONAL, "Transitional supported employment"),
+    (SupportedElement.LONG_TERM, "Long-term supported employment"),
+    (NO_PACKAGE, "No package approved yet"),
+]
+
+#: What a list may be sorted by, and each one's first direction when chosen.
+SORTS = {
+    "name": "ascending",
+    "stage": "ascending",
+    "contact": "descending",
+    "package_end": "ascending",
+}
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    """What a list of people is narrowed to; empty values narrow nothing."""
+
+    need_group: str = ""
+    stage: str = ""
+    #: A worker's id, ``NOT_ALLOCATED``, or "" for anyone.
+    worker: str = ""
+    team_id: int | None = None
+    #: A ``PACKAGE_KINDS`` value.
+    package: str = ""
+    #: People with no contact for at least this many days (counted from the start of
+    #: support when there has been none).
+    no_contact_days: int | None = None
+
+
+def _stage_order() -> Case:
+    return Case(
+        *[When(stage=value, then=Value(i)) for i, value in enumerate(Stage.values)],
+        default=Value(len(Stage.values)),
+        output_field=IntegerField(),
+    )
+
+
+def _ordering(sort: str, descending: bool) -> list[OrderBy]:
+    def by(expression: F | Case, *, nulls_last: bool = False) -> OrderBy:
+        if descending:
+            return expression.desc(nulls_last=True if nulls_last else None)
+        return expression.asc(nulls_last=True if nulls_last else None)
+
+    if sort == "stage":
+        keys = [by(_stage_order()), by(F("stage_since"))]
+    elif sort == "contact":
+        # Days since contact: the earliest contact is the most days ago.
+        keys = [F("contact").asc() if descending else F("contact").desc()]
+    elif sort == "package_end":
+        keys = [by(F("package_ends_on"), nulls_last=True)]
+    else:
+        keys = []
+    return [
+        *keys,
+        by(F("person__family_name")),
+        by(F("person__given_name")),
+        F("pk").asc(),
+    ]
+
+
+def people_list(
+    user: User,
+    *,
+    mine: bool,
+    on: dt.date,
+    filters: PeopleFilters | None = None,
+    sort: str = "name",
+    descending: bool = False,
+) -> QuerySet[Episode]:
+    """Open episodes for the "My people" list (``mine``: allocated to the user) or the
+    team list (held by the teams where the user holds or manages cases), only those
+    the episode policy lets the user see, narrowed by ``filters`` and sorted.
+
+    Each row carries its person, team and worker, the day it entered its stage
+    (``stage_since``: the start of support when it has been at the first stage since),
+    its current package (``package_work_entry``, ``package_element``,
+    ``package_ends_on``: the two-year limit of transitional support) and its last
+    contact (``contact``: the last contact with the person, or the start of support
+    when there has been none): one query for a page, whatever the filters."""
+    filters = filters or PeopleFilters()
+    episodes = episode_policy.visible(user, Episode.objects.filter(ended_on__isnull=True))
+    if mine:
+        episodes = episodes.filter(worker=user)
+    else:
+        episodes = episodes.filter(team_id__in=list_team_ids(user))
+    current = Package.objects.filter(
+        episode=OuterRef("pk"), status=Package.Status.APPROVED
+    ).order_by("-decided_on", "-id")
+    latest_entry = StageEntry.objects.filter(
+        episode=OuterRef("pk"), stage=OuterRef("stage")
+    ).order_by("-entered_on", "-id")
+    episodes = episodes.select_related("person", "team", "worker").annotate(
+        stage_since=Coalesce(Subquery(latest_entry.values("entered_on")[:1]), "started_on"),
+        has_package=Exists(current),
+        package_work_entry=Subquery(current.values("work_entry")[:1]),
+        package_element=Subquery(current.values("supported_element")[:1]),
+        package_ends_on=Subquery(current.values("transitional_ends_on")[:1]),
+        contact=Coalesce("last_contact_on", "started_on"),
+    )
+    if filters.need_group:
+        episodes = episodes.filter(person__primary_support_reason=filters.need_group)
+    if filters.stage:
+        episodes = episodes.filter(stage=filters.stage)
+    if filters.worker == NOT_ALLOCATED:
+        episodes = episodes.filter(worker__isnull=True)
+    elif filters.worker:
+        episodes = episodes.filter(worker_id=int(filters.worker))
+    if filters.team_id is not None:
+        episodes = episodes.filter(team_id=filters.team_id)
+    if filters.package == "work_entry":
+        episodes = episodes.filter(package_work_entry=True)
+    elif filters.package == NO_PACKAGE:
+        episodes = episodes.filter(has_package=False)
+    elif filters.package:
+        episodes = episodes.filter(package_element=filters.package)
+    if filters.no_contact_days is not None:
+        episodes = episodes.filter(contact__lte=on - dt.timedelta(days=filters.no_contact_days))
+    return episodes.order_by(*_ordering(sort if sort in SORTS else "name", descending))

@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from pathways.core import policies
@@ -99,11 +116,50 @@ def worker_loads(team: Team) -> list[WorkerLoad]:
     return [WorkerLoad(w, w.open_cases, team.caseload_cap) for w in workers]
 
 
-def waiting_summary(referrals: list[Referral]) -> dict[str, float | int | None]:
-    """How long the list is and the median days waited, from rows already loaded."""
-    today = timezone.localdate()
-    days = [r.days_waited(today) for r in referrals]
-    return {"length": len(days), "median_days": statistics.median(days) if days else None}
+class _Median(Aggregate):
+    """PostgreSQL's median: the 50th percentile, halfway between the middle two."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _days_waited(on: dt.date) -> Func:
+    """Days from the referral to ``on`` (PostgreSQL: a date minus a date is days)."""
+    return Func(
+        Cast(Value(on), DateField()),
+        F("received_on"),
+        template="(%(expressions)s)",
+        arg_joiner=" - ",
+        output_field=IntegerField(),
+    )
+
+
+def waiting_summary(referrals: QuerySet[Referral], on: dt.date | None = None) -> dict[str, Any]:
+    """How many wait (``length``), how many of them urgently (``urgent``), the median
+    days waited (``median_days``) and the longest wait (``longest_days``) on a day, for
+    the whole of ``referrals`` (a list shown a page at a time): one query. PostgreSQL
+    works it out with aggregates; elsewhere (SQLite) the query reads each referral's
+    date and urgency only, and the median is taken from them."""
+    on = on or timezone.localdate()
+    if connection.vendor == "postgresql":
+        found = referrals.order_by().aggregate(
+            length=Count("pk"),
+            urgent=Count("pk", filter=Q(urgent=True)),
+            median_days=_Median(_days_waited(on)),
+            oldest=Min("received_on"),
+        )
+        oldest = found.pop("oldest")
+        found["longest_days"] = (on - oldest).days if oldest else None
+        return found
+    rows = list(referrals.order_by().values_list("received_on", "urgent"))
+    days = [(on - received).days for received, _urgent in rows]
+    return {
+        "length": len(rows),
+        "urgent": sum(1 for _received, urgent in rows if urgent),
+        "median_days": statistics.median(days) if days else None,
+        "longest_days": max(days, default=None),
+    }
 
 
 def people_with_referrals() -> QuerySet[Person]:

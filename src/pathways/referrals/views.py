@@ -109,6 +109,8 @@ def new_referral(request: AuthedRequest) -> HttpResponse:
 
 #: New referrals to triage, per page (oldest first).
 TRIAGE_PER_PAGE = 50
+#: People on a page of the waiting list.
+WAITING_PER_PAGE = 50
 
 
 @login_required
@@ -126,11 +128,19 @@ def triage(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def waiting(request: AuthedRequest) -> HttpResponse:
-    referrals = list(selectors.waiting_list(request.user))
+    """The waiting list, 50 a page in its order (urgent first, then oldest), with its
+    summary over the whole list: the same number of queries on every page."""
+    referrals = selectors.waiting_list(request.user)
+    found = paged(request, referrals, WAITING_PER_PAGE)
     return render(
         request,
         "referrals/waiting.html",
-        {"referrals": referrals, "summary": selectors.waiting_summary(referrals)},
+        {
+            "referrals": found.page.object_list,
+            "paged": found,
+            "offset": found.page.start_index() - 1 if found.total else 0,
+            "summary": selectors.waiting_summary(referrals),
+        },
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from pathways.casework.selectors import may_approve_packages
+from pathways.casework.selectors import may_approve_packages, may_list_people
 from pathways.commissioning.onward_selectors import may_see_onward
 from pathways.commissioning.selectors import may_see_contracts
 from pathways.core import policies
@@ -27,6 +27,7 @@ def branding(request: HttpRequest) -> dict[str, Any]:
         "council_name": settings.PATHWAYS_COUNCIL_NAME,
         "service_name": settings.PATHWAYS_SERVICE_NAME,
         "perms_nav": {
+            "my_people": signed_in and may_list_people(user),
             "audit": signed_in and policies.may_view_audit(user),
             "imports": signed_in and policies.may_import(user),
             "approvals": signed_in and may_approve_packages(user),
