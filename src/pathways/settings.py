@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "auditlog",
     "csp",
@@ -262,6 +263,23 @@ PATHWAYS_BASE_URL = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:8000")
 # local demo (DJANGO_DEBUG=true) unless switched on.
 PATHWAYS_REQUIRE_2FA = env_bool("PATHWAYS_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = PATHWAYS_COUNCIL_NAME
+# --- Issue 13 (staff): invitations and password resets go by email ----------------------
+# Printed to the console in a local demo; a deployment names its mail server.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pathways@localhost")
+# "Forgotten your password?" sends at most this many emails an hour to one address, and
+# answers at most this many requests an hour from one network address.
+PATHWAYS_PASSWORD_RESET_LIMIT = int(os.environ.get("PATHWAYS_PASSWORD_RESET_LIMIT", 5))
 
 LOGGING = {
     "version": 1,
