@@ -31,9 +31,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin(team):
-    return staff(
-        Role.ADMIN, team, email="admin@example.org", first_name="Ada", last_name="Admin"
-    )
+    return staff(Role.ADMIN, team, email="admin@example.org", first_name="Ada", last_name="Admin")
 
 
 @pytest.fixture
@@ -178,12 +176,12 @@ def count_queries(client, url, **params) -> int:
 
 def test_the_list_and_activity_take_the_same_queries_whatever_the_rows_or_page(admin, team):
     client = as_user(admin)
-    for n in range(3):
+    for _ in range(3):
         member = staff(Role.EMPLOYMENT_SPECIALIST, team)
         accounts.add_membership(admin, member, team=team, role=Role.INTAKE_OFFICER)
     small = count_queries(client, "/staff/")
     small_activity = count_queries(client, "/staff/activity/")
-    for n in range(110):
+    for _ in range(110):
         member = staff(Role.EMPLOYMENT_SPECIALIST, team)
         TOTPDevice.objects.create(user=member, name="phone", confirmed=True)
         accounts.add_membership(admin, member, team=team, role=Role.INTAKE_OFFICER)
@@ -402,7 +400,9 @@ def test_an_administrator_of_the_teams_authority_may_reassign_a_caseload(
 ):
     EpisodeFactory(team=team, worker=coach)
     with pytest.raises(casework.PermissionDenied):
-        casework.reassign_caseload(other_admin, team=team, from_worker=coach, to_workers=[colleague])
+        casework.reassign_caseload(
+            other_admin, team=team, from_worker=coach, to_workers=[colleague]
+        )
     moved = casework.reassign_caseload(admin, team=team, from_worker=coach, to_workers=[colleague])
     assert list(moved.values()) == [colleague]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from pathways.casework.selectors import open_cases_by_team
@@ -33,7 +34,9 @@ def deactivate_leaver(actor: User, member: User, *, hand_to: Iterable[User] = ()
     team, within the caps), then deactivate them. How many cases moved."""
     if not staff_policy.can(actor, "administer", member):
         # Checked first, so that nothing about their cases is told to a stranger.
-        accounts.deactivate(actor, member)
+        raise PermissionDenied("You do not administer this staff member.")
+    if member.pk == actor.pk:
+        raise ActionRefused("You cannot deactivate your own account. Ask another administrator.")
     chosen = list(dict.fromkeys(hand_to))
     moved = 0
     for team, held in open_cases_by_team(member):
