@@ -97,3 +97,10 @@ def test_invite_a_specialist_and_deactivate_a_leaver(
     expect(rows.filter(has_text="Cases handed over")).to_have_count(1)
     axe_check(page)
     screenshot(page, "staff-activity")
+
+    # --- Each page fits a 320-pixel screen -----------------------------------------------------
+    page.set_viewport_size({"width": 320, "height": 720})
+    for url in ["/staff/", f"/staff/{leaver.pk}/", "/staff/invite/", "/staff/activity/"]:
+        page.goto(url)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 320, f"{url} scrolls sideways at 320px: {width}px"
