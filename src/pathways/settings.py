@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "auditlog",
     "csp",
@@ -265,6 +266,11 @@ PATHWAYS_BASE_URL = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:8000")
 # local demo (DJANGO_DEBUG=true) unless switched on.
 PATHWAYS_REQUIRE_2FA = env_bool("PATHWAYS_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = PATHWAYS_COUNCIL_NAME
+# Invitations, password resets and notifications go by email: see the email settings
+# under "Notifications" below.
+# "Forgotten your password?" sends at most this many emails an hour to one address, and
+# answers at most this many requests an hour from one network address.
+PATHWAYS_PASSWORD_RESET_LIMIT = int(os.environ.get("PATHWAYS_PASSWORD_RESET_LIMIT", 5))
 
 LOGGING = {
     "version": 1,

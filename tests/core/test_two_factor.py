@@ -73,7 +73,12 @@ def test_first_sign_in_sets_up_an_authenticator_app(client, coach):
     device = TOTPDevice.objects.get(user=coach, confirmed=False)
 
     done = client.post("/two-factor/setup/", {"code": code_for(device), "next": "/people/"})
-    assert done.status_code == 302 and done["Location"] == "/people/"
+    # The recovery codes come next, shown once, then the page they were going to.
+    assert done.status_code == 302
+    assert done["Location"] == "/two-factor/recovery-codes/?next=/people/"
+    codes = client.get(done["Location"])
+    assert b"Your new recovery codes" in codes.content
+    assert b'href="/people/"' in codes.content
     assert client.get("/people/").status_code == 200
     device.refresh_from_db()
     assert device.confirmed
@@ -85,7 +90,7 @@ def test_later_sign_ins_ask_for_a_code(client, coach):
     response = client.get("/")
     assert response["Location"].startswith("/two-factor/verify/")
     bad = client.post("/two-factor/verify/", {"code": "12ab56"})
-    assert b"The code must be 6 digits" in bad.content
+    assert b"Enter the 6-digit code from your app, or an 8-character recovery code" in bad.content
     assert client.get("/").status_code == 302
     ok = client.post("/two-factor/verify/", {"code": code_for(device), "next": "/"})
     assert ok.status_code == 302

@@ -8,7 +8,7 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from pathways.api import tokens
+        from pathways.core import tokens
         from pathways.core.models import Membership, User
 
         pre_save.connect(

@@ -358,3 +358,23 @@ def people_list(
     if filters.no_contact_days is not None:
         episodes = episodes.filter(contact__lte=on - dt.timedelta(days=filters.no_contact_days))
     return episodes.order_by(*_ordering(sort if sort in SORTS else "name", descending))
+
+
+def open_cases_held(worker: User, team: Team | None = None) -> int:
+    """How many open cases ``worker`` holds (in ``team``): what stops an administrator
+    taking away their caseload role or deactivating them before a hand-over."""
+    episodes = Episode.objects.filter(worker=worker, ended_on__isnull=True)
+    if team is not None:
+        episodes = episodes.filter(team=team)
+    return episodes.count()
+
+
+def open_cases_by_team(worker: User) -> list[tuple[Team, int]]:
+    """The teams in which ``worker`` holds open cases, with how many, by team name."""
+    counts: dict[int, int] = {}
+    for team_id in Episode.objects.filter(worker=worker, ended_on__isnull=True).values_list(
+        "team_id", flat=True
+    ):
+        counts[team_id] = counts.get(team_id, 0) + 1
+    teams = Team.objects.filter(pk__in=counts).order_by("name")
+    return [(team, counts[team.pk]) for team in teams]

@@ -470,13 +470,19 @@ def reassign_caseload(
     actor: User, *, team: Team, from_worker: User, to_workers: list[User]
 ) -> dict[Episode, User]:
     """Hand a leaving worker's open cases in a team to colleagues, within their caps.
+    The team's manager does it, or an administrator of the team's authority (when they
+    deactivate a leaver, ``workspace.staff``).
 
     All or nothing: if the colleagues' room under the cap cannot take every case, no
     case moves and the message says how many places are missing. Cases go to whoever
     has most room left, so the load stays even.
     """
-    if not (actor.is_superuser or team.pk in policies.managed_team_ids(actor)):
-        raise PermissionDenied("Only the team manager can reassign a caseload.")
+    if not (
+        actor.is_superuser
+        or team.pk in policies.managed_team_ids(actor)
+        or policies.may_administer_team(actor, team)  # handing over a leaver's cases
+    ):
+        raise PermissionDenied("Only the team manager or an administrator can reassign a caseload.")
     colleagues = [w for w in dict.fromkeys(to_workers) if w.pk != from_worker.pk]
     if not colleagues:
         raise IllegalTransition("Choose at least one colleague to take the cases.")

@@ -321,3 +321,16 @@ def describe(entry: LogEntry) -> dict[str, Any]:
         "from": entry.remote_addr or "",
         "changes": entry.changes if entry.action != LogEntry.Action.ACCESS else None,
     }
+
+
+#: The mark on the events of staff administration (invitations, teams and roles, two-step
+#: sign-in, API tokens, deactivation), which the staff activity page lists.
+STAFF_ADMIN = "staff_admin"
+
+
+def record_staff_event(
+    actor: Any, member: Any, *, channel: str, what: str, **data: Any
+) -> LogEntry:
+    """Record an administrative action on a staff account (``member``), for the trail and
+    for the administrators' activity page."""
+    return record_event(actor, member, channel=channel, what=what, **{STAFF_ADMIN: True, **data})

@@ -32,7 +32,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from pathways.core.audit import DENIED, record_access
-from pathways.core.models import AUTHORITY_WIDE_ROLES, Role, Team, User
+from pathways.core.models import AUTHORITY_WIDE_ROLES, Membership, Role, Team, User
 
 #: Who works with people's cases: allocated workers and those who may be allocated.
 CASEWORK_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_MANAGER)
@@ -357,3 +357,51 @@ def may_see_caseloads(user: User) -> bool:
 def managed_team_ids(user: User) -> frozenset[int]:
     scope = scope_of(user)
     return frozenset(t for t, roles in scope.roles_by_team.items() if Role.TEAM_MANAGER in roles)
+
+
+# --- staff administration ----------------------------------------------------------------------
+
+
+def staff_authority_ids(user: Any) -> frozenset[int] | None:
+    """The authorities whose staff ``user`` administers: those where they are an
+    Administrator. None means every authority (a superuser)."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return None
+    return scope.authorities_for(Role.ADMIN)
+
+
+def may_administer_staff(user: Any) -> bool:
+    """The staff pages are for administrators (of their authorities' teams) and superusers."""
+    authorities = staff_authority_ids(user)
+    return authorities is None or bool(authorities)
+
+
+def may_administer_team(user: Any, team: Team) -> bool:
+    authorities = staff_authority_ids(user)
+    return authorities is None or team.authority_id in authorities
+
+
+def administered_teams(user: Any) -> QuerySet[Team]:
+    """The teams an administrator may put staff in."""
+    authorities = staff_authority_ids(user)
+    teams = Team.objects.select_related("authority")
+    return teams if authorities is None else teams.filter(authority_id__in=authorities)
+
+
+class StaffPolicy(Policy):
+    """Staff accounts: an administrator sees and acts on the accounts with a membership
+    in a team of their authorities; a superuser on every account."""
+
+    model = User
+    noun = "staff member"
+    actions = {"view": anyone, "administer": anyone}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        authorities = scope.authorities_for(Role.ADMIN)
+        return Q(
+            pk__in=Membership.objects.filter(team__authority_id__in=authorities).values("user_id")
+        )
+
+
+staff_policy = StaffPolicy()

@@ -8,8 +8,14 @@ controls the mailbox the one-time link from ``pathways invite`` was sent to. Set
 password through that link (``grant_enrolment_proof``) lets the next sign-in within
 ``PATHWAYS_ENROLMENT_PROOF_HOURS`` set up an app; that sign-in takes the proof into its
 session (``may_enrol``), so it is used once. ``pathways invite --reset-two-factor``
-removes a lost app and issues a new link. Someone with the password alone is told to
-use their invitation link or ask their administrator.
+removes a lost app and issues a new link (as does the member page of ``/staff/``).
+Someone with the password alone is told to use their invitation link or ask their
+administrator.
+
+Recovery codes (django-otp's static device) are for a phone left at home: ten
+single-use codes, shown once after the app is set up and whenever the user makes a new
+set on the "Recovery codes" page (which replaces the old set). The verify step takes
+one in place of the app's code.
 """
 
 from __future__ import annotations
@@ -20,25 +26,53 @@ from base64 import b32encode
 import segno
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.core.audit import record_event
+from pathways.core.audit import record_event, record_staff_event
 from pathways.core.models import User
 from pathways.core.types import AuthedRequest
 
 #: The session's copy of the proof (a POSIX timestamp: until when it holds).
 ENROL_SESSION_KEY = "pathways_enrol_until"
+#: New recovery codes waiting to be shown, once.
+CODES_SESSION_KEY = "pathways_new_recovery_codes"
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
 def has_authenticator(user: User) -> bool:
-    return any(True for _ in devices_for_user(user, confirmed=True))
+    """Whether the user has set up an authenticator app (recovery codes alone are not one)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def issue_recovery_codes(user: User) -> list[str]:
+    """A new set of single-use recovery codes, replacing any the user had."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    record_staff_event(user, user, channel="web", what="recovery codes made", count=len(codes))
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user).count()
 
 
 def grant_enrolment_proof(user: User, *, channel: str = "web") -> None:
@@ -119,7 +153,8 @@ def setup(request: AuthedRequest) -> HttpResponse:
             otp_login(request, device)
             request.session.pop(ENROL_SESSION_KEY, None)
             request.session.cycle_key()  # a new session id once both steps are done
-            return redirect(_next_url(request))
+            request.session[CODES_SESSION_KEY] = issue_recovery_codes(request.user)
+            return redirect(f"{reverse('two-factor-recovery-codes')}?next={_next_url(request)}")
         form.add_error("code", "That code did not match. Check your app and try the newest code")
     key = b32encode(device.bin_key).decode()
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
@@ -135,16 +170,74 @@ def setup(request: AuthedRequest) -> HttpResponse:
     )
 
 
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        help_text="The 6-digit code changes every 30 seconds. A recovery code has 8 letters "
+        "and numbers, and works once",
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "").replace("-", "").lower()
+        if code.isdigit() and len(code) == 6:
+            return code
+        if len(code) == 8 and code.isalnum():
+            return code
+        raise forms.ValidationError(
+            "Enter the 6-digit code from your app, or an 8-character recovery code"
+        )
+
+
 @login_required
 def verify(request: AuthedRequest) -> HttpResponse:
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         for device in devices_for_user(request.user, confirmed=True):
             if device.verify_token(form.cleaned_data["code"]):
                 otp_login(request, device)
                 request.session.cycle_key()  # a new session id once both steps are done
+                if isinstance(device, StaticDevice):
+                    left = recovery_codes_left(request.user)
+                    record_staff_event(
+                        request.user,
+                        request.user,
+                        channel="web",
+                        what="signed in with a recovery code",
+                        codes_left=left,
+                    )
+                    messages.warning(
+                        request,
+                        f"You used a recovery code. You have {left} left. "
+                        "Make new ones on the Recovery codes page if you are running out.",
+                    )
                 return redirect(_next_url(request))
         form.add_error("code", "That code did not match. Check your app and try the newest code")
     return render(
         request, "core/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@login_required
+def recovery_codes(request: AuthedRequest) -> HttpResponse:
+    """How many recovery codes are left, and a button to make a new set. New codes are
+    shown once, on the page that follows making them (after setup, or the button)."""
+    if not has_authenticator(request.user):
+        return redirect("two-factor-setup")
+    if not request.user.is_verified():  # type: ignore[attr-defined]
+        # The page is open before the second step (its path is under /two-factor/):
+        # a password alone must not make codes that stand in for the app.
+        return redirect(f"{reverse('two-factor-verify')}?next={request.path}")
+    if request.method == "POST":
+        request.session[CODES_SESSION_KEY] = issue_recovery_codes(request.user)
+        return redirect(f"{reverse('two-factor-recovery-codes')}?next={_next_url(request)}")
+    return render(
+        request,
+        "core/recovery_codes.html",
+        {
+            "codes": request.session.pop(CODES_SESSION_KEY, None),
+            "left": recovery_codes_left(request.user),
+            "next": _next_url(request),
+        },
     )

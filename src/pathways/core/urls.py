@@ -6,6 +6,21 @@ from pathways.core import notification_views, two_factor, views
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "sign-in/forgotten-password/",
+        views.ForgottenPasswordView.as_view(),
+        name="password-reset",
+    ),
+    path(
+        "sign-in/forgotten-password/sent/",
+        views.ResetSentView.as_view(),
+        name="password-reset-sent",
+    ),
+    path(
+        "sign-in/reset-password/<uidb64>/<token>/",
+        views.ResetPasswordView.as_view(),
+        name="password-reset-confirm",
+    ),
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
     path("two-factor/setup/", two_factor.setup, name="two-factor-setup"),
     path("two-factor/verify/", two_factor.verify, name="two-factor-verify"),
@@ -17,4 +32,5 @@ urlpatterns = [
         name="notification-settings",
     ),
     path("notifications/<int:pk>/", notification_views.open_notification, name="notification"),
+    path("two-factor/recovery-codes/", two_factor.recovery_codes, name="two-factor-recovery-codes"),
 ]

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from pathways.api.tokens import TokenRefused, issue_token, revoke_tokens, tokens_of
+from pathways.core.tokens import TokenRefused, issue_token, revoke_tokens, tokens_of
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 """``pathways invite EMAIL``: print a one-time link for a staff member to set a password.
 
-The link carries Django's password-reset token, which is derived from the account's
-current password and last sign-in, so it stops working once a password is set. Using
+The link (``core.accounts.invitation_link``, which the staff pages email) carries an
+invitation token: Django's password-reset token with a salt of its own, derived from the
+account's current password and last sign-in, so it stops working once a password is set. Using
 it proves control of the mailbox, which is what lets the staff member set up two-step
 sign-in (``core.two_factor``). ``--reset-two-factor`` first removes the account's
 authenticator app (a lost phone), so the new link is the way to set up another.
@@ -12,14 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.core.audit import record_event
+from pathways.core.accounts import invitation_link, reset_two_factor
+from pathways.core.audit import record_staff_event
 from pathways.core.models import User
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -55,16 +52,7 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"The account {user.email} is inactive; reactivate it first.")
         if options["reset_two_factor"]:
-            removed, _ = TOTPDevice.objects.filter(user=user).delete()
-            record_event(
-                None, user, channel="cli", what="two-step sign-in reset", devices_removed=removed
-            )
-        path = reverse(
-            "set-password",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-        record_event(None, user, channel="cli", what="invitation link issued")
-        self.stdout.write(options["base_url"].rstrip("/") + path)
+            # On the command line the link is printed, not emailed.
+            reset_two_factor(None, user, base_url=options["base_url"], channel="cli")
+        record_staff_event(None, user, channel="cli", what="invitation link issued")
+        self.stdout.write(invitation_link(user, options["base_url"]))
