@@ -9,6 +9,7 @@ string's parameter names), and at most ``PER_PATTERN`` of each group are followe
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,8 +25,9 @@ from pathways.core.models import User
 from pathways.workspace import demo
 
 #: Followed per URL pattern (a person page, an episode page…): enough to meet the
-#: different states a record can be in, few enough to take seconds.
-PER_PATTERN = int(__import__("os").environ.get("CRAWL_PER", "3"))
+#: different states a record can be in, few enough to take seconds. Set
+#: PATHWAYS_CRAWL_PER_PATTERN=12 for a deeper look (minutes rather than seconds).
+PER_PATTERN = int(os.environ.get("PATHWAYS_CRAWL_PER_PATTERN", "3"))
 #: Answers that are files to save, not pages to read.
 DOWNLOADS = (
     "text/csv",
