@@ -404,14 +404,14 @@ class TestProposeAndDecide:
         html = client.get("/episodes/approvals/").content.decode()
         assert f'href="/episodes/{episode.pk}/"' in html
         assert "Transitional supported employment" in html and str(coach) in html
-        assert ">Approvals</a>" in html  # in the menu
+        assert 'href="/episodes/approvals/" aria-current="page"' in html  # in the menu
         home = client.get("/").content.decode()
         assert "1 package change is waiting for your approval" in home
 
         client.force_login(coach)
         html = client.get("/episodes/approvals/").content.decode()
         assert f'href="/episodes/{episode.pk}/"' not in html
-        assert ">Approvals</a>" not in html
+        assert 'class="govuk-service-navigation__link" href="/episodes/approvals/"' not in html
         assert "waiting for your approval" not in client.get("/").content.decode()
 
 

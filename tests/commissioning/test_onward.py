@@ -327,7 +327,10 @@ def test_the_team_sees_onward_referrals_in_the_menu_and_it_opens(
     assert MENU_LINK in client.get(reverse("my-work")).content.decode()
     page = client.get(reverse("onward:sent"))
     assert page.status_code == 200
-    assert f'{MENU_LINK} aria-current="page">Onward referrals</a>' in page.content.decode()
+    assert (
+        f'{MENU_LINK} aria-current="page">'
+        '<strong class="govuk-service-navigation__active-fallback">Onward referrals</strong></a>'
+    ) in page.content.decode()
     assert onward.referral.referral_ref in page.content.decode()
 
 

@@ -85,6 +85,7 @@ def refer(request: AuthedRequest, person_pk: int) -> HttpResponse:
             "form": form,
             "consent": consent,
             "consent_problem": consent_problem(person, consent),
+            "may_record_consent": person_policy.can(user, "change", person),
             "has_providers": to_teams.exists(),
         },
         status=status,

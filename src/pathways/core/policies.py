@@ -312,6 +312,18 @@ def teams_to_refer_to(user: Any) -> QuerySet[Team]:
     )
 
 
+def may_refer(user: Any) -> bool:
+    """Whether there is a team the user may refer into (``teams_to_refer_to`` is not
+    empty): the "New referral" page and its menu entry. No query beyond the user's
+    memberships."""
+    scope = scope_of(user)
+    return (
+        scope.is_superuser
+        or bool(scope.authorities_for(Role.INTAKE_OFFICER))
+        or any(roles & set(REFERRER_ROLES) for roles in scope.roles_by_team.values())
+    )
+
+
 def dpo_authority_ids(user: Any) -> frozenset[int]:
     """The authorities in which ``user`` is the data protection officer: whose emergency
     opens they review and whose retention and erasure are theirs to decide."""

@@ -36,6 +36,7 @@ from pathways.employers.candidacies import selectors as employer_selectors
 from pathways.employers.candidacies.models import Candidacy
 from pathways.employers.candidacies.policy import candidacy_policy
 from pathways.employers.engagement.models import Employer
+from pathways.employers.engagement.policy import employer_policy
 from pathways.employers.engagement.services import organisations_keeping_employers
 from pathways.employment import charts, selectors, services
 from pathways.employment import forms as employment_forms
@@ -277,6 +278,10 @@ def _placement_page(
             "person": placement.person,
             "today": today,
             "may_change": may_change,
+            # Another provider's employer (a job found before support, say) is named,
+            # not linked: its page is for that provider's staff.
+            "employer_opens": placement.employer is not None
+            and employer_policy.can(user, "view", placement.employer),
             "terms": list(placement.terms.all()),
             "checks": [(c, check_form(c)) for c in checks],
             "checks_done": sum(1 for c in checks if c.done_on is not None),

@@ -124,6 +124,14 @@ class PersonPolicy(Policy):
         return Q(person__in=Person.objects.filter(self.scope_q(scope, user)).values("pk"))
 
 
+def may_find_people(user: Any) -> bool:
+    """Whether the user works with people's records at all: a casework role in a team,
+    or an authority seen whole (the "People" menu entry). Commissioners see figures,
+    never people, so a search would always come back empty for them."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.casework_team_ids or scope.personal_data_authorities)
+
+
 def break_glass_open(_scope: Scope, user: Any, _teams: list[int]) -> Q:
     """A person whose record the user opened in an emergency, while that lasts
     (``BreakGlass``: read only, registered with ``read_only=True``)."""

@@ -8,11 +8,13 @@ from django.db.models import Q
 
 from pathways.core.models import Role
 from pathways.core.policies import (
+    REFERRER_ROLES,
     TRIAGE_ROLES,
     Policy,
     Rule,
     Scope,
     anyone,
+    scope_of,
     team_roles,
 )
 from pathways.people.policy import ended_recently, person_policy
@@ -54,3 +56,22 @@ def live_referral_to_team(_scope: Scope, _user: Any, teams: list[int]) -> Q | No
 
 
 referral_policy = ReferralPolicy()
+
+
+def may_triage(user: Any) -> bool:
+    """Whether the user triages and allocates referrals in some team (the policy's
+    ``triage`` and ``allocate``): the "Triage" menu entry. No query beyond the user's
+    memberships."""
+    scope = scope_of(user)
+    return scope.is_superuser or any(
+        scope.has_role_in_team(team, *TRIAGE_ROLES) for team in scope.team_ids
+    )
+
+
+def may_work_waiting_list(user: Any) -> bool:
+    """Whether the user works from a team's waiting list: those who allocate from it
+    and the specialists who take people off it (the "Waiting list" menu entry)."""
+    scope = scope_of(user)
+    return scope.is_superuser or any(
+        scope.has_role_in_team(team, *REFERRER_ROLES) for team in scope.team_ids
+    )

@@ -58,6 +58,16 @@ def referrals_for(user: User) -> QuerySet[Referral]:
     return referral_policy.visible(user, referral_page_rows())
 
 
+def openable_referral_ids(user: User, person: Person) -> set[int]:
+    """The person's referrals this user may open: others (to another provider's team)
+    are listed without a link, so following one never ends in a refused read."""
+    return set(
+        referral_policy.visible(user, Referral.objects.filter(person=person)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def triage_list(user: User, team: Team | None = None) -> QuerySet[Referral]:
     """New referrals awaiting a decision, oldest first."""
     qs = referrals_for(user).filter(status=Status.RECEIVED)

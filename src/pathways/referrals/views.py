@@ -47,9 +47,9 @@ def _referral_or_404(request: AuthedRequest, pk: int) -> Referral:
 
 @login_required
 def new_referral(request: AuthedRequest) -> HttpResponse:
-    teams = policies.teams_to_refer_to(request.user)
-    if not teams.exists():
+    if not policies.may_refer(request.user):
         raise PermissionDenied("Your role does not include making referrals.")
+    teams = policies.teams_to_refer_to(request.user)
     person = None
     pid = request.GET.get("person") or request.POST.get("person") or ""
     if pid:

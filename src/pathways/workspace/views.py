@@ -21,16 +21,14 @@ from django.views.decorators.http import require_POST
 
 from pathways.casework.policy import may_work_with
 from pathways.casework.selectors import (
-    may_approve_packages,
     openable_episode_ids,
-    packages_awaiting,
-    work_queue,
 )
 from pathways.commissioning.onward import sending_teams
 from pathways.commissioning.selectors import purchases_of_person
 from pathways.core import audit, policies
 from pathways.core.pages import Paged, attempt, paged, posted
 from pathways.core.types import AuthedRequest
+from pathways.employers.engagement.policy import may_see_employers
 from pathways.employment.selectors import placements_of_person
 from pathways.people import services as people_services
 from pathways.people.models import Person
@@ -43,7 +41,7 @@ from pathways.people.selectors import (
     get_person_for_audit,
     person_to_break_glass,
 )
-from pathways.referrals.selectors import teams_of, waiting_list
+from pathways.referrals.selectors import openable_referral_ids
 from pathways.workspace.exports import trail_csv
 from pathways.workspace.forms import (
     BreakGlassForm,
@@ -51,9 +49,9 @@ from pathways.workspace.forms import (
     RefusalFilterForm,
     TrailFilterForm,
 )
+from pathways.workspace.home import home_for
 from pathways.workspace.selectors import (
     actors_on,
-    my_open_cases,
     person_page_rows,
     refusal_rows,
     refused_reads,
@@ -65,25 +63,8 @@ from pathways.workspace.summary import summary_rows
 
 @login_required
 def my_work(request: AuthedRequest) -> HttpResponse:
-    user = request.user
-    teams = list(teams_of(user))
-    due = [
-        {"item": item, "label": item.label}
-        for item in work_queue(user, timezone.localdate(), worker=user)
-    ]
-    return render(
-        request,
-        "workspace/my_work.html",
-        {
-            "due": due,
-            "awaiting_approval": (
-                packages_awaiting(user).count() if may_approve_packages(user) else None
-            ),
-            "cases": my_open_cases(user),
-            "waiting": waiting_list(user).filter(team__in=teams)[:50],
-            "teams": teams,
-        },
-    )
+    """Home: the sections this user's roles come for (``workspace.home``)."""
+    return render(request, "workspace/my_work.html", home_for(request.user, timezone.localdate()))
 
 
 @login_required
@@ -110,6 +91,8 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_change": person_policy.can(user, "change", found),
             "can_view_audit": person_policy.can(user, "view_audit", found),
             "openable_episodes": openable_episode_ids(user, found),
+            "openable_referrals": openable_referral_ids(user, found),
+            "may_see_opportunities": may_see_employers(user),
             "placements": list(placements_of_person(user, found.pk)),
             "may_record_job": may_work_with(user, found.pk),
             "may_refer_onward": sending_teams(user, found).exists(),

@@ -101,6 +101,8 @@ def _candidacy_page(
             "steps": list(candidacy.steps.all()),
             "may_move": may_move,
             "consent": consent,
+            "may_record_consent": consent is None
+            and person_policy.can(request.user, "change", candidacy.person),
             "form": form
             or candidacy_forms.MoveCandidacyForm(
                 statuses=statuses,

@@ -32,7 +32,10 @@ def cohort_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "employers/cohort_list.html",
-        {"cohorts": list(selectors.cohort_list(request.user))},
+        {
+            "cohorts": list(selectors.cohort_list(request.user)),
+            "may_set_up": _cohort_teams(request).exists(),
+        },
     )
 
 
