@@ -25,9 +25,9 @@ from pathways.commissioning.selectors import contracts
 from pathways.core import policies
 from pathways.core.models import Role, Team
 from pathways.employers.pledges.policy import may_see_pledges
+from pathways.matching.policy import may_manage_interests
 from pathways.privacy.policy import DATA_PROTECTION
 from pathways.privacy.work import DataProtectionWork, data_protection_work
-from pathways.matching.policy import may_manage_interests
 from pathways.referrals.policy import may_work_waiting_list
 from pathways.referrals.selectors import teams_of, waiting_list
 from pathways.reporting import providers
