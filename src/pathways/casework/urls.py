@@ -1,10 +1,22 @@
 from django.urls import path
 
-from pathways.casework import plan_views, profile_views, views
+from pathways.casework import document_views, plan_views, profile_views, views
 
 app_name = "casework"
 urlpatterns = [
     path("people/<int:pk>/profile/", profile_views.edit_profile, name="profile"),
+    path(
+        "people/<int:pk>/documents/new/",
+        document_views.upload_to_person,
+        name="person-document-upload",
+    ),
+    path(
+        "episodes/<int:pk>/documents/new/",
+        document_views.upload_to_episode,
+        name="episode-document-upload",
+    ),
+    path("documents/<int:pk>/download/", document_views.download, name="document-download"),
+    path("documents/<int:pk>/delete/", document_views.delete, name="document-delete"),
     path("episodes/approvals/", views.approvals, name="approvals"),
     path("case-notes/", views.search_case_notes, name="case-notes"),
     path("episodes/<int:pk>/", views.episode, name="episode"),
