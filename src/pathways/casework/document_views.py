@@ -130,8 +130,9 @@ def _receive(
     episode: Episode | None,
     limit: uploads.SizeLimitedUpload,
 ) -> HttpResponse:
+    data, uploaded = request.POST, request.FILES  # reads the body: the limit applies
     refused = limit.limit if limit.refused else None
-    form = DocumentForm(request.POST, request.FILES, refused_limit=refused)
+    form = DocumentForm(data, uploaded, refused_limit=refused)
 
     def perform(data: dict[str, Any]) -> Document:
         upload = data["file"]
