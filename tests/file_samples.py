@@ -98,12 +98,14 @@ def executable() -> bytes:
 def zip_bomb() -> bytes:
     """A Word-looking zip whose type part unpacks to 20 MB of spaces (about 20 KB)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("[Content_Types].xml", "w", force_zip64=False) as member:
-            member.write(_content_types(WORD_MAIN, "/word/document.xml"))
-            block = b" " * (1024 * 1024)
-            for _ in range(20):
-                member.write(block)
+    with (
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("[Content_Types].xml", "w", force_zip64=False) as member,
+    ):
+        member.write(_content_types(WORD_MAIN, "/word/document.xml"))
+        block = b" " * (1024 * 1024)
+        for _ in range(20):
+            member.write(block)
     return out.getvalue()
 
 
