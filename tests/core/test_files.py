@@ -56,8 +56,12 @@ def test_a_zip_that_is_not_a_word_file_is_refused():
 
 def test_a_file_named_as_another_kind_is_refused_saying_what_it_is():
     message = refusal(file_samples.text(), "cv.pdf")
-    assert message.startswith("This file is called cv.pdf, but it is not a PDF")
-    assert "It was not saved." in message
+    assert message == (
+        "This file is called cv.pdf, but it is not a PDF: it is a text file. It was not "
+        "saved. Choose the right file, or rename it to match what it is."
+    )
+    message = refusal(file_samples.pdf(), "budget.xlsx")
+    assert message.startswith("This file is called budget.xlsx, but it is not an Excel")
 
 
 def test_an_empty_file_is_refused():

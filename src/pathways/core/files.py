@@ -55,29 +55,41 @@ class FileType:
     label: str
     content_type: str
     extensions: tuple[str, ...]
+    #: How a sentence names one: "a PDF", "an Excel spreadsheet".
+    noun: str = ""
 
     @property
     def extension(self) -> str:
         return self.extensions[0]
 
 
-PDF = FileType("pdf", "PDF", "application/pdf", (".pdf",))
-PNG = FileType("png", "PNG picture", "image/png", (".png",))
-JPEG = FileType("jpeg", "JPEG picture", "image/jpeg", (".jpg", ".jpeg"))
+PDF = FileType("pdf", "PDF", "application/pdf", (".pdf",), "a PDF")
+PNG = FileType("png", "PNG picture", "image/png", (".png",), "a PNG picture")
+JPEG = FileType("jpeg", "JPEG picture", "image/jpeg", (".jpg", ".jpeg"), "a JPEG picture")
 DOCX = FileType(
     "docx",
     "Word document",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     (".docx",),
+    "a Word document",
 )
 XLSX = FileType(
     "xlsx",
     "Excel spreadsheet",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     (".xlsx",),
+    "an Excel spreadsheet",
 )
-ODT = FileType("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",))
-TEXT = FileType("text", "Text file", "text/plain; charset=utf-8", (".txt", ".text", ".csv"))
+ODT = FileType(
+    "odt",
+    "OpenDocument text",
+    "application/vnd.oasis.opendocument.text",
+    (".odt",),
+    "an OpenDocument text file",
+)
+TEXT = FileType(
+    "text", "Text file", "text/plain; charset=utf-8", (".txt", ".text", ".csv"), "a text file"
+)
 
 TYPES = (PDF, PNG, JPEG, DOCX, XLSX, ODT, TEXT)
 BY_CONTENT_TYPE = {t.content_type: t for t in TYPES}
@@ -128,8 +140,8 @@ def detect(file: IO[bytes], *, name: str = "", limit: int | None = None) -> Dete
     claimed = claimed_type(name)
     if claimed is not None and claimed != found:
         raise _refuse(
-            f"This file is called {display_name(name)}, but it is not a {claimed.label}: "
-            f"it is a {found.label.lower()}. It was not saved. Choose the right file, "
+            f"This file is called {display_name(name)}, but it is not {claimed.noun}: "
+            f"it is {found.noun}. It was not saved. Choose the right file, "
             "or rename it to match what it is."
         )
     digest = hashlib.sha256()
