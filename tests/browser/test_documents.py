@@ -1,5 +1,5 @@
 """A coach uploads a CV to an episode, sees it listed and downloads it; a text file
-renamed to .pdf is refused in plain words."""
+renamed to .pdf is refused in plain words; the pages fit a 320-pixel screen."""
 
 from __future__ import annotations
 
@@ -52,3 +52,11 @@ def test_a_coach_uploads_a_cv_to_an_episode_and_downloads_it(
     download = arrived.value
     assert download.suggested_filename == "cv.pdf"
     assert Path(download.path()).read_bytes() == file_samples.pdf()
+
+    # On a small screen the list and the form reflow; a long title wraps.
+    Document.objects.update(title="Better-off-calculation-" * 6)
+    page.set_viewport_size({"width": 320, "height": 720})
+    for url in (f"/episodes/{episode.pk}/", f"/episodes/{episode.pk}/documents/new/"):
+        page.goto(url)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 320, f"{url} scrolls sideways at 320px: {width}px"
