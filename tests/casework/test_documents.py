@@ -19,6 +19,7 @@ from django.utils import timezone
 from pathways.casework import documents, services
 from pathways.casework.models import Document, EndReason
 from pathways.core import files
+from pathways.core.errors import IllegalTransition
 from pathways.core.audit import person_trail
 from pathways.core.models import Role
 from tests import file_samples
@@ -198,11 +199,16 @@ class TestUploading:
         assert created.additional_data["person_id"] == episode.person.pk
         assert created in person_trail(episode.person)
 
-    def test_a_closed_episode_takes_no_documents(self, client, coach, episode):
+    def test_a_closed_episode_takes_no_documents(self, client, team, coach, episode):
+        EpisodeFactory(team=team, worker=coach, person=episode.person)  # support goes on
         services.close_episode(coach, episode, reason=EndReason.WITHDREW, notes="", on=TODAY())
         client.force_login(coach)
         response = post_upload(client, episode_upload_url(episode))
         assert response.status_code == 403
+        assert "is closed and takes no more documents" in response.content.decode()
+        assert not Document.objects.exists()
+        with pytest.raises(IllegalTransition):
+            stored(coach, episode)
         assert not Document.objects.exists()
 
     def test_a_coach_of_another_team_cannot_upload(self, client, stranger, episode):

@@ -104,6 +104,11 @@ def upload_to_person(request: AuthedRequest, pk: int) -> HttpResponse:
 def upload_to_episode(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a document to one episode of support."""
     episode = _episode_or_404(request, pk)
+    if not episode.is_open and documents.may_upload_to_person(request.user, episode.person):
+        raise PermissionDenied(
+            f"Episode {episode.episode_ref} is closed and takes no more documents. "
+            "Add the document to the person's record instead."
+        )
     if not documents.may_upload_to_episode(request.user, episode):
         _refuse_upload(request, episode.person, f"episode {episode.episode_ref}: documents")
     return _upload_page(request, episode.person, episode)
