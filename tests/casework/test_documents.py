@@ -19,8 +19,8 @@ from django.utils import timezone
 from pathways.casework import documents, services
 from pathways.casework.models import Document, EndReason
 from pathways.core import files
-from pathways.core.errors import IllegalTransition
 from pathways.core.audit import person_trail
+from pathways.core.errors import IllegalTransition
 from pathways.core.models import Role
 from tests import file_samples
 from tests.factories import EpisodeFactory, PersonFactory, staff
