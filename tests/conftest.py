@@ -26,6 +26,13 @@ def _test_settings(settings):
 
 
 @pytest.fixture
+def documents_dir(settings, tmp_path):
+    """Uploaded documents go to a folder of this test's own."""
+    settings.PATHWAYS_DOCUMENTS_DIR = tmp_path / "documents"
+    return settings.PATHWAYS_DOCUMENTS_DIR
+
+
+@pytest.fixture
 def authority(db):
     return AuthorityFactory(code="E09000025", name="Newham")
 

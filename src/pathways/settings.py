@@ -370,3 +370,18 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tup
     },
     "core.EmailOptOut",
 )
+
+# --- Documents (issue 13, decision 0040) -------------------------------------------------
+# Uploaded documents (consent forms, CVs, better-off calculations, letters) are kept in
+# this folder, under random names: outside the static files and under no URL (there is no
+# MEDIA_URL). Pages serve them only to those who may see the person, and audit each
+# download. Back it up with the database; keep it readable by the server's account only.
+PATHWAYS_DOCUMENTS_DIR = Path(
+    os.environ.get("PATHWAYS_DOCUMENTS_DIR", PROJECT_DIR / "data" / "documents")
+)
+# The largest document that may be uploaded, in bytes: refused as it streams in.
+PATHWAYS_DOCUMENT_MAX_BYTES = int(os.environ.get("PATHWAYS_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
+AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
+    *AUDITLOG_INCLUDE_TRACKING_MODELS,
+    {"model": "casework.Document", "exclude_fields": ["file"]},
+)

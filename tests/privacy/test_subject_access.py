@@ -177,7 +177,7 @@ class TestTheArchive:
         )
         assert files["internship_cohorts.json"][0]["name"] == "Project SEARCH Lovelace"
         assert files["documents.json"] == []
-        assert "No documents are held" in files["README.txt"]
+        assert "documents/" in files["README.txt"]  # where the files would be
         assert "Ada Lovelace (reference C200001, Newham)" in files["README.txt"]
 
         everything = json.dumps(files, ensure_ascii=False)

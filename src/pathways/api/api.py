@@ -25,6 +25,7 @@ from pathways.api import (
     casework,
     claims,
     commissioning,
+    documents,
     employers,
     employment,
     matches,
@@ -123,6 +124,7 @@ api = PathwaysAPI(
 )
 api.add_router("/people", people.router)
 api.add_router("/people", profiles.router)
+api.add_router("/people", documents.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("", casework.router)
 api.add_router("", employers.router)

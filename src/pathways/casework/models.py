@@ -7,9 +7,12 @@ one before. A closed episode is read-only: services refuse to change it.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
+from pathways.core.files import BY_CONTENT_TYPE, FileType, PrivateStorage
 from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
 from pathways.people.models import Person
 
@@ -410,3 +413,74 @@ class Step(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"person_id": self.goal.episode.person_id}
+
+
+class DocumentKind(models.TextChoices):
+    CONSENT_FORM = "consent_form", "Signed consent form"
+    CV = "cv", "CV"
+    BETTER_OFF = "better_off", "Better-off calculation"
+    LETTER = "letter", "Letter"
+    OTHER = "other", "Other"
+
+
+def document_file_name(_document: Document, _filename: str) -> str:
+    """A random name: the uploaded name is never used on disk."""
+    return uuid.uuid4().hex
+
+
+class Document(models.Model):
+    """A file attached to a person's record, or to one of their episodes: a signed
+    consent form, a CV, a better-off calculation, a letter.
+
+    Its type is what its bytes are (``core.files.detect``), not what it was called; the
+    file is kept outside the web root under a random name (``core.files.PrivateStorage``)
+    and served only through ``casework.policy.document_policy``, every download audited.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="documents")
+    episode = models.ForeignKey(
+        Episode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text="The episode it belongs to; blank for the person's record as a whole",
+    )
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(max_length=200)
+    original_name = models.CharField(
+        "name of the file uploaded",
+        max_length=120,
+        help_text="Made safe, and used only as the name of the file downloaded",
+    )
+    content_type = models.CharField("type of file", max_length=100)
+    size = models.PositiveBigIntegerField("size in bytes")
+    sha256 = models.CharField("SHA-256 checksum", max_length=64)
+    file = models.FileField(storage=PrivateStorage(), upload_to=document_file_name, max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["person", "uploaded_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_additional_data(self) -> dict:
+        data: dict = {"person_id": self.person_id}
+        reason = getattr(self, "deletion_reason", "")
+        if reason:
+            data["reason"] = reason
+        return data
+
+    @property
+    def file_type(self) -> FileType | None:
+        return BY_CONTENT_TYPE.get(self.content_type)
+
+    @property
+    def type_label(self) -> str:
+        found = self.file_type
+        return found.label if found else self.content_type

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from pathways.casework.models import Episode, Package
+from pathways.casework.models import Document, Episode, Package
+from pathways.core.models import Role
 from pathways.core.policies import (
     APPROVER_ROLES,
     CASEWORK_ROLES,
@@ -100,5 +101,33 @@ def open_episode_with(_scope: Scope, user: Any, teams: list[int]) -> Q:
     return q
 
 
+def may_delete_document(scope: Scope, user: Any, document: Any) -> bool:
+    """The person who uploaded it, or a team manager of a team with an open episode of
+    the person, while they still work with the person."""
+    if not works_with_person(scope, user, document.person_id):
+        return False
+    if document.uploaded_by_id == user.pk:
+        return True
+    managed = [t for t, roles in scope.roles_by_team.items() if Role.TEAM_MANAGER in roles]
+    return Episode.objects.filter(
+        person_id=document.person_id, team_id__in=managed, ended_on__isnull=True
+    ).exists()
+
+
+class DocumentPolicy(Policy):
+    """A document is part of the person's record: seen (and downloaded) by whoever may
+    see the person, uploaded by those who work with them (``may_work_with``, or the
+    episode's "work" for an episode's document), deleted by its uploader or a manager."""
+
+    model = Document
+    noun = "document"
+    person_field = "person"
+    actions: dict[str, Rule] = {"view": anyone, "delete": may_delete_document}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return person_policy.people_q(scope, user)
+
+
 episode_policy = EpisodePolicy()
 package_policy = PackagePolicy()
+document_policy = DocumentPolicy()

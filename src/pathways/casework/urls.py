@@ -1,12 +1,24 @@
 from django.urls import path
 
-from pathways.casework import list_views, plan_views, profile_views, views
+from pathways.casework import document_views, list_views, plan_views, profile_views, views
 
 app_name = "casework"
 urlpatterns = [
     path("people/<int:pk>/profile/", profile_views.edit_profile, name="profile"),
     path("my-people/", list_views.my_people, name="my-people"),
     path("my-people/team/", list_views.team_people, name="team-people"),
+    path(
+        "people/<int:pk>/documents/new/",
+        document_views.upload_to_person,
+        name="person-document-upload",
+    ),
+    path(
+        "episodes/<int:pk>/documents/new/",
+        document_views.upload_to_episode,
+        name="episode-document-upload",
+    ),
+    path("documents/<int:pk>/download/", document_views.download, name="document-download"),
+    path("documents/<int:pk>/delete/", document_views.delete, name="document-delete"),
     path("episodes/approvals/", views.approvals, name="approvals"),
     path("case-notes/", views.search_case_notes, name="case-notes"),
     path("episodes/<int:pk>/", views.episode, name="episode"),

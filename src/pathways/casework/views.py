@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pathways.casework import plan_forms, selectors, services
+from pathways.casework import documents, plan_forms, selectors, services
 from pathways.casework.forms import (
     ActivityForm,
     ApproveForm,
@@ -125,6 +125,7 @@ def _episode_page(
         limit_text = _days_left((current.transitional_ends_on - today).days)
     audit.record_access(user, episode.person, channel="web", what=_what(episode), request=request)
     timeline = paged(request, selectors.timeline_of(episode), TIMELINE_PER_PAGE)
+    episode_documents = list(documents.documents_of_episode(user, episode))
     return render(
         request,
         "casework/episode.html",
@@ -145,6 +146,9 @@ def _episode_page(
             "may_decide": may_decide,
             "may_review": may_work and current is not None and current.is_long_term,
             "may_propose": may_work and pending is None,
+            "documents": episode_documents,
+            "deletable_documents": documents.deletable(user, episode_documents),
+            "may_upload_document": may_work,
             # Bound forms of other sections (the action plan's) join the error summary.
             "action_forms": [
                 *action_forms.values(),

@@ -28,7 +28,8 @@ reasons and flags the ASCOF cohorts need, and the date of birth moved to the fir
 day of its calendar quarter, which gives the same age at every quarter end (the
 reporting dates). **What it removes**: names, contact details, exact date of birth,
 coordinates and the inward part of the postcode; the council's client reference,
-replaced by a random token; the circle of support (contacts deleted); every free-text
+replaced by a random token; the circle of support (contacts deleted); every document
+(rows deleted, files removed from the disk once the erasure is committed); every free-text
 note (activities, reviews, packages, referrals, the profile, the plan, consents,
 candidacy steps, job checks, Access to Work, milestones, claim lines). The
 anonymising writes are made with auditlog switched off, the person's earlier audit
@@ -51,8 +52,10 @@ from django.db import transaction
 from django.db.models import Case, F, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from pathways.casework.documents import remove_files
 from pathways.casework.models import (
     Activity,
+    Document,
     Episode,
     Goal,
     LongTermReview,
@@ -121,6 +124,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(Package, "episode__person", ("reason", "decision_reason")),
     PersonRows(LongTermReview, "episode__person", ("notes",)),
     PersonRows(Activity, "episode__person", ("notes",)),
+    PersonRows(Document, "person"),  # deleted, and their files
     PersonRows(
         VocationalProfile,
         "person",
@@ -454,6 +458,7 @@ def _anonymise(person: Person) -> None:
         version=F("version") + 1,
     )
     person.contacts.all().delete()
+    _delete_documents(person)
     for kind in PERSON_ROWS:
         values: dict[str, Any] = {name: "" for name in kind.blank}
         values |= {
@@ -462,6 +467,15 @@ def _anonymise(person: Person) -> None:
         }
         if values:
             rows_of(person, kind).update(**values)
+
+
+def _delete_documents(person: Person) -> None:
+    """Delete the person's documents; their files go once the erasure is committed (a
+    rolled-back erasure leaves every file in place)."""
+    documents = Document.objects.filter(person=person)
+    names = list(documents.values_list("file", flat=True))
+    documents.delete()
+    transaction.on_commit(lambda: remove_files(names))
 
 
 def _trail_q(person: Person) -> Q:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from pathways.casework.models import (
     Activity,
+    Document,
     Episode,
     Goal,
     LongTermReview,
@@ -35,6 +36,7 @@ from pathways.casework.models import (
     VocationalProfile,
 )
 from pathways.core import audit
+from pathways.core.files import BY_CONTENT_TYPE, TEXT, download_name
 from pathways.core.models import User
 from pathways.core.policies import scope_of
 from pathways.employers.candidacies.models import Candidacy, CandidacyStep
@@ -95,6 +97,8 @@ class Gathered:
     person: Person
     produced_at: dt.datetime
     sections: list[Section]
+    #: The person's documents with their names in the archive (``documents/...``).
+    documents: list[tuple[str, Document]] = field(default_factory=list)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -231,10 +235,35 @@ def _audit_section(person: Person) -> Section:
     )
 
 
-DOCUMENTS_NOTE = (
-    "No documents are held: Pathways stores no uploaded files, letters or scans. "
-    "Everything it holds about the person is in the other sections."
+DOCUMENTS_ABOUT = (
+    "Files uploaded to the person's record or to an episode (consent forms, CVs, "
+    "better-off calculations, letters): each is listed here, and the archive holds the "
+    "file itself in its documents folder (file_in_archive)."
 )
+
+
+def archive_path(document: Document) -> str:
+    """Where the archive keeps a document's file: its number, then the name it was
+    uploaded with (made safe, with the extension of what it really is)."""
+    kind = BY_CONTENT_TYPE.get(document.content_type, TEXT)
+    return f"documents/{document.pk}-{download_name(document.original_name, kind)}"
+
+
+def _document_section(person: Person) -> tuple[Section, list[tuple[str, Document]]]:
+    """The documents section and the files for the archive, from one query."""
+    refs = {"episode": _by_attr("episode", "episode_ref")}
+    documents = list(
+        Document.objects.filter(person=person)
+        .select_related(*_joins(Document, refs))
+        .order_by("uploaded_at", "id")
+    )
+    skip = frozenset(("person", "file"))
+    files = [(archive_path(d), d) for d in documents]
+    rows = [
+        [*_row(d, refs, skip), Item("file_in_archive", "File in the archive", path, path)]
+        for path, d in files
+    ]
+    return Section("documents", "Documents", DOCUMENTS_ABOUT, rows, "No documents are held."), files
 
 
 def gather(person: Person) -> Gathered:
@@ -248,6 +277,7 @@ def gather(person: Person) -> Gathered:
         "opportunity__employer",
         lambda o: f"{o.title} at {o.employer.name}",
     )
+    documents_section, files = _document_section(person)
     sections = [
         _section(
             "person",
@@ -476,10 +506,10 @@ def gather(person: Person) -> Gathered:
             refs={"authority": authority},
             empty="No subject access requests are recorded.",
         ),
-        Section("documents", "Documents", DOCUMENTS_NOTE, [], DOCUMENTS_NOTE),
+        documents_section,
         _audit_section(person),
     ]
-    return Gathered(person=person, produced_at=timezone.now(), sections=sections)
+    return Gathered(person=person, produced_at=timezone.now(), sections=sections, documents=files)
 
 
 def open_requests(user: Any) -> QuerySet[SubjectAccessRequest]:

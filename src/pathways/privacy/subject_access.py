@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 import zipfile
 from typing import Any, NoReturn
 
@@ -21,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.casework.models import Document
 from pathways.core.audit import DENIED, record_access
 from pathways.core.errors import IllegalTransition
 from pathways.core.models import User
@@ -172,6 +174,8 @@ or of a row not about the person.
 
 Files:
 {files}
+  documents/  The files of the documents listed in documents.json, each named as its
+              file_in_archive says.
 """
 
 
@@ -200,7 +204,25 @@ def archive_bytes(gathered: Gathered, sar: SubjectAccessRequest) -> bytes:
                 f"{section.key}.json",
                 json.dumps(section.as_json(), indent=2, ensure_ascii=False, default=str),
             )
+        for path, document in gathered.documents:
+            _add_file(archive, path, document)
     return buffer.getvalue()
+
+
+def _add_file(archive: zipfile.ZipFile, path: str, document: Document) -> None:
+    """A document's file, copied into the archive as it is (a missing file is said so)."""
+    try:
+        source = document.file.open("rb")
+    except FileNotFoundError:
+        archive.writestr(
+            f"{path}.missing.txt",
+            f"The file of document {document.pk} ({document.title}) is listed in "
+            "documents.json but was not found in the document store. Ask the service's "
+            "administrator to restore it from a backup.\n",
+        )
+        return
+    with source, archive.open(path, "w") as target:
+        shutil.copyfileobj(source, target, 64 * 1024)
 
 
 def archive_name(sar: SubjectAccessRequest) -> str:

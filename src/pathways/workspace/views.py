@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from pathways.casework import documents
 from pathways.casework.policy import may_work_with
 from pathways.casework.selectors import (
     openable_episode_ids,
@@ -78,10 +79,14 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
     except Http404:
         return _break_glass_or_404(request, pk)
     audit.record_access(user, found, channel="web", request=request)
+    person_documents = list(documents.documents_of_person(user, found))
+    may_work = may_work_with(user, found.pk)
     return render(
         request,
         "workspace/person.html",
         {
+            "documents": person_documents,
+            "deletable_documents": documents.deletable(user, person_documents),
             "person": found,
             "consents": current_consents(found),
             "consent_history": consent_history(found),
@@ -94,7 +99,7 @@ def person(request: AuthedRequest, pk: int) -> HttpResponse:
             "openable_referrals": openable_referral_ids(user, found),
             "may_see_opportunities": may_see_employers(user),
             "placements": list(placements_of_person(user, found.pk)),
-            "may_record_job": may_work_with(user, found.pk),
+            "may_record_job": may_work,
             "may_refer_onward": sending_teams(user, found).exists(),
             "purchases": list(purchases_of_person(user, found.pk)),
         },
