@@ -447,8 +447,8 @@ def test_rows_csv_refuses_rows_of_another_shape():
 #: update, release) for the idle sign-out.
 SIGNED_IN = 7
 #: A page (not a chart) has the menu, which asks once whether a manager's organisation
-#: holds a contract (Contracts and Claims).
-PAGE = SIGNED_IN + 1
+#: holds a contract (Contracts and Claims), and the header's unread notifications (1).
+PAGE = SIGNED_IN + 1 + 1
 
 
 @pytest.mark.parametrize(

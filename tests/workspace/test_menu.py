@@ -47,6 +47,7 @@ EXPECTED = {
     Role.EMPLOYMENT_SPECIALIST: [
         "My work",
         "People",
+        "My people",
         "New referral",
         "Waiting list",
         "Onward referrals",
@@ -66,6 +67,7 @@ EXPECTED = {
     Role.TEAM_MANAGER: [
         "My work",
         "People",
+        "My people",
         "New referral",
         "Triage",
         "Waiting list",
@@ -111,6 +113,7 @@ EXPECTED = {
         "Audit",
         "Data protection",
         "Imports",
+        "Staff",
     ],
 }
 
@@ -126,6 +129,7 @@ def test_each_role_is_offered_its_sections_and_each_opens(client, council, role)
 
 #: Menu pages that refuse whoever their rule leaves out.
 GUARDED = {
+    "My people": "casework:my-people",
     "New referral": "referrals:new",
     "Onward referrals": "onward:sent",
     "Contracts": "commissioning:contracts",
@@ -133,6 +137,7 @@ GUARDED = {
     "Audit": "audit",
     "Data protection": "privacy:home",
     "Imports": "imports:upload",
+    "Staff": "staff",
 }
 
 
