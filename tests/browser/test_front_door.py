@@ -200,7 +200,9 @@ def test_refer_accept_and_allocate_over_the_cap(
     assert referral.worker == coach_at_cap
 
     # --- Find the person and open their record ---------------------------------------
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="Menu").get_by_role(
+        "link", name="People", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1, name="Find a person")).to_be_visible()
     axe_check(page)
     page.get_by_label("Name, reference or date of birth").fill("Okafor")

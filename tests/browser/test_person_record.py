@@ -56,7 +56,9 @@ def test_correct_the_postcode_and_record_consent(
     axe_check(page)  # My work
 
     # --- Find Sam and open the record -------------------------------------------------
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="Menu").get_by_role(
+        "link", name="People", exact=True
+    ).click()
     page.get_by_label("Name, reference or date of birth").fill("Okafor")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="1 person found")).to_be_visible()
