@@ -97,3 +97,16 @@ def test_a_password_alone_cannot_make_codes(coach, phone):
     assert response.status_code == 302
     assert response["Location"].startswith("/two-factor/verify/")
     assert not StaticToken.objects.filter(device__user=coach).exists()
+
+
+def test_the_header_links_to_the_codes_once_both_steps_are_done(coach, phone):
+    client = verified(coach, phone)
+    home = client.get("/").content.decode()
+    assert 'href="/two-factor/recovery-codes/"' in home
+    assert client.get("/two-factor/recovery-codes/").status_code == 200
+
+
+def test_no_codes_link_after_the_password_alone(coach, phone, settings):
+    settings.PATHWAYS_REQUIRE_2FA = False  # the page opens on the password alone
+    page = signed_in(coach).get("/").content.decode()
+    assert 'href="/two-factor/recovery-codes/"' not in page
