@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathways.casework.models import Episode, Goal, Step
-from pathways.casework.services import _lock_open, _require
+from pathways.casework.services import _lock_open, _require, add_years, check_within_episode
 from pathways.core.errors import ConcurrentEdit, IllegalTransition
 from pathways.core.models import User
 from pathways.core.unusual import Confirmed, Unusual, settle
@@ -57,34 +57,21 @@ TARGET_MAX_YEARS = 5
 TARGET_ASK_YEARS = 2
 
 
-def _years_ahead(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _target(day: dt.date | None, episode: Episode, field: str, what: str) -> list[Unusual]:
     """Refuse a target date before the episode began or more than ``TARGET_MAX_YEARS``
     ahead; one more than ``TARGET_ASK_YEARS`` ahead is returned to ask about."""
     if day is None:
         return []
-    if day < episode.started_on:
-        raise ValidationError(
-            {
-                field: f"The {what} must be on or after {episode.started_on:%-d %B %Y}, "
-                "when this episode of support began"
-            }
-        )
+    check_within_episode(episode, day, field, what)
     today = timezone.localdate()
-    if day > _years_ahead(today, TARGET_MAX_YEARS):
+    if day > add_years(today, TARGET_MAX_YEARS):
         raise ValidationError(
             {
                 field: f"The {what} must be within {TARGET_MAX_YEARS} years: set a nearer "
                 "one and review it"
             }
         )
-    if day > _years_ahead(today, TARGET_ASK_YEARS):
+    if day > add_years(today, TARGET_ASK_YEARS):
         return [
             Unusual(
                 field,

@@ -33,6 +33,12 @@ class Condition(models.TextChoices):
     EARLY_ONSET_DEMENTIA = "early_onset_dementia", "Early-onset dementia"
 
 
+def age_on(born: dt.date, day: dt.date) -> int:
+    """Whole years from ``born`` to ``day`` (29 February birthdays count from 1 March in
+    other years)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 class Person(models.Model):
     """Someone the service supports, keyed by their council's client reference."""
 
@@ -99,8 +105,7 @@ class Person(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def age_on(self, day: dt.date) -> int:
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return age_on(self.date_of_birth, day)
 
     def get_conditions_display(self) -> list[str]:
         labels = dict(Condition.choices)

@@ -22,7 +22,7 @@ from pathways.core.errors import (
 )
 from pathways.core.models import Authority, Role, User
 from pathways.core.unusual import Confirmed, Unusual, settle
-from pathways.people.models import BreakGlass, Condition, Consent, Contact, Person
+from pathways.people.models import BreakGlass, Condition, Consent, Contact, Person, age_on
 from pathways.people.policy import break_glass_authorities, person_policy
 from pathways.people.postcodes import normalise_postcode
 from pathways.people.selectors import people_for
@@ -53,11 +53,6 @@ MAX_AGE = 120
 #: Year 9, and over 80, past any working age the service sees.
 YOUNG_AGE = 14
 OLD_AGE = 80
-
-
-def age_on(born: dt.date, day: dt.date) -> int:
-    """Whole years from ``born`` to ``day``."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:

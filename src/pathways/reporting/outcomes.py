@@ -52,7 +52,7 @@ from pathways.core.models import Authority
 from pathways.core.money import money
 from pathways.employment.models import Placement, PlacementTerms
 from pathways.people.care_costs import cost_on, costs_of, in_force
-from pathways.people.models import Person, SupportReason
+from pathways.people.models import Person, SupportReason, age_on
 from pathways.reporting.disclosure import band_row
 from pathways.reporting.periods import financial_years, year_ending
 
@@ -76,15 +76,6 @@ Authorities = Iterable[Authority | str]
 
 
 # --- shared rules ---------------------------------------------------------------------
-
-
-def age_on(date_of_birth: dt.date, day: dt.date) -> int:
-    """Whole years on ``day`` (29 February birthdays count from 1 March in other years)."""
-    return (
-        day.year
-        - date_of_birth.year
-        - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-    )
 
 
 def latest_birth_date(day: dt.date, years: int) -> dt.date:
