@@ -15,7 +15,14 @@ class PortalConfig(AppConfig):
 
         auditlog.register(PortalAccount)
 
-        from pathways.portal import demo
+        from pathways.portal import demo, services
+        from pathways.privacy import erasure
+
+        erasure.register(
+            erasure.PersonRows(PortalAccount, "person", ("ended_reason",)),
+            before=services.close_for_erasure,
+            identifiers=services.identifiers_for_erasure,
+        )
         from pathways.workspace import demo as workspace_demo
 
         if demo.load not in workspace_demo.EXTRA_STEPS:
