@@ -320,6 +320,9 @@ PATHWAYS_RETENTION_SUPPORTED_YEARS = int(os.environ.get("PATHWAYS_RETENTION_SUPP
 PATHWAYS_RETENTION_REFERRAL_ONLY_YEARS = int(
     os.environ.get("PATHWAYS_RETENTION_REFERRAL_ONLY_YEARS", 2)
 )
+# Download my information (issue 14): files of everything held that one portal account
+# may take in any 24 hours (a lost phone cannot take it again and again).
+PATHWAYS_PORTAL_DOWNLOADS_PER_DAY = int(os.environ.get("PATHWAYS_PORTAL_DOWNLOADS_PER_DAY", 5))
 # Changes to the schedule and to erasure requests are on the audit trail.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
     *AUDITLOG_INCLUDE_TRACKING_MODELS,
