@@ -16,16 +16,17 @@ from django.utils import timezone
 from pathways.core import audit
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Notification
+from pathways.people.models import Person
 from pathways.privacy.my_information import FILE, READABLE, TITLES, WHAT, my_information
 from pathways.privacy.notices import INFORMATION_DOWNLOADED
 from pathways.privacy.subject_access import archive_bytes, produce
-from tests.factories import UserFactory
+from tests.factories import UserFactory, portal_account
 
 
 @pytest.fixture
-def account(person):
-    """The person's own portal account (a plain account until the portal's lands)."""
-    return UserFactory(first_name=person.given_name, last_name=person.family_name)
+def account(person, coach):
+    """The person's own portal account."""
+    return portal_account(person, invited_by=coach).user
 
 
 def archive(data: bytes) -> dict[str, bytes]:
@@ -121,7 +122,11 @@ def test_staff_on_the_trail_are_named_by_role_and_team_unless_the_authority_show
     assert "coach@example.org" not in hidden
     assert "A job coach in Supported Employment" in hidden
 
+    assert "You" in hidden  # the person's own reads of the page
+
     person.authority.portal_shows_staff_names = True
+    person.authority.save()
+    person = Person.objects.get(pk=person.pk)
     assert "coach@example.org" in who(my_information(person, by=account))
 
 

@@ -13,12 +13,15 @@ from django.utils import timezone
 from pathways.casework import plans
 from pathways.core import audit
 from pathways.core.models import Membership, Role
+from pathways.people.models import Contact, Person
+from pathways.portal.models import Section
 from pathways.privacy.who_looked import PER_PAGE, day_words, who_looked
 from tests.factories import (
     AuthorityFactory,
     EpisodeFactory,
     PersonFactory,
     TeamFactory,
+    portal_account,
     staff,
 )
 
@@ -67,6 +70,13 @@ def sam(team):
     return staff(Role.EMPLOYMENT_SPECIALIST, team, first_name="Sam", last_name="Okoro")
 
 
+def show_names(person):
+    """The authority chooses to name staff; the person as a new request reads them."""
+    person.authority.portal_shows_staff_names = True
+    person.authority.save()
+    return Person.objects.get(pk=person.pk)
+
+
 MADE = "The Pathways computer system made your record today."
 
 
@@ -92,7 +102,7 @@ def test_staff_names_are_hidden_unless_the_authority_chose_to_show_them(person, 
     assert "Priya" not in " ".join(sentences(person))
     assert sentences(person) == ["A job coach in Supported Employment looked at your record today."]
 
-    person.authority.portal_shows_staff_names = True
+    person = show_names(person)
     assert sentences(person) == [
         "Priya Shah (a job coach in Supported Employment) looked at your record today."
     ]
@@ -117,7 +127,7 @@ def test_one_line_per_day_and_per_role_and_team_newest_first(person, priya, sam,
 
 
 def test_with_names_shown_two_coaches_of_one_team_are_two_lines(person, priya, sam):
-    person.authority.portal_shows_staff_names = True
+    person = show_names(person)
     entry(person, priya, when=at(0, 9))
     entry(person, sam, when=at(0, 11))
     assert sentences(person) == [
@@ -200,14 +210,14 @@ def test_the_query_count_does_not_grow_with_the_trail(person, team, django_asser
     for day in range(60):
         for coach in coaches:
             entry(person, coach, when=at(day), what=f"episode E-{day}")
-    with django_assert_num_queries(2):  # the grouped trail, the memberships
+    with django_assert_num_queries(3):  # the grouped trail, memberships, portal accounts
         looks = who_looked(person)
     # One line a day (three coaches of one team), and the record being made today.
     assert len(looks) == 61 > PER_PAGE
 
     for day in range(60, 120):
         entry(person, coaches[0], when=at(day), what="job start")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(who_looked(person)) == 121
 
 
@@ -221,3 +231,30 @@ def test_day_words_name_the_year_only_when_it_is_not_this_year():
     assert day_words(last_year, new_year + dt.timedelta(days=2)) == (
         f"on 29 December {today.year - 1}"
     )
+
+
+# --- the person and their supporter --------------------------------------------------
+
+
+def test_the_persons_own_portal_reads_and_changes_are_you_and_a_supporters_their_name(
+    person, priya
+):
+    own = portal_account(person, invited_by=priya)
+    mother = Contact.objects.create(person=person, name="Maria Example", relationship="mother")
+    supporter = portal_account(person, invited_by=priya, supporter=mother, sections=[Section.PLAN])
+    entry(person, own.user, when=at(1, 9), channel="portal", what="portal: My plan")
+    entry(person, own.user, when=at(1, 10), channel="portal", what="portal: My information")
+    entry(person, supporter.user, when=at(1, 11), channel="portal", what="portal: My plan")
+    with set_actor(own.user):  # a change made on a portal page carries no channel
+        Contact.objects.create(person=person, name="Sam Example", relationship="friend")
+
+    lines = [look for look in who_looked(person) if look.day < TODAY()]
+    assert [look.sentence(TODAY()) for look in lines] == [
+        "Maria Example (your supporter) looked at your plan yesterday.",
+        "You looked at your plan and who has looked at your record yesterday.",
+    ]
+    assert [look.is_you for look in lines] == [False, True]
+    today = [
+        look.sentence(TODAY()) for look in who_looked(person) if look.is_you and look.day == TODAY()
+    ]
+    assert today == ["You added to your circle of support today."]

@@ -118,6 +118,15 @@ class MyInformation:
         return f"my-information-{self.person.person_ref}-{day}.zip"
 
 
+class DownloadLimitReached(ActionRefused):
+    """The account took its files for the day: ``again`` is when the next is allowed."""
+
+    def __init__(self, message: str, *, taken: int, again: dt.datetime) -> None:
+        super().__init__(message)
+        self.taken = taken
+        self.again = again
+
+
 def downloads_limit() -> int:
     return int(settings.PATHWAYS_PORTAL_DOWNLOADS_PER_DAY)
 
@@ -143,10 +152,12 @@ def _refuse_past_limit(by: User) -> None:
     limit = downloads_limit()
     if len(taken) >= limit:
         again = taken[len(taken) - limit] + dt.timedelta(days=1)
-        raise ActionRefused(
+        raise DownloadLimitReached(
             f"You have downloaded your information {len(taken)} times in the last 24 hours. "
             f"You can download it again after {uk_datetime(again)}. "
-            "You can still read it on this page."
+            "You can still read it on this page.",
+            taken=len(taken),
+            again=again,
         )
 
 

@@ -10,7 +10,8 @@ own reads through the portal are "You", a supporter's are their name.
 The role and team come from the staff member's memberships now, not when they looked
 (memberships keep no history): a coach who has since moved team is shown in the new
 one. The trail is read in one grouped query (per day, account, channel, action and
-thing) and the accounts' memberships in one more, whatever the length of the trail.
+thing), the accounts' memberships and portal accounts in two more, whatever the length
+of the trail.
 Refused looks are not listed: nobody saw anything (they stay on the trail, in the
 download of everything held, and in the data protection officer's review).
 """
@@ -18,7 +19,7 @@ download of everything held, and in the data protection officer's review).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,13 +84,19 @@ CHANGED_THINGS: dict[str, str] = {
     "subjectaccessproduction": "your request for your information",
     "erasurerequest": "your request to delete your information",
     "breakglass": "your record",
+    "portalaccount": "who can use your pages",
+    "appointment": "your appointments",
+    "feedback": "what you told us",
 }
 
 #: What a read was of, by words in the trail's description of it, first match wins
 #: ("episode E-1: action plan" is the plan, "episode E-1" the support).
 READ_THINGS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("who has looked", "audit trail"), "who has looked at your record"),
-    (("subject access", "my information"), "everything held about you"),
+    (("who has looked", "audit trail", "portal: my information"), "who has looked at your record"),
+    (("subject access", "everything held"), "everything held about you"),
+    (("home page",), "your home page"),
+    (("how is it going",), "what you told us"),
+    (("help again",), "asking for help again"),
     (("plan", "goal", "step"), "your plan"),
     (("message",), "your messages"),
     (("appointment",), "your appointments"),
@@ -125,7 +132,7 @@ def thing_read(what: str | None) -> str:
 
 def shows_staff_names(person: Person) -> bool:
     """Whether the person's authority chose to name staff in the portal."""
-    return bool(getattr(person.authority, "portal_shows_staff_names", False))
+    return person.authority.portal_shows_staff_names
 
 
 def day_words(day: dt.date, today: dt.date) -> str:
@@ -175,10 +182,23 @@ class Look:
         return f"{who} {self.what} {when}."
 
 
+#: Given a person and some accounts (ids, or a query of them), the ones that are portal
+#: accounts of that person: None for the person's own, the supporter's name otherwise.
+#: The portal registers it (``accounts_are_named_by``), as it sits above privacy.
+PortalNames = Callable[[Person, Any], dict[int, str | None]]
+_portal_names: list[PortalNames] = []
+
+
+def accounts_are_named_by(names: PortalNames) -> None:
+    """Tell who_looked which accounts are a person's portal accounts (from the portal's
+    ``AppConfig.ready``)."""
+    _portal_names[:] = [names]
+
+
 class StaffWords:
-    """How the person reads who did something: role and team (or name) of staff,
-    "You" or a supporter's name for the portal. Holds the memberships of the
-    accounts it was made for (one query)."""
+    """How the person reads who did something: "You" or a supporter's name for their
+    portal accounts, the role and team (or the name) of staff. Holds the memberships
+    and portal accounts of the accounts it was made for (two queries)."""
 
     def __init__(self, person: Person, actor_ids: Iterable[int] | QuerySet[Any]) -> None:
         self.person = person
@@ -196,17 +216,21 @@ class StaffWords:
                 ranked[membership.user_id] = rank
                 words = ROLE_WORDS.get(membership.role, "a member of staff")
                 self.roles[membership.user_id] = f"{words} in {membership.team.name}"
+        self.portal: dict[int, str | None] = {}
+        for names in _portal_names:
+            self.portal.update(names(person, actor_ids))
 
-    def who(
-        self, actor_id: int | None, name: str, channel: str | None, *, is_own: bool
-    ) -> tuple[str, bool]:
+    def who(self, actor_id: int | None, name: str, channel: str | None) -> tuple[str, bool]:
         """The words for who, and whether it was the person themself."""
-        if channel == "portal":
-            if is_own:
+        if actor_id is not None and actor_id in self.portal:
+            supporter = self.portal[actor_id]
+            if supporter is None:
                 return YOU, True
-            return f"{name} (your supporter)", False
+            return f"{supporter} (your supporter)", False
         if actor_id is None:
             return (RUNS_PATHWAYS if channel == "cli" else THE_SYSTEM), False
+        if channel == "portal":  # a portal account of someone else's portal: never shown
+            return "someone using your pages", False
         role = self.roles.get(actor_id, RUNS_PATHWAYS)
         if self.names and name:
             return f"{name} ({role})", False
@@ -217,20 +241,13 @@ class StaffWords:
         data = entry.additional_data or {}
         actor = entry.actor
         name = (actor.get_full_name() or actor.email) if actor is not None else ""
-        words, _you = self.who(
-            entry.actor_id, name, data.get("channel"), is_own=_is_own(actor, self.person)
-        )
+        words, _you = self.who(entry.actor_id, name, data.get("channel"))
         return words[:1].upper() + words[1:]
-
-
-def _is_own(actor: Any, person: Person) -> bool:
-    """Whether a portal account is the person's own (not a supporter's)."""
-    return actor is not None and getattr(actor, "person_id", None) == person.pk
 
 
 def who_looked(person: Person, *, since: dt.date | None = None) -> list[Look]:
     """Every read and change of the person's record, newest day first, one line per day
-    and per who (role and team, or name), in two queries however long the trail."""
+    and per who (role and team, or name), in three queries however long the trail."""
     trail = audit.narrow(audit.person_trail(person), since=since)
     rows = list(
         trail.order_by()
@@ -259,13 +276,12 @@ def who_looked(person: Person, *, since: dt.date | None = None) -> list[Look]:
     # Oldest first, so that each line says what was done in the order it was done.
     rows = sorted((row for row in rows if row["result"] != audit.DENIED), key=_latest)
     words = StaffWords(person, {row["actor_id"] for row in rows if row["actor_id"]})
-    own = _own_accounts(person, {row["actor_id"] for row in rows if row["via"] == "portal"})
     lines: dict[tuple[dt.date, str], Look] = {}
     for row in rows:
         name = " ".join(
             part for part in (row["actor__first_name"], row["actor__last_name"]) if part
         ) or (row["actor__email"] or "")
-        who, is_you = words.who(row["actor_id"], name, row["via"], is_own=row["actor_id"] in own)
+        who, is_you = words.who(row["actor_id"], name, row["via"])
         day = row["day"]
         look = lines.setdefault((day, who), Look(day=day, who=who, is_you=is_you))
         if row["action"] == LogEntry.Action.ACCESS:
@@ -284,8 +300,3 @@ def who_looked(person: Person, *, since: dt.date | None = None) -> list[Look]:
 
 def _latest(row: dict[str, Any]) -> dt.datetime:
     return row["latest"]
-
-
-def _own_accounts(person: Person, actor_ids: set[int]) -> set[int]:
-    """Which of these accounts are the person's own portal account."""
-    return {pk for pk in actor_ids if pk is not None and pk == getattr(person, "account_id", None)}
