@@ -168,7 +168,7 @@ def test_past_the_days_limit_the_page_says_when_to_try_again(person_client, sett
     assert person_client.post(DOWNLOAD).status_code == 200
     assert person_client.post(DOWNLOAD).status_code == 200
     refused = person_client.post(DOWNLOAD)
-    assert refused.status_code == 429
+    assert refused.status_code == 400
     page = text(refused)
     assert "You cannot download it now" in page
     assert "You can download it 2 times a day." in page

@@ -60,7 +60,7 @@ def _page(request: HttpRequest, *, refused: DownloadLimitReached | None = None) 
             "refused": refused,
             "again": again,
         },
-        status=429 if refused is not None else 200,
+        status=400 if refused is not None else 200,  # as a form sent back with its errors
     )
 
 
