@@ -63,11 +63,14 @@ def informed_supporter(person, coach, mother):
 
 def test_the_person_reads_who_looked_by_role_and_team_in_plain_words(person_client, person, coach):
     audit.record_access(coach, person, channel="web", what="episode E-1: action plan")
-    page = text(person_client.get(URL))
-    assert "A job coach in Supported Employment looked at your plan today." in page
+    response = person_client.get(URL)
+    page = text(response)
+    assert "A job coach in Supported Employment, today" in page
+    assert "<li>Looked at your plan</li>" in page
     assert "coach@example.org" not in page
     assert "We do not show the names of staff." in page
-    assert "You looked at who has looked at your record today." in page  # this very look
+    sentences = [look.sentence() for look, _when in response.context["lines"]]
+    assert "You looked at who has looked at your record today." in sentences  # this look
 
 
 def test_names_are_shown_where_the_authority_chose(person_client, person, coach):
@@ -76,7 +79,7 @@ def test_names_are_shown_where_the_authority_chose(person_client, person, coach)
     audit.record_access(coach, person, channel="web")
     page = text(person_client.get(URL))
     name = coach.get_full_name()
-    assert f"{name} (a job coach in Supported Employment) looked at your record today." in page
+    assert f"{name} (a job coach in Supported Employment), today" in page
     assert "We do not show the names of staff." not in page
 
 
@@ -95,8 +98,11 @@ def test_who_looked_comes_fifty_lines_a_page_in_a_fixed_number_of_queries(
         last = person_client.get(URL + "?page=3")
     today = timezone.localdate()
     oldest = day_words(today - dt.timedelta(days=2 * PER_PAGE + 9), today)
-    assert last.context["lines"][-1][1] == (
-        f"A job coach in Supported Employment looked at your record {oldest}."
+    look, when = last.context["lines"][-1]
+    assert (look.who, when, look.actions) == (
+        "a job coach in Supported Employment",
+        oldest,
+        ["Looked at your record"],
     )
     more = 2 * PER_PAGE + 10
     for days_ago in range(more, more + 100):
@@ -108,7 +114,8 @@ def test_who_looked_comes_fifty_lines_a_page_in_a_fixed_number_of_queries(
 def test_a_supporter_is_told_who_you_means(informed_supporter, person):
     page = text(signed_in(informed_supporter).get(URL))
     assert f'When it says "you", it means {person.given_name}.' in page
-    assert "Maria Example (your supporter) looked at who has looked at your record today." in page
+    assert "Maria Example (your supporter), today" in page
+    assert "<li>Looked at who has looked at your record</li>" in page
 
 
 # --- what to do when something is wrong ---------------------------------------------

@@ -52,7 +52,7 @@ def _page(request: HttpRequest, *, refused: DownloadLimitReached | None = None) 
         request,
         "portal/information/index.html",
         {
-            "lines": [(look, look.sentence(today)) for look in shown.page.object_list],
+            "lines": [(look, look.when(today)) for look in shown.page.object_list],
             "paged": shown,
             "workers": workers_of(person),
             "messages_url": _messages_url(account),

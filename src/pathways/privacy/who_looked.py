@@ -9,7 +9,9 @@ own reads through the portal are "You", a supporter's are their name.
 
 The role and team come from the staff member's memberships now, not when they looked
 (memberships keep no history): a coach who has since moved team is shown in the new
-one. The trail is read in one grouped query (per day, account, channel, action and
+one. Of several memberships, a team that works with the person (an episode or a
+referral) comes first, then one in the person's authority, then the most telling role.
+The trail is read in one grouped query (per day, account, channel, action and
 thing), the accounts' memberships and portal accounts in two more, whatever the length
 of the trail.
 Refused looks are not listed: nobody saw anything (they stay on the trail, in the
@@ -24,14 +26,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from pathways.casework.models import Episode
 from pathways.core import audit
 from pathways.core.models import Membership, Role
 from pathways.people.models import Person
+from pathways.referrals.models import Referral
 
 #: Lines of "who has looked" on one page of the portal.
 PER_PAGE = 50
@@ -176,10 +180,21 @@ class Look:
     def what(self) -> str:
         return and_list(f"{verb} {and_list(things)}" for verb, things in self.did.items())
 
+    @property
+    def actions(self) -> list[str]:
+        """Each thing done on its own line ("Looked at your plan"), for easy read."""
+        return [
+            f"{verb[:1].upper()}{verb[1:]} {thing}"
+            for verb, things in self.did.items()
+            for thing in things
+        ]
+
+    def when(self, today: dt.date | None = None) -> str:
+        return day_words(self.day, today or timezone.localdate())
+
     def sentence(self, today: dt.date | None = None) -> str:
-        when = day_words(self.day, today or timezone.localdate())
         who = self.who[:1].upper() + self.who[1:]
-        return f"{who} {self.what} {when}."
+        return f"{who} {self.what} {self.when(today)}."
 
 
 #: Given a person and some accounts (ids, or a query of them), the ones that are portal
@@ -205,9 +220,17 @@ class StaffWords:
         self.names = shows_staff_names(person)
         self.roles: dict[int, str] = {}
         ranked: dict[int, tuple[Any, ...]] = {}
-        memberships = Membership.objects.filter(user_id__in=actor_ids).select_related("team")
+        memberships = (
+            Membership.objects.filter(user_id__in=actor_ids)
+            .select_related("team")
+            .annotate(
+                works_with=Exists(Episode.objects.filter(person=person, team=OuterRef("team")))
+                | Exists(Referral.objects.filter(person=person, team=OuterRef("team")))
+            )
+        )
         for membership in memberships:
             rank = (
+                not membership.works_with,
                 membership.team.authority_id != person.authority_id,
                 ROLE_ORDER.index(membership.role) if membership.role in ROLE_ORDER else 99,
                 membership.team.name,
