@@ -11,12 +11,14 @@ import zipfile
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from pathways.core import audit
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Notification
-from pathways.people.models import Person
+from pathways.people.models import Contact, Person
+from pathways.portal.models import Section
 from pathways.privacy.my_information import FILE, READABLE, TITLES, WHAT, my_information
 from pathways.privacy.notices import INFORMATION_DOWNLOADED
 from pathways.privacy.subject_access import archive_bytes, produce
@@ -170,7 +172,9 @@ def test_the_sixth_file_in_a_day_is_refused_saying_when_and_that_reading_still_w
     my_information(person, by=account)  # the page is not limited
 
 
-def test_the_limit_is_per_account_and_counts_only_the_last_24_hours(person, account, settings):
+def test_the_limit_is_per_account_and_counts_only_the_last_24_hours(
+    person, account, coach, settings
+):
     settings.PATHWAYS_PORTAL_DOWNLOADS_PER_DAY = 1
     LogEntry.objects.log_create(
         person,
@@ -184,10 +188,23 @@ def test_the_limit_is_per_account_and_counts_only_the_last_24_hours(person, acco
     with pytest.raises(ActionRefused):
         my_information(person, by=account, form=FILE)
 
-    supporter = UserFactory()
-    my_information(person, by=supporter, form=FILE)  # another account has its own
+    mother = Contact.objects.create(person=person, name="Mary Lovelace", relationship="mother")
+    supporter = portal_account(
+        person, invited_by=coach, supporter=mother, sections=[Section.INFORMATION]
+    )
+    my_information(person, by=supporter.user, form=FILE)  # another account has its own
 
 
 def test_an_unknown_form_is_a_programming_error(person, account):
     with pytest.raises(ValueError):
         my_information(person, by=account, form="pdf")
+
+
+def test_only_the_persons_own_portal_accounts_may_have_it(person, someone_else, coach, dpo):
+    others = portal_account(someone_else, invited_by=coach).user
+    for stranger in (coach, dpo, others, UserFactory()):
+        with pytest.raises(PermissionDenied):
+            my_information(person, by=stranger, form=FILE)
+    refused = audit.person_trail(person).filter(additional_data__outcome=audit.DENIED)
+    assert refused.count() == 4
+    assert not Notification.objects.filter(kind=INFORMATION_DOWNLOADED).exists()

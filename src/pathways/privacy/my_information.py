@@ -23,6 +23,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ from pathways.people.models import Person
 from pathways.privacy import notices
 from pathways.privacy.selectors import Gathered, gather, uk_datetime
 from pathways.privacy.subject_access import archive_of
-from pathways.privacy.who_looked import StaffWords, shows_staff_names
+from pathways.privacy.who_looked import StaffWords, is_portal_account_of, shows_staff_names
 
 READABLE = "readable"
 FILE = "file"
@@ -164,8 +165,10 @@ def _refuse_past_limit(by: User) -> None:
 def my_information(
     person: Person, *, by: User, form: str = READABLE, request: Any = None
 ) -> MyInformation:
-    """Everything held about ``person``, for ``by`` (the person's own account or a
-    supporter the portal let through: the portal checks who may act for whom).
+    """Everything held about ``person``, for ``by``: one of the person's own portal
+    accounts (theirs or a supporter's; which sections a supporter may open is the
+    portal's door to check). Anyone else is refused (``PermissionDenied``), on the
+    person's trail: staff answer subject access through the DPO's request.
 
     ``form`` is ``readable`` (the page) or ``file`` (the ZIP): a file past the day's
     limit for this account is refused (``ActionRefused``, saying when it can be taken
@@ -173,6 +176,11 @@ def my_information(
     trail before the record is gathered, so the audit section lists it."""
     if form not in FORMS:
         raise ValueError(f"form is one of {FORMS}, not {form!r}")
+    if not is_portal_account_of(by, person):
+        audit.record_access(
+            by, person, channel="portal", outcome=audit.DENIED, what=WHAT[form], request=request
+        )
+        raise PermissionDenied(NOT_YOURS)
     with transaction.atomic():
         if form == FILE:
             # One account's downloads are counted one at a time (two at once both see 4).
@@ -183,6 +191,9 @@ def my_information(
             notices.information_downloaded(by, person)
         name_staff = None if shows_staff_names(person) else _by_role(person)
         return MyInformation(person, gather(person, name_staff=name_staff))
+
+
+NOT_YOURS = "Only the person, or a supporter they chose, can get this from their own pages."
 
 
 def _by_role(person: Person) -> Any:

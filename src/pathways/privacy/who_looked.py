@@ -210,6 +210,14 @@ def accounts_are_named_by(names: PortalNames) -> None:
     _portal_names[:] = [names]
 
 
+def is_portal_account_of(user: Any, person: Person) -> bool:
+    """Whether ``user`` is one of the person's portal accounts (their own or a
+    supporter's), as the portal says."""
+    if not getattr(user, "is_person", False) or user.pk is None:
+        return False
+    return any(user.pk in names(person, [user.pk]) for names in _portal_names)
+
+
 class StaffWords:
     """How the person reads who did something: "You" or a supporter's name for their
     portal accounts, the role and team (or the name) of staff. Holds the memberships
