@@ -369,6 +369,12 @@ PATHWAYS_RETENTION_SUPPORTED_YEARS = int(os.environ.get("PATHWAYS_RETENTION_SUPP
 PATHWAYS_RETENTION_REFERRAL_ONLY_YEARS = int(
     os.environ.get("PATHWAYS_RETENTION_REFERRAL_ONLY_YEARS", 2)
 )
+# Download my information (issue 14): files of everything held that one portal account
+# may take in any 24 hours (a lost phone cannot take it again and again).
+PATHWAYS_PORTAL_DOWNLOADS_PER_DAY = int(os.environ.get("PATHWAYS_PORTAL_DOWNLOADS_PER_DAY", 5))
+# Where the portal tells a person to write when their information is wrong (the
+# council's data protection mailbox or page); empty: they are told to ask their coach.
+PATHWAYS_DATA_PROTECTION_CONTACT = os.environ.get("PATHWAYS_DATA_PROTECTION_CONTACT", "").strip()
 # Changes to the schedule and to erasure requests are on the audit trail.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
     *AUDITLOG_INCLUDE_TRACKING_MODELS,

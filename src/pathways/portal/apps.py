@@ -12,8 +12,11 @@ class PortalConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from pathways.portal.models import PortalAccount
+        from pathways.portal.names import portal_names
+        from pathways.privacy.who_looked import accounts_are_named_by
 
         auditlog.register(PortalAccount)
+        accounts_are_named_by(portal_names)
 
         from pathways.portal import demo, services
         from pathways.privacy import erasure

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import views
+from pathways.portal import information, views
 
 app_name = "portal"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("new-link/", views.new_link, name="new-link"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("information/", information.information, name="information"),
+    path("information/everything/", information.everything, name="information-everything"),
+    path("information/download/", information.download, name="information-download"),
 ]
