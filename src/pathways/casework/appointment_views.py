@@ -165,4 +165,5 @@ def calendar_file(request: AuthedRequest, appointment_id: int) -> HttpResponse:
     )
     response = HttpResponse(ics.appointment_ics(appointment), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="{ics.file_name(appointment)}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
