@@ -79,7 +79,6 @@ from pathways.referrals.models import Referral, Source
 from pathways.workspace.demo_claims import load_claims
 from pathways.workspace.demo_commissioning import load_commissioning
 from pathways.workspace.demo_performance import load_parking
-from pathways.workspace.demo_portal_appointments import load_appointments
 from pathways.workspace.demo_purchases import load_purchases
 from pathways.workspace.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
 
@@ -1571,6 +1570,12 @@ def load(today: dt.date | None = None) -> LoadResult:
 
 Step = Callable[[dt.date], None]
 
+#: Steps that apps above the workspace add to the demo (the person's portal registers
+#: its accounts in its ``ready``), run last, in order, inside the load's transaction.
+EXTRA_STEPS: list[Step] = []
+#: Lines those apps add to what ``pathways demo`` prints (how to sign in as a person).
+EXTRA_NOTES: list[Callable[[], list[str]]] = []
+
 
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
@@ -1622,7 +1627,8 @@ class _Loader:
         load_claims(self.today, AUTHORITY_CODE)  # a year of claims on those contracts
         load_parking(self.today)  # the IPS provider's figures raise a parking flag
         load_purchases(AUTHORITY_CODE, self.today, self.staff["se1"])
-        load_appointments(self.today)
+        for step in EXTRA_STEPS:
+            step(self.today)
 
     # --- who works where ---------------------------------------------------------------
 
