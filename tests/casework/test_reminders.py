@@ -152,6 +152,6 @@ def test_the_daily_run_sends_to_whoever_is_registered(
     assert len(reminded) == 1 and "Reminder" in reminded[0].subject
 
 
-def test_by_default_nobody_is_reminded(tomorrow, mailoutbox):
+def test_nobody_who_asked_for_reminders_means_none_sent(tomorrow, mailoutbox):
     assert reminders.send_due_reminders(today()) == 0
     assert mailoutbox == []

@@ -91,17 +91,17 @@ def reminder_email(appointment: Appointment) -> tuple[str, str]:
     local = timezone.localtime(appointment.starts_at)
     who = appointment.with_whom.get_full_name() or "your job coach"
     when = f"{local:%A %-d %B} at {local:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
-    subject = f"Reminder: your appointment tomorrow at {local:%-I:%M%p}".replace(
-        "AM", "am"
-    ).replace("PM", "pm")
+    subject = f"Reminder: appointment tomorrow at {local:%-I:%M%p}".replace("AM", "am").replace(
+        "PM", "pm"
+    )
     body = (
         "Hello,\n\n"
-        "This is a reminder about your appointment tomorrow.\n\n"
+        "This is a reminder about an appointment tomorrow.\n\n"
         f"When: {when}\n"
         f"Where: {appointment.place}\n"
         f"Who with: {who}\n"
         f"What for: {appointment.purpose}\n\n"
-        "If you cannot come, please tell your job coach.\n\n"
+        "If you cannot come, please tell the job coach.\n\n"
         f"{settings.PATHWAYS_SERVICE_NAME}\n"
     )
     return subject, body

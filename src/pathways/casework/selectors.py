@@ -441,3 +441,18 @@ def upcoming_appointments_of(episode: Episode) -> list[Appointment]:
     """The booked appointments on the episode page (prefetched by
     ``episode_with_history``: no query), earliest first."""
     return sorted(getattr(episode, "booked_appointments", []), key=lambda a: (a.starts_at, a.pk))
+
+
+def coming_appointments_of_person(person_id: int) -> QuerySet[Appointment]:
+    """The person's appointments from today on, booked or cancelled (so a change of
+    plan shows), earliest first, with whom: one query, for the person's own pages."""
+    start, _ = day_bounds(timezone.localdate())
+    return (
+        Appointment.objects.filter(
+            episode__person_id=person_id,
+            starts_at__gte=start,
+            status__in=[Appointment.Status.BOOKED, Appointment.Status.CANCELLED],
+        )
+        .select_related("with_whom")
+        .order_by("starts_at", "id")
+    )

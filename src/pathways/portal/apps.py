@@ -15,6 +15,11 @@ class PortalConfig(AppConfig):
 
         auditlog.register(PortalAccount)
 
+        from pathways.casework.reminders import reminder_recipients
+        from pathways.portal.reminders import recipients_for
+
+        reminder_recipients(recipients_for)  # appointment reminders go to who said yes
+
         from pathways.portal import demo
         from pathways.workspace import demo as workspace_demo
 

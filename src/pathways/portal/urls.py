@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import views
+from pathways.portal import appointments, views
 
 app_name = "portal"
 
@@ -11,4 +11,11 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("new-link/", views.new_link, name="new-link"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("appointments/", appointments.appointments, name="appointments"),
+    path("appointments/reminders/", appointments.reminders, name="appointment-reminders"),
+    path(
+        "appointments/<int:pk>/calendar.ics",
+        appointments.calendar_file,
+        name="appointment-calendar",
+    ),
 ]
