@@ -109,6 +109,18 @@ class TestThePage:
         assert "Last week" not in html and "Someone else" not in html
         assert "You have no appointments yet." in html
 
+    def test_once_support_ends_its_appointments_are_not_shown(self, person_client, coach, episode):
+        from pathways.casework import services
+        from pathways.core.models import Role
+        from tests.factories import staff
+
+        book(coach, episode)
+        manager = staff(Role.TEAM_MANAGER, episode.team, email="boss@example.org")
+        services.close_episode(manager, episode, reason="withdrew", on=timezone.localdate())
+        html = person_client.get(URL).content.decode()
+        assert "Talk about your CV" not in html
+        assert "You have no appointments yet." in html
+
     def test_a_supporter_with_the_section_sees_the_persons_appointments(
         self, supporter_client, person, coach, episode
     ):

@@ -445,11 +445,13 @@ def upcoming_appointments_of(episode: Episode) -> list[Appointment]:
 
 def coming_appointments_of_person(person_id: int) -> QuerySet[Appointment]:
     """The person's appointments from today on, booked or cancelled (so a change of
-    plan shows), earliest first, with whom: one query, for the person's own pages."""
+    plan shows), in support that has not ended, earliest first, with whom: one query,
+    for the person's own pages."""
     start, _ = day_bounds(timezone.localdate())
     return (
         Appointment.objects.filter(
             episode__person_id=person_id,
+            episode__ended_on__isnull=True,
             starts_at__gte=start,
             status__in=[Appointment.Status.BOOKED, Appointment.Status.CANCELLED],
         )
