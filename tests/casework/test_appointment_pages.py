@@ -238,3 +238,19 @@ def test_my_work_lists_todays_appointments_in_one_query(client, coach, team, epi
     large, html = count_queries(client, "/")
     assert html.count("Appointment today") == 5
     assert small == large, f"My work: {small} queries for 1 appointment, {large} for 5"
+
+
+def test_marking_done_once_it_has_started(client, coach, episode):
+    started = today_at(0, episode, coach)
+    coming = book(coach, episode, days=2)
+    client.force_login(coach)
+    html = client.get(episode_url(episode)).content.decode()
+    assert "Not marked as done" in html
+    url = episode_url(episode, f"appointments/{coming.pk}/done/")
+    response = client.post(url, {f"done-{coming.pk}-version": "1"})
+    assert response.status_code == 400
+    assert "This appointment has not started yet." in response.content.decode()
+    url = episode_url(episode, f"appointments/{started.pk}/done/")
+    assert client.post(url, {f"done-{started.pk}-version": "1"}).status_code == 302
+    started.refresh_from_db()
+    assert started.status == Appointment.Status.DONE
