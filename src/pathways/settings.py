@@ -247,6 +247,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "casework.VocationalProfile", "m2m_fields": ["interests"]},
     "casework.Goal",
     "casework.Step",
+    "casework.Appointment",
     "employers.Employer",
     "employers.EmployerSite",
     "employers.EmployerContact",

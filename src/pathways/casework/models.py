@@ -7,6 +7,7 @@ one before. A closed episode is read-only: services refuse to change it.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -484,3 +485,65 @@ class Document(models.Model):
     def type_label(self) -> str:
         found = self.file_type
         return found.label if found else self.content_type
+
+
+class Appointment(models.Model):
+    """A meeting booked with the person in an episode: when, how long, where, what for
+    and with whom (the worker by default).
+
+    ``uid`` names it in calendar files (``casework.ics``) for good, so a changed or
+    cancelled appointment replaces the one already in the person's calendar; ``version``
+    guards against lost updates and is the calendar's SEQUENCE. ``reminded_at`` is set
+    when the day-before reminder is sent, so it is sent once (``casework.reminders``).
+    """
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+        DONE = "done", "Done"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="appointments")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    starts_at = models.DateTimeField("date and time")
+    minutes = models.PositiveIntegerField("how long (minutes)")
+    place = models.CharField(
+        "where", max_length=200, help_text='For example, "Riverside Library, Main Street"'
+    )
+    purpose = models.CharField("what it is for", max_length=200)
+    with_whom = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="with whom",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    cancelled_reason = models.TextField(blank=True)
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the day-before reminder was sent"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["episode", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} on {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.episode.person_id}
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.minutes)
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == self.Status.BOOKED

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from pathways.casework.models import Episode, Package, SupportedElement
 
@@ -159,3 +160,16 @@ def no_contact(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
                 else f"No contact recorded since support started on {since:%-d %b %Y}"
             )
             yield QueueItem("no_contact", episode, due, due < on, detail)
+
+
+@kind("appointment", label="Appointment today")
+def appointment_today(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
+    """Each appointment booked for ``on`` (one query for all the episodes listed)."""
+    # Imported here: the selectors build the queue with this module.
+    from pathways.casework.selectors import appointments_on
+
+    by_pk = {e.pk: e for e in episodes}
+    for appointment in appointments_on(list(by_pk), on):
+        local = timezone.localtime(appointment.starts_at)
+        detail = f"{local:%H:%M} at {appointment.place}: {appointment.purpose}"
+        yield QueueItem("appointment", by_pk[appointment.episode_id], on, False, detail)

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pathways.casework import documents, plan_forms, selectors, services
+from pathways.casework import appointment_forms, documents, plan_forms, selectors, services
 from pathways.casework.forms import (
     ActivityForm,
     ApproveForm,
@@ -157,6 +157,7 @@ def _episode_page(
             "has_errors": any(f.errors for f in bound.values()),
             **action_forms,
             **plan_forms.plan_context(episode, bound),
+            **appointment_forms.appointment_context(episode, bound, may_work=may_work),
         },
         status=status,
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import information, views
+from pathways.portal import appointments, information, views
 
 app_name = "portal"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("information/", information.information, name="information"),
     path("information/everything/", information.everything, name="information-everything"),
     path("information/download/", information.download, name="information-download"),
+    path("appointments/", appointments.appointments, name="appointments"),
+    path("appointments/reminders/", appointments.reminders, name="appointment-reminders"),
+    path(
+        "appointments/<int:pk>/calendar.ics",
+        appointments.calendar_file,
+        name="appointment-calendar",
+    ),
 ]

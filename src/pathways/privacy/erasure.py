@@ -55,6 +55,7 @@ from django.utils import timezone
 from pathways.casework.documents import remove_files
 from pathways.casework.models import (
     Activity,
+    Appointment,
     Document,
     Episode,
     Goal,
@@ -139,6 +140,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     ),
     PersonRows(Goal, "episode__person", ("description",)),
     PersonRows(Step, "goal__episode__person", ("description",)),
+    PersonRows(Appointment, "episode__person", ("place", "purpose", "cancelled_reason")),
     PersonRows(Candidacy, "person"),
     PersonRows(CandidacyStep, "candidacy__person", ("reason",)),
     PersonRows(RotationPlacement, "person"),

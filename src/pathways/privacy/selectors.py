@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from pathways.casework.models import (
     Activity,
+    Appointment,
     Document,
     Episode,
     Goal,
@@ -403,6 +404,15 @@ def gather(person: Person, *, name_staff: NameStaff | None = None) -> Gathered:
             Step.objects.filter(goal__episode__person=person).order_by("goal_id", "id"),
             skip=(),
             empty="No steps are recorded.",
+        ),
+        _section(
+            "appointments",
+            "Appointments",
+            "Appointments booked with the person in each episode, with whom and what for.",
+            Appointment.objects.filter(episode__person=person).order_by("starts_at", "id"),
+            refs={"episode": episode},
+            skip=("uid",),
+            empty="No appointments are recorded.",
         ),
         _section(
             "candidacies",
