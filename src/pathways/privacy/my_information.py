@@ -74,6 +74,7 @@ TITLES = {
     "internship_rotations": "Internship placements",
     "subject_access_requests": "Your requests for your information",
     "documents": "Your documents",
+    "appointments": "Your appointments",
     "audit_trail": "Who has looked at or changed your record",
 }
 
