@@ -232,6 +232,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "casework.VocationalProfile", "m2m_fields": ["interests"]},
     "casework.Goal",
     "casework.Step",
+    "casework.Feedback",
     "employers.Employer",
     "employers.EmployerSite",
     "employers.EmployerContact",

@@ -138,7 +138,8 @@ class TestTheArchive:
 
         expected = {
             "person", "contacts", "consents", "care_costs", "referrals", "episodes",
-            "stages", "long_term_reviews", "packages", "activities", "vocational_profile",
+            "stages", "long_term_reviews", "packages", "activities", "feedback",
+            "vocational_profile",
             "goals", "steps", "candidacies", "candidacy_steps", "placements",
             "placement_terms", "post_start_checks", "fading_steps", "access_to_work",
             "milestones", "internship_cohorts", "internship_rotations",

@@ -57,6 +57,7 @@ from pathways.casework.models import (
     Activity,
     Document,
     Episode,
+    Feedback,
     Goal,
     LongTermReview,
     Package,
@@ -125,6 +126,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(LongTermReview, "episode__person", ("notes",)),
     PersonRows(Activity, "episode__person", ("notes",)),
     PersonRows(Document, "person"),  # deleted, and their files
+    PersonRows(Feedback, "person", ("words",)),
     PersonRows(
         VocationalProfile,
         "person",
