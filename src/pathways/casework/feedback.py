@@ -99,7 +99,9 @@ def mark_feedback_answered(user: User, feedback: Feedback) -> Feedback:
     )
     with transaction.atomic():
         locked = (
-            Feedback.objects.select_for_update().select_related("replied_by").get(pk=feedback.pk)
+            Feedback.objects.select_for_update(of=("self",))
+            .select_related("replied_by")
+            .get(pk=feedback.pk)
         )
         if not locked.needs_reply:
             raise IllegalTransition("This feedback does not need a reply.")
