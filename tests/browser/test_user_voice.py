@@ -45,9 +45,7 @@ def test_a_manager_reads_the_user_voice_with_the_keyboard(
     axe_check(page)
 
 
-def test_a_commissioner_sees_numbers_only(
-    page, server, sign_in, commissioner, voices, axe_check
-):
+def test_a_commissioner_sees_numbers_only(page, server, sign_in, commissioner, voices, axe_check):
     sign_in(page, commissioner.email)
     page.goto(f"{server}/reports/user-voice/")
     expect(page.get_by_role("heading", level=1)).to_have_text("User voice")
