@@ -36,7 +36,7 @@ def load_feedback(authority_code: str, today: dt.date) -> int:
         .select_related("person", "worker")
         .order_by("person_id", "-started_on")
     )
-    people = {}
+    people: dict[int, Episode] = {}
     for episode in episodes:
         people.setdefault(episode.person_id, episode)
     given = 0
