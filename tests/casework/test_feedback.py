@@ -277,3 +277,12 @@ class TestPage:
         assert client.post(f"/feedback/{given.pk}/").status_code == 404
         given.refresh_from_db()
         assert given.replied_at is None
+
+
+def test_my_work_shows_feedback_that_needs_a_reply_with_a_link_to_it(client, person, coach):
+    given = services.give_feedback(person, by=None, feeling="not_happy", words="Too far")
+    client.force_login(coach)
+    page = client.get("/").content.decode()
+    assert "Feedback that needs a reply" in page
+    assert f'href="/feedback/{given.pk}/"' in page
+    assert "Too far" not in page  # the words are on its own page, read there and audited
