@@ -54,3 +54,30 @@ def test_a_commissioner_sees_numbers_only(page, server, sign_in, commissioner, v
     expect(page.get_by_text("I want to work more hours")).to_have_count(0)
     expect(page.get_by_text("Only the team reads what people wrote")).to_be_visible()
     axe_check(page)
+
+
+def test_a_coach_answers_feedback_from_my_work_with_the_keyboard(
+    page, sign_in, team, coach, axe_check
+):
+    from pathways.casework.feedback import give_feedback
+    from tests.browser.conftest import tab_to
+    from tests.factories import EpisodeFactory
+
+    episode = EpisodeFactory(team=team, worker=coach)
+    give_feedback(episode.person, by=None, feeling="not_happy", words="The bus is too slow")
+    sign_in(page, coach.email)
+    item = page.get_by_role("link", name="Said not happy and wrote to the team", exact=False)
+    expect(item.first).to_be_visible()
+    tab_to(page, item.first)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("How is it going?")
+    expect(page.get_by_text("The bus is too slow")).to_be_visible()
+    axe_check(page)
+    tab_to(page, page.get_by_role("button", name="Mark as answered"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Marked as answered.")).to_be_visible()
+    expect(page.get_by_text(f"Answered by {coach.get_full_name()}")).to_be_visible()
+    axe_check(page)
+    page.goto(page.url.split("/feedback/")[0] + f"/episodes/{episode.pk}/")
+    expect(page.locator("#feedback-list")).to_contain_text("The bus is too slow")
+    axe_check(page)

@@ -286,3 +286,11 @@ def test_my_work_shows_feedback_that_needs_a_reply_with_a_link_to_it(client, per
     assert "Feedback that needs a reply" in page
     assert f'href="/feedback/{given.pk}/"' in page
     assert "Too far" not in page  # the words are on its own page, read there and audited
+
+
+def test_the_episode_page_lists_what_the_person_said(client, person, episode, coach):
+    services.give_feedback(person, by=None, feeling="not_happy", words="Too far to go")
+    client.force_login(coach)
+    page = client.get(f"/episodes/{episode.pk}/").content.decode()
+    assert "How is it going? What" in page
+    assert "Not happy on" in page and "Needs a reply" in page and "Too far to go" in page
