@@ -106,6 +106,10 @@ def test_a_supporter_with_the_section_may_say_it_for_the_person(person, coach, m
     response = signed_in(account).post(URL, {"feeling": "okay", "words": "She is tired"})
     assert response.status_code == 302
     assert Feedback.objects.get().given_by == account.user
+    staff = Client()
+    staff.force_login(coach)
+    page = staff.get(f"/feedback/{Feedback.objects.get().pk}/").content.decode()
+    assert "Given by" in page and "She is tired" in page
 
 
 def test_a_supporter_without_the_section_is_refused(supporter_client, person):

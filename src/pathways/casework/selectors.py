@@ -402,7 +402,13 @@ def feedback_prompts(person: Person, on: dt.date | None = None) -> list[Prompt]:
 def feedback_rows() -> QuerySet[Feedback]:
     """Feedback with what its page shows (unscoped: ``feedback_policy`` scopes it)."""
     return Feedback.objects.select_related(
-        "person", "person__authority", "episode", "episode__worker", "team", "replied_by"
+        "person",
+        "person__authority",
+        "episode",
+        "episode__worker",
+        "team",
+        "replied_by",
+        "given_by",
     )
 
 
