@@ -248,6 +248,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "casework.Goal",
     "casework.Step",
     "casework.Appointment",
+    "casework.Feedback",
     "employers.Employer",
     "employers.EmployerSite",
     "employers.EmployerContact",

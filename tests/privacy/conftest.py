@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pathways.casework import appointments, plans
 from pathways.casework import services as casework
+from pathways.casework.feedback import give_feedback
 from pathways.casework.models import Activity, ActivityKind, Stage
 from pathways.core.models import Role
 from pathways.employers.candidacies.services import put_forward
@@ -161,6 +162,7 @@ def build_record(team, coach, *, ref, family_name, activities=2, episodes=1, not
         academic_year="2026-27",
     )
     cohort.interns.add(person)
+    give_feedback(person, by=None, feeling="not_happy", words=f"Too far to go ({family_name})")
     return person
 
 

@@ -140,6 +140,7 @@ class TestTheArchive:
             "person", "contacts", "consents", "care_costs", "referrals", "episodes",
             "stages", "long_term_reviews", "packages", "activities", "vocational_profile",
             "goals", "steps", "appointments", "candidacies", "candidacy_steps", "placements",
+            "feedback",
             "placement_terms", "post_start_checks", "fading_steps", "access_to_work",
             "milestones", "internship_cohorts", "internship_rotations",
             "subject_access_requests", "documents", "audit_trail",

@@ -547,3 +547,68 @@ class Appointment(models.Model):
     @property
     def is_booked(self) -> bool:
         return self.status == self.Status.BOOKED
+
+
+class Feeling(models.TextChoices):
+    """How it is going, in the person's own choice of three pictures."""
+
+    HAPPY = "happy", "Happy"
+    OKAY = "okay", "Okay"
+    NOT_HAPPY = "not_happy", "Not happy"
+
+
+class Feedback(models.Model):
+    """What a person said about how their support is going ("How is it going?"), at
+    any time or when a milestone prompted them (decision 0048).
+
+    The team is copied from the episode when it is given, so the user voice report
+    counts it for the team that supported the person then, even if the case moves.
+    Feedback that is not happy, or that has words, needs a reply from the team.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="feedback")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="feedback")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="feedback")
+    given_at = models.DateTimeField()
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The person's own account or their supporter's",
+    )
+    feeling = models.CharField("how it is going", max_length=20, choices=Feeling.choices)
+    words = models.TextField(blank=True)
+    prompted_by = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The milestone that prompted it (casework.prompts), blank for any time",
+    )
+    needs_reply = models.BooleanField(default=False)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name_plural = "feedback"
+        indexes = [
+            models.Index(fields=["team", "given_at"]),
+            models.Index(fields=["person", "prompted_by"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_feeling_display()} on {self.given_at:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.person_id}
+
+    @property
+    def awaits_reply(self) -> bool:
+        return self.needs_reply and self.replied_at is None

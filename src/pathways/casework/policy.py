@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from pathways.casework.models import Appointment, Document, Episode, Package
+from pathways.casework.models import Appointment, Document, Episode, Feedback, Package
 from pathways.core.models import Role
 from pathways.core.policies import (
     APPROVER_ROLES,
@@ -145,7 +145,29 @@ class AppointmentPolicy(Policy):
         return Q(episode__in=Episode.objects.filter(episode_policy.scope_q(scope, user)))
 
 
+def _answers_feedback(scope: Scope, user: Any, feedback: Any) -> bool:
+    """The worker allocated to the episode it was given in, or a specialist or manager
+    of the team it was given to."""
+    return feedback.episode.worker_id == user.pk or scope.has_role_in_team(
+        feedback.team_id, *CASEWORK_ROLES
+    )
+
+
+class FeedbackPolicy(Policy):
+    """What a person said about their support is part of the episode: seen by whoever
+    sees the episode (the team, the worker), answered by those who work with it."""
+
+    model = Feedback
+    noun = "feedback"
+    person_field = "person"
+    actions: dict[str, Rule] = {"view": anyone, "answer": _answers_feedback}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(episode__in=Episode.objects.filter(episode_policy.scope_q(scope, user)))
+
+
 episode_policy = EpisodePolicy()
 package_policy = PackagePolicy()
 document_policy = DocumentPolicy()
 appointment_policy = AppointmentPolicy()
+feedback_policy = FeedbackPolicy()

@@ -27,6 +27,7 @@ from pathways.casework.models import (
     Activity,
     Appointment,
     Episode,
+    Feedback,
     Goal,
     LongTermReview,
     Package,
@@ -35,6 +36,7 @@ from pathways.casework.models import (
     SupportedElement,
 )
 from pathways.casework.policy import episode_policy
+from pathways.casework.prompts import Prompt, milestones_reached
 from pathways.casework.queue import QueueItem, build_queue
 from pathways.core import policies
 from pathways.core.models import Membership, Team, User
@@ -458,3 +460,38 @@ def coming_appointments_of_person(person_id: int) -> QuerySet[Appointment]:
         .select_related("with_whom")
         .order_by("starts_at", "id")
     )
+
+
+# --- feedback ("How is it going?") -----------------------------------------------------
+
+
+def feedback_prompts(person: Person, on: dt.date | None = None) -> list[Prompt]:
+    """The milestones reached lately that the person has not yet said how it is going
+    about, newest first (``casework.prompts``)."""
+    reached = milestones_reached(person, on or dt.date.today())
+    if not reached:
+        return []
+    asked = set(
+        Feedback.objects.filter(
+            person=person, prompted_by__in=[p.key for p in reached]
+        ).values_list("prompted_by", flat=True)
+    )
+    return [p for p in reached if p.key not in asked]
+
+
+def feedback_rows() -> QuerySet[Feedback]:
+    """Feedback with what its page shows (unscoped: ``feedback_policy`` scopes it)."""
+    return Feedback.objects.select_related(
+        "person",
+        "person__authority",
+        "episode",
+        "episode__worker",
+        "team",
+        "replied_by",
+        "given_by",
+    )
+
+
+def feedback_of_episode(episode: Episode) -> QuerySet[Feedback]:
+    """What the person said while this episode was theirs, newest first."""
+    return Feedback.objects.filter(episode=episode).select_related("replied_by")

@@ -3,6 +3,7 @@ from django.urls import path
 from pathways.casework import (
     appointment_views,
     document_views,
+    feedback_views,
     list_views,
     plan_views,
     profile_views,
@@ -26,6 +27,7 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/download/", document_views.download, name="document-download"),
     path("documents/<int:pk>/delete/", document_views.delete, name="document-delete"),
+    path("feedback/<int:pk>/", feedback_views.feedback_page, name="feedback"),
     path("episodes/approvals/", views.approvals, name="approvals"),
     path("case-notes/", views.search_case_notes, name="case-notes"),
     path("episodes/<int:pk>/", views.episode, name="episode"),

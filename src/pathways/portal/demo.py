@@ -14,7 +14,7 @@ from pathways.casework.models import Episode
 from pathways.core.models import User
 from pathways.employment.models import Placement
 from pathways.people.models import Consent, Contact, Person
-from pathways.portal import demo_appointments, demo_information
+from pathways.portal import demo_appointments, demo_feedback, demo_information
 from pathways.portal.models import PortalAccount, Section
 from pathways.referrals.models import LIVE_STATUSES, Referral
 from pathways.workspace import demo
@@ -23,6 +23,7 @@ from pathways.workspace import demo
 SLICES: list[Callable[[dict[str, PortalAccount], dt.date], None]] = []
 SLICES.append(demo_information.load)
 SLICES.append(demo_appointments.load)
+SLICES.append(demo_feedback.load)
 
 SUPPORTER_SECTIONS = [Section.PLAN, Section.APPOINTMENTS, Section.JOBS, Section.MESSAGES]
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import appointments, information, views
+from pathways.portal import appointments, feedback, information, views
 
 app_name = "portal"
 
@@ -21,4 +21,6 @@ urlpatterns = [
         appointments.calendar_file,
         name="appointment-calendar",
     ),
+    path("how-is-it-going/", feedback.how_is_it_going, name="feedback"),
+    path("how-is-it-going/thank-you/<int:pk>/", feedback.thanks, name="feedback-thanks"),
 ]

@@ -58,6 +58,7 @@ from pathways.casework.models import (
     Appointment,
     Document,
     Episode,
+    Feedback,
     Goal,
     LongTermReview,
     Package,
@@ -126,6 +127,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(LongTermReview, "episode__person", ("notes",)),
     PersonRows(Activity, "episode__person", ("notes",)),
     PersonRows(Document, "person"),  # deleted, and their files
+    PersonRows(Feedback, "person", ("words",)),
     PersonRows(
         VocationalProfile,
         "person",

@@ -29,6 +29,7 @@ from pathways.casework.models import (
     Appointment,
     Document,
     Episode,
+    Feedback,
     Goal,
     LongTermReview,
     Package,
@@ -379,6 +380,14 @@ def gather(person: Person, *, name_staff: NameStaff | None = None) -> Gathered:
             refs={"episode": episode},
             skip=(),
             empty="No activities are recorded.",
+        ),
+        _section(
+            "feedback",
+            "How is it going? (feedback)",
+            "What the person said about their support, and when the team replied, oldest first.",
+            Feedback.objects.filter(person=person).order_by("given_at", "id"),
+            refs={"episode": episode, "team": team},
+            empty="No feedback is recorded.",
         ),
         _section(
             "vocational_profile",
