@@ -74,6 +74,7 @@ from pathways.matching import selectors as matching
 from pathways.people import services as people_services
 from pathways.people.models import CareCost, Condition, Consent, Person, SupportReason
 from pathways.people.policy import person_policy
+from pathways.referrals.demo_help import load_help_requests
 from pathways.referrals import services as referral_services
 from pathways.referrals.models import Referral, Source
 from pathways.workspace.demo_claims import load_claims
@@ -1621,6 +1622,7 @@ class _Loader:
         load_claims(self.today, AUTHORITY_CODE)  # a year of claims on those contracts
         load_parking(self.today)  # the IPS provider's figures raise a parking flag
         load_purchases(AUTHORITY_CODE, self.today, self.staff["se1"])
+        load_help_requests(AUTHORITY_CODE, self.today)
 
     # --- who works where ---------------------------------------------------------------
 
