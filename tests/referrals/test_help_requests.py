@@ -188,9 +188,7 @@ class TestPossibleMatches:
         PersonFactory(authority=authority, email="jordan@example.com")
         assert selectors.possible_matches(manager, [asked])[asked.pk] == []
 
-    def test_one_query_for_a_page_of_requests(
-        self, authority, intake, django_assert_num_queries
-    ):
+    def test_one_query_for_a_page_of_requests(self, authority, intake, django_assert_num_queries):
         many = [receive(authority, remote_addr=str(n), email=f"p{n}@example.com") for n in range(4)]
         for n in range(4):
             PersonFactory(authority=authority, email=f"p{n}@example.com")
@@ -310,7 +308,12 @@ class TestDealWith:
         elsewhere = TeamFactory()
         with pytest.raises(ValidationError, match="Choose a team of Newham"):
             help_requests.refer_as_new_person(
-                intake, asked, team=elsewhere, person_ref="C4", date_of_birth=None, expected_version=1
+                intake,
+                asked,
+                team=elsewhere,
+                person_ref="C4",
+                date_of_birth=None,
+                expected_version=1,
             )
 
     def test_not_a_real_request_needs_a_reason(self, authority, intake, asked):
@@ -320,7 +323,9 @@ class TestDealWith:
         asked.refresh_from_db()
         assert asked.status == HelpStatus.NOT_REAL and asked.reason == "An advert for a website"
 
-    def test_staff_who_do_not_triage_may_not_deal_with_requests(self, authority, team, coach, asked):
+    def test_staff_who_do_not_triage_may_not_deal_with_requests(
+        self, authority, team, coach, asked
+    ):
         with pytest.raises(PermissionDenied):
             help_requests.set_aside(coach, asked, reason="Spam", expected_version=1)
         other = staff(Role.INTAKE_OFFICER, TeamFactory())

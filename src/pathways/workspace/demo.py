@@ -74,8 +74,8 @@ from pathways.matching import selectors as matching
 from pathways.people import services as people_services
 from pathways.people.models import CareCost, Condition, Consent, Person, SupportReason
 from pathways.people.policy import person_policy
-from pathways.referrals.demo_help import load_help_requests
 from pathways.referrals import services as referral_services
+from pathways.referrals.demo_help import load_help_requests
 from pathways.referrals.models import Referral, Source
 from pathways.workspace.demo_claims import load_claims
 from pathways.workspace.demo_commissioning import load_commissioning
