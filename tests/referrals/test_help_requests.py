@@ -333,3 +333,17 @@ class TestDealWith:
             help_requests.set_aside(other, asked, reason="Spam", expected_version=1)
         asked.refresh_from_db()
         assert asked.status == HelpStatus.NEW
+
+
+def test_what_the_person_wrote_is_in_their_subject_access(authority, team, intake, asked):
+    """(Erasure blanks it: tests/privacy/test_erasure.py.)"""
+    from pathways.privacy.selectors import gather
+
+    referral = help_requests.refer_as_new_person(
+        intake, asked, team=team, person_ref="C31", date_of_birth=None, expected_version=1
+    )
+    [section] = [s for s in gather(referral.person).sections if s.key == "help_requests"]
+    [row] = section.rows
+    shown = {item.name: item.value for item in row}
+    assert shown["wants"] == "A job in a café, mornings."
+    assert "client_key" not in shown

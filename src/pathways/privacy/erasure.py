@@ -93,7 +93,7 @@ from pathways.privacy.models import (
     SubjectAccessRequest,
 )
 from pathways.privacy.retention_policy import erasure_request_policy
-from pathways.referrals.models import LIVE_STATUSES, Referral
+from pathways.referrals.models import LIVE_STATUSES, HelpRequest, Referral
 
 ERASED = "(erased)"
 DPO_ONLY = "Only the data protection officer of the person's authority can do this."
@@ -155,6 +155,12 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(ClaimLine, "person", ("evidence",), replace=(("reason", ERASED),)),
     PersonRows(Purchase, "person"),
     PersonRows(OnwardReferral, "referral__person", ("reason",)),
+    PersonRows(
+        HelpRequest,
+        "referral__person",
+        ("email", "phone", "postcode", "wants", "reason"),
+        replace=(("given_name", ERASED), ("family_name", ERASED)),
+    ),
 )
 
 
@@ -459,6 +465,7 @@ def _anonymise(person: Person) -> None:
     )
     person.contacts.all().delete()
     _delete_documents(person)
+    HelpRequest.objects.filter(referral__person=person).update(date_of_birth=None)
     for kind in PERSON_ROWS:
         values: dict[str, Any] = {name: "" for name in kind.blank}
         values |= {
