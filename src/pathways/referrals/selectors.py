@@ -35,6 +35,7 @@ from pathways.core.policies import CASEWORK_ROLES
 from pathways.people.models import Person
 from pathways.people.selectors import people_for
 from pathways.referrals.models import (
+    LIVE_STATUSES,
     WAITING_STATUSES,
     HelpRequest,
     HelpStatus,
@@ -301,3 +302,37 @@ def possible_matches(user: User, help_requests: Sequence[HelpRequest]) -> dict[i
             if len(found[r.pk]) < MATCHES_SHOWN and _matches(r, person):
                 found[r.pk].append(person)
     return found
+
+
+# --- Coming back for support ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupportNow:
+    """Where a person stands for "I want help again": their open episode, their live
+    referral, and their most recent episode (any of them None)."""
+
+    open_episode: Episode | None
+    live_referral: Referral | None
+    last_episode: Episode | None
+
+    @property
+    def may_come_back(self) -> bool:
+        return (
+            self.open_episode is None
+            and self.live_referral is None
+            and self.last_episode is not None
+        )
+
+
+def support_now(person: Person) -> SupportNow:
+    """The person's own support, for their own portal (three short queries)."""
+    episodes = Episode.objects.filter(person=person).select_related("team", "worker")
+    return SupportNow(
+        open_episode=episodes.filter(ended_on__isnull=True).first(),
+        live_referral=Referral.objects.filter(person=person, status__in=LIVE_STATUSES)
+        .select_related("team")
+        .order_by("-received_on", "-pk")
+        .first(),
+        last_episode=episodes.order_by("-ended_on", "-started_on", "-pk").first(),
+    )
