@@ -126,7 +126,7 @@ def test_asking_to_come_back_by_keyboard(
 
     # Back on the page: they have asked, and cannot ask twice.
     page.goto("/my/help-again/")
-    expect(page.get_by_text("You asked for help. We have your message.")).to_be_visible()
+    expect(page.get_by_text("You are waiting for help from us.")).to_be_visible()
     expect(page.get_by_role("button", name="Ask for help again")).to_have_count(0)
     easy_to_use(page, axe_check, width)
 

@@ -52,7 +52,7 @@ def test_after_asking_the_page_says_the_team_will_contact_them(ended, team):
     client = signed_in(ended)
     client.post(URL, {"words": ""})
     page = client.get(URL).content.decode()
-    assert "You asked for help. We have your message." in page
+    assert "You are waiting for help from us." in page
     assert "<textarea" not in page
     assert client.post(URL, {"words": "again"}).status_code == 409
     assert Referral.objects.filter(person=ended.person).count() == 1
