@@ -182,7 +182,7 @@ class TestPages:
         page = client.get("/notifications/settings/").content.decode()
         assert "A case is allocated to you" in page and "Daily summary" in page
         every = [k.name for k in notifications.kinds()]
-        assert len(every) == 7
+        assert len(every) == 8
         keep = [k for k in every if k != "digest"]
         response = client.post("/notifications/settings/", {"emails": keep}, follow=True)
         assert "Your email choices are saved." in response.content.decode()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import help_again, views
+from pathways.portal import help_again, information, views
 
 app_name = "portal"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("help-again/", help_again.help_again, name="help-again"),
     path("help-again/sent/", help_again.sent, name="help-again-sent"),
+    path("information/", information.information, name="information"),
+    path("information/everything/", information.everything, name="information-everything"),
+    path("information/download/", information.download, name="information-download"),
 ]
