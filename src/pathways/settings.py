@@ -445,3 +445,21 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tup
     *AUDITLOG_INCLUDE_TRACKING_MODELS,
     {"model": "casework.Document", "exclude_fields": ["file"]},
 )
+
+# --- Asking for help to find work (issue 14, decision 0044) ----------------------------
+# The public "Ask for help to find work" form, with no account: requests accepted per
+# hour from one address, and per authority (counted in the database, so every process
+# agrees). Past the limit the form says to try again later or phone the council.
+PATHWAYS_HELP_REQUEST_LIMIT_PER_ADDRESS = int(
+    os.environ.get("PATHWAYS_HELP_REQUEST_LIMIT_PER_ADDRESS", 5)
+)
+PATHWAYS_HELP_REQUEST_LIMIT_PER_AUTHORITY = int(
+    os.environ.get("PATHWAYS_HELP_REQUEST_LIMIT_PER_AUTHORITY", 200)
+)
+# A form sent back sooner than this many seconds after it was shown was filled in by a
+# program: it is answered as if received, and dropped.
+PATHWAYS_HELP_REQUEST_MIN_SECONDS = float(os.environ.get("PATHWAYS_HELP_REQUEST_MIN_SECONDS", 4))
+AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
+    *AUDITLOG_INCLUDE_TRACKING_MODELS,
+    {"model": "referrals.HelpRequest", "exclude_fields": ["client_key"]},
+)

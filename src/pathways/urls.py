@@ -22,5 +22,6 @@ urlpatterns = [
     path("imports/", include("pathways.core.import_urls")),
     path("api/v1/", include("pathways.api.urls")),
     path("my/", include("pathways.portal.urls")),
+    path("ask-for-help/", include("pathways.portal.public_urls")),
     path("", include("pathways.portal.staff_urls")),
 ]

@@ -35,6 +35,7 @@ from pathways.privacy.models import (
     ErasureStatus,
     SubjectAccessRequest,
 )
+from pathways.referrals.models import HelpRequest
 from pathways.reporting import outcomes
 from tests.factories import EpisodeFactory, OpportunityFactory, TeamFactory, staff
 from tests.privacy.retention_data import TODAY, claimed, closed_episode, dpo, job
@@ -71,6 +72,19 @@ def full_record(team) -> Person:
     referral = someone.referrals.get()
     referral.notes = "Marigold Quenby referred by her social worker"
     referral.save()
+    HelpRequest.objects.create(  # she asked on the website first
+        authority=someone.authority,
+        given_name=NAME[0],
+        family_name=NAME[1],
+        email="marigold@example.net",
+        phone="07700 900123",
+        date_of_birth=DOB,
+        postcode=POSTCODE,
+        wants="Marigold wants to work in a garden centre",
+        care_and_support="yes",
+        status="referred",
+        referral=referral,
+    )
     episode = someone.episodes.get()
     episode.end_notes = "Marigold moved on"
     episode.save()

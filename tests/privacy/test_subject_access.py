@@ -137,7 +137,8 @@ class TestTheArchive:
         files = unzip(response.content)
 
         expected = {
-            "person", "contacts", "consents", "care_costs", "referrals", "episodes",
+            "person", "contacts", "consents", "care_costs", "referrals", "help_requests",
+            "episodes",
             "stages", "long_term_reviews", "packages", "activities", "vocational_profile",
             "goals", "steps", "appointments", "candidacies", "candidacy_steps", "placements",
             "feedback",
@@ -146,7 +147,8 @@ class TestTheArchive:
             "subject_access_requests", "documents", "audit_trail",
         }  # fmt: skip
         assert set(files) == {f"{key}.json" for key in expected} | {"README.txt"}
-        for key in expected - {"long_term_reviews", "internship_rotations", "documents"}:
+        empty = {"long_term_reviews", "internship_rotations", "documents", "help_requests"}
+        for key in expected - empty:
             assert files[f"{key}.json"], f"{key}.json is empty"
 
         [record] = files["person.json"]

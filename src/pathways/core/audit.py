@@ -174,6 +174,40 @@ def record_access_bulk(
     return LogEntry.objects.using(using).bulk_create(entries)
 
 
+def record_reads(
+    actor: Any, rows: Iterable[Any], *, channel: str, what: str, request: Any = None
+) -> list[LogEntry]:
+    """Record that ``actor`` read each of ``rows``, records about someone who is not (or
+    not yet) a person on record (a request for help from the public form): one
+    ``ACCESS`` entry on each row, written in one statement."""
+    rows = list(rows)
+    if not rows:
+        return []
+    content_type = ContentType.objects.get_for_model(type(rows[0]))
+    now = timezone.now()
+    cid = get_cid()
+    using = router.db_for_write(LogEntry)
+    entries = []
+    for row in rows:
+        entry = LogEntry(
+            content_type=content_type,
+            object_pk=str(row.pk),
+            object_id=row.pk,
+            object_repr=str(row),
+            action=LogEntry.Action.ACCESS,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_email=getattr(actor, "email", None),
+            remote_addr=client_address(request),
+            changes=None,
+            cid=cid,
+            timestamp=now,
+            additional_data={"channel": channel, "outcome": ALLOWED, "what": what},
+        )
+        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
+        entries.append(entry)
+    return LogEntry.objects.using(using).bulk_create(entries)
+
+
 def create_recorded(rows: Sequence[M]) -> list[M]:
     """Insert ``rows`` of one model in one statement, with the same CREATE entry on the
     trail for each that django-auditlog writes when a row is saved on its own (the same

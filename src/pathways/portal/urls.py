@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import appointments, feedback, information, views
+from pathways.portal import appointments, feedback, help_again, information, views
 
 app_name = "portal"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("new-link/", views.new_link, name="new-link"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("help-again/", help_again.help_again, name="help-again"),
+    path("help-again/sent/", help_again.sent, name="help-again-sent"),
     path("information/", information.information, name="information"),
     path("information/everything/", information.everything, name="information-everything"),
     path("information/download/", information.download, name="information-download"),

@@ -95,7 +95,7 @@ from pathways.privacy.models import (
     SubjectAccessRequest,
 )
 from pathways.privacy.retention_policy import erasure_request_policy
-from pathways.referrals.models import LIVE_STATUSES, Referral
+from pathways.referrals.models import LIVE_STATUSES, HelpRequest, Referral
 
 ERASED = "(erased)"
 DPO_ONLY = "Only the data protection officer of the person's authority can do this."
@@ -159,6 +159,12 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(ClaimLine, "person", ("evidence",), replace=(("reason", ERASED),)),
     PersonRows(Purchase, "person"),
     PersonRows(OnwardReferral, "referral__person", ("reason",)),
+    PersonRows(
+        HelpRequest,
+        "referral__person",
+        ("email", "phone", "postcode", "wants", "reason"),
+        replace=(("given_name", ERASED), ("family_name", ERASED)),
+    ),
 )
 
 
@@ -499,6 +505,7 @@ def _anonymise(person: Person) -> None:
             registered.before(person)
     person.contacts.all().delete()
     _delete_documents(person)
+    HelpRequest.objects.filter(referral__person=person).update(date_of_birth=None)
     for kind in person_rows():
         values: dict[str, Any] = {name: "" for name in kind.blank}
         values |= {

@@ -54,6 +54,7 @@ TITLES = {
     "consents": "What you agreed to",
     "care_costs": "The cost of your care",
     "referrals": "When you were referred to us",
+    "help_requests": "When you asked us for help",
     "episodes": "Your support",
     "stages": "Steps of your support",
     "long_term_reviews": "Reviews of your support",

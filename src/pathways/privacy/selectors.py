@@ -54,7 +54,7 @@ from pathways.employment.models import (
 from pathways.people.models import CareCost, Consent, Contact, Person
 from pathways.privacy.models import SubjectAccessRequest
 from pathways.privacy.policy import SUBJECT_ACCESS_ROLES, subject_access_policy
-from pathways.referrals.models import Referral
+from pathways.referrals.models import HelpRequest, Referral
 
 NOT_RECORDED = "Not recorded"
 
@@ -329,6 +329,16 @@ def gather(person: Person, *, name_staff: NameStaff | None = None) -> Gathered:
                 "redirected_to": _by_attr("redirected_to", "referral_ref"),
             },
             empty="No referrals are recorded.",
+        ),
+        _section(
+            "help_requests",
+            "Requests for help",
+            "What the person wrote when they asked for help to find work on the website, "
+            "and who dealt with it.",
+            HelpRequest.objects.filter(referral__person=person).order_by("received_at", "id"),
+            refs={"authority": authority, "referral": _by_attr("referral", "referral_ref")},
+            skip=("client_key",),
+            empty="No requests for help are recorded.",
         ),
         _section(
             "episodes",

@@ -166,3 +166,63 @@ class AllocateForm(forms.Form):
             )
             for load in loads
         ]
+
+
+# --- Requests for help (the public form), dealt with by intake officers -------------
+
+
+class ReferNewPersonForm(ConfirmUnusualForm):
+    """Refer the person who asked as someone new: the officer adds the client
+    reference, and the date of birth when the person did not give it."""
+
+    team = forms.ModelChoiceField(
+        label="Team to refer to",
+        queryset=Team.objects.none(),
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the team to refer to"},
+    )
+    person_ref = forms.CharField(
+        label="Client reference",
+        max_length=40,
+        help_text="The council's client ID from the social-care system",
+        error_messages={"required": "Enter the client reference"},
+    )
+    date_of_birth = DatePartsField(
+        label="Date of birth",
+        required=False,
+        label_for_errors="date of birth",
+        help_text="Only if they did not give it. For example, 27 3 1990",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+
+
+class ReferExistingPersonForm(ConfirmUnusualForm):
+    """Refer one of the people on record who may be the one asking."""
+
+    person = forms.TypedChoiceField(
+        label="Who is asking for help",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who is asking for help"},
+    )
+    team = forms.ModelChoiceField(
+        label="Team to refer to",
+        queryset=Team.objects.none(),
+        empty_label="Choose a team",
+        error_messages={"required": "Choose the team to refer to"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], people: Iterable[Person], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+        cast(forms.TypedChoiceField, self.fields["person"]).choices = [
+            (p.pk, f"{p.full_name}, born {p.date_of_birth:%-d %B %Y} ({p.person_ref})")
+            for p in people
+        ]

@@ -103,3 +103,66 @@ class Referral(models.Model):
     def days_waited(self, today: dt.date | None = None) -> int:
         today = today or timezone.localdate()
         return (today - self.received_on).days
+
+
+class CareAndSupport(models.TextChoices):
+    """Whether someone asking for help gets care and support from the council, in
+    their own words."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    DONT_KNOW = "dont_know", "I don't know"
+
+
+class HelpStatus(models.TextChoices):
+    NEW = "new", "New"
+    REFERRED = "referred", "Referred"
+    NOT_REAL = "not_real", "Not a real request"
+
+
+class HelpRequest(models.Model):
+    """Someone asked for help to find work on the public form, with no account: what
+    they told us, until an intake officer refers them (or finds it was not a real
+    request). It is not a person record yet: it becomes one, or joins one, when it is
+    referred."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="help_requests")
+    given_name = models.CharField("first name", max_length=100)
+    family_name = models.CharField("last name", max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    wants = models.TextField("what kind of work or help")
+    care_and_support = models.CharField(
+        "gets care and support from the council", max_length=10, choices=CareAndSupport.choices
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    #: A keyed digest of the sender's address: enough to count requests from one place
+    #: for the rate limit, without keeping the address on the request.
+    client_key = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=HelpStatus.choices, default=HelpStatus.NEW)
+    referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="help_request"
+    )
+    dealt_with_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dealt_with_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was not a real request")
+    version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [
+            models.Index(fields=["authority", "status", "received_at"]),
+            models.Index(fields=["authority", "received_at"]),
+            models.Index(fields=["client_key", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Help request {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"

@@ -18,7 +18,7 @@ from pathways.core.policies import (
     team_roles,
 )
 from pathways.people.policy import ended_recently, person_policy
-from pathways.referrals.models import LIVE_STATUSES, Referral, Status
+from pathways.referrals.models import LIVE_STATUSES, HelpRequest, Referral, Status
 
 
 class ReferralPolicy(Policy):
@@ -56,6 +56,24 @@ def live_referral_to_team(_scope: Scope, _user: Any, teams: list[int]) -> Q | No
 
 
 referral_policy = ReferralPolicy()
+
+
+class HelpRequestPolicy(Policy):
+    """Requests for help sent to an authority by people with no account: read and
+    dealt with by those who triage referrals in some team of that authority (intake
+    officers and team managers). A request is about nobody on record yet, so a refused
+    look is not on anyone's trail."""
+
+    model = HelpRequest
+    noun = "help request"
+    person_field = None
+    actions: dict[str, Rule] = {"view": anyone, "deal": anyone}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(authority_id__in=scope.authorities_for(*TRIAGE_ROLES))
+
+
+help_request_policy = HelpRequestPolicy()
 
 
 def may_triage(user: Any) -> bool:

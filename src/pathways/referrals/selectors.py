@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,15 +24,25 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower, Replace
 from django.utils import timezone
 
+from pathways.casework.models import Episode
+from pathways.casework.selectors import episodes_for
 from pathways.core import policies
 from pathways.core.models import Team, User
 from pathways.core.policies import CASEWORK_ROLES
 from pathways.people.models import Person
-from pathways.referrals.models import WAITING_STATUSES, Referral, Status
-from pathways.referrals.policy import referral_policy
+from pathways.people.selectors import people_for
+from pathways.referrals.models import (
+    LIVE_STATUSES,
+    WAITING_STATUSES,
+    HelpRequest,
+    HelpStatus,
+    Referral,
+    Status,
+)
+from pathways.referrals.policy import help_request_policy, referral_policy
 
 
 def referral_page_rows() -> QuerySet[Referral]:
@@ -82,6 +94,17 @@ def waiting_list(user: User, team: Team | None = None) -> QuerySet[Referral]:
     if team is not None:
         qs = qs.filter(team=team)
     return qs.order_by("-urgent", "received_on", "id")
+
+
+def earlier_episodes(user: User, person: Person) -> QuerySet[Episode]:
+    """The person's ended episodes the user may see, most recent first: a returner's
+    referral shows the support they had before."""
+    return (
+        episodes_for(user)
+        .filter(person=person, ended_on__isnull=False)
+        .select_related("team")
+        .order_by("-ended_on", "-pk")
+    )
 
 
 def teams_of(user: User) -> QuerySet[Team]:
@@ -182,4 +205,134 @@ def people_with_referrals() -> QuerySet[Person]:
                 "-received_on", "-id"
             ),
         )
+    )
+
+
+# --- Requests for help (the public form) ---------------------------------------------
+
+
+def help_request_rows() -> QuerySet[HelpRequest]:
+    """Requests with their authority (unscoped: the help request policy scopes it)."""
+    return HelpRequest.objects.select_related("authority")
+
+
+def new_help_requests(user: User) -> QuerySet[HelpRequest]:
+    """Requests not yet dealt with, in the authorities where the user triages, oldest
+    first."""
+    return (
+        help_request_policy.visible(user, help_request_rows())
+        .filter(status=HelpStatus.NEW)
+        .order_by("received_at", "id")
+    )
+
+
+def phone_digits(phone: str) -> str:
+    """A UK phone number as digits from its leading 0 (``+44 7700 900982`` →
+    ``07700900982``), for comparing numbers written in different ways."""
+    digits = re.sub(r"\D", "", phone or "")
+    if phone.strip().startswith("+44") or (digits.startswith("44") and len(digits) == 12):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _stripped_phone() -> Replace:
+    """A person's phone as stored, without the spaces, dashes and brackets people write."""
+    expr: Any = F("phone")
+    for mark in (" ", "-", "(", ")"):
+        expr = Replace(expr, Value(mark), Value(""))
+    return expr
+
+
+#: Possible matches shown for each request, at most.
+MATCHES_SHOWN = 5
+
+
+def _matches(help_request: HelpRequest, person: Person) -> bool:
+    if person.authority_id != help_request.authority_id:
+        return False
+    same_name = (
+        help_request.date_of_birth is not None
+        and person.date_of_birth == help_request.date_of_birth
+        and person.given_name.strip().casefold() == help_request.given_name.strip().casefold()
+        and person.family_name.strip().casefold() == help_request.family_name.strip().casefold()
+    )
+    same_email = bool(help_request.email) and (
+        person.email.strip().casefold() == help_request.email.strip().casefold()
+    )
+    same_phone = (
+        bool(help_request.phone)
+        and bool(person.phone)
+        and (phone_digits(person.phone) == phone_digits(help_request.phone))
+    )
+    return same_name or same_email or same_phone
+
+
+def possible_matches(user: User, help_requests: Sequence[HelpRequest]) -> dict[int, list[Person]]:
+    """For each request (by id), the people of its authority the user may see who may
+    be the one asking: the same name and date of birth, or the same email address or
+    phone number. One query for any number of requests; nobody the user may not see is
+    mentioned."""
+    found: dict[int, list[Person]] = {r.pk: [] for r in help_requests}
+    wanted = Q()
+    for r in help_requests:
+        here = Q()
+        if r.date_of_birth is not None:
+            here |= Q(
+                given_name__iexact=r.given_name.strip(),
+                family_name__iexact=r.family_name.strip(),
+                date_of_birth=r.date_of_birth,
+            )
+        if r.email:
+            here |= Q(email_lower=r.email.strip().lower())
+        if r.phone:
+            digits = phone_digits(r.phone)
+            here |= Q(phone_plain__in=[digits, "+44" + digits[1:]])
+        if here:
+            wanted |= Q(authority_id=r.authority_id) & here
+    if not wanted:
+        return found
+    people = (
+        people_for(user)
+        .annotate(email_lower=Lower("email"), phone_plain=_stripped_phone())
+        .filter(wanted)
+        .order_by("family_name", "given_name", "pk")
+    )
+    for person in people:
+        for r in help_requests:
+            if len(found[r.pk]) < MATCHES_SHOWN and _matches(r, person):
+                found[r.pk].append(person)
+    return found
+
+
+# --- Coming back for support ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupportNow:
+    """Where a person stands for "I want help again": their open episode, their live
+    referral, and their most recent episode (any of them None)."""
+
+    open_episode: Episode | None
+    live_referral: Referral | None
+    last_episode: Episode | None
+
+    @property
+    def may_come_back(self) -> bool:
+        return (
+            self.open_episode is None
+            and self.live_referral is None
+            and self.last_episode is not None
+        )
+
+
+def support_now(person: Person) -> SupportNow:
+    """The person's own support, for their own portal (three short queries)."""
+    episodes = Episode.objects.filter(person=person).select_related("team", "worker")
+    return SupportNow(
+        open_episode=episodes.filter(ended_on__isnull=True).first(),
+        live_referral=Referral.objects.filter(person=person, status__in=LIVE_STATUSES)
+        .select_related("team")
+        .order_by("-received_on", "-pk")
+        .first(),
+        last_episode=episodes.order_by("-ended_on", "-started_on", "-pk").first(),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -461,3 +462,64 @@ def _same_person(person: Person, fields: dict) -> bool:
         and same(person.family_name, fields.get("family_name") or "")
         and person.date_of_birth == fields.get("date_of_birth")
     )
+
+
+#: The longest message with a request to come back: a few paragraphs.
+MAX_COME_BACK_WORDS = 2000
+
+
+@transaction.atomic
+def ask_to_come_back(person: Person, *, by: User, words: str = "") -> Referral:
+    """The person whose support ended asks to come back ("I want help again"): a
+    self-referral, received today, to the team of their most recent episode, with their
+    own words as its notes. When a worker is allocated, the new episode is linked to the
+    earlier ones (``casework.services.open_episode``). The team's intake officers are
+    told.
+
+    ``by`` is the account asking (the person's own); who may act for whom is the
+    portal's to check. Refused while the person has an open episode or a live referral:
+    their coach or the team already has them."""
+    # One request at a time for the person: two taps make one referral.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    open_episode_now = (
+        Episode.objects.filter(person=person, ended_on__isnull=True).select_related("team").first()
+    )
+    if open_episode_now is not None:
+        raise IllegalTransition(
+            f"You already get support from {open_episode_now.team.name}. "
+            "Send your coach a message instead."
+        )
+    live = Referral.objects.filter(person=person, status__in=LIVE_STATUSES).first()
+    if live is not None:
+        raise IllegalTransition(
+            f"You have already asked for help. {live.team.name} will contact you soon."
+        )
+    last = (
+        Episode.objects.filter(person=person)
+        .select_related("team")
+        .order_by("-ended_on", "-started_on", "-pk")
+        .first()
+    )
+    if last is None:
+        raise IllegalTransition(
+            "We cannot find support you had before. Ask for help to find work instead."
+        )
+    words = words.strip()
+    if len(words) > MAX_COME_BACK_WORDS:
+        raise ValidationError(
+            {"words": f"Write less. Use {MAX_COME_BACK_WORDS:,} letters or fewer."}
+        )
+    notes = "Asked to come back for support (I want help again)."
+    if words:
+        notes += f"\nIn their words: {words}"
+    referral = _new_referral(
+        by,
+        person=person,
+        team=last.team,
+        source=Source.SELF,
+        received_on=timezone.localdate(),
+        notes=notes,
+        confirmed=True,  # checked above, whoever may see what
+    )
+    notices.come_back_asked(by, referral)
+    return referral

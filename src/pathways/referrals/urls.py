@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pathways.referrals import views
+from pathways.referrals import help_views, views
 
 app_name = "referrals"
 urlpatterns = [
@@ -14,4 +14,13 @@ urlpatterns = [
     path("<int:pk>/redirect/", views.redirect_onward, name="redirect"),
     path("<int:pk>/urgent/", views.mark_urgent, name="urgent"),
     path("<int:pk>/allocate/", views.allocate, name="allocate"),
+    path("help-requests/", help_views.help_request_list, name="help-requests"),
+    path("help-requests/<int:pk>/", help_views.help_request_detail, name="help-request"),
+    path("help-requests/<int:pk>/refer-new/", help_views.refer_new, name="help-refer-new"),
+    path(
+        "help-requests/<int:pk>/refer-existing/",
+        help_views.refer_existing,
+        name="help-refer-existing",
+    ),
+    path("help-requests/<int:pk>/not-real/", help_views.not_real, name="help-not-real"),
 ]

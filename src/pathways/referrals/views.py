@@ -162,6 +162,7 @@ def _detail_context(request: AuthedRequest, referral: Referral, **forms: Form) -
             prefix="urgent",
         ),
         "accept_version": referral.version,
+        "earlier_episodes": selectors.earlier_episodes(user, referral.person),
     }
     context["action_forms"] = [
         context[name] for name in ("decline_form", "close_form", "redirect_form", "urgent_form")

@@ -75,6 +75,7 @@ from pathways.people import services as people_services
 from pathways.people.models import CareCost, Condition, Consent, Person, SupportReason
 from pathways.people.policy import person_policy
 from pathways.referrals import services as referral_services
+from pathways.referrals.demo_help import load_help_requests
 from pathways.referrals.models import Referral, Source
 from pathways.workspace.demo_claims import load_claims
 from pathways.workspace.demo_commissioning import load_commissioning
@@ -1629,6 +1630,7 @@ class _Loader:
         load_parking(self.today)  # the IPS provider's figures raise a parking flag
         load_purchases(AUTHORITY_CODE, self.today, self.staff["se1"])
         load_feedback(AUTHORITY_CODE, self.today)  # the user voice report, a year of it
+        load_help_requests(AUTHORITY_CODE, self.today)
         for step in EXTRA_STEPS:
             step(self.today)
 

@@ -60,6 +60,7 @@ MENU: list[MenuItem] = [
     MenuItem("My people", "casework:my-people", may_list_people),
     MenuItem("New referral", "referrals:new", policies.may_refer),
     MenuItem("Triage", "referrals:triage", may_triage),
+    MenuItem("Help requests", "referrals:help-requests", may_triage),
     MenuItem("Waiting list", "referrals:waiting", may_work_waiting_list),
     MenuItem("Onward referrals", "onward:sent", may_see_onward),
     MenuItem("Approvals", "casework:approvals", may_approve_packages),
