@@ -59,6 +59,7 @@ from pathways.casework.models import (
     Episode,
     Goal,
     LongTermReview,
+    Message,
     Package,
     StageEntry,
     Step,
@@ -124,6 +125,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(Package, "episode__person", ("reason", "decision_reason")),
     PersonRows(LongTermReview, "episode__person", ("notes",)),
     PersonRows(Activity, "episode__person", ("notes",)),
+    PersonRows(Message, "episode__person", ("text",)),
     PersonRows(Document, "person"),  # deleted, and their files
     PersonRows(
         VocationalProfile,

@@ -30,6 +30,7 @@ from pathways.casework.models import (
     Episode,
     Goal,
     LongTermReview,
+    Message,
     Package,
     StageEntry,
     Step,
@@ -371,6 +372,16 @@ def gather(person: Person) -> Gathered:
             refs={"episode": episode},
             skip=(),
             empty="No activities are recorded.",
+        ),
+        _section(
+            "messages",
+            "Messages",
+            "Messages between the person (or their supporter) and the staff who support "
+            "them, oldest first.",
+            Message.objects.filter(episode__person=person).order_by("sent_at", "id"),
+            refs={"episode": episode},
+            skip=(),
+            empty="No messages are recorded.",
         ),
         _section(
             "vocational_profile",
