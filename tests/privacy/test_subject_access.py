@@ -138,7 +138,8 @@ class TestTheArchive:
 
         expected = {
             "person", "contacts", "consents", "care_costs", "referrals", "episodes",
-            "stages", "long_term_reviews", "packages", "activities", "vocational_profile",
+            "stages", "long_term_reviews", "packages", "activities", "messages",
+            "vocational_profile",
             "goals", "steps", "candidacies", "candidacy_steps", "placements",
             "placement_terms", "post_start_checks", "fading_steps", "access_to_work",
             "milestones", "internship_cohorts", "internship_rotations",
@@ -163,6 +164,7 @@ class TestTheArchive:
             "Likes mornings (Lovelace, meeting 0.0)",
             "Likes mornings (Lovelace, meeting 0.1)",
         ]
+        assert [m["text"] for m in files["messages.json"]] == ["See you Friday (Lovelace)"]
         assert files["goals.json"][0]["description"] == "Find a café job (Lovelace)"
         assert files["steps.json"][0]["goal_id"] == files["goals.json"][0]["id"]
         [placement] = files["placements.json"]

@@ -466,7 +466,8 @@ def _helper(owner: str, worker_name: str) -> str:
 
 def person_plan(person: Person) -> PersonPlan | None:
     """What the person's portal shows of their plan: their current open episode (or the
-    latest one), its goals still wanted with their steps in order, who helps with each
+    latest one), its goals still wanted with their steps in order (soonest first, those
+    without a date last, on every database), who helps with each
     (the goal's owner; the coach by name), their worker and team, and their last
     ``PLAN_RECENT_ACTIVITIES`` activities with them, whose notes are given only when
     the coach shared them. ``None`` for someone never supported. Four queries.
@@ -479,8 +480,12 @@ def person_plan(person: Person) -> PersonPlan | None:
     goals = (
         Goal.objects.filter(episode=episode)
         .exclude(status=Goal.Status.DROPPED)
-        .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("due_on", "id")))
-        .order_by("target_on", "id")
+        .prefetch_related(
+            Prefetch(
+                "steps", queryset=Step.objects.order_by(F("due_on").asc(nulls_last=True), "id")
+            )
+        )
+        .order_by(F("target_on").asc(nulls_last=True), "id")
     )
     recent = (
         Activity.objects.filter(
