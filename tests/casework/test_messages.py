@@ -224,6 +224,7 @@ class TestTheEpisodePage:
             < section.index("Second question")
         )
         assert section.count(">New</strong>") == 1
+        assert "not read by the person yet" in section
         assert not Message.objects.filter(from_person=True, read_at__isnull=True).exists()
         again = client.get(self.url(episode)).content.decode()
         assert ">New</strong>" not in again
