@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from pathways.casework.models import Message
+
 
 class NewLinkForm(forms.Form):
     email = forms.EmailField(
@@ -14,4 +16,19 @@ class NewLinkForm(forms.Form):
             "invalid": "Type your email address like this: name@example.org",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class MessageForm(forms.Form):
+    """A message to the coach ("Messages")."""
+
+    text = forms.CharField(
+        label="Your message",
+        max_length=Message.MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Type your message.",
+            "max_length": "Your message is too long. Make it shorter.",
+        },
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import views
+from pathways.portal import messages, plan, views
 
 app_name = "portal"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("new-link/", views.new_link, name="new-link"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("plan/", plan.my_plan, name="plan"),
+    path("messages/", messages.conversation_page, name="messages"),
 ]
