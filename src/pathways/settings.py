@@ -244,6 +244,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "casework.Package",
     "casework.LongTermReview",
     "casework.Activity",
+    "casework.Message",
     {"model": "casework.VocationalProfile", "m2m_fields": ["interests"]},
     "casework.Goal",
     "casework.Step",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pathways.casework import appointments, plans
 from pathways.casework import services as casework
 from pathways.casework.feedback import give_feedback
-from pathways.casework.models import Activity, ActivityKind, Stage
+from pathways.casework.models import Activity, ActivityKind, Message, Stage
 from pathways.core.models import Role
 from pathways.employers.candidacies.services import put_forward
 from pathways.employers.cohorts.models import InternshipCohort
@@ -96,6 +96,9 @@ def build_record(team, coach, *, ref, family_name, activities=2, episodes=1, not
                 recorded_by=coach,
             )
     assert episode is not None
+    Message.objects.create(
+        episode=episode, author=coach, from_person=False, text=f"See you Friday ({family_name})"
+    )
     add_contact(coach, person, name=f"Mary {family_name}", relationship="mother")
     Consent.objects.create(
         person=person, scope="employers", given=True, given_on=START(), recorded_by=coach

@@ -142,6 +142,7 @@ class TestTheArchive:
             "stages", "long_term_reviews", "packages", "activities", "vocational_profile",
             "goals", "steps", "appointments", "candidacies", "candidacy_steps", "placements",
             "feedback",
+            "messages",
             "placement_terms", "post_start_checks", "fading_steps", "access_to_work",
             "milestones", "internship_cohorts", "internship_rotations",
             "subject_access_requests", "documents", "audit_trail",
@@ -166,6 +167,7 @@ class TestTheArchive:
             "Likes mornings (Lovelace, meeting 0.0)",
             "Likes mornings (Lovelace, meeting 0.1)",
         ]
+        assert [m["text"] for m in files["messages.json"]] == ["See you Friday (Lovelace)"]
         assert files["goals.json"][0]["description"] == "Find a café job (Lovelace)"
         assert files["steps.json"][0]["goal_id"] == files["goals.json"][0]["id"]
         assert files["appointments.json"][0]["place"] == "Library (Lovelace)"

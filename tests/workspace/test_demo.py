@@ -279,6 +279,7 @@ def test_the_work_queue_has_something_of_every_kind_due_today(loaded):
         "milestone_due",
         "fading_stalled",
         "feedback",
+        "message",
     }
     assert any(i.overdue for i in items if i.kind == "transitional_limit")
     assert Package.objects.filter(status=Package.Status.PROPOSED).count() == 1

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from pathways.casework.models import Activity, ActivityKind, EndReason, Episode, Stage
+from pathways.casework.models import Activity, ActivityKind, EndReason, Episode, Message, Stage
 from pathways.casework.selectors import NOT_ALLOCATED, PACKAGE_KINDS, PeopleFilters
 from pathways.core.forms import DatePartsField
 from pathways.core.models import Team, User
@@ -99,7 +99,13 @@ class ActivityForm(EpisodeForm):
         label="Notes (optional)",
         required=False,
         widget=forms.Textarea,
-        help_text="Only people who may see this episode can read the notes",
+        help_text="Only people who may see this episode can read the notes, unless you "
+        "share them with the person",
+    )
+    shared_with_person = forms.BooleanField(
+        label="Share this note with the person",
+        required=False,
+        help_text="They will see it in their own Pathways. Write it as you would say it to them.",
     )
 
     def clean_occurred_on(self) -> dt.date | None:
@@ -108,6 +114,33 @@ class ActivityForm(EpisodeForm):
 
     def clean_minutes(self) -> int:
         return self.cleaned_data.get("minutes") or 0
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("shared_with_person") and not (data.get("notes") or "").strip():
+            self.add_error("notes", "Write the note to share it with the person")
+        return data
+
+
+class ActivityEditForm(ActivityForm):
+    """Correcting an entry, or sharing its note: the version read guards the change."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReplyForm(forms.Form):
+    """A member of staff's answer to the person."""
+
+    text = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=Message.MAX_LENGTH,
+        help_text="The person reads this in their own Pathways. Use short, plain sentences.",
+        error_messages={
+            "required": "Write your reply",
+            "max_length": f"The reply must be {Message.MAX_LENGTH} characters or fewer",
+        },
+    )
 
 
 class ReviewForm(EpisodeForm):

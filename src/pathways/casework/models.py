@@ -12,6 +12,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from pathways.core.files import BY_CONTENT_TYPE, FileType, PrivateStorage
 from pathways.core.models import Authority, InterestTag, OpportunityKind, Team
@@ -272,6 +273,12 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    shared_with_person = models.BooleanField(
+        "share this note with the person",
+        default=False,
+        help_text="Only notes the coach shares are ever shown to the person",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -288,6 +295,49 @@ class Activity(models.Model):
     def is_contact_with_person(self) -> bool:
         """Contact with the person themself counts towards "last contact"."""
         return self.with_whom in (self.With.PERSON, self.With.PERSON_AND_FAMILY)
+
+
+class Message(models.Model):
+    """One message in the conversation between the person (or their supporter, writing
+    for them) and the staff who support them, kept on the episode it was written in.
+
+    ``read_at`` is when the other side first opened it: the person for a staff message,
+    any staff member of the episode's team (or its worker) for the person's."""
+
+    #: The longest message either side may send: a letter, not a document.
+    MAX_LENGTH = 2000
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person's own account, their supporter's, or the staff member's",
+    )
+    from_person = models.BooleanField(
+        help_text="Written by the person or their supporter (not by staff)"
+    )
+    text = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["episode", "sent_at"])]
+
+    def __str__(self) -> str:
+        side = "the person" if self.from_person else "staff"
+        return f"Message from {side} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.episode.person_id}
 
 
 class TravelMode(models.TextChoices):

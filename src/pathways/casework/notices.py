@@ -1,6 +1,7 @@
 """Who casework tells, and what (``core.notifications``): the approvers of a team
-when a package change waits for them, the proposer when it is decided, and each
-worker once a day when their work queue has something due. The texts name nobody."""
+when a package change waits for them, the proposer when it is decided, the worker when
+the person writes to them, and each worker once a day when their work queue has
+something due. The texts name nobody."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from pathways.casework.models import Feedback, Package
+from pathways.casework.models import Feedback, Message, Package
 from pathways.casework.queue import QueueItem
 from pathways.casework.selectors import work_queue
 from pathways.core.models import User
@@ -20,6 +21,9 @@ APPROVAL_WAITING = notification_kind(
     "approval_waiting", "A package change waits for your approval"
 ).name
 PROPOSAL_DECIDED = notification_kind("proposal_decided", "Your package proposal is decided").name
+MESSAGE_FROM_PERSON = notification_kind(
+    "message_from_person", "A person you support sends you a message"
+).name
 DIGEST = notification_kind("digest", "Daily summary of what is due in your work queue").name
 FEEDBACK = notification_kind(
     "feedback", "Someone you support gave feedback that needs a reply"
@@ -76,6 +80,23 @@ def feedback_needs_reply(feedback: Feedback) -> None:
         "Someone you support said how it is going. They need a reply.",
         reverse("casework:feedback", args=[feedback.pk]),
     )
+
+
+def message_from_person(message: Message) -> None:
+    """Tell the episode's worker; with nobody allocated, those who hold or manage cases
+    in its team, so that a message never waits unseen."""
+    episode = message.episode
+    link = reverse("casework:episode", args=[episode.pk]) + "#messages"
+    text = "A person you support sent you a message."
+    if episode.worker is not None and episode.worker.is_active:
+        notify(episode.worker, MESSAGE_FROM_PERSON, text, link)
+        return
+    team = User.objects.filter(
+        is_active=True,
+        memberships__team_id=episode.team_id,
+        memberships__role__in=CASEWORK_ROLES,
+    ).distinct()
+    notify_each(team, MESSAGE_FROM_PERSON, text, link, besides=message.author)
 
 
 def send_digests(on: dt.date, items: list[QueueItem] | None = None) -> int:

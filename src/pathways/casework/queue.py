@@ -18,12 +18,37 @@ from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.casework.models import Episode, Feedback, Package, SupportedElement
+from pathways.casework.models import Episode, Feedback, Message, Package, SupportedElement
 
 #: Transitional support asks for a decision this many days before its limit.
 TRANSITIONAL_WARNING_DAYS = 91
 #: How many days the team has to reply to feedback; the portal tells the person.
 FEEDBACK_REPLY_DAYS = 7
+#: A message from the person is overdue when unanswered this many working days after.
+MESSAGE_ANSWER_WORKING_DAYS = 2
+
+
+def add_working_days(day: dt.date, days: int) -> dt.date:
+    """The working day ``days`` working days after ``day`` (Monday to Friday; bank
+    holidays are not known here and count as working days)."""
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def unanswered_messages() -> QuerySet[Message]:
+    """Messages from the person that no staff message followed (on the same episode),
+    as a subquery of an episode's rows: the oldest first."""
+    answered = Message.objects.filter(
+        episode=OuterRef("episode"), from_person=False, sent_at__gte=OuterRef("sent_at")
+    )
+    return (
+        Message.objects.filter(episode=OuterRef("pk"), from_person=True)
+        .exclude(Exists(answered))
+        .order_by("sent_at", "id")
+    )
 
 
 @dataclass(frozen=True)
@@ -95,6 +120,7 @@ def annotate_for_queue(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
             Package.objects.filter(episode=OuterRef("pk"), status=Package.Status.PROPOSED)
         ),
         last_review_on=Max("reviews__reviewed_on"),
+        unanswered_since=Subquery(unanswered_messages().values("sent_at")[:1]),
         no_contact_days=F("team__no_contact_days"),
         review_interval_days=F("team__review_interval_days"),
     )
@@ -205,3 +231,18 @@ def feedback(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
             detail,
             reverse("casework:feedback", args=[row.pk]),
         )
+
+
+@kind("message", label="Message from the person")
+def message(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
+    """A message from the person (or their supporter) that nobody has answered yet: due
+    the day it was sent, overdue after ``MESSAGE_ANSWER_WORKING_DAYS`` working days."""
+    for episode in episodes:
+        since = episode.unanswered_since  # type: ignore[attr-defined]
+        if since is None:
+            continue
+        sent_on = timezone.localdate(since)
+        overdue = on > add_working_days(sent_on, MESSAGE_ANSWER_WORKING_DAYS)
+        detail = f"Message sent on {sent_on:%-d %b %Y} is waiting for a reply"
+        url = reverse("casework:episode", args=[episode.pk]) + "#messages"
+        yield QueueItem("message", episode, sent_on, overdue, detail, url=url)

@@ -30,9 +30,11 @@ from pathways.casework.models import (
     Feedback,
     Goal,
     LongTermReview,
+    Message,
     Package,
     Stage,
     StageEntry,
+    Step,
     SupportedElement,
 )
 from pathways.casework.policy import episode_policy
@@ -102,13 +104,36 @@ def episode_with_history() -> QuerySet[Episode]:
     )
 
 
-def timeline_of(episode: Episode) -> QuerySet[Activity]:
-    """The episode's timeline, newest first."""
-    return (
-        Activity.objects.filter(episode=episode)
-        .select_related("recorded_by")
-        .order_by("-occurred_on", "-id")
+def messages_of(episode: Episode) -> list[Message]:
+    """The conversation on the episode with its authors, oldest first (one query)."""
+    return list(
+        Message.objects.filter(episode=episode).select_related("author").order_by("sent_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One entry on the episode's timeline: an activity or a message."""
+
+    day: dt.date
+    at: dt.datetime
+    activity: Activity | None = None
+    message: Message | None = None
+
+
+def timeline_of(episode: Episode, messages: list[Message] | None = None) -> list[TimelineEntry]:
+    """The episode's timeline, newest first: its activities and its messages, in one
+    query each (``messages``: the conversation when the caller has it already, as the
+    episode page does for its Messages section). The whole timeline is read and the
+    page shows a page of it: an episode holds hundreds of entries, not millions."""
+    activities = Activity.objects.filter(episode=episode).select_related("recorded_by")
+    entries = [TimelineEntry(a.occurred_on, a.recorded_at, activity=a) for a in activities]
+    entries += [
+        TimelineEntry(timezone.localdate(m.sent_at), m.sent_at, message=m)
+        for m in (messages_of(episode) if messages is None else messages)
+    ]
+    entries.sort(key=lambda e: (e.day, e.at), reverse=True)
+    return entries
 
 
 def episode_with_timeline() -> QuerySet[Episode]:
@@ -495,3 +520,141 @@ def feedback_rows() -> QuerySet[Feedback]:
 def feedback_of_episode(episode: Episode) -> QuerySet[Feedback]:
     """What the person said while this episode was theirs, newest first."""
     return Feedback.objects.filter(episode=episode).select_related("replied_by")
+
+
+# The person's plan, for the portal ------------------------------------------------
+
+#: How many of the latest activities with the person their plan shows.
+PLAN_RECENT_ACTIVITIES = 5
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    description: str
+    due_on: dt.date | None
+    done_on: dt.date | None
+    #: Who helps with it, in the person's words ("You", "Sam Jones, your job coach").
+    helper: str
+    #: Which kind of helper, for the picture beside it (a ``Goal.Owner`` value).
+    helper_kind: str
+
+
+@dataclass(frozen=True)
+class PlanGoal:
+    description: str
+    status: str
+    target_on: dt.date | None
+    helper: str
+    helper_kind: str
+    steps: list[PlanStep]
+
+
+@dataclass(frozen=True)
+class PlanActivity:
+    kind: str
+    kind_label: str
+    occurred_on: dt.date
+    #: The note, only when the coach shared it with the person; "" otherwise.
+    shared_note: str
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    episode: Episode
+    is_open: bool
+    worker_name: str
+    team_name: str
+    goals: list[PlanGoal]
+    recent: list[PlanActivity]
+
+
+def _helper(owner: str, worker_name: str) -> str:
+    coach = f"{worker_name}, your job coach" if worker_name else "Your job coach"
+    helpers: dict[str, str] = {
+        Goal.Owner.PERSON: "You",
+        Goal.Owner.WORKER: coach,
+        Goal.Owner.TOGETHER: f"You and {worker_name}" if worker_name else "You and your coach",
+        Goal.Owner.FAMILY: "Your family or carers",
+        Goal.Owner.EMPLOYER: "Your employer",
+    }
+    return helpers.get(owner, "Someone else")
+
+
+def person_plan(person: Person) -> PersonPlan | None:
+    """What the person's portal shows of their plan: their current open episode (or the
+    latest one), its goals still wanted with their steps in order (soonest first, those
+    without a date last, on every database), who helps with each
+    (the goal's owner; the coach by name), their worker and team, and their last
+    ``PLAN_RECENT_ACTIVITIES`` activities with them, whose notes are given only when
+    the coach shared them. ``None`` for someone never supported. Four queries.
+
+    The caller (the portal) has decided that the viewer may see this person's plan."""
+    episode = current_or_latest_episode(person)
+    if episode is None:
+        return None
+    worker_name = episode.worker.get_full_name() if episode.worker else ""
+    goals = (
+        Goal.objects.filter(episode=episode)
+        .exclude(status=Goal.Status.DROPPED)
+        .prefetch_related(
+            Prefetch(
+                "steps", queryset=Step.objects.order_by(F("due_on").asc(nulls_last=True), "id")
+            )
+        )
+        .order_by(F("target_on").asc(nulls_last=True), "id")
+    )
+    recent = (
+        Activity.objects.filter(
+            episode=episode,
+            with_whom__in=[Activity.With.PERSON, Activity.With.PERSON_AND_FAMILY],
+        )
+        .only("kind", "occurred_on", "notes", "shared_with_person")
+        .order_by("-occurred_on", "-id")[:PLAN_RECENT_ACTIVITIES]
+    )
+    return PersonPlan(
+        episode=episode,
+        is_open=episode.is_open,
+        worker_name=worker_name,
+        team_name=episode.team.name,
+        goals=[
+            PlanGoal(
+                description=goal.description,
+                status=goal.status,
+                target_on=goal.target_on,
+                helper=_helper(goal.owner, worker_name),
+                helper_kind=goal.owner,
+                steps=[
+                    PlanStep(
+                        description=step.description,
+                        due_on=step.due_on,
+                        done_on=step.done_on,
+                        helper=_helper(goal.owner, worker_name),
+                        helper_kind=goal.owner,
+                    )
+                    for step in goal.steps.all()
+                ],
+            )
+            for goal in goals
+        ],
+        recent=[
+            PlanActivity(
+                kind=a.kind,
+                kind_label=a.get_kind_display(),
+                occurred_on=a.occurred_on,
+                shared_note=a.notes if a.shared_with_person else "",
+            )
+            for a in recent
+        ],
+    )
+
+
+def current_or_latest_episode(person: Person) -> Episode | None:
+    """The person's open episode, or else their latest: what their portal shows (their
+    plan, their conversation, which they can still read after support ends). One
+    query."""
+    return (
+        Episode.objects.filter(person=person)
+        .select_related("worker", "team")
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "-id")
+        .first()
+    )

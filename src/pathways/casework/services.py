@@ -331,8 +331,10 @@ def record_activity(
     with_whom: str,
     minutes: int = 0,
     notes: str = "",
+    shared_with_person: bool = False,
 ) -> Activity:
-    """Add to the timeline; contact with the person moves their "last contact" on."""
+    """Add to the timeline; contact with the person moves their "last contact" on. A
+    note ``shared_with_person`` is shown to the person in their portal."""
     _require(actor, "work", episode, "Only the person's worker or their team can do this.")
     episode = _lock_open(episode)
     if occurred_on > timezone.localdate():
@@ -345,16 +347,58 @@ def record_activity(
         with_whom=with_whom,
         minutes=minutes,
         notes=notes.strip(),
+        shared_with_person=shared_with_person,
         recorded_by=actor,
     )
     activity.full_clean()
     activity.save()
-    if activity.is_contact_with_person and (
-        episode.last_contact_on is None or occurred_on > episode.last_contact_on
-    ):
-        episode.last_contact_on = occurred_on
-        _bump(episode, ["last_contact_on"])
+    _move_last_contact(episode, activity)
     return activity
+
+
+def _move_last_contact(episode: Episode, activity: Activity) -> None:
+    if activity.is_contact_with_person and (
+        episode.last_contact_on is None or activity.occurred_on > episode.last_contact_on
+    ):
+        episode.last_contact_on = activity.occurred_on
+        _bump(episode, ["last_contact_on"])
+
+
+#: What ``edit_activity`` may change.
+ACTIVITY_FIELDS = ("kind", "occurred_on", "with_whom", "minutes", "notes", "shared_with_person")
+
+
+@transaction.atomic
+def edit_activity(
+    actor: User, activity: Activity, *, expected_version: int, **changes: object
+) -> Activity:
+    """Correct a timeline entry, or share its note with the person (or stop sharing
+    it). Refused on a closed episode, and when someone else changed the entry since
+    ``expected_version`` was read. "Last contact" moves on when the entry becomes a
+    later contact; it is not moved back (other contacts may stand behind it)."""
+    unknown = set(changes) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise ValueError(f"edit_activity cannot change {', '.join(sorted(unknown))}")
+    _require(actor, "work", activity.episode, "Only the person's worker or their team can do this.")
+    episode = _lock_open(activity.episode)
+    fresh = Activity.objects.select_for_update().get(pk=activity.pk, episode=episode)
+    if fresh.version != expected_version:
+        raise ConcurrentEdit(
+            "Someone else changed this activity while you were editing it. "
+            "Check it as it is now and make your change again."
+        )
+    occurred_on = changes.get("occurred_on", fresh.occurred_on)
+    assert isinstance(occurred_on, dt.date)
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "The date of the activity cannot be in the future"})
+    check_within_episode(episode, occurred_on, "occurred_on", "date of the activity")
+    for name, value in changes.items():
+        setattr(fresh, name, value.strip() if isinstance(value, str) and name == "notes" else value)
+    fresh.full_clean()
+    fresh.version += 1
+    fresh.save()
+    _move_last_contact(episode, fresh)
+    return fresh
 
 
 @transaction.atomic

@@ -33,6 +33,12 @@ urlpatterns = [
     path("episodes/<int:pk>/", views.episode, name="episode"),
     path("episodes/<int:pk>/stage/", views.change_stage, name="stage"),
     path("episodes/<int:pk>/activities/", views.record_activity, name="activity"),
+    path(
+        "episodes/<int:pk>/activities/<int:activity_id>/edit/",
+        views.edit_activity,
+        name="activity-edit",
+    ),
+    path("episodes/<int:pk>/messages/", views.reply, name="reply"),
     path("episodes/<int:pk>/reviews/", views.record_review, name="review"),
     path("episodes/<int:pk>/close/", views.close, name="close"),
     path("episodes/<int:pk>/package/", views.propose_package, name="propose-package"),

@@ -21,17 +21,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pathways.casework import appointment_forms, documents, plan_forms, selectors, services
+from pathways.casework import (
+    appointment_forms,
+    conversation,
+    documents,
+    plan_forms,
+    selectors,
+    services,
+)
 from pathways.casework.forms import (
+    ActivityEditForm,
     ActivityForm,
     ApproveForm,
     CloseForm,
     PackageForm,
     RejectForm,
+    ReplyForm,
     ReviewForm,
     StageForm,
 )
-from pathways.casework.models import ActivityKind, EndReason, Episode, Package, Stage
+from pathways.casework.models import Activity, ActivityKind, EndReason, Episode, Package, Stage
 from pathways.casework.policy import episode_policy
 from pathways.casework.prompts import prompt_label
 from pathways.core import audit
@@ -46,6 +55,7 @@ ACTION_FORMS = {
     "close_form": "close",
     "approve_form": "approve",
     "reject_form": "reject",
+    "reply_form": "reply",
 }
 
 
@@ -86,6 +96,8 @@ def _form(name: str, episode: Episode, data: Any = None, **kwargs: Any) -> forms
     prefix = ACTION_FORMS[name]
     if name in ("approve_form", "reject_form"):
         return (ApproveForm if name == "approve_form" else RejectForm)(data, prefix=prefix)
+    if name == "reply_form":
+        return ReplyForm(data, prefix=prefix)
     today = timezone.localdate()
     version = {"version": episode.version}
     if name == "stage_form":
@@ -129,7 +141,13 @@ def _episode_page(
     if current is not None and current.is_transitional and current.transitional_ends_on:
         limit_text = _days_left((current.transitional_ends_on - today).days)
     audit.record_access(user, episode.person, channel="web", what=_what(episode), request=request)
-    timeline = paged(request, selectors.timeline_of(episode), TIMELINE_PER_PAGE)
+    conversation_messages = selectors.messages_of(episode)
+    # Shown as new on this visit; opening the page is the team's reading them.
+    unread = [m.pk for m in conversation_messages if m.from_person and m.read_at is None]
+    conversation.mark_read(episode, by=user)
+    timeline = paged(
+        request, selectors.timeline_of(episode, conversation_messages), TIMELINE_PER_PAGE
+    )
     episode_documents = list(documents.documents_of_episode(user, episode))
     return render(
         request,
@@ -143,8 +161,11 @@ def _episode_page(
             "packages": list(episode.packages.all()),
             "stage_entries": list(episode.stage_entries.all()),
             "reviews": list(episode.reviews.all()),
-            "activities": timeline.page.object_list,
+            "timeline": timeline.page.object_list,
             "paged": timeline,
+            "conversation": conversation_messages,
+            "unread_message_ids": unread,
+            "may_reply": may_work,
             "may_work": may_work,
             "may_close": may_close,
             "may_approve": may_approve,
@@ -241,10 +262,12 @@ def record_activity(request: AuthedRequest, pk: int) -> HttpResponse:
             with_whom=data["with_whom"],
             minutes=data["minutes"],
             notes=data["notes"],
+            shared_with_person=data["shared_with_person"],
         )
+        shared = " Its note is shared with the person." if activity.shared_with_person else ""
         return (
             f"{ActivityKind(activity.kind).label} on {activity.occurred_on:%-d %B %Y} "
-            "added to the timeline."
+            f"added to the timeline.{shared}"
         )
 
     return _act(
@@ -254,6 +277,82 @@ def record_activity(request: AuthedRequest, pk: int) -> HttpResponse:
         refusal=WORK_REFUSAL,
         form_name="activity_form",
         perform=perform,
+    )
+
+
+@login_required
+@require_POST
+def reply(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A member of staff answers the person's messages from the episode page."""
+
+    def perform(episode: Episode, data: dict[str, Any]) -> str:
+        conversation.reply_to_person(episode, by=request.user, text=data["text"])
+        return "Reply sent. The person can read it in their own Pathways."
+
+    return _act(
+        request,
+        pk,
+        action="work",
+        refusal=conversation.REPLY_REFUSAL,
+        form_name="reply_form",
+        perform=perform,
+        anchor="#messages",
+    )
+
+
+@login_required
+def edit_activity(request: AuthedRequest, pk: int, activity_id: int) -> HttpResponse:
+    """Correct a timeline entry, or share its note with the person (or stop sharing)."""
+    episode = _episode_or_404(request, pk, "edit an activity")
+    _require(request, "work", episode, WORK_REFUSAL)
+    activity = Activity.objects.filter(episode=episode, pk=activity_id).first()
+    if activity is None:
+        raise Http404("No such activity")
+    activity.episode = episode
+    initial = {
+        "kind": activity.kind,
+        "occurred_on": activity.occurred_on,
+        "with_whom": activity.with_whom,
+        "minutes": activity.minutes,
+        "notes": activity.notes,
+        "shared_with_person": activity.shared_with_person,
+        "version": activity.version,
+    }
+    form = ActivityEditForm(
+        request.POST if request.method == "POST" else None, episode=episode, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        outcome = attempt(
+            form,
+            lambda data: services.edit_activity(
+                request.user,
+                activity,
+                expected_version=data["version"],
+                **{name: data[name] for name in services.ACTIVITY_FIELDS},
+            ),
+        )
+        if outcome.done:
+            messages.success(
+                request,
+                f"{ActivityKind(form.cleaned_data['kind']).label} on "
+                f"{form.cleaned_data['occurred_on']:%-d %B %Y} changed.",
+            )
+            return redirect(reverse("casework:episode", args=[episode.pk]) + "#timeline")
+        status = outcome.status
+    else:
+        audit.record_access(
+            request.user,
+            episode.person,
+            channel="web",
+            what=_what(episode, "edit an activity"),
+            request=request,
+        )
+    return render(
+        request,
+        "casework/edit_activity.html",
+        {"episode": episode, "person": episode.person, "activity": activity, "form": form},
+        status=status,
     )
 
 

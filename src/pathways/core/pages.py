@@ -128,7 +128,8 @@ def paged(
     request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], per_page: int, **keep: Any
 ) -> Paged:
     """The page of ``rows`` that ``?page=`` asks for (the first for anything that is
-    not a page number, the last beyond the end): two queries, whichever page."""
+    not a page number, the last beyond the end): two queries, whichever page (none for
+    a list already read)."""
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     params = request.GET.copy()
     for name, value in keep.items():

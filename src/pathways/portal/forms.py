@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from pathways.casework.models import Message
 from pathways.core.forms import DatePartsField
 from pathways.referrals.help_requests import clean_help_request
 from pathways.referrals.models import CareAndSupport
@@ -143,4 +144,19 @@ class AskForHelpForm(forms.Form):
 class HelpAgainForm(forms.Form):
     words = forms.CharField(
         label="What do you want help with?", required=False, widget=forms.Textarea
+    )
+
+
+class MessageForm(forms.Form):
+    """A message to the coach ("Messages")."""
+
+    text = forms.CharField(
+        label="Your message",
+        max_length=Message.MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Type your message.",
+            "max_length": "Your message is too long. Make it shorter.",
+        },
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import appointments, feedback, help_again, information, views
+from pathways.portal import appointments, feedback, help_again, information, messages, plan, views
 
 app_name = "portal"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     ),
     path("how-is-it-going/", feedback.how_is_it_going, name="feedback"),
     path("how-is-it-going/thank-you/<int:pk>/", feedback.thanks, name="feedback-thanks"),
+    path("plan/", plan.my_plan, name="plan"),
+    path("messages/", messages.conversation_page, name="messages"),
 ]

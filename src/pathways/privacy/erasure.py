@@ -61,6 +61,7 @@ from pathways.casework.models import (
     Feedback,
     Goal,
     LongTermReview,
+    Message,
     Package,
     StageEntry,
     Step,
@@ -126,6 +127,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(Package, "episode__person", ("reason", "decision_reason")),
     PersonRows(LongTermReview, "episode__person", ("notes",)),
     PersonRows(Activity, "episode__person", ("notes",)),
+    PersonRows(Message, "episode__person", ("text",)),
     PersonRows(Document, "person"),  # deleted, and their files
     PersonRows(Feedback, "person", ("words",)),
     PersonRows(

@@ -60,6 +60,7 @@ TITLES = {
     "long_term_reviews": "Reviews of your support",
     "packages": "Support agreed for you",
     "activities": "Notes about you",
+    "messages": "Your messages",
     "vocational_profile": "Your work profile",
     "goals": "Your plan: goals",
     "steps": "Your plan: steps",

@@ -32,6 +32,7 @@ from pathways.casework.models import (
     Feedback,
     Goal,
     LongTermReview,
+    Message,
     Package,
     StageEntry,
     Step,
@@ -398,6 +399,16 @@ def gather(person: Person, *, name_staff: NameStaff | None = None) -> Gathered:
             Feedback.objects.filter(person=person).order_by("given_at", "id"),
             refs={"episode": episode, "team": team},
             empty="No feedback is recorded.",
+        ),
+        _section(
+            "messages",
+            "Messages",
+            "Messages between the person (or their supporter) and the staff who support "
+            "them, oldest first.",
+            Message.objects.filter(episode__person=person).order_by("sent_at", "id"),
+            refs={"episode": episode},
+            skip=(),
+            empty="No messages are recorded.",
         ),
         _section(
             "vocational_profile",
