@@ -182,7 +182,8 @@ class TestPages:
         page = client.get("/notifications/settings/").content.decode()
         assert "A case is allocated to you" in page and "Daily summary" in page
         every = [k.name for k in notifications.kinds()]
-        assert len(every) == 7
+        # Every app's kinds are offered, once each (the count grows with the apps).
+        assert {"allocated", "digest", "check_due"} <= set(every) and len(set(every)) == len(every)
         keep = [k for k in every if k != "digest"]
         response = client.post("/notifications/settings/", {"emails": keep}, follow=True)
         assert "Your email choices are saved." in response.content.decode()
