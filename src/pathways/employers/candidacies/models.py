@@ -131,15 +131,6 @@ class Candidacy(models.Model):
     def is_shared(self) -> bool:
         return self.shared_with_person_on is not None
 
-    @property
-    def answer_waits_for_coach(self) -> bool:
-        """The person said yes or no and nobody has moved the candidacy since."""
-        return (
-            self.person_answer in (PersonAnswer.YES, PersonAnswer.NO)
-            and not self.is_ended
-            and self.answered_at_version == self.version
-        )
-
 
 class CandidacyStep(models.Model):
     """The history of a candidacy: each move with its date, reason and who made it."""
