@@ -241,3 +241,34 @@ class TariffFactory(DjangoModelFactory):
     outcome = "job_start"
     need_group = ""
     price = "1000.00"
+
+
+def portal_account(person, *, invited_by, supporter=None, sections=(), email=None):
+    """A person's own portal account, or (with ``supporter``, a Contact) a supporter's
+    with the person's consent for ``sections``."""
+    from pathways.people.models import Consent
+    from pathways.portal.models import PortalAccount
+
+    who = supporter.name.split()[0].lower() if supporter else person.given_name.lower()
+    user = User.objects.create_user(
+        email or f"{who}.{person.person_ref.lower()}@people.example.org",
+        first_name=who.title(),
+        is_person=True,
+    )
+    consent = None
+    if supporter is not None:
+        consent = Consent.objects.create(
+            person=person,
+            scope=Consent.Scope.SUPPORTER_PORTAL,
+            given=True,
+            given_on=dt.date.today(),
+            recorded_by=invited_by,
+        )
+    return PortalAccount.objects.create(
+        user=user,
+        person=person,
+        supporter=supporter,
+        sections=list(sections),
+        consent=consent,
+        invited_by=invited_by,
+    )

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "pathways.privacy",
     "pathways.api",
     "pathways.workspace",
+    "pathways.portal",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pathways.core.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pathways.core.middleware.PersonAccountBoundaryMiddleware",
     "pathways.core.middleware.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "pathways.core.middleware.RequireTwoFactorMiddleware",
@@ -135,6 +137,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The person's portal signs in by an emailed link (django-sesame), never a password.
+    "sesame.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -262,6 +266,17 @@ PATHWAYS_COUNCIL_NAME = os.environ.get("PATHWAYS_COUNCIL_NAME", "Pathways")
 PATHWAYS_SERVICE_NAME = os.environ.get("PATHWAYS_SERVICE_NAME", "Employment support")
 # Where staff reach the service: used in the one-time links `pathways invite` prints.
 PATHWAYS_BASE_URL = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:8000")
+
+# The person's portal (decision 0043). A sign-in link works once, for a week; the
+# person then stays signed in on that phone for PATHWAYS_PORTAL_SESSION_DAYS. Person
+# accounts reach only PATHWAYS_PERSON_PATHS.
+PATHWAYS_PORTAL_HOME = "/my/"
+PATHWAYS_PERSON_PATHS = ("/my/", "/ask-for-help/", "/static/")
+PATHWAYS_PORTAL_SESSION_DAYS = int(os.environ.get("PATHWAYS_PORTAL_SESSION_DAYS", 90))
+PATHWAYS_PORTAL_LINK_LIMIT = int(os.environ.get("PATHWAYS_PORTAL_LINK_LIMIT", 3))
+SESAME_MAX_AGE = int(os.environ.get("PATHWAYS_PORTAL_LINK_DAYS", 7)) * 24 * 60 * 60
+SESAME_ONE_TIME = True
+SESAME_TOKEN_NAME = "link"
 # Staff confirm sign-in with a code from an authenticator app (TOTP). Off only for a
 # local demo (DJANGO_DEBUG=true) unless switched on.
 PATHWAYS_REQUIRE_2FA = env_bool("PATHWAYS_REQUIRE_2FA", not DEBUG)

@@ -21,4 +21,6 @@ urlpatterns = [
     path("privacy/", include("pathways.privacy.urls")),
     path("imports/", include("pathways.core.import_urls")),
     path("api/v1/", include("pathways.api.urls")),
+    path("my/", include("pathways.portal.urls")),
+    path("", include("pathways.portal.staff_urls")),
 ]

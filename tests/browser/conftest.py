@@ -9,6 +9,7 @@ package at /usr/bin/chromium and axe-core comes from node_modules.
 from __future__ import annotations
 
 import os
+import re
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -247,5 +248,32 @@ def sign_in() -> Callable[[Page, str], None]:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", level=1, name="My work")).to_be_visible()
+
+    return do_sign_in
+
+
+def tab_to(page: Page, target, *, presses: int = 40) -> None:
+    """Press Tab until ``target`` (a locator) has the keyboard focus, as someone using
+    only a keyboard would; fail if it never does."""
+    handle = target.element_handle()
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("(el) => document.activeElement === el", handle):
+            return
+    raise AssertionError(f"Tab never reached {target} on {page.url}")
+
+
+@pytest.fixture
+def portal_sign_in() -> Callable[[Page, object], None]:
+    """Sign a portal account in the way the person does: open the emailed link, then
+    press the button, with the keyboard only; land on their home page."""
+    from pathways.portal.services import sign_in_link
+
+    def do_sign_in(page: Page, account: object) -> None:
+        link = sign_in_link(account.user, "")  # type: ignore[attr-defined]
+        page.goto(link)
+        tab_to(page, page.get_by_role("button", name="Sign in"))
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1, name=re.compile(r"^Hello "))).to_be_visible()
 
     return do_sign_in

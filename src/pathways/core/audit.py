@@ -32,7 +32,13 @@ DENIED = "denied"
 
 #: How an entry came about, and how the pages name it (row changes carry no channel
 #: and count as "web").
-CHANNELS = {"web": "Web page", "api": "API", "cli": "Command line", "export": "Export"}
+CHANNELS = {
+    "web": "Web page",
+    "api": "API",
+    "cli": "Command line",
+    "export": "Export",
+    "portal": "The person's portal",
+}
 #: What was done, by auditlog's action code.
 ACTIONS = {
     LogEntry.Action.CREATE: "create",

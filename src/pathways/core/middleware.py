@@ -63,7 +63,12 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not getattr(request, "auth_via_token", False):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not getattr(request, "auth_via_token", False)
+            and not getattr(user, "is_person", False)  # a person's own phone: stays signed in
+        ):
             now = int(time.time())
             last_seen = request.session.get(self.SESSION_KEY, now)
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
@@ -104,6 +109,7 @@ class RequireTwoFactorMiddleware:
             and not getattr(request, "auth_via_token", False)
             and not request.path.startswith(API_PREFIX)
             and not request.path.startswith(self.OPEN_PREFIXES)
+            and not getattr(user, "is_person", False)  # the portal boundary keeps them out
             and not user.is_verified()  # type: ignore[union-attr,attr-defined]
         ):
             from django_otp import devices_for_user
@@ -111,6 +117,27 @@ class RequireTwoFactorMiddleware:
             has_device = any(True for _ in devices_for_user(user, confirmed=True))
             target = "two-factor-verify" if has_device else "two-factor-setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class PersonAccountBoundaryMiddleware:
+    """Staff accounts and person accounts never mix: a person's own account (or their
+    supporter's) reaches only the person-facing paths; anything else sends them to
+    their portal. (Staff reaching the portal are refused by the portal itself.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "is_person", False)
+            and not request.path.startswith(settings.PATHWAYS_PERSON_PATHS)
+        ):
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse({"detail": "Not signed in."}, status=401)
+            return redirect(settings.PATHWAYS_PORTAL_HOME)
         return self.get_response(request)
 
 

@@ -22,6 +22,11 @@ class Authority(models.Model):
 
     code = models.CharField(max_length=20, unique=True, help_text="ONS code, e.g. E09000025")
     name = models.CharField(max_length=200)
+    portal_shows_staff_names = models.BooleanField(
+        default=False,
+        help_text="Whether a person's portal names the staff who looked at their record "
+        "(otherwise it says their role and team only)",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -131,6 +136,12 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment,misc]
     email = models.EmailField("email address", unique=True)
     is_demo = models.BooleanField(default=False, help_text="Created by `pathways demo`")
+    is_person = models.BooleanField(
+        default=False,
+        help_text="A person's own portal account (or their supporter's), never a staff "
+        "account: it signs in by emailed link, holds no memberships and reaches only "
+        "the portal",
+    )
     enrol_two_factor_until = models.DateTimeField(
         null=True,
         blank=True,

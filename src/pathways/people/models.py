@@ -140,6 +140,7 @@ class Consent(models.Model):
         SHARE_WITH_DWP = "dwp", "Share with DWP / Jobcentre Plus"
         SHARE_WITH_HEALTH = "health", "Share with health services"
         CONTACT_FAMILY = "family", "Speak to family or carers"
+        SUPPORTER_PORTAL = "supporter_portal", "Let a supporter see their portal"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     scope = models.CharField(max_length=20, choices=Scope.choices)

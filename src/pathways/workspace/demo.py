@@ -1570,6 +1570,12 @@ def load(today: dt.date | None = None) -> LoadResult:
 
 Step = Callable[[dt.date], None]
 
+#: Steps that apps above the workspace add to the demo (the person's portal registers
+#: its accounts in its ``ready``), run last, in order, inside the load's transaction.
+EXTRA_STEPS: list[Step] = []
+#: Lines those apps add to what ``pathways demo`` prints (how to sign in as a person).
+EXTRA_NOTES: list[Callable[[], list[str]]] = []
+
 
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
@@ -1621,6 +1627,8 @@ class _Loader:
         load_claims(self.today, AUTHORITY_CODE)  # a year of claims on those contracts
         load_parking(self.today)  # the IPS provider's figures raise a parking flag
         load_purchases(AUTHORITY_CODE, self.today, self.staff["se1"])
+        for step in EXTRA_STEPS:
+            step(self.today)
 
     # --- who works where ---------------------------------------------------------------
 

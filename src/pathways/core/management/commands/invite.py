@@ -49,6 +49,11 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             raise CommandError(f"No staff account has the email address {email}.")
+        if user.is_person:
+            raise CommandError(
+                f"{user.email} is a person's portal account, which never has a password: "
+                "print its sign-in link with `pathways portal_link EMAIL`."
+            )
         if not user.is_active:
             raise CommandError(f"The account {user.email} is inactive; reactivate it first.")
         if options["reset_two_factor"]:

@@ -43,6 +43,12 @@ class Command(BaseCommand):
         for row in rows:
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
             self.stdout.write("  ".join([*cells, row[3]]).rstrip())
+        for notes in demo.EXTRA_NOTES:
+            lines = notes()
+            if lines:
+                self.stdout.write("")
+                for line in lines:
+                    self.stdout.write(line)
         self._hints()
 
     def _hints(self) -> None:

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """The person's own Pathways: easy-read pages for the person (and, with their
+    consent, a supporter), composed from the apps below like the workspace is for staff."""
+
+    name = "pathways.portal"
+    label = "portal"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from pathways.portal.models import PortalAccount
+
+        auditlog.register(PortalAccount)
+
+        from pathways.portal import demo
+        from pathways.workspace import demo as workspace_demo
+
+        if demo.load not in workspace_demo.EXTRA_STEPS:
+            workspace_demo.EXTRA_STEPS.append(demo.load)
+            workspace_demo.EXTRA_NOTES.append(demo.sign_in_notes)
