@@ -15,3 +15,15 @@ class NewLinkForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+
+
+class JobAnswerForm(forms.Form):
+    """The person's answer to a job their coach shared: one of three big buttons."""
+
+    answer = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No"), ("later", "Later")],
+        error_messages={
+            "required": "Press one of the three buttons",
+            "invalid_choice": "Press one of the three buttons",
+        },
+    )

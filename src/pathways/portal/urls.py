@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import views
+from pathways.portal import jobs, my_job, views
 
 app_name = "portal"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("new-link/", views.new_link, name="new-link"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("jobs/", jobs.jobs, name="jobs"),
+    path("jobs/<int:pk>/answer/", jobs.answer, name="job-answer"),
+    path("jobs/<int:pk>/answered/", jobs.answered, name="job-answered"),
+    path("job/", my_job.job, name="job"),
 ]
