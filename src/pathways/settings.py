@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pathways.core.request_log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,14 +161,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "data" / "static"
+# Where `pathways serve --production` (collectstatic) gathers the static files, which
+# whitenoise then serves with their compressed copies.
+STATIC_ROOT = Path(os.environ.get("PATHWAYS_STATIC_ROOT", PROJECT_DIR / "data" / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 STATICFILES_DIRS: list = [BASE_DIR / "static"]
 # Only GOV.UK Frontend's images (the compiled CSS and JS are in static/build): the
 # package's thousands of source files would slow every static lookup.
 _govuk_assets = PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"
 if _govuk_assets.exists():
     STATICFILES_DIRS.append(("govuk/assets", _govuk_assets))
-WHITENOISE_USE_FINDERS = True
+# The demo and the tests serve static files straight from their folders; the
+# production server gathers them first (and then serves the compressed copies).
+WHITENOISE_USE_FINDERS = env_bool("PATHWAYS_STATIC_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Sessions and security headers -------------------------------------------------
@@ -184,6 +193,8 @@ _https = env_bool("PATHWAYS_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = _https and env_bool("PATHWAYS_SSL_REDIRECT", True)
+# A load balancer asks for /health/ over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = 31536000 if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
@@ -287,11 +298,34 @@ OTP_TOTP_ISSUER = PATHWAYS_COUNCIL_NAME
 # answers at most this many requests an hour from one network address.
 PATHWAYS_PASSWORD_RESET_LIMIT = int(os.environ.get("PATHWAYS_PASSWORD_RESET_LIMIT", 5))
 
+# Logs go to standard error, one JSON object a line outside debug (PATHWAYS_LOG_FORMAT=
+# json|text), each with the request id that the response's X-Request-ID header carries;
+# one access line per request from pathways.requests (PATHWAYS_ACCESS_LOG, on outside
+# debug: the development server prints its own).
+PATHWAYS_LOG_FORMAT = os.environ.get("PATHWAYS_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+    "filters": {"request_id": {"()": "pathways.core.request_log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "pathways.core.request_log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if PATHWAYS_LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pathways": {"level": "INFO"},
+        "pathways.requests": {
+            "level": "INFO" if env_bool("PATHWAYS_ACCESS_LOG", not DEBUG) else "WARNING"
+        },
+    },
 }
 
 # --- Issue 11 (imports): hostile import files never stall a worker -------------------
@@ -335,6 +369,12 @@ PATHWAYS_RETENTION_SUPPORTED_YEARS = int(os.environ.get("PATHWAYS_RETENTION_SUPP
 PATHWAYS_RETENTION_REFERRAL_ONLY_YEARS = int(
     os.environ.get("PATHWAYS_RETENTION_REFERRAL_ONLY_YEARS", 2)
 )
+# Download my information (issue 14): files of everything held that one portal account
+# may take in any 24 hours (a lost phone cannot take it again and again).
+PATHWAYS_PORTAL_DOWNLOADS_PER_DAY = int(os.environ.get("PATHWAYS_PORTAL_DOWNLOADS_PER_DAY", 5))
+# Where the portal tells a person to write when their information is wrong (the
+# council's data protection mailbox or page); empty: they are told to ask their coach.
+PATHWAYS_DATA_PROTECTION_CONTACT = os.environ.get("PATHWAYS_DATA_PROTECTION_CONTACT", "").strip()
 # Changes to the schedule and to erasure requests are on the audit trail.
 AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
     *AUDITLOG_INCLUDE_TRACKING_MODELS,
@@ -355,6 +395,9 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
+# What `pathways scheduler` queues once a day, and at what time (the service's time
+# zone): management commands run with --on the day by `pathways db_worker`.
+PATHWAYS_SCHEDULE = {"daily": os.environ.get("PATHWAYS_DAILY_AT", "06:00")}
 # Tries of each email before it is given up (the error stays on the notice); the waits
 # between them grow: 1, 4, 16, 64 minutes.
 PATHWAYS_NOTIFY_EMAIL_ATTEMPTS = int(os.environ.get("PATHWAYS_NOTIFY_EMAIL_ATTEMPTS", 5))

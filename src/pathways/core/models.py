@@ -287,3 +287,19 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} opts out of {self.kind} email"
+
+
+class ScheduledRun(models.Model):
+    """A scheduled job put on the task queue for a day (``core.scheduler``): one row per
+    job and day, so two schedulers, or one restarted, never queue the same day twice."""
+
+    job = models.CharField(max_length=40)
+    on = models.DateField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "on"], name="one_run_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} for {self.on}"

@@ -11,7 +11,7 @@ the page's banner instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -124,7 +124,9 @@ class Paged:
         return self.page.paginator.count
 
 
-def paged(request: HttpRequest, rows: QuerySet[Any], per_page: int, **keep: Any) -> Paged:
+def paged(
+    request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], per_page: int, **keep: Any
+) -> Paged:
     """The page of ``rows`` that ``?page=`` asks for (the first for anything that is
     not a page number, the last beyond the end): two queries, whichever page."""
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))

@@ -2,8 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from pathways.core import notification_views, two_factor, views
+from pathways.core.health import health
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(

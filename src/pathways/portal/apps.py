@@ -12,10 +12,20 @@ class PortalConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from pathways.portal.models import PortalAccount
+        from pathways.portal.names import portal_names
+        from pathways.privacy.who_looked import accounts_are_named_by
 
         auditlog.register(PortalAccount)
+        accounts_are_named_by(portal_names)
 
-        from pathways.portal import demo
+        from pathways.portal import demo, services
+        from pathways.privacy import erasure
+
+        erasure.register(
+            erasure.PersonRows(PortalAccount, "person", ("ended_reason",)),
+            before=services.close_for_erasure,
+            identifiers=services.identifiers_for_erasure,
+        )
         from pathways.workspace import demo as workspace_demo
 
         if demo.load not in workspace_demo.EXTRA_STEPS:

@@ -256,3 +256,33 @@ def set_appointment_reminders(account: PortalAccount, *, wanted: bool) -> Portal
     account.appointment_reminders = wanted
     account.save(update_fields=["appointment_reminders"])
     return account
+
+
+def close_for_erasure(person: Person) -> None:
+    """At an erasure of the person's record: every portal account for them (their own
+    and their supporters') is deleted, and its login is closed and stripped of the
+    address and names (the account rows' history on the audit trail is scrubbed with
+    the rest of the person's trail)."""
+    accounts = list(PortalAccount.objects.filter(person=person).select_related("user"))
+    for account in accounts:
+        end_sessions(account.user)
+    PortalAccount.objects.filter(pk__in=[a.pk for a in accounts]).delete()
+    for account in accounts:
+        user = account.user
+        user.email = f"erased-{user.pk}@erased.invalid"
+        user.first_name = user.last_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["email", "first_name", "last_name", "is_active", "password"])
+
+
+def identifiers_for_erasure(person: Person) -> list[str]:
+    """The addresses and names on the person's portal logins."""
+    return [
+        value
+        for row in User.objects.filter(portal_account__person=person).values_list(
+            "email", "first_name", "last_name"
+        )
+        for value in row
+        if value
+    ]

@@ -14,6 +14,7 @@ class PrivacyConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from pathways.core.policies import add_perms
+        from pathways.privacy import notices  # noqa: F401  registers the notification kinds
         from pathways.privacy.models import SubjectAccessRequest
         from pathways.privacy.policy import subject_access_policy
 

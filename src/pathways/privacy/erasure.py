@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,6 +156,36 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(Purchase, "person"),
     PersonRows(OnwardReferral, "referral__person", ("reason",)),
 )
+
+
+@dataclass(frozen=True)
+class Registered:
+    """Rows about a person kept by an app above privacy (the portal's accounts), which
+    it registers from its ``ready``: the rows, what to do first at an erasure (say, sign
+    their accounts out and take the addresses off them), and the values in them that
+    identify the person, to take out of the audit trail."""
+
+    kind: PersonRows
+    before: Callable[[Person], None] | None = None
+    identifiers: Callable[[Person], list[str]] | None = None
+
+
+_REGISTERED: list[Registered] = []
+
+
+def register(
+    kind: PersonRows,
+    *,
+    before: Callable[[Person], None] | None = None,
+    identifiers: Callable[[Person], list[str]] | None = None,
+) -> None:
+    if all(r.kind.model is not kind.model for r in _REGISTERED):
+        _REGISTERED.append(Registered(kind, before, identifiers))
+
+
+def person_rows() -> tuple[PersonRows, ...]:
+    """Every kind of row about a person: privacy's own list and those registered."""
+    return PERSON_ROWS + tuple(r.kind for r in _REGISTERED)
 
 
 def rows_of(person: Person, kind: PersonRows) -> QuerySet:
@@ -438,6 +468,9 @@ def _identifiers(person: Person) -> list[str]:
         str(person),
     ]
     values += [v for row in person.contacts.values_list("name", "phone", "email") for v in row if v]
+    for registered in _REGISTERED:
+        if registered.identifiers is not None:
+            values += registered.identifiers(person)
     return sorted({v for v in values if v and len(v) >= 3}, key=len, reverse=True)
 
 
@@ -457,9 +490,12 @@ def _anonymise(person: Person) -> None:
         reasonable_adjustments="",
         version=F("version") + 1,
     )
+    for registered in _REGISTERED:
+        if registered.before is not None:
+            registered.before(person)
     person.contacts.all().delete()
     _delete_documents(person)
-    for kind in PERSON_ROWS:
+    for kind in person_rows():
         values: dict[str, Any] = {name: "" for name in kind.blank}
         values |= {
             name: Case(When(**{name: ""}, then=Value("")), default=Value(stand_in))
@@ -480,11 +516,11 @@ def _delete_documents(person: Person) -> None:
 
 def _trail_q(person: Person) -> Q:
     """Every audit entry about the person or one of their rows."""
-    types = ContentType.objects.get_for_models(Person, *(kind.model for kind in PERSON_ROWS))
+    types = ContentType.objects.get_for_models(Person, *(kind.model for kind in person_rows()))
     q = Q(additional_data__person_id=person.pk) | Q(
         content_type=types[Person], object_pk=str(person.pk)
     )
-    for kind in PERSON_ROWS:
+    for kind in person_rows():
         pks = [str(pk) for pk in rows_of(person, kind).values_list("pk", flat=True)]
         if pks:
             q |= Q(content_type=types[kind.model], object_pk__in=pks)

@@ -203,14 +203,19 @@ def _interests(profile: VocationalProfile) -> list[Item]:
     return [Item("interests", "Interests", names, ", ".join(names) or NOT_RECORDED)]
 
 
-def _audit_section(person: Person) -> Section:
+#: Who did an entry of the trail, in words (the archive names staff by email).
+NameStaff = Callable[[Any], str]
+
+
+def _audit_section(person: Person, name_staff: NameStaff | None = None) -> Section:
     rows = []
     for entry in audit.person_trail(person):
         described = audit.describe(entry)
+        who = name_staff(entry) if name_staff is not None else described["who"]
         rows.append(
             [
                 Item("when", "When", described["when"], uk_datetime(entry.timestamp)),
-                Item("who", "Who", described["who"], described["who"]),
+                Item("who", "Who", who, who),
                 Item("action", "Did", described["action"], described["action"]),
                 Item("what", "What", described["what"], described["what"]),
                 Item("channel", "How", described["channel"], described["channel"]),
@@ -266,9 +271,11 @@ def _document_section(person: Person) -> tuple[Section, list[tuple[str, Document
     return Section("documents", "Documents", DOCUMENTS_ABOUT, rows, "No documents are held."), files
 
 
-def gather(person: Person) -> Gathered:
+def gather(person: Person, *, name_staff: NameStaff | None = None) -> Gathered:
     """Everything held about ``person``, in one query per section (the caller has
-    checked that the user may, and audited it)."""
+    checked that the user may, and audited it). ``name_staff`` says who did each entry
+    of the audit trail (the person's own download: by role and team where the
+    authority does not name staff); by default, their email."""
     authority = _by_name("authority")
     team = _by_name("team")
     episode = _by_attr("episode", "episode_ref")
@@ -507,7 +514,7 @@ def gather(person: Person) -> Gathered:
             empty="No subject access requests are recorded.",
         ),
         documents_section,
-        _audit_section(person),
+        _audit_section(person, name_staff),
     ]
     return Gathered(person=person, produced_at=timezone.now(), sections=sections, documents=files)
 

@@ -162,7 +162,7 @@ def produce(
 
 README = """\
 Everything Pathways holds about {name} (reference {ref}, {authority})
-Produced {produced} for subject access request {sar} (received {received}).
+Produced {produced} {purpose}.
 
 Each file below is a JSON list with one object for each row held; an empty list means
 nothing of that kind is held. Dates are ISO 8601 (YYYY-MM-DD), times are ISO 8601 with
@@ -181,6 +181,16 @@ Files:
 
 def archive_bytes(gathered: Gathered, sar: SubjectAccessRequest) -> bytes:
     """The machine-readable archive: a ZIP of one JSON file per section and a README."""
+    return archive_of(
+        gathered,
+        purpose=f"for subject access request {sar.reference} "
+        f"(received {sar.received_on.isoformat()})",
+    )
+
+
+def archive_of(gathered: Gathered, *, purpose: str) -> bytes:
+    """The archive of ``gathered``; ``purpose`` ends the README's second line ("for
+    subject access request SAR-3 (received 2026-12-01)")."""
     person = gathered.person
     files = "\n".join(
         f"  {section.key}.json  {section.title} ({len(section.rows)} "
@@ -192,8 +202,7 @@ def archive_bytes(gathered: Gathered, sar: SubjectAccessRequest) -> bytes:
         ref=person.person_ref,
         authority=person.authority.name,
         produced=gathered.produced_at.isoformat(),
-        sar=sar.reference,
-        received=sar.received_on.isoformat(),
+        purpose=purpose,
         files=files,
     )
     buffer = io.BytesIO()
