@@ -247,6 +247,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "casework.VocationalProfile", "m2m_fields": ["interests"]},
     "casework.Goal",
     "casework.Step",
+    "casework.Appointment",
+    "casework.Feedback",
     "employers.Employer",
     "employers.EmployerSite",
     "employers.EmployerContact",

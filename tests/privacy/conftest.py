@@ -7,9 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from pathways.casework import plans
+from pathways.casework import appointments, plans
 from pathways.casework import services as casework
+from pathways.casework.feedback import give_feedback
 from pathways.casework.models import Activity, ActivityKind, Stage
 from pathways.core.models import Role
 from pathways.employers.candidacies.services import put_forward
@@ -113,6 +115,14 @@ def build_record(team, coach, *, ref, family_name, activities=2, episodes=1, not
         coach, episode, description=f"Find a café job ({family_name})", owner="person"
     )
     plans.add_step(coach, goal, description=f"Write a CV ({family_name})")
+    appointments.book_appointment(
+        coach,
+        episode,
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        minutes=30,
+        place=f"Library ({family_name})",
+        purpose=f"Look at the CV ({family_name})",
+    )
     ProfileFactory(person=person, min_hours=10, max_hours=20, max_travel_km=15)
     employer = EmployerFactory(organisation=team.organisation, name=f"Café {family_name}")
     opportunity = OpportunityFactory(
@@ -152,6 +162,7 @@ def build_record(team, coach, *, ref, family_name, activities=2, episodes=1, not
         academic_year="2026-27",
     )
     cohort.interns.add(person)
+    give_feedback(person, by=None, feeling="not_happy", words=f"Too far to go ({family_name})")
     return person
 
 

@@ -139,7 +139,8 @@ class TestTheArchive:
         expected = {
             "person", "contacts", "consents", "care_costs", "referrals", "episodes",
             "stages", "long_term_reviews", "packages", "activities", "vocational_profile",
-            "goals", "steps", "candidacies", "candidacy_steps", "placements",
+            "goals", "steps", "appointments", "candidacies", "candidacy_steps", "placements",
+            "feedback",
             "placement_terms", "post_start_checks", "fading_steps", "access_to_work",
             "milestones", "internship_cohorts", "internship_rotations",
             "subject_access_requests", "documents", "audit_trail",
@@ -165,6 +166,7 @@ class TestTheArchive:
         ]
         assert files["goals.json"][0]["description"] == "Find a café job (Lovelace)"
         assert files["steps.json"][0]["goal_id"] == files["goals.json"][0]["id"]
+        assert files["appointments.json"][0]["place"] == "Library (Lovelace)"
         [placement] = files["placements.json"]
         assert placement["job_title"] == "Barista Lovelace"
         assert placement["employer"] == "Café Lovelace"

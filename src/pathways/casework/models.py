@@ -7,6 +7,7 @@ one before. A closed episode is read-only: services refuse to change it.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -484,3 +485,130 @@ class Document(models.Model):
     def type_label(self) -> str:
         found = self.file_type
         return found.label if found else self.content_type
+
+
+class Appointment(models.Model):
+    """A meeting booked with the person in an episode: when, how long, where, what for
+    and with whom (the worker by default).
+
+    ``uid`` names it in calendar files (``casework.ics``) for good, so a changed or
+    cancelled appointment replaces the one already in the person's calendar; ``version``
+    guards against lost updates and is the calendar's SEQUENCE. ``reminded_at`` is set
+    when the day-before reminder is sent, so it is sent once (``casework.reminders``).
+    """
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+        DONE = "done", "Done"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="appointments")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    starts_at = models.DateTimeField("date and time")
+    minutes = models.PositiveIntegerField("how long (minutes)")
+    place = models.CharField(
+        "where", max_length=200, help_text='For example, "Riverside Library, Main Street"'
+    )
+    purpose = models.CharField("what it is for", max_length=200)
+    with_whom = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="with whom",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
+    cancelled_reason = models.TextField(blank=True)
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the day-before reminder was sent"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["episode", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} on {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.episode.person_id}
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.minutes)
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == self.Status.BOOKED
+
+
+class Feeling(models.TextChoices):
+    """How it is going, in the person's own choice of three pictures."""
+
+    HAPPY = "happy", "Happy"
+    OKAY = "okay", "Okay"
+    NOT_HAPPY = "not_happy", "Not happy"
+
+
+class Feedback(models.Model):
+    """What a person said about how their support is going ("How is it going?"), at
+    any time or when a milestone prompted them (decision 0048).
+
+    The team is copied from the episode when it is given, so the user voice report
+    counts it for the team that supported the person then, even if the case moves.
+    Feedback that is not happy, or that has words, needs a reply from the team.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="feedback")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="feedback")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="feedback")
+    given_at = models.DateTimeField()
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The person's own account or their supporter's",
+    )
+    feeling = models.CharField("how it is going", max_length=20, choices=Feeling.choices)
+    words = models.TextField(blank=True)
+    prompted_by = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The milestone that prompted it (casework.prompts), blank for any time",
+    )
+    needs_reply = models.BooleanField(default=False)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name_plural = "feedback"
+        indexes = [
+            models.Index(fields=["team", "given_at"]),
+            models.Index(fields=["person", "prompted_by"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_feeling_display()} on {self.given_at:%Y-%m-%d}"
+
+    def get_additional_data(self) -> dict:
+        return {"person_id": self.person_id}
+
+    @property
+    def awaits_reply(self) -> bool:
+        return self.needs_reply and self.replied_at is None

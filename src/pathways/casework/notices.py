@@ -9,18 +9,21 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from pathways.casework.models import Package
+from pathways.casework.models import Feedback, Package
 from pathways.casework.queue import QueueItem
 from pathways.casework.selectors import work_queue
 from pathways.core.models import User
 from pathways.core.notifications import notification_kind, notify, notify_each
-from pathways.core.policies import APPROVER_ROLES
+from pathways.core.policies import APPROVER_ROLES, CASEWORK_ROLES
 
 APPROVAL_WAITING = notification_kind(
     "approval_waiting", "A package change waits for your approval"
 ).name
 PROPOSAL_DECIDED = notification_kind("proposal_decided", "Your package proposal is decided").name
 DIGEST = notification_kind("digest", "Daily summary of what is due in your work queue").name
+FEEDBACK = notification_kind(
+    "feedback", "Someone you support gave feedback that needs a reply"
+).name
 
 
 def package_proposed(actor: User, package: Package) -> None:
@@ -50,6 +53,28 @@ def package_decided(actor: User, package: Package) -> None:
         PROPOSAL_DECIDED,
         f"Your package proposal was {outcome}.",
         reverse("casework:episode", args=[package.episode_id]),
+    )
+
+
+def feedback_needs_reply(feedback: Feedback) -> None:
+    """Tell the worker of the episode it was given in; with no worker, the specialists
+    and managers of the team (whoever may answer it, ``feedback_policy``)."""
+    worker = feedback.episode.worker
+    if worker is not None and worker.is_active:
+        told = [worker]
+    else:
+        told = list(
+            User.objects.filter(
+                is_active=True,
+                memberships__team_id=feedback.team_id,
+                memberships__role__in=CASEWORK_ROLES,
+            ).distinct()
+        )
+    notify_each(
+        told,
+        FEEDBACK,
+        "Someone you support said how it is going. They need a reply.",
+        reverse("casework:feedback", args=[feedback.pk]),
     )
 
 

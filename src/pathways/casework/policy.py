@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from pathways.casework.models import Document, Episode, Package
+from pathways.casework.models import Appointment, Document, Episode, Feedback, Package
 from pathways.core.models import Role
 from pathways.core.policies import (
     APPROVER_ROLES,
@@ -128,6 +128,46 @@ class DocumentPolicy(Policy):
         return person_policy.people_q(scope, user)
 
 
+class AppointmentPolicy(Policy):
+    """An appointment is part of its episode: seen with the episode, and booked,
+    changed or cancelled by whoever may record activities on it (the episode's
+    "work": the allocated worker, or a specialist or manager of its team)."""
+
+    model = Appointment
+    noun = "appointment"
+    person_field = "episode.person"
+    actions: dict[str, Rule] = {
+        "view": anyone,
+        "change": lambda scope, user, row: _caseworker(scope, user, row.episode),
+    }
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(episode__in=Episode.objects.filter(episode_policy.scope_q(scope, user)))
+
+
+def _answers_feedback(scope: Scope, user: Any, feedback: Any) -> bool:
+    """The worker allocated to the episode it was given in, or a specialist or manager
+    of the team it was given to."""
+    return feedback.episode.worker_id == user.pk or scope.has_role_in_team(
+        feedback.team_id, *CASEWORK_ROLES
+    )
+
+
+class FeedbackPolicy(Policy):
+    """What a person said about their support is part of the episode: seen by whoever
+    sees the episode (the team, the worker), answered by those who work with it."""
+
+    model = Feedback
+    noun = "feedback"
+    person_field = "person"
+    actions: dict[str, Rule] = {"view": anyone, "answer": _answers_feedback}
+
+    def scope_q(self, scope: Scope, user: Any) -> Q:
+        return Q(episode__in=Episode.objects.filter(episode_policy.scope_q(scope, user)))
+
+
 episode_policy = EpisodePolicy()
 package_policy = PackagePolicy()
 document_policy = DocumentPolicy()
+appointment_policy = AppointmentPolicy()
+feedback_policy = FeedbackPolicy()

@@ -15,11 +15,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
 
-from pathways.casework.models import Episode, Package, SupportedElement
+from pathways.casework.models import Episode, Feedback, Package, SupportedElement
 
 #: Transitional support asks for a decision this many days before its limit.
 TRANSITIONAL_WARNING_DAYS = 91
+#: How many days the team has to reply to feedback; the portal tells the person.
+FEEDBACK_REPLY_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -159,3 +163,45 @@ def no_contact(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
                 else f"No contact recorded since support started on {since:%-d %b %Y}"
             )
             yield QueueItem("no_contact", episode, due, due < on, detail)
+
+
+@kind("appointment", label="Appointment today")
+def appointment_today(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
+    """Each appointment booked for ``on`` (one query for all the episodes listed)."""
+    # Imported here: the selectors build the queue with this module.
+    from pathways.casework.selectors import appointments_on
+
+    by_pk = {e.pk: e for e in episodes}
+    for appointment in appointments_on(list(by_pk), on):
+        local = timezone.localtime(appointment.starts_at)
+        detail = f"{local:%H:%M} at {appointment.place}: {appointment.purpose}"
+        yield QueueItem("appointment", by_pk[appointment.episode_id], on, False, detail)
+
+
+@kind("feedback", label="Feedback that needs a reply")
+def feedback(episodes: list[Episode], on: dt.date) -> Iterable[QueueItem]:
+    """Feedback that is not happy or has words, until staff mark it answered; due
+    ``FEEDBACK_REPLY_DAYS`` after it was given. It belongs to the episode it was given
+    in, or else to the person's open episode in the list (one query)."""
+    by_pk = {e.pk: e for e in episodes}
+    by_person: dict[int, Episode] = {}
+    for episode in episodes:
+        by_person.setdefault(episode.person_id, episode)
+    waiting = Feedback.objects.filter(
+        needs_reply=True, replied_at__isnull=True, person_id__in=set(by_person)
+    ).only("pk", "episode_id", "person_id", "given_at", "feeling", "words")
+    for row in waiting:
+        given_on = timezone.localdate(row.given_at)
+        if given_on > on:
+            continue
+        due = given_on + dt.timedelta(days=FEEDBACK_REPLY_DAYS)
+        wrote = " and wrote to the team" if row.words else ""
+        detail = f"Said {row.get_feeling_display().lower()}{wrote} on {given_on:%-d %b %Y}"
+        yield QueueItem(
+            "feedback",
+            by_pk.get(row.episode_id) or by_person[row.person_id],
+            due,
+            due < on,
+            detail,
+            reverse("casework:feedback", args=[row.pk]),
+        )

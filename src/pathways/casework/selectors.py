@@ -21,10 +21,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from pathways.casework.models import (
     Activity,
+    Appointment,
     Episode,
+    Feedback,
     Goal,
     LongTermReview,
     Package,
@@ -33,10 +36,15 @@ from pathways.casework.models import (
     SupportedElement,
 )
 from pathways.casework.policy import episode_policy
+from pathways.casework.prompts import Prompt, milestones_reached
 from pathways.casework.queue import QueueItem, build_queue
 from pathways.core import policies
 from pathways.core.models import Membership, Team, User
 from pathways.people.models import Person
+
+#: The episode page lists booked appointments from this many days back: those not yet
+#: marked as done, beside the ones to come.
+APPOINTMENTS_BACK_DAYS = 14
 
 
 def episodes_for(user: User) -> QuerySet[Episode]:
@@ -83,6 +91,14 @@ def episode_with_history() -> QuerySet[Episode]:
             ),
         ),
         Prefetch("goals", queryset=Goal.objects.prefetch_related("steps")),
+        Prefetch(
+            "appointments",
+            queryset=Appointment.objects.filter(
+                status=Appointment.Status.BOOKED,
+                starts_at__gte=timezone.now() - dt.timedelta(days=APPOINTMENTS_BACK_DAYS),
+            ).select_related("with_whom"),
+            to_attr="booked_appointments",
+        ),
     )
 
 
@@ -378,3 +394,104 @@ def open_cases_by_team(worker: User) -> list[tuple[Team, int]]:
         counts[team_id] = counts.get(team_id, 0) + 1
     teams = Team.objects.filter(pk__in=counts).order_by("name")
     return [(team, counts[team.pk]) for team in teams]
+
+
+# --- Appointments --------------------------------------------------------------------
+
+
+def day_bounds(on: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The start of ``on`` and of the next day, in the service's time zone."""
+    start = timezone.make_aware(dt.datetime.combine(on, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+def appointments_on(episode_ids: list[int], on: dt.date) -> QuerySet[Appointment]:
+    """The booked appointments of these episodes on the day ``on``, earliest first: one
+    query for the work queue however many episodes it lists."""
+    start, end = day_bounds(on)
+    return (
+        Appointment.objects.filter(
+            episode_id__in=episode_ids,
+            status=Appointment.Status.BOOKED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .select_related("with_whom")
+        .order_by("starts_at", "id")
+    )
+
+
+def appointments_needing_reminder(on: dt.date) -> QuerySet[Appointment]:
+    """Booked appointments of open episodes on the day after ``on`` whose reminder has
+    not been sent yet, with what the reminder says (for the daily run: unscoped)."""
+    start, end = day_bounds(on + dt.timedelta(days=1))
+    return (
+        Appointment.objects.filter(
+            status=Appointment.Status.BOOKED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+            reminded_at__isnull=True,
+            episode__ended_on__isnull=True,
+        )
+        .select_related("episode__person", "with_whom")
+        .order_by("starts_at", "id")
+    )
+
+
+def upcoming_appointments_of(episode: Episode) -> list[Appointment]:
+    """The booked appointments on the episode page (prefetched by
+    ``episode_with_history``: no query), earliest first."""
+    return sorted(getattr(episode, "booked_appointments", []), key=lambda a: (a.starts_at, a.pk))
+
+
+def coming_appointments_of_person(person_id: int) -> QuerySet[Appointment]:
+    """The person's appointments from today on, booked or cancelled (so a change of
+    plan shows), in support that has not ended, earliest first, with whom: one query,
+    for the person's own pages."""
+    start, _ = day_bounds(timezone.localdate())
+    return (
+        Appointment.objects.filter(
+            episode__person_id=person_id,
+            episode__ended_on__isnull=True,
+            starts_at__gte=start,
+            status__in=[Appointment.Status.BOOKED, Appointment.Status.CANCELLED],
+        )
+        .select_related("with_whom")
+        .order_by("starts_at", "id")
+    )
+
+
+# --- feedback ("How is it going?") -----------------------------------------------------
+
+
+def feedback_prompts(person: Person, on: dt.date | None = None) -> list[Prompt]:
+    """The milestones reached lately that the person has not yet said how it is going
+    about, newest first (``casework.prompts``)."""
+    reached = milestones_reached(person, on or dt.date.today())
+    if not reached:
+        return []
+    asked = set(
+        Feedback.objects.filter(
+            person=person, prompted_by__in=[p.key for p in reached]
+        ).values_list("prompted_by", flat=True)
+    )
+    return [p for p in reached if p.key not in asked]
+
+
+def feedback_rows() -> QuerySet[Feedback]:
+    """Feedback with what its page shows (unscoped: ``feedback_policy`` scopes it)."""
+    return Feedback.objects.select_related(
+        "person",
+        "person__authority",
+        "episode",
+        "episode__worker",
+        "team",
+        "replied_by",
+        "given_by",
+    )
+
+
+def feedback_of_episode(episode: Episode) -> QuerySet[Feedback]:
+    """What the person said while this episode was theirs, newest first."""
+    return Feedback.objects.filter(episode=episode).select_related("replied_by")

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from pathways.casework import document_views, list_views, plan_views, profile_views, views
+from pathways.casework import (
+    appointment_views,
+    document_views,
+    feedback_views,
+    list_views,
+    plan_views,
+    profile_views,
+    views,
+)
 
 app_name = "casework"
 urlpatterns = [
@@ -19,6 +27,7 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/download/", document_views.download, name="document-download"),
     path("documents/<int:pk>/delete/", document_views.delete, name="document-delete"),
+    path("feedback/<int:pk>/", feedback_views.feedback_page, name="feedback"),
     path("episodes/approvals/", views.approvals, name="approvals"),
     path("case-notes/", views.search_case_notes, name="case-notes"),
     path("episodes/<int:pk>/", views.episode, name="episode"),
@@ -29,6 +38,27 @@ urlpatterns = [
     path("episodes/<int:pk>/package/", views.propose_package, name="propose-package"),
     path("episodes/<int:pk>/package/<int:package_pk>/approve/", views.approve, name="approve"),
     path("episodes/<int:pk>/package/<int:package_pk>/reject/", views.reject, name="reject"),
+    path("episodes/<int:pk>/appointments/new/", appointment_views.book, name="book-appointment"),
+    path(
+        "episodes/<int:pk>/appointments/<int:appointment_id>/change/",
+        appointment_views.change,
+        name="change-appointment",
+    ),
+    path(
+        "episodes/<int:pk>/appointments/<int:appointment_id>/cancel/",
+        appointment_views.cancel,
+        name="cancel-appointment",
+    ),
+    path(
+        "episodes/<int:pk>/appointments/<int:appointment_id>/done/",
+        appointment_views.done,
+        name="appointment-done",
+    ),
+    path(
+        "appointments/<int:appointment_id>/calendar.ics",
+        appointment_views.calendar_file,
+        name="appointment-calendar",
+    ),
     path("episodes/<int:pk>/goals/new/", plan_views.add_goal, name="add-goal"),
     path(
         "episodes/<int:pk>/goals/<int:goal_id>/status/",

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pathways.casework import documents, plan_forms, selectors, services
+from pathways.casework import appointment_forms, documents, plan_forms, selectors, services
 from pathways.casework.forms import (
     ActivityForm,
     ApproveForm,
@@ -33,6 +33,7 @@ from pathways.casework.forms import (
 )
 from pathways.casework.models import ActivityKind, EndReason, Episode, Package, Stage
 from pathways.casework.policy import episode_policy
+from pathways.casework.prompts import prompt_label
 from pathways.core import audit
 from pathways.core.pages import attempt, paged
 from pathways.core.types import AuthedRequest
@@ -107,6 +108,10 @@ def _days_left(days: int) -> str:
     return "ended 1 day ago" if days == -1 else f"ended {-days} days ago"
 
 
+#: The latest feedback the episode page lists (each has its own page).
+FEEDBACK_SHOWN = 5
+
+
 def _episode_page(
     request: AuthedRequest, episode: Episode, *, status: int = 200, **bound: forms.Form
 ) -> HttpResponse:
@@ -147,6 +152,10 @@ def _episode_page(
             "may_review": may_work and current is not None and current.is_long_term,
             "may_propose": may_work and pending is None,
             "documents": episode_documents,
+            "feedback": [
+                (f, prompt_label(f.prompted_by))
+                for f in selectors.feedback_of_episode(episode)[:FEEDBACK_SHOWN]
+            ],
             "deletable_documents": documents.deletable(user, episode_documents),
             "may_upload_document": may_work,
             # Bound forms of other sections (the action plan's) join the error summary.
@@ -157,6 +166,7 @@ def _episode_page(
             "has_errors": any(f.errors for f in bound.values()),
             **action_forms,
             **plan_forms.plan_context(episode, bound),
+            **appointment_forms.appointment_context(episode, bound, may_work=may_work),
         },
         status=status,
     )

@@ -8,7 +8,7 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         from pathways.casework.signals import episode_closed
         from pathways.core.policies import add_perms
-        from pathways.employment import notices, queue  # noqa: F401  register kinds
+        from pathways.employment import notices, prompts, queue  # noqa: F401  register kinds
         from pathways.employment.policy import placement_policy
         from pathways.employment.services import progression_on_close
 

@@ -26,6 +26,12 @@ class PortalConfig(AppConfig):
             before=services.close_for_erasure,
             identifiers=services.identifiers_for_erasure,
         )
+
+        from pathways.casework.reminders import reminder_recipients
+        from pathways.portal.reminders import recipients_for
+
+        reminder_recipients(recipients_for)  # appointment reminders go to who said yes
+
         from pathways.workspace import demo as workspace_demo
 
         if demo.load not in workspace_demo.EXTRA_STEPS:

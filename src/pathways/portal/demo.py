@@ -14,7 +14,7 @@ from pathways.casework.models import Episode
 from pathways.core.models import User
 from pathways.employment.models import Placement
 from pathways.people.models import Consent, Contact, Person
-from pathways.portal import demo_information, demo_jobs
+from pathways.portal import demo_appointments, demo_feedback, demo_information, demo_jobs
 from pathways.portal.models import PortalAccount, Section
 from pathways.referrals.models import LIVE_STATUSES, Referral
 from pathways.workspace import demo
@@ -22,6 +22,8 @@ from pathways.workspace import demo
 #: Each section's demo data, called with the three people after their accounts exist.
 SLICES: list[Callable[[dict[str, PortalAccount], dt.date], None]] = []
 SLICES.append(demo_information.load)
+SLICES.append(demo_appointments.load)
+SLICES.append(demo_feedback.load)
 SLICES.append(demo_jobs.load)  # shared jobs and the named contact (slice D)
 
 SUPPORTER_SECTIONS = [Section.PLAN, Section.APPOINTMENTS, Section.JOBS, Section.MESSAGES]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pathways.portal import information, jobs, my_job, views
+from pathways.portal import appointments, feedback, information, jobs, my_job, views
 
 app_name = "portal"
 
@@ -14,6 +14,15 @@ urlpatterns = [
     path("information/", information.information, name="information"),
     path("information/everything/", information.everything, name="information-everything"),
     path("information/download/", information.download, name="information-download"),
+    path("appointments/", appointments.appointments, name="appointments"),
+    path("appointments/reminders/", appointments.reminders, name="appointment-reminders"),
+    path(
+        "appointments/<int:pk>/calendar.ics",
+        appointments.calendar_file,
+        name="appointment-calendar",
+    ),
+    path("how-is-it-going/", feedback.how_is_it_going, name="feedback"),
+    path("how-is-it-going/thank-you/<int:pk>/", feedback.thanks, name="feedback-thanks"),
     path("jobs/", jobs.jobs, name="jobs"),
     path("jobs/<int:pk>/answer/", jobs.answer, name="job-answer"),
     path("jobs/<int:pk>/answered/", jobs.answered, name="job-answered"),

@@ -55,8 +55,10 @@ from django.utils import timezone
 from pathways.casework.documents import remove_files
 from pathways.casework.models import (
     Activity,
+    Appointment,
     Document,
     Episode,
+    Feedback,
     Goal,
     LongTermReview,
     Package,
@@ -125,6 +127,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     PersonRows(LongTermReview, "episode__person", ("notes",)),
     PersonRows(Activity, "episode__person", ("notes",)),
     PersonRows(Document, "person"),  # deleted, and their files
+    PersonRows(Feedback, "person", ("words",)),
     PersonRows(
         VocationalProfile,
         "person",
@@ -139,6 +142,7 @@ PERSON_ROWS: tuple[PersonRows, ...] = (
     ),
     PersonRows(Goal, "episode__person", ("description",)),
     PersonRows(Step, "goal__episode__person", ("description",)),
+    PersonRows(Appointment, "episode__person", ("place", "purpose", "cancelled_reason")),
     PersonRows(Candidacy, "person"),
     PersonRows(CandidacyStep, "candidacy__person", ("reason",)),
     PersonRows(RotationPlacement, "person"),

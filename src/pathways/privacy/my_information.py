@@ -74,6 +74,8 @@ TITLES = {
     "internship_rotations": "Internship placements",
     "subject_access_requests": "Your requests for your information",
     "documents": "Your documents",
+    "appointments": "Your appointments",
+    "feedback": "What you told us about your support",
     "audit_trail": "Who has looked at or changed your record",
 }
 

@@ -26,8 +26,10 @@ from django.utils import timezone
 
 from pathways.casework.models import (
     Activity,
+    Appointment,
     Document,
     Episode,
+    Feedback,
     Goal,
     LongTermReview,
     Package,
@@ -380,6 +382,14 @@ def gather(person: Person, *, name_staff: NameStaff | None = None) -> Gathered:
             empty="No activities are recorded.",
         ),
         _section(
+            "feedback",
+            "How is it going? (feedback)",
+            "What the person said about their support, and when the team replied, oldest first.",
+            Feedback.objects.filter(person=person).order_by("given_at", "id"),
+            refs={"episode": episode, "team": team},
+            empty="No feedback is recorded.",
+        ),
+        _section(
             "vocational_profile",
             "Vocational profile",
             "What the person wants from work, what they can do and what they need.",
@@ -403,6 +413,15 @@ def gather(person: Person, *, name_staff: NameStaff | None = None) -> Gathered:
             Step.objects.filter(goal__episode__person=person).order_by("goal_id", "id"),
             skip=(),
             empty="No steps are recorded.",
+        ),
+        _section(
+            "appointments",
+            "Appointments",
+            "Appointments booked with the person in each episode, with whom and what for.",
+            Appointment.objects.filter(episode__person=person).order_by("starts_at", "id"),
+            refs={"episode": episode},
+            skip=("uid",),
+            empty="No appointments are recorded.",
         ),
         _section(
             "candidacies",

@@ -157,7 +157,7 @@ def report_rows(
     """
     hidden = hidden_authorities(viewer, authorities)
     seen: list[int] = []
-    rows = report.rows(authorities, *dates, pseudonymise=hidden, seen=seen)
+    rows = report.rows(authorities, *dates, pseudonymise=hidden, seen=seen, **report.asking(viewer))
     audit_listed(viewer, seen, hidden, channel=channel, what=report.rows_read, request=request)
     return rows
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from pathways.commissioning import cost, targets
 from pathways.core.models import Authority
-from pathways.reporting import charts, disclosure, figures, purchases
+from pathways.reporting import charts, disclosure, figures, purchases, user_voice
 from pathways.reporting import outcomes as reports
 from pathways.reporting.forms import EmploymentRateForm, PeriodForm
 from pathways.reporting.periods import year_ending
@@ -82,6 +82,15 @@ class OutcomeReport:
     #: the spec has it); the summary function then takes ``detail``, ``pseudonymise``
     #: and ``seen`` as the rows function does.
     detail: bool = False
+    #: Its figures depend on who asks, not only on the authorities (the user voice
+    #: report: a team manager's own teams, and the words only for the team): its
+    #: summary, page and rows functions then take ``viewer`` (None: the command line
+    #: without ``--as``, every team).
+    per_viewer: bool = False
+
+    def asking(self, viewer: Any) -> dict[str, Any]:
+        """The keyword arguments that tell its functions who asks, when they need to."""
+        return {"viewer": viewer} if self.per_viewer else {}
 
     def figures(
         self, authorities: list[Authority], dates: Dates, limit: int | None
@@ -546,7 +555,27 @@ PURCHASES = OutcomeReport(
 )
 
 
+# --- user voice: "How is it going?" ----------------------------------------------------
+
+
+USER_VOICE = OutcomeReport(
+    slug="user-voice",
+    title="User voice",
+    when=When.PERIOD,
+    form=PeriodForm,
+    summary=user_voice.summary,
+    disclose=user_voice.disclose,
+    rows=user_voice.rows,
+    columns=user_voice.COLUMNS,
+    template="reporting/user_voice.html",
+    page=user_voice.page,
+    charts=(),
+    table=user_voice.table,
+    per_viewer=True,
+)
+
+
 #: Every outcome report by slug, in the order pages, routes and commands list them.
 REPORTS: dict[str, OutcomeReport] = {
-    r.slug: r for r in (EMPLOYMENT_RATE, OUTCOMES, SAVINGS, PURCHASES)
+    r.slug: r for r in (EMPLOYMENT_RATE, OUTCOMES, SAVINGS, PURCHASES, USER_VOICE)
 }

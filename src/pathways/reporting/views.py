@@ -174,7 +174,7 @@ def report_page(request: AuthedRequest, report: OutcomeReport) -> HttpResponse:
         return _render(request, report.template, form, {})
     chosen = form.chosen_authorities()
     limit = access.small_number_limit(request.user, chosen)
-    figures = report.page(chosen, form.report_dates, limit)
+    figures = report.page(chosen, form.report_dates, limit, **report.asking(request.user))
     return _render(request, report.template, form, {**figures, "links": _links(report, form)})
 
 

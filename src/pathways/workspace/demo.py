@@ -79,6 +79,7 @@ from pathways.referrals.models import Referral, Source
 from pathways.workspace.demo_claims import load_claims
 from pathways.workspace.demo_commissioning import load_commissioning
 from pathways.workspace.demo_performance import load_parking
+from pathways.workspace.demo_portal_feedback import load_feedback
 from pathways.workspace.demo_purchases import load_purchases
 from pathways.workspace.synthetic import FAMILY_NAMES, GIVEN_NAMES, Dice, birth_date, postcode
 
@@ -1627,6 +1628,7 @@ class _Loader:
         load_claims(self.today, AUTHORITY_CODE)  # a year of claims on those contracts
         load_parking(self.today)  # the IPS provider's figures raise a parking flag
         load_purchases(AUTHORITY_CODE, self.today, self.staff["se1"])
+        load_feedback(AUTHORITY_CODE, self.today)  # the user voice report, a year of it
         for step in EXTRA_STEPS:
             step(self.today)
 

@@ -3,7 +3,9 @@
 It records the 13/26/52-week milestones reached by the date (each once, so running it
 twice, or catching up after missed days, is safe), tells workers of the post-start
 checks and milestones that fell due and sends each worker with something due a summary
-of their work queue (each once per item and day: ``core.notifications``), and counts
+of their work queue (each once per item and day: ``core.notifications``), emails the
+reminders of tomorrow's appointments to whoever wants them (each once:
+``casework.reminders``), and counts
 the day's work queue by kind, so an operator sees the overdue flags at a glance. The
 queue itself is worked out when it is read, so there is nothing else to store.
 """
@@ -18,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from pathways.casework.notices import send_digests
 from pathways.casework.queue import kinds
+from pathways.casework.reminders import send_due_reminders
 from pathways.casework.selectors import work_queue
 from pathways.core.command_options import date_option
 from pathways.employment.notices import notify_due
@@ -40,12 +43,14 @@ class Command(BaseCommand):
         items = work_queue(None, on)
         told = notify_due(on)
         digests = send_digests(on, items)
+        reminders = send_due_reminders(on)
         due = Counter(item.kind for item in items)
         overdue = Counter(item.kind for item in items if item.overdue)
         summary: dict[str, Any] = {
             "on": on.isoformat(),
             "milestones_found": len(found),
             "notifications": {"due_items": told, "digests": digests},
+            "appointment_reminders": reminders,
             "queue": {k: {"due": due[k], "overdue": overdue[k]} for k in kinds()},
         }
         if options["format"] == "json":
@@ -55,5 +60,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Notifications: {told} about checks and milestones due, {digests} daily summaries."
         )
+        self.stdout.write(f"Appointment reminders: {reminders} sent.")
         for name, counts in summary["queue"].items():
             self.stdout.write(f"  {name}: {counts['due']} due, {counts['overdue']} overdue")

@@ -148,7 +148,7 @@ class Command(BaseCommand):
         if options["detail"]:
             data = self._with_rows(viewer, report, authorities, dates)
         else:
-            data = report.summary(authorities, *dates)
+            data = report.summary(authorities, *dates, **report.asking(viewer))
         rows = data.pop("rows", None)
         shown = report.disclose(data, limit)
         if options["format"] == "json":
