@@ -280,6 +280,7 @@ def test_the_work_queue_has_something_of_every_kind_due_today(loaded):
         "fading_stalled",
         "feedback",
         "message",
+        "job_answer",  # the portal's person said yes to a job their coach shared
     }
     assert any(i.overdue for i in items if i.kind == "transitional_limit")
     assert Package.objects.filter(status=Package.Status.PROPOSED).count() == 1

@@ -62,6 +62,13 @@ class CandidacyOut(Schema):
     consent_id: int | None = Field(
         description="The consent relied on when their details first went to the employer"
     )
+    shared_with_person_on: dt.date | None = Field(
+        description="When the coach shared the job with the person's portal"
+    )
+    person_answer: str = Field(
+        description="The person's answer in their portal: blank, `yes`, `no` or `later`"
+    )
+    person_answer_on: dt.date | None
     next_statuses: list[CandidacyStatus]
     version: int = Field(description="Send back as `version` to guard against lost updates")
 

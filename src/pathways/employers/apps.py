@@ -7,6 +7,7 @@ class EmployersConfig(AppConfig):
 
     def ready(self) -> None:
         from pathways.core.policies import add_perms
+        from pathways.employers.candidacies import notices, queue  # noqa: F401  register kinds
         from pathways.employers.candidacies.policy import candidacy_policy
         from pathways.employers.cohorts.policy import cohort_policy
         from pathways.employers.engagement.policy import employer_policy

@@ -17,11 +17,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from pathways.casework.models import Activity, ActivityKind
 from pathways.core.models import User
-from pathways.employment.models import FadingStep, Milestone, Placement, PostStartCheck
+from pathways.employment.models import (
+    CheckKind,
+    FadingStep,
+    Milestone,
+    Placement,
+    PlacementTerms,
+    PostStartCheck,
+)
 from pathways.employment.policy import placement_policy
+from pathways.people.models import Person
 
 #: Weeks in a row above plan that make a fading plan "stalled".
 STALLED_WEEKS = 3
@@ -152,4 +161,107 @@ def current_placements(person_ids: Collection[int], on: dt.date) -> QuerySet[Pla
     """Jobs the people hold on a date."""
     return Placement.objects.filter(person_id__in=person_ids, start_date__lte=on).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+
+
+# --- What the person sees of their job in their portal -------------------------------
+
+
+@dataclass(frozen=True)
+class SupportStep:
+    """Planned coaching hours a week from a date: one step of the fading plan."""
+
+    starts_on: dt.date
+    hours_per_week: Decimal
+    #: In force today (the latest step started on or before today).
+    current: bool
+
+
+@dataclass(frozen=True)
+class MyJob:
+    """The person's job in their terms: what it is, the hours and pay in force, who to
+    call, and the support they get and how it fades."""
+
+    placement_id: int
+    job_title: str
+    employer: str
+    start_date: dt.date
+    paid: bool
+    hours_per_week: Decimal
+    hourly_pay: Decimal | None
+    weekly_pay: Decimal | None
+    #: The named contact agreed in the post-start checks (the check's notes), if done.
+    named_contact: str
+    #: The coach: the worker of the episode the job started in, by first name.
+    coach: str
+    coach_email: str
+    support_ended_on: dt.date | None
+    #: The fading plan in order (empty once support has ended).
+    support: list[SupportStep]
+    #: The next change in support, if one is planned.
+    next_step: SupportStep | None
+
+
+def my_job(person: Person, on: dt.date | None = None) -> MyJob | None:
+    """The person's current job (the latest started, if they hold several), for their
+    portal (the portal decides who may see it). Four queries, whatever the job holds."""
+    day = on or timezone.localdate()
+    placement = (
+        current_placements([person.pk], day)
+        .select_related("employer", "episode__worker")
+        .prefetch_related(
+            Prefetch(
+                "terms",
+                queryset=PlacementTerms.objects.filter(effective_from__lte=day).order_by(
+                    "-effective_from"
+                ),
+                to_attr="terms_so_far",
+            ),
+            Prefetch(
+                "checks",
+                queryset=PostStartCheck.objects.filter(
+                    kind=CheckKind.NAMED_CONTACT, done_on__isnull=False
+                ),
+                to_attr="named_contact_checks",
+            ),
+            Prefetch(
+                "fading_steps",
+                queryset=FadingStep.objects.order_by("starts_on"),
+                to_attr="plan",
+            ),
+        )
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    if placement is None:
+        return None
+    terms = placement.terms_so_far[0] if placement.terms_so_far else None  # type: ignore[attr-defined]
+    hours = terms.hours_per_week if terms is not None else placement.hours_per_week
+    pay = terms.hourly_pay if terms is not None else placement.hourly_pay
+    if not placement.paid:
+        pay = None
+    named = placement.named_contact_checks  # type: ignore[attr-defined]
+    worker = placement.episode.worker if placement.episode is not None else None
+    ended = placement.support_ended_on is not None and placement.support_ended_on <= day
+    steps: list[FadingStep] = [] if ended else placement.plan  # type: ignore[attr-defined]
+    current_start = max((s.starts_on for s in steps if s.starts_on <= day), default=None)
+    support = [
+        SupportStep(s.starts_on, s.planned_hours, current=s.starts_on == current_start)
+        for s in steps
+    ]
+    return MyJob(
+        placement_id=placement.pk,
+        job_title=placement.job_title,
+        employer=placement.employer_name,
+        start_date=placement.start_date,
+        paid=placement.paid,
+        hours_per_week=hours,
+        hourly_pay=pay,
+        weekly_pay=(hours * pay).quantize(pay) if pay is not None else None,
+        named_contact=named[0].notes if named else "",
+        coach=(worker.first_name or worker.email) if worker is not None else "",
+        coach_email=worker.email if worker is not None else "",
+        support_ended_on=placement.support_ended_on,
+        support=support,
+        next_step=next((s for s in support if s.starts_on > day), None),
     )

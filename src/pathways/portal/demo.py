@@ -14,7 +14,13 @@ from pathways.casework.models import Episode
 from pathways.core.models import User
 from pathways.employment.models import Placement
 from pathways.people.models import Consent, Contact, Person
-from pathways.portal import demo_appointments, demo_feedback, demo_information, demo_messages
+from pathways.portal import (
+    demo_appointments,
+    demo_feedback,
+    demo_information,
+    demo_jobs,
+    demo_messages,
+)
 from pathways.portal.models import PortalAccount, Section
 from pathways.referrals.models import LIVE_STATUSES, Referral
 from pathways.workspace import demo
@@ -25,6 +31,7 @@ SLICES.append(demo_information.load)
 SLICES.append(demo_appointments.load)
 SLICES.append(demo_feedback.load)
 SLICES.append(demo_messages.load)  # messages and shared notes (slice B)
+SLICES.append(demo_jobs.load)  # shared jobs and the named contact (slice D)
 
 SUPPORTER_SECTIONS = [Section.PLAN, Section.APPOINTMENTS, Section.JOBS, Section.MESSAGES]
 

@@ -160,3 +160,15 @@ class MessageForm(forms.Form):
             "max_length": "Your message is too long. Make it shorter.",
         },
     )
+
+
+class JobAnswerForm(forms.Form):
+    """The person's answer to a job their coach shared: one of three big buttons."""
+
+    answer = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No"), ("later", "Later")],
+        error_messages={
+            "required": "Press one of the three buttons",
+            "invalid_choice": "Press one of the three buttons",
+        },
+    )

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from pathways.portal import appointments, feedback, help_again, information, messages, plan, views
+from pathways.portal import (
+    appointments,
+    feedback,
+    help_again,
+    information,
+    jobs,
+    messages,
+    my_job,
+    plan,
+    views,
+)
 
 app_name = "portal"
 
@@ -27,4 +37,8 @@ urlpatterns = [
     path("how-is-it-going/thank-you/<int:pk>/", feedback.thanks, name="feedback-thanks"),
     path("plan/", plan.my_plan, name="plan"),
     path("messages/", messages.conversation_page, name="messages"),
+    path("jobs/", jobs.jobs, name="jobs"),
+    path("jobs/<int:pk>/answer/", jobs.answer, name="job-answer"),
+    path("jobs/<int:pk>/answered/", jobs.answered, name="job-answered"),
+    path("job/", my_job.job, name="job"),
 ]

@@ -49,3 +49,9 @@ class MoveCandidacyForm(forms.Form):
         ):
             self.add_error("reason", "Say why, so that the next match learns from it")
         return data
+
+
+class ShareWithPersonForm(forms.Form):
+    """The "Share with …" button: the version the coach saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -46,6 +46,15 @@ ENDED = frozenset(
 )
 
 
+class PersonAnswer(models.TextChoices):
+    """What the person said in their portal about a job their coach shared with them."""
+
+    NONE = "", "Not answered yet"
+    YES = "yes", "Yes, interested"
+    NO = "no", "No thanks"
+    LATER = "later", "Ask me later"
+
+
 class Candidacy(models.Model):
     """A person × opportunity: where they are in the pipeline and how they got there."""
 
@@ -68,13 +77,44 @@ class Candidacy(models.Model):
         related_name="+",
         help_text="The consent relied on when the person's details first went to the employer",
     )
+    shared_with_person_on = models.DateField(
+        null=True, blank=True, help_text="When the coach shared the job with the person's portal"
+    )
+    person_answer = models.CharField(
+        max_length=10, choices=PersonAnswer.choices, blank=True, default=PersonAnswer.NONE
+    )
+    person_answer_on = models.DateField(null=True, blank=True)
+    person_consent = models.ForeignKey(
+        Consent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person's own yes to this job, given in their portal: their consent "
+        "to share their details with this employer",
+    )
+    answered_at_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The version the person's answer made; a later version means the coach "
+        "has acted since",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Guards against lost updates")
 
     class Meta:
         ordering = ["-status_on", "-id"]
         verbose_name_plural = "candidacies"
         constraints = [
-            models.UniqueConstraint(fields=["person", "opportunity"], name="unique_candidacy")
+            models.UniqueConstraint(fields=["person", "opportunity"], name="unique_candidacy"),
+            models.CheckConstraint(
+                condition=models.Q(person_answer="")
+                | models.Q(shared_with_person_on__isnull=False, person_answer_on__isnull=False),
+                name="candidacy_answered_only_when_shared",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person_consent__isnull=True) | models.Q(person_answer="yes"),
+                name="candidacy_person_consent_is_a_yes",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,6 +126,10 @@ class Candidacy(models.Model):
     @property
     def is_ended(self) -> bool:
         return self.status in ENDED
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_with_person_on is not None
 
 
 class CandidacyStep(models.Model):

@@ -80,9 +80,11 @@ def _candidacy_page(
     candidacy: Candidacy,
     form: forms.Form | None = None,
     status: int = 200,
+    share_form: forms.Form | None = None,
 ) -> HttpResponse:
     statuses = services.next_statuses(candidacy)
-    may_move = bool(statuses) and candidacy_policy.can(request.user, "change", candidacy)
+    may_change = candidacy_policy.can(request.user, "change", candidacy)
+    may_move = bool(statuses) and may_change
     consent = services.employer_consent(candidacy.person, timezone.localdate())
     audit.record_access(
         request.user,
@@ -100,6 +102,9 @@ def _candidacy_page(
             "opportunity": candidacy.opportunity,
             "steps": list(candidacy.steps.all()),
             "may_move": may_move,
+            "may_share": may_change and services.may_share(candidacy),
+            "share_form": share_form
+            or candidacy_forms.ShareWithPersonForm(initial={"version": candidacy.version}),
             "consent": consent,
             "may_record_consent": consent is None
             and person_policy.can(request.user, "change", candidacy.person),
@@ -151,3 +156,35 @@ def move_candidacy(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("employers:candidacy", found.pk)
         found = _candidacy_or_404(request, pk)
     return _candidacy_page(request, found, form, status)
+
+
+@login_required
+@require_POST
+def share_with_person(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Show the job in the person's portal, where they say yes, no or later."""
+    found = _candidacy_or_404(request, pk)
+    candidacy_policy.require(
+        request.user,
+        "change",
+        found,
+        refusal="Only the person's worker or their team can share this job with them.",
+        channel="web",
+        request=request,
+    )
+    form = candidacy_forms.ShareWithPersonForm(request.POST)
+    outcome = attempt(
+        form,
+        lambda data: services.share_with_person(
+            found, by=request.user, expected_version=data["version"]
+        ),
+    )
+    if outcome.result is not None:
+        messages.success(
+            request,
+            f"Shared with {found.person.given_name}. Their answer will show here and in "
+            "your work queue.",
+        )
+        return redirect("employers:candidacy", found.pk)
+    return _candidacy_page(
+        request, _candidacy_or_404(request, pk), status=outcome.status or 400, share_form=form
+    )
