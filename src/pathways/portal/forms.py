@@ -46,13 +46,6 @@ class ReminderForm(forms.Form):
 # --- How is it going? (feedback) --------------------------------------------------------
 
 
-class PictureChoice(forms.RadioSelect):
-    """Radios whose error link goes to the first choice (Django links to none)."""
-
-    def id_for_label(self, id_: str, index: str | None = "0") -> str:
-        return f"{id_}_{index}" if id_ and index is not None else ""
-
-
 class FeedbackForm(forms.Form):
     """Three pictures to choose from, and words if the person wants to say more."""
 
@@ -63,7 +56,7 @@ class FeedbackForm(forms.Form):
             "required": "Choose a picture: happy, okay or not happy",
             "invalid_choice": "Choose a picture: happy, okay or not happy",
         },
-        widget=PictureChoice,
+        widget=Radios,
     )
     words = forms.CharField(
         label="Do you want to tell us more?",
