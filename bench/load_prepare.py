@@ -41,33 +41,46 @@ def session_for(user: User) -> str:
     return session.session_key  # type: ignore[return-value]
 
 
-def main() -> None:
-    users = []
+def staff_to_load(limit: int) -> list[User]:
+    """Up to ``limit`` specialists and team managers with an episode to open."""
+    staff = []
     for membership in (
         Membership.objects.filter(role__in=[Role.EMPLOYMENT_SPECIALIST, Role.TEAM_MANAGER])
         .select_related("user", "team")
         .order_by("user__email")
     ):
-        user = membership.user
-        episodes = Episode.objects.filter(worker=user, ended_on__isnull=True).order_by("pk")
-        episode = episodes.first() or Episode.objects.filter(team=membership.team).first()
-        if episode is None:
-            continue
-        users.append(
-            {
-                "email": user.email,
-                "cookie": session_for(user),
-                "pages": {
-                    "my work": reverse("my-work"),
-                    "person": reverse("person", args=[episode.person_id]),
-                    "episode": reverse("casework:episode", args=[episode.pk]),
-                    "waiting list": reverse("referrals:waiting"),
-                    "caseload": reverse("reporting:caseload"),
-                },
-            }
-        )
-        if len(users) >= int(sys.argv[1] if len(sys.argv) > 1 else 20):
+        if _episode_of(membership) is not None and membership.user not in staff:
+            membership.user._load_team = membership.team  # type: ignore[attr-defined]
+            staff.append(membership.user)
+        if len(staff) >= limit:
             break
+    return staff
+
+
+def _episode_of(membership: Membership) -> Episode | None:
+    episodes = Episode.objects.filter(worker=membership.user, ended_on__isnull=True).order_by("pk")
+    return episodes.first() or Episode.objects.filter(team=membership.team).first()
+
+
+def pages_for(user: User) -> dict[str, str]:
+    """The pages a load-test client asks for, as ``user``."""
+    membership = Membership(user=user, team=user._load_team)  # type: ignore[attr-defined]
+    episode = _episode_of(membership)
+    assert episode is not None
+    return {
+        "my work": reverse("my-work"),
+        "person": reverse("person", args=[episode.person_id]),
+        "episode": reverse("casework:episode", args=[episode.pk]),
+        "waiting list": reverse("referrals:waiting"),
+        "caseload": reverse("reporting:caseload"),
+    }
+
+
+def main() -> None:
+    users = [
+        {"email": user.email, "cookie": session_for(user), "pages": pages_for(user)}
+        for user in staff_to_load(int(sys.argv[1] if len(sys.argv) > 1 else 20))
+    ]
     print(json.dumps({"cookie_name": settings.SESSION_COOKIE_NAME, "users": users}))
 
 

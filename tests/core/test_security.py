@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from pathways.core.middleware import IdleTimeoutMiddleware
 from tests.factories import PASSWORD, PersonFactory, ReferralFactory
@@ -122,3 +124,20 @@ def test_failures_in_any_case_count_towards_one_lockout(settings, intake):
         attacker.post("/sign-in/", {"username": typed, "password": "guess"})
     locked = attacker.post("/sign-in/", {"username": intake.email, "password": PASSWORD})
     assert locked.status_code == 429
+
+
+def test_pages_do_not_rewrite_the_session_on_every_request(client, intake):
+    """The last-seen time is kept to the minute, so reading pages does not write the
+    session each time (the cost of a commit per page), yet it still moves on."""
+    client.force_login(intake)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/referrals/waiting/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+
+    session = client.session
+    stale = int(time.time()) - IdleTimeoutMiddleware.RESOLUTION - 1
+    session[IdleTimeoutMiddleware.SESSION_KEY] = stale
+    session.save()
+    client.get("/referrals/waiting/")
+    assert client.session[IdleTimeoutMiddleware.SESSION_KEY] > stale

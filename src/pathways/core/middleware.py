@@ -55,9 +55,16 @@ class BearerTokenMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Signs a staff member out after a period without activity (a shared-office risk)."""
+    """Signs a staff member out after a period without activity (a shared-office risk).
+
+    The time of the last request is kept in the session to the minute: writing it on
+    every request would turn each page view into a session write (a transaction and a
+    commit on the database), the largest cost of a page under load. A staff member may
+    therefore be signed out up to a minute before the full idle period."""
 
     SESSION_KEY = "pathways_last_seen"
+    #: Seconds between two writes of the last-seen time.
+    RESOLUTION = 60
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -75,7 +82,8 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out because you were inactive.")
                 return redirect(f"{reverse('login')}?next={request.path}")
-            request.session[self.SESSION_KEY] = now
+            if now - last_seen >= self.RESOLUTION or self.SESSION_KEY not in request.session:
+                request.session[self.SESSION_KEY] = now
         return self.get_response(request)
 
 
