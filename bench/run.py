@@ -31,6 +31,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=31, help="timed runs per query (median)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--search", default="khan", help="the name searched for")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure the synthetic data already in DATABASE_URL (pathways synthetic)",
+    )
     return parser.parse_args()
 
 
@@ -66,6 +71,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from pathways.core import policies
+    from pathways.core.models import Membership, Role, Team
     from pathways.people.models import Person
     from pathways.people.selectors import search_people
     from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral
@@ -73,23 +79,40 @@ def main() -> int:
     from pathways.workspace.synthetic import Scale, generate
 
     call_command("migrate", interactive=False, verbosity=0)
-    if Person.objects.exists():
-        print("The database named by DATABASE_URL already holds people; use an empty one.")
-        return 1
-
-    scale = Scale(
-        authorities=args.authorities,
-        workers_per_team=args.workers_per_team,
-        people=args.people,
-        referrals=args.referrals,
-        seed=args.seed,
-        prefix="BENCH",
-    )
-    start = time.perf_counter()
-    world = generate(scale)
-    built = time.perf_counter() - start
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if args.existing:
+        if not Person.objects.exists():
+            print("--existing: the database named by DATABASE_URL holds no people.")
+            return 1
+        built = None
+        teams = list(Team.objects.filter(memberships__role=Role.TEAM_MANAGER).distinct())
+        managers = {
+            m.team_id: m.user
+            for m in Membership.objects.filter(role=Role.TEAM_MANAGER).select_related("user")
+        }
+        intake_officers = {
+            m.team.authority_id: m.user
+            for m in Membership.objects.filter(role=Role.INTAKE_OFFICER).select_related(
+                "user", "team"
+            )
+        }
+    else:
+        if Person.objects.exists():
+            print("The database named by DATABASE_URL already holds people; use an empty one.")
+            return 1
+        scale = Scale(
+            authorities=args.authorities,
+            workers_per_team=args.workers_per_team,
+            people=args.people,
+            referrals=args.referrals,
+            seed=args.seed,
+            prefix="BENCH",
+        )
+        start = time.perf_counter()
+        world = generate(scale)
+        built = time.perf_counter() - start
+        teams, managers, intake_officers = world.teams, world.managers, world.intake_officers
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     vendor = connection.vendor
     like = "ILIKE" if vendor == "postgresql" else "LIKE"
@@ -99,11 +122,11 @@ def main() -> int:
     # The team with the longest waiting list, and its manager; the intake officer of
     # the same authority for an authority-wide search.
     team = max(
-        (t for t in world.teams if t.pk in world.managers),
+        (t for t in teams if t.pk in managers and t.authority_id in intake_officers),
         key=lambda t: Referral.objects.filter(team=t, status__in=WAITING_STATUSES).count(),
     )
-    manager = world.managers[team.pk]
-    intake = world.intake_officers[team.authority_id]
+    manager = managers[team.pk]
+    intake = intake_officers[team.authority_id]
     pattern = f"%{args.search}%"
 
     def fresh(user):
@@ -181,13 +204,19 @@ def main() -> int:
         ),
     ]
 
-    counts = world.counts
     print(f"database: {vendor} {connection.Database.__name__}")
-    print(
-        f"built in {built:.1f} s: {counts['people']} people, {counts['referrals']} referrals, "
-        f"{counts['episodes.open']} open episodes, {counts['staff']} staff, "
-        f"{len(world.teams)} teams in {len(world.authorities)} authorities"
-    )
+    if built is not None:
+        counts = world.counts
+        print(
+            f"built in {built:.1f} s: {counts['people']} people, "
+            f"{counts['referrals']} referrals, {counts['episodes.open']} open episodes, "
+            f"{counts['staff']} staff, {len(teams)} teams in {len(world.authorities)} authorities"
+        )
+    else:
+        print(
+            f"existing data: {Person.objects.count()} people, "
+            f"{Referral.objects.count()} referrals, {len(teams)} teams"
+        )
     queue = Referral.objects.filter(team=team, status__in=WAITING_STATUSES).count()
     print(f"team {team.code}: {queue} waiting; median of {args.runs} runs each")
     print(
