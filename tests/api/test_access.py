@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pathways.api.tokens import issue_token
@@ -123,3 +127,21 @@ def test_docs_page_loads_everything_from_our_own_origin(anonymous):
         assert b"".join(asset.streaming_content)
     assert "<script>" not in page  # no inline script: the settings are a JSON data block
     assert anonymous.get("/api/v1/docs/assets/swagger-ui-bundle.js.map").status_code == 404
+
+
+def test_a_tokens_last_use_is_kept_to_the_minute_without_a_write_per_call(intake):
+    """The staff page shows when a token was last used; calls within the same minute
+    do not each write it (a commit per read), a later call moves it on."""
+    client = client_for(intake)
+    assert client.get("/api/v1/people").status_code == 200
+    token = ApiToken.objects.get(user=intake)
+    assert token.last_used_at is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/people").status_code == 200
+    assert not [q for q in queries if q["sql"].startswith("UPDATE") and "apitoken" in q["sql"]]
+
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=an_hour_ago)
+    client.get("/api/v1/people")
+    token.refresh_from_db()
+    assert token.last_used_at > an_hour_ago

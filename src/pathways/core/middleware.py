@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
@@ -18,6 +19,8 @@ from django.utils.cache import add_never_cache_headers
 from pathways.core.models import ApiToken, hash_token
 
 API_PREFIX = "/api/"
+#: How stale a token's "last used" time may be before a call writes it again.
+LAST_USED_STEP = dt.timedelta(minutes=1)
 
 
 class BearerTokenMiddleware:
@@ -50,7 +53,11 @@ class BearerTokenMiddleware:
                     request.user = token.user
                     request.auth_via_token = True  # type: ignore[attr-defined]
                     request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
-                    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+                    now = timezone.now()
+                    # "Last used" is shown to the minute: writing it on every call
+                    # would make each read a commit.
+                    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
+                        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return self.get_response(request)
 
 
