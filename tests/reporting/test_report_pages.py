@@ -442,10 +442,10 @@ def test_rows_csv_refuses_rows_of_another_shape():
 # --- queries --------------------------------------------------------------------------
 
 
-#: Every request of a manager: the session and the user, the user's scope, the
-#: authorities they report on, and saving the session's last activity (savepoint,
-#: update, release) for the idle sign-out.
-SIGNED_IN = 7
+#: Every request of a manager: the session and the user, the user's scope and the
+#: authorities they report on. (The idle sign-out's last activity is written at most
+#: once a minute, so not on these requests.)
+SIGNED_IN = 4
 #: A page (not a chart) has the menu, which asks once whether a manager's organisation
 #: holds a contract (Contracts and Claims), and the header's unread notifications (1).
 PAGE = SIGNED_IN + 1 + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -92,6 +93,14 @@ class IdleTimeoutMiddleware:
             if now - last_seen >= self.RESOLUTION or self.SESSION_KEY not in request.session:
                 request.session[self.SESSION_KEY] = now
         return self.get_response(request)
+
+
+def note_sign_in_time(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """Signing in counts as activity: with the time in the session from the start, the
+    first pages after signing in do not each write it (``user_logged_in`` receiver)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[IdleTimeoutMiddleware.SESSION_KEY] = int(time.time())
 
 
 class NoStoreMiddleware:

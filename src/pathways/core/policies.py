@@ -118,9 +118,23 @@ def scope_of(user: Any) -> Scope:
 
 
 def forget_scope(user: Any) -> None:
-    """Call after changing a user's memberships in the same request."""
-    if hasattr(user, "_pathways_scope"):
-        del user._pathways_scope
+    """Call after changing a user's memberships, or the relationships that make rows
+    visible to them, for the same user object (a request's user is new each request)."""
+    for memo in ("_pathways_scope", "_pathways_seen"):
+        if hasattr(user, memo):
+            delattr(user, memo)
+
+
+def _seen(user: Any) -> set[tuple[str, str, Any]]:
+    """Rows this user object was already shown through a policy (policy, model, pk): a page
+    that fetched a row need not ask the database again whether the user may see it
+    when it asks what they may do with it."""
+    seen = getattr(user, "_pathways_seen", None)
+    if seen is None:
+        seen = set()
+        if user is not None and getattr(user, "is_authenticated", False):
+            user._pathways_seen = seen
+    return seen
 
 
 class Policy(ABC):
@@ -158,7 +172,13 @@ class Policy(ABC):
             raise ValueError(f"{type(self).__name__} has no action {action!r}")
         if not scope.is_superuser and not rule(scope, user, obj):
             return False
-        return self.visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+        key = (type(self).__name__, type(obj)._meta.label, obj.pk)
+        if key in _seen(user):
+            return True
+        if self.visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists():
+            _seen(user).add(key)
+            return True
+        return False
 
     def fetch_or_refuse(
         self,
@@ -184,6 +204,7 @@ class Policy(ABC):
         if key is not None:
             found = self.visible(user, queryset).filter(**key).first()
             if found is not None:
+                _seen(user).add((type(self).__name__, type(found)._meta.label, found.pk))
                 return found
             self.audit_refused(user, key, channel=channel, what=what or self.noun, request=request)
         raise Http404(f"No such {self.noun}.")
