@@ -21,12 +21,16 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+
+from pathways.core.replica import LAG_SQL
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -116,17 +120,19 @@ class Clusters:
         return f"postgres://postgres@127.0.0.1:{port}/pathways"
 
     def query(self, port: int, sql: str, *params: Any) -> Any:
-        import psycopg
-
         with psycopg.connect(self.url(port), autocommit=True, connect_timeout=5) as connection:
             row = connection.execute(sql, params).fetchone()
             return None if row is None else row[0]
 
     def cleanup(self) -> None:
-        for name in ("replica", "primary"):
-            if (self.dir / name / "postmaster.pid").exists():
-                self.run("pg_ctl", "-D", str(self.dir / name), "-m", "immediate", "stop", check=False)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        try:
+            for name in ("replica", "primary"):
+                if (self.dir / name / "postmaster.pid").exists():
+                    self.run(
+                        "pg_ctl", "-D", str(self.dir / name), "-m", "immediate", "stop", check=False
+                    )
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def log(self) -> str:
         return "\n".join(
@@ -151,10 +157,16 @@ class Driver:
         assert self.ask_raw() == {"ready": True}, self.log()
 
     def ask_raw(self) -> dict[str, Any]:
+        """The next answer; the process is killed if it does not come within the deadline."""
         assert self.process.stdout is not None
-        line = self.process.stdout.readline()
+        watchdog = threading.Timer(DEADLINE, self.process.kill)
+        watchdog.start()
+        try:
+            line = self.process.stdout.readline()
+        finally:
+            watchdog.cancel()
         if not line:
-            pytest.fail(f"the Django process ended:\n{self.log()}")
+            pytest.fail(f"the Django process ended or did not answer in time:\n{self.log()}")
         return json.loads(line)
 
     def ask(self, op: str, **args: Any) -> dict[str, Any]:
@@ -206,8 +218,6 @@ def pair(django_db_setup) -> Iterator[tuple[Clusters, Driver]]:
             capture_output=True, check=True, timeout=DEADLINE,
             env={**os.environ, "PGPASSWORD": str(test_database.get("PASSWORD") or "")},
         )  # fmt: skip
-        import psycopg
-
         with psycopg.connect(
             clusters.url(clusters.primary_port).rsplit("/", 1)[0] + "/postgres", autocommit=True
         ) as admin:
@@ -264,10 +274,6 @@ def replayed(clusters: Clusters, code: str) -> bool:
 
 
 def lag(clusters: Clusters) -> float:
-    from pathways.core.replica import LAG_SQL
-
-    import psycopg
-
     with psycopg.connect(clusters.url(clusters.replica_port), autocommit=True) as connection:
         row = connection.execute(LAG_SQL).fetchone()
     assert row is not None
