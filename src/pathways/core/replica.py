@@ -102,16 +102,17 @@ def _ask(connection: Any) -> tuple[bool, float | None]:
 def _probe() -> ReplicaState:
     connection = connections[REPLICA]
     now = time.monotonic()
-    for attempt in (1, 2):
+    # An open connection may be one broken by a restart: closed, and a new one tried
+    # once. The replica's connect_timeout bounds each wait when it is gone.
+    tries = 2 if connection.connection is not None else 1
+    for attempt in range(1, tries + 1):
         try:
             _, lag = _ask(connection)
             break
         except DatabaseError as exc:
-            # A connection broken by a restart is closed, and a new one tried once;
-            # the replica's connect_timeout bounds the wait when it is gone.
             with suppress(DatabaseError):
                 connection.close()
-            if attempt == 2:
+            if attempt == tries:
                 return ReplicaState(False, f"unreachable: {type(exc).__name__}", None, now)
     if lag is None:
         return ReplicaState(False, "lag unknown (nothing replayed yet)", None, now)
@@ -137,13 +138,6 @@ def state(*, fresh: bool = False) -> ReplicaState | None:
         elif _state.usable and before is not None and not before.usable:
             logger.info("Reports read from the replica again (lag %.1f s)", _state.lag or 0.0)
         return _state
-
-
-def forget() -> None:
-    """Forget the last check (the next report checks the replica afresh)."""
-    global _state
-    with _lock:
-        _state = None
 
 
 # --- the reporting context ---------------------------------------------------------------
