@@ -31,6 +31,7 @@ from django.test import Client  # noqa: E402
 from pathways.core.audit import record_event  # noqa: E402
 from pathways.core.models import Authority, Organisation, Team, User  # noqa: E402
 from pathways.core.replica import reads_from_replica  # noqa: E402
+from pathways.core.tokens import issue_token  # noqa: E402
 
 BOSS = "boss@example.org"
 
@@ -50,6 +51,22 @@ def team(code: str) -> dict[str, Any]:
         organisation=Organisation.objects.get(name="Replica Borough Council"),
     )
     return {}
+
+
+def authority(code: str) -> dict[str, Any]:
+    Authority.objects.create(code=code, name=f"Authority {code}")
+    return {}
+
+
+def api(authority: str) -> dict[str, Any]:
+    """The employment-rate route of the API for one authority, as a superuser's token:
+    404 when the database it reads from does not have the authority."""
+    raw = issue_token(BOSS).raw
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", **{"wsgi.url_scheme": "https"})
+    response = client.get(
+        "/api/v1/reports/employment-rate", {"authority": authority, "on": "2026-03-31"}
+    )
+    return {"status": response.status_code}
 
 
 def report() -> dict[str, Any]:
@@ -100,6 +117,8 @@ def configure(max_lag: float, check: float) -> dict[str, Any]:
 OPS = {
     "setup": setup,
     "team": team,
+    "authority": authority,
+    "api": api,
     "report": report,
     "page": page,
     "where": where,

@@ -300,6 +300,10 @@ def test_reports_read_from_the_replica_and_fall_back_to_the_primary(pair):
     assert driver.ask("report")["teams"] == ["FIRST"]
     assert driver.ask("page", code="FIRST") == {"status": 200, "shows": True}
     assert driver.ask("page", code="SECOND") == {"status": 200, "shows": False}
+    # So do the report routes of the API: an authority only the primary has is unknown.
+    driver.ask("authority", code="E09000100")
+    assert driver.ask("api", authority="E09000099") == {"status": 200}
+    assert driver.ask("api", authority="E09000100") == {"status": 404}
 
     # A write made while reporting goes to the primary, even about a row the report read
     # from the standby (which would refuse it: it is read-only).
@@ -320,6 +324,7 @@ def test_reports_read_from_the_replica_and_fall_back_to_the_primary(pair):
     time.sleep(0.6)
     assert driver.ask("where") == {"alias": "default", "in_recovery": False}
     assert driver.ask("report")["teams"] == ["FIRST", "SECOND"]
+    assert driver.ask("api", authority="E09000100") == {"status": 200}
 
     # Replay resumed: the standby catches up and is used again after the cache period
     # (with the limit generous again, so that WAL in flight cannot count as lag).
