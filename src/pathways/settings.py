@@ -131,6 +131,21 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # deadlock upgrading a read lock ("database is locked"); they queue instead.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica for reporting (decision 0055, ``core.replica``): reports, their
+# charts and exports read from it while it answers and is at most
+# PATHWAYS_REPLICA_MAX_LAG_SECONDS behind (checked at most every
+# PATHWAYS_REPLICA_CHECK_SECONDS per process), else from the primary. Never written to.
+PATHWAYS_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("PATHWAYS_REPLICA_MAX_LAG_SECONDS", 30))
+PATHWAYS_REPLICA_CHECK_SECONDS = float(os.environ.get("PATHWAYS_REPLICA_CHECK_SECONDS", 5))
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    if DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        # A replica that has gone away costs a report at most this long to notice.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Under test the replica is the test database itself (Django makes no copy of it).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["pathways.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -35,6 +35,7 @@ from ninja.params import P, QueryEx
 
 from pathways.api.common import READ_REFUSALS
 from pathways.core.models import Authority
+from pathways.core.replica import reads_from_replica
 from pathways.core.types import AuthedRequest
 from pathways.reporting import access, periods, providers
 from pathways.reporting.catalogue import (
@@ -323,8 +324,12 @@ def _on_a_reporting_date(answer: Answer) -> Callable[..., Any]:
         on: OnDate = None,
         year: Year = None,
     ) -> Any:
-        authorities = _authorities(request, authority)
-        return answer(request, authorities, (_reporting_date(on, year),))
+        @reads_from_replica
+        def reporting() -> Any:
+            authorities = _authorities(request, authority)
+            return answer(request, authorities, (_reporting_date(on, year),))
+
+        return reporting()
 
     return route
 
@@ -338,8 +343,12 @@ def _over_a_period(answer: Answer) -> Callable[..., Any]:
         end: Last,
         authority: Codes = None,
     ) -> Any:
-        authorities = _authorities(request, authority)
-        return answer(request, authorities, _period(start, end))
+        @reads_from_replica
+        def reporting() -> Any:
+            authorities = _authorities(request, authority)
+            return answer(request, authorities, _period(start, end))
+
+        return reporting()
 
     return route
 
@@ -481,10 +490,15 @@ def providers_report(
     contract: ContractRef = None,
 ) -> Any:
     _period(start, end)
-    try:
-        shown = providers.serve(
-            request.user, authority, start, end, contract or "", channel="api", request=request
-        )
-    except providers.ProvidersRefused as exc:
-        raise Http404(exc.message) from exc
-    return providers.as_json(shown)
+
+    @reads_from_replica
+    def reporting() -> Any:
+        try:
+            shown = providers.serve(
+                request.user, authority, start, end, contract or "", channel="api", request=request
+            )
+        except providers.ProvidersRefused as exc:
+            raise Http404(exc.message) from exc
+        return providers.as_json(shown)
+
+    return reporting()

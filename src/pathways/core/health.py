@@ -2,6 +2,8 @@
 
 200 when the database answers and every migration is applied; 503 naming what is wrong
 otherwise. It reads no personal data, so it needs no sign-in and writes no audit entry.
+With a read replica for reporting (``core.replica``) it says how the replica is too, but
+a replica that is down or lagging does not fail it: reports then read from the primary.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from pathways.core import replica
 
 #: Once every migration is applied it stays so for the life of the process: the check
 #: (which loads every migration file) is then not repeated.
@@ -45,6 +49,13 @@ def health(request: HttpRequest) -> JsonResponse:
     pending = _pending_migrations(connection)
     checks["migrations"] = "ok" if not pending else f"{pending} not applied"
     healthy = not pending
+    replica_state = replica.state()
+    if replica_state is not None:
+        checks["replica"] = (
+            replica_state.detail
+            if not replica_state.usable
+            else f"ok (lag {replica_state.lag or 0.0:.1f} s)"
+        )
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,

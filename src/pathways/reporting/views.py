@@ -8,7 +8,8 @@ figures (``access.report_rows``: pseudonymised, with bands, for those who may no
 every record; audited). One page view, one
 chart view and one rows view serve all three, from each report's description
 (``catalogue``; ``urls`` passes it). Who may see them and on which authorities is
-``reporting.access``.
+``reporting.access``. The pages that only report read from the read replica when there
+is one (``core.replica.reads_from_replica``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathways.core.charts import svg_response
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Team, User
 from pathways.core.policies import CASEWORK_ROLES
+from pathways.core.replica import reads_from_replica
 from pathways.core.types import AuthedRequest
 from pathways.reporting import access, charts, exports, providers
 from pathways.reporting.caseload import caseload
@@ -39,6 +41,7 @@ from pathways.reporting.forms import OutcomeReportForm, ProvidersForm, ReassignF
 
 
 @login_required
+@reads_from_replica
 def caseload_page(request: AuthedRequest) -> HttpResponse:
     team_ids = policies.report_team_ids(request.user)
     if team_ids is not None and not team_ids:
@@ -166,6 +169,7 @@ def reports_index(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def report_page(request: AuthedRequest, report: OutcomeReport) -> HttpResponse:
     """The report's form, and for a valid query its figures (``report.page``), with
     links to its charts and rows."""
@@ -179,6 +183,7 @@ def report_page(request: AuthedRequest, report: OutcomeReport) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def report_chart(request: AuthedRequest, report: OutcomeReport, chart: Chart) -> HttpResponse:
     form = _valid(_report_form(request, report))
     chosen = form.chosen_authorities()
@@ -188,6 +193,7 @@ def report_chart(request: AuthedRequest, report: OutcomeReport, chart: Chart) ->
 
 
 @login_required
+@reads_from_replica
 def report_rows(request: AuthedRequest, report: OutcomeReport) -> HttpResponse:
     form = _valid(_report_form(request, report))
     dates = form.report_dates
@@ -236,6 +242,7 @@ def _providers(
 
 
 @login_required
+@reads_from_replica
 def providers_page(request: AuthedRequest) -> HttpResponse:
     """Every contract the viewer may see, side by side, with charts beside tables."""
     form = _providers_form(request)
@@ -266,6 +273,7 @@ def providers_page(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def providers_chart(request: AuthedRequest, chart: str) -> HttpResponse:
     form = _providers_form(request)
     if form.errors:

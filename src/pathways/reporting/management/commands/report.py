@@ -22,6 +22,9 @@ These rules live in ``reporting.access`` (and the financial year in
 the three outcome reports differ by (how they are asked for, their figures, their
 table, whether ``--detail`` applies) is their description in ``reporting.catalogue``;
 this command has one branch for all three.
+
+With a read replica (``DATABASE_REPLICA_URL``) the command reads from it
+(``core.replica``); its audit entries are written to the primary.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pathways.core import policies
 from pathways.core.command_options import date_option, staff_option
 from pathways.core.models import Authority, User
+from pathways.core.replica import reads_from_replica
 from pathways.reporting import access, periods, providers
 from pathways.reporting.caseload import caseload
 from pathways.reporting.catalogue import REPORTS as OUTCOME_REPORTS
@@ -125,6 +129,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="as_email", help="staff member whose access applies")
         parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
 
+    @reads_from_replica
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
         for option, flag in OPTION_FLAGS.items():
