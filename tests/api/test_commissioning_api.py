@@ -104,6 +104,7 @@ def test_another_authoritys_commissioner_and_a_coach_are_refused(
 def test_the_lists_queries_do_not_grow(commissioner, charity, authority, django_assert_num_queries):
     ContractFactory(authority=authority, provider=charity)
     api = client_for(commissioner)
+    api.get("/api/v1/contracts")  # the token's first call notes its use
     with CaptureQueriesContext(connection) as contracts_few:
         api.get("/api/v1/contracts")
     with CaptureQueriesContext(connection) as providers_few:
