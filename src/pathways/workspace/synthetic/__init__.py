@@ -35,6 +35,7 @@ and ``bulk`` the fast insert every step writes with.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -75,14 +76,32 @@ class _Builder(StaffSteps, PeopleSteps, ReferralSteps, EmployerSteps, Employment
     """One generation run with the steps of every module; ``generate`` runs them in order."""
 
 
-def generate(scale: Scale, *, today: dt.date | None = None) -> Generated:
-    """Make a synthetic world of ``scale`` in one transaction and say what was made."""
+def generate(
+    scale: Scale,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Generated:
+    """Make a synthetic world of ``scale`` in one transaction and say what was made;
+    ``progress`` is told, in a few words, as each step is done."""
     builder = _Builder(scale, today or timezone.localdate())
+    say = progress or (lambda _: None)
     with transaction.atomic():
         world = builder.staff()
+        say(f"staff: {world.counts['staff']}")
         people = builder.people(world)
+        say(f"people: {world.counts['people']}")
         builder.referrals(world, people)
+        say(
+            f"referrals: {world.counts['referrals']}, episodes: {world.counts['episodes']}, "
+            f"activities: {world.counts['activities']}"
+        )
         builder.employers(world)
         builder.profiles(world)
+        say(
+            f"employers: {world.counts['employers']}, opportunities: "
+            f"{world.counts['opportunities']}, profiles: {world.counts['profiles']}"
+        )
         builder.placements(world, people)
+        say(f"placements: {world.counts['placements']}")
     return world

@@ -219,6 +219,7 @@ class ReferralSteps(CaseworkSteps):
             episode["episode_ref"] = f"E{numbers[episode['authority_id']]:07d}"
             episode["referral_id"] = episode.pop("referral")["id"]
         self.choose_profiled(episodes)
+        self.activities(world, episodes)  # sets each episode's last contact
         insert_rows(Episode, episodes)
         self.episodes = episodes
         reset_sequences(Person, Referral, Episode)
