@@ -93,7 +93,7 @@ class Command(BaseCommand):
 
         world = generate(scale, progress=progress)
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
                 progress("vacuum analyze")
                 cursor.execute("VACUUM ANALYZE")
             else:
