@@ -162,3 +162,34 @@ def test_the_command_refuses_a_database_with_people():
     with pytest.raises(CommandError, match="already holds people"):
         call_command("synthetic", "--people=10", stdout=StringIO())
     assert Person.objects.count() == 2
+
+
+def test_the_citus_plan_places_every_table_by_its_authority():
+    from pathways.workspace.synthetic.distribution import plan
+
+    places = {p.label: p for p in plan()}
+    assert len(places) == len({p.table for p in places.values()})
+    assert places["people.Person"].kind == "distributed" and places["people.Person"].via is None
+    assert places["casework.Activity"].via == ("episode_id", "casework_episode")
+    assert places["casework.Step"].via == ("goal_id", "casework_goal")
+    assert places["core.InterestTag"].kind == "reference"
+    assert places["core.User"].kind == "reference"
+    assert places["sessions.Session"].kind == "coordinator"
+    # A child is placed after the parent it takes the authority from.
+    order = [p.table for p in plan()]
+    for p in places.values():
+        if p.via:
+            assert order.index(p.via[1]) < order.index(p.table)
+
+
+def test_the_command_prints_the_citus_plan_and_writes_nothing():
+    out = StringIO()
+    call_command("synthetic", "--citus-plan", stdout=out)
+    text = out.getvalue()
+    assert "SELECT create_reference_table('core_interesttag');" in text
+    assert (
+        "SELECT create_distributed_table('casework_activity', 'authority_id', "
+        "colocate_with => 'people_person');"
+    ) in text
+    assert "ALTER TABLE casework_activity ADD COLUMN authority_id bigint;" in text
+    assert Person.objects.count() == 0

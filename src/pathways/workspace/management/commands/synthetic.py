@@ -6,7 +6,8 @@
 Refuses a database that already holds people (it is for benchmarks and trials, never
 next to real records) or one that is not migrated. On PostgreSQL the rows go in with
 ``COPY`` and the database is vacuumed and analysed at the end. Prints a plain line as
-each step is done.
+each step is done. ``--citus-plan`` prints, instead, how the schema would be spread
+over Citus by authority (``synthetic/distribution.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from pathways.people.models import Person
-from pathways.workspace.synthetic import Scale, generate
+from pathways.workspace.synthetic import Scale, distribution, generate
 
 
 def _scale(options: dict[str, Any]) -> Scale:
@@ -70,8 +71,16 @@ class Command(BaseCommand):
         parser.add_argument("--workers-per-team", type=int, help="default: sized to caseloads")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--prefix", default="SYN", help="on codes and references")
+        parser.add_argument(
+            "--citus-plan",
+            action="store_true",
+            help="print how the schema would be distributed by authority on Citus, and stop",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["citus_plan"]:
+            self.stdout.write(distribution.sql(), ending="")
+            return
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not migrated: run `pathways migrate` first.")
