@@ -95,7 +95,7 @@ def plan(models_: Iterable[type[models.Model]] | None = None) -> list[Place]:
                         model._meta.label,
                         model._meta.db_table,
                         "distributed",
-                        via=(field.column, place.table),
+                        via=(field.column or field.attname, place.table),
                     )
                     waiting.remove(model)
                     moved = True
