@@ -193,3 +193,18 @@ def test_the_command_prints_the_citus_plan_and_writes_nothing():
     ) in text
     assert "ALTER TABLE casework_activity ADD COLUMN authority_id bigint;" in text
     assert Person.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_loading_puts_back_every_foreign_key_and_index():
+    def schema() -> dict[str, dict]:
+        with connection.cursor() as cursor:
+            return {
+                m._meta.db_table: connection.introspection.get_constraints(cursor, m._meta.db_table)
+                for m in _tables()
+            }
+
+    before = schema()
+    generate(ALL)
+    assert schema() == before
+    assert "activity_notes_search" in before["casework_activity"]

@@ -50,7 +50,7 @@ from pathways.workspace.synthetic.base import (
     birth_date,
     postcode,
 )
-from pathways.workspace.synthetic.bulk import BATCH
+from pathways.workspace.synthetic.bulk import BATCH, loading
 from pathways.workspace.synthetic.employers import EmployerSteps
 from pathways.workspace.synthetic.employment import EmploymentSteps
 from pathways.workspace.synthetic.people import PeopleSteps
@@ -86,7 +86,7 @@ def generate(
     ``progress`` is told, in a few words, as each step is done."""
     builder = _Builder(scale, today or timezone.localdate())
     say = progress or (lambda _: None)
-    with transaction.atomic():
+    with transaction.atomic(), loading():
         world = builder.staff()
         say(f"staff: {world.counts['staff']}")
         people = builder.people(world)

@@ -11,6 +11,14 @@ entries would take gigabytes). On PostgreSQL the rows go through one ``COPY ... 
 STDIN`` per call (psycopg 3's ``cursor.copy`` and ``write_row``), several times faster
 than ``executemany``; the values are the same either way (decision 0051).
 :func:`writing_with` chooses the path by hand, for the test that proves it.
+
+Inside :func:`loading` (``generate`` runs in one), a table written with ``COPY`` first
+loses its foreign keys and the indexes that back no constraint, and gets them back, by
+their own definitions, when the block ends: PostgreSQL checks a foreign key once per
+row and keeps an index row by row, but checks a foreign key being added with one query
+and builds an index with one sort. At a million people that is most of the time. The
+primary keys and unique constraints stay, so the ids and rules are checked as rows go
+in, and the schema afterwards is exactly what the migrations made.
 """
 
 from __future__ import annotations
@@ -30,6 +38,72 @@ BATCH = 2_000
 
 #: ``None``: COPY when the database is PostgreSQL; ``True``/``False`` forces a path.
 _COPY: ContextVar[bool | None] = ContextVar("synthetic_copy", default=None)
+#: Inside ``loading``: the tables set aside so far, and the statements that put back what
+#: was taken from them.
+_SET_ASIDE: ContextVar[dict[str, list[str]] | None] = ContextVar(
+    "synthetic_set_aside", default=None
+)
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """Load tables without their foreign keys and plain indexes; put them back at the end
+    (only if the block succeeds: otherwise the transaction rolls the drops back too)."""
+    if _SET_ASIDE.get() is not None:  # already loading
+        yield
+        return
+    set_aside: dict[str, list[str]] = {}
+    token = _SET_ASIDE.set(set_aside)
+    try:
+        yield
+        if set_aside:
+            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+                _check_pending(cursor)
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                for statements in set_aside.values():
+                    for statement in statements:
+                        cursor.execute(statement)
+    finally:
+        _SET_ASIDE.reset(token)
+
+
+def _check_pending(cursor: Any) -> None:
+    """Check the deferred foreign keys of the rows written so far now: a table with
+    checks pending cannot be altered."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _set_aside(cursor: Any, table: str) -> None:
+    """Drop the table's foreign keys and the indexes behind no constraint, once per
+    ``loading`` block, remembering how to make them again."""
+    set_aside = _SET_ASIDE.get()
+    if set_aside is None or table in set_aside:
+        return
+    quoted = connection.ops.quote_name(table)
+    _check_pending(cursor)
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [quoted],
+    )
+    keys = cursor.fetchall()
+    cursor.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %s::regclass AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
+        [quoted],
+    )
+    indexes = cursor.fetchall()
+    for name, _ in keys:
+        cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    set_aside[table] = [definition for _, definition in indexes] + [
+        f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+        for name, definition in keys
+    ]
 
 
 @contextmanager
@@ -93,6 +167,7 @@ def insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> int:
     chunks = iter(rows)
     with db.cursor() as cursor:
         if uses_copy():
+            _set_aside(cursor, model._meta.db_table)
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 write = copy.write_row
                 for row in chunks:
