@@ -1,11 +1,11 @@
 """Synthetic boroughs at any scale, for benchmarks and tests that need volume.
 
 The demo (``workspace/demo.py``) goes through the services so that its audit trail is real;
-this generator writes with ``bulk_create`` instead, because a benchmark needs 100,000
-people in seconds. The price is that no audit entries are written and the business
-rules are kept by construction, not checked: every person has at most one live
-referral and at most one open episode, a redirected referral points at the onward
-referral it created, and no worker is given more open cases than their team's cap
+this generator writes plain rows instead (``bulk``: ``COPY`` on PostgreSQL), because a
+benchmark needs a million people in minutes. The price is that no audit entries are
+written and the business rules are kept by construction, not checked: every person has
+at most one live referral and at most one open episode, a redirected referral points at
+the onward referral it created, and no worker is given more open cases than their team's cap
 (when every worker is full, the person stays on the waiting list, as in real life).
 
 With ``Scale.employers``, ``Scale.opportunities`` and ``Scale.profiles`` it also makes
@@ -27,9 +27,10 @@ the seed, so that several generated boroughs can share one database with other d
 
 The package follows the pathway, one module per step: ``staff`` (authorities, teams,
 staff), ``people``, ``referrals`` (and the episodes allocation opens), ``casework``
-(vocational profiles), ``employers`` (employers, sites, opportunities) and
-``employment`` (jobs); ``base`` holds the scale, the dice, names, dates and postcodes,
-and ``bulk`` the fast insert every step writes with.
+(timeline activities and vocational profiles), ``employers`` (employers, sites,
+opportunities) and ``employment`` (jobs); ``base`` holds the scale, the dice, names,
+dates and postcodes, ``bulk`` the fast insert every step writes with, and
+``distribution`` where each table would go on Citus.
 """
 
 from __future__ import annotations

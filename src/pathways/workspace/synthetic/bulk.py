@@ -5,11 +5,12 @@ Every step numbers its rows from :func:`next_id`, so that rows can point at each
 before anything is written, inserts them with :func:`insert_rows`, and then moves
 PostgreSQL's id sequences past them with :func:`reset_sequences`.
 
-:func:`insert_rows` takes any iterable of rows and writes it in chunks of ``BATCH``, so
-a step can hand it a generator and never hold its rows in memory (ten million timeline
-entries would take gigabytes). On PostgreSQL the rows go through one ``COPY ... FROM
-STDIN`` per call (psycopg 3's ``cursor.copy`` and ``write_row``), several times faster
-than ``executemany``; the values are the same either way (decision 0051).
+:func:`insert_rows` takes any iterable of rows and writes it as it comes (in chunks of
+``BATCH`` with ``executemany``), so a step can hand it a generator and never hold its
+rows in memory (ten million timeline entries would take gigabytes). On PostgreSQL the
+rows go through one ``COPY ... FROM STDIN`` per call (psycopg 3's ``cursor.copy`` and
+``write_row``): one stream, not a statement per row; the values are the same either way
+(decision 0051).
 :func:`writing_with` chooses the path by hand, for the test that proves it.
 
 Inside :func:`loading` (``generate`` runs in one), a table written with ``COPY`` first
