@@ -1,11 +1,11 @@
 """Synthetic boroughs at any scale, for benchmarks and tests that need volume.
 
 The demo (``workspace/demo.py``) goes through the services so that its audit trail is real;
-this generator writes with ``bulk_create`` instead, because a benchmark needs 100,000
-people in seconds. The price is that no audit entries are written and the business
-rules are kept by construction, not checked: every person has at most one live
-referral and at most one open episode, a redirected referral points at the onward
-referral it created, and no worker is given more open cases than their team's cap
+this generator writes plain rows instead (``bulk``: ``COPY`` on PostgreSQL), because a
+benchmark needs a million people in minutes. The price is that no audit entries are
+written and the business rules are kept by construction, not checked: every person has
+at most one live referral and at most one open episode, a redirected referral points at
+the onward referral it created, and no worker is given more open cases than their team's cap
 (when every worker is full, the person stays on the waiting list, as in real life).
 
 With ``Scale.employers``, ``Scale.opportunities`` and ``Scale.profiles`` it also makes
@@ -27,14 +27,16 @@ the seed, so that several generated boroughs can share one database with other d
 
 The package follows the pathway, one module per step: ``staff`` (authorities, teams,
 staff), ``people``, ``referrals`` (and the episodes allocation opens), ``casework``
-(vocational profiles), ``employers`` (employers, sites, opportunities) and
-``employment`` (jobs); ``base`` holds the scale, the dice, names, dates and postcodes,
-and ``bulk`` the fast insert every step writes with.
+(timeline activities and vocational profiles), ``employers`` (employers, sites,
+opportunities) and ``employment`` (jobs); ``base`` holds the scale, the dice, names,
+dates and postcodes, ``bulk`` the fast insert every step writes with, and
+``distribution`` where each table would go on Citus.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,7 +51,7 @@ from pathways.workspace.synthetic.base import (
     birth_date,
     postcode,
 )
-from pathways.workspace.synthetic.bulk import BATCH
+from pathways.workspace.synthetic.bulk import BATCH, loading
 from pathways.workspace.synthetic.employers import EmployerSteps
 from pathways.workspace.synthetic.employment import EmploymentSteps
 from pathways.workspace.synthetic.people import PeopleSteps
@@ -75,14 +77,32 @@ class _Builder(StaffSteps, PeopleSteps, ReferralSteps, EmployerSteps, Employment
     """One generation run with the steps of every module; ``generate`` runs them in order."""
 
 
-def generate(scale: Scale, *, today: dt.date | None = None) -> Generated:
-    """Make a synthetic world of ``scale`` in one transaction and say what was made."""
+def generate(
+    scale: Scale,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Generated:
+    """Make a synthetic world of ``scale`` in one transaction and say what was made;
+    ``progress`` is told, in a few words, as each step is done."""
     builder = _Builder(scale, today or timezone.localdate())
-    with transaction.atomic():
+    say = progress or (lambda _: None)
+    with transaction.atomic(), loading():
         world = builder.staff()
+        say(f"staff: {world.counts['staff']}")
         people = builder.people(world)
+        say(f"people: {world.counts['people']}")
         builder.referrals(world, people)
+        say(
+            f"referrals: {world.counts['referrals']}, episodes: {world.counts['episodes']}, "
+            f"activities: {world.counts['activities']}"
+        )
         builder.employers(world)
         builder.profiles(world)
+        say(
+            f"employers: {world.counts['employers']}, opportunities: "
+            f"{world.counts['opportunities']}, profiles: {world.counts['profiles']}"
+        )
         builder.placements(world, people)
+        say(f"placements: {world.counts['placements']}")
     return world

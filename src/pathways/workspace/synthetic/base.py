@@ -94,6 +94,9 @@ class Scale:
     #: authorities), so that many providers have people; 0 keeps one organisation per
     #: kind of team (a council, an NHS trust, a charity) shared by every authority.
     providers: int = 0
+    #: Timeline entries, shared over the episodes by how long each has run (about ten
+    #: per person in support at the national scale); written as a stream.
+    activities: int = 0
 
 
 @dataclass

@@ -32,6 +32,9 @@ _COMMUNICATION_NEEDS = (
     "Large print",
 )
 
+#: How long ago the people's records were made (before the oldest referral).
+_LOADED_DAYS_AGO = 1_600
+
 
 def _profile(rng: Dice, today: dt.date) -> dict:
     """Needs, age and preferred team kind for one person, in realistic proportions."""
@@ -91,6 +94,11 @@ class PeopleSteps(Builder):
     def people(self, world: Generated) -> list[dict[str, Any]]:
         rng, today = self.rng, self.today
         first_id = next_id(Person)
+        # Every record was brought over from the old system on one day, before the
+        # oldest referral: a date from the seed's clock, so the same seed makes it again.
+        loaded = dt.datetime.combine(
+            today - dt.timedelta(days=_LOADED_DAYS_AGO), dt.time(9), tzinfo=dt.UTC
+        )
         rows: list[dict[str, Any]] = []
         for n in range(self.scale.people):
             profile = _profile(rng, today)
@@ -106,6 +114,7 @@ class PeopleSteps(Builder):
                     "longitude": Decimal(f"{-0.02 + rng.random() * 0.12:.6f}"),
                     "phone": f"07700 900{rng.between(0, 999):03d}",
                     "communication_needs": rng.pick(_COMMUNICATION_NEEDS),
+                    "created_at": loaded,
                     **profile,
                 }
             )

@@ -21,6 +21,8 @@ from pathways.workspace.synthetic.bulk import insert_rows, next_id, reset_sequen
 from pathways.workspace.synthetic.casework import CaseworkSteps
 from pathways.workspace.synthetic.staff import TEAM_KINDS
 
+#: When the day's referrals are written up (``created_at``, the same for every seed run).
+_OPENING = dt.time(10)
 _FRONT_DOOR = (Source.SOCIAL_CARE_ASSESSMENT, Source.ANNUAL_REVIEW)
 _OTHER_SOURCES = tuple(s for s in Source if s not in _FRONT_DOOR)
 
@@ -148,6 +150,7 @@ class ReferralSteps(CaseworkSteps):
                     "team_id": team.pk,
                     "source": _source(rng, kind),
                     "received_on": received,
+                    "created_at": dt.datetime.combine(received, _OPENING, tzinfo=dt.UTC),
                     "status": state,
                     "created_by_id": intake_id,
                     "sort": (received, person["person_ref"]),
@@ -219,6 +222,7 @@ class ReferralSteps(CaseworkSteps):
             episode["episode_ref"] = f"E{numbers[episode['authority_id']]:07d}"
             episode["referral_id"] = episode.pop("referral")["id"]
         self.choose_profiled(episodes)
+        self.activities(world, episodes)  # sets each episode's last contact
         insert_rows(Episode, episodes)
         self.episodes = episodes
         reset_sequences(Person, Referral, Episode)
