@@ -339,3 +339,26 @@ def test_someone_the_cache_has_not_seen_makes_it_load_again(world, team, tags):
     ProfileFactory(person=person).interests.set([tags["retail"]])
     ColumnsVersion.objects.filter(authority=opp.authority).update(version=version)  # missed
     assert refs(opp) == ["P1", "P2", "P0"]  # 20 points for hours said beat 10
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"max_hours": 12},  # the job is 16 hours
+        {"min_hours": 20},
+        {"kinds": ["volunteering", "work_trial"]},  # the job is paid employment
+        {"max_travel_km": 5},  # the job is 11 km north
+    ],
+)
+def test_each_hard_rule_is_asked_of_the_database(world, change):
+    """Changed behind the cache's back, each rule still leaves the person out."""
+    opp, profiles = world
+    opp.latitude, opp.longitude = Decimal("51.6"), Decimal("0")
+    opp.save()
+    for profile in profiles.values():
+        profile.person.latitude, profile.person.longitude = Decimal("51.5"), Decimal("0")
+        profile.person.save()
+    assert refs(opp) == ["P1", "P2"]
+    VocationalProfile.objects.filter(pk=profiles["P1"].pk).update(**change)
+    assert refs(opp) == ["P2"]
+    assert refs(opp, cached=False) == ["P2"]
