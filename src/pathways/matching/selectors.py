@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -281,15 +282,17 @@ def hard_rules(opps: engine.Opportunities, j: int = 0) -> tuple[dict[str, Expres
         rules &= Q(**{p + "max_hours__isnull": True}) | Q(**{p + "max_hours__gte": exact})
     if not opps.paid[j]:
         rules &= Q(**{p + "wants_paid_only__isnull": True}) | Q(**{p + "wants_paid_only": False})
-    # Kinds, searched for as quoted codes in the JSON list's text (case-sensitive on
-    # both databases: SQLite's LIKE is not).
-    kinds_text = Cast(p + "kinds", output_field=TextField())
-    for kind in engine.KINDS:
-        aliases[f"names_kind_{kind}"] = StrIndex(kinds_text, Value(f'"{kind}"'))
     wanted = opps.kinds[j]
-    rules &= Q(**{f"names_kind_{wanted}__gt": 0}) | Q(
-        **{f"names_kind_{kind}": 0 for kind in engine.KINDS if kind != wanted}
-    )
+    others = [kind for kind in engine.KINDS if kind != wanted]
+    if connection.vendor == "postgresql":  # jsonb's own operators: @> and ?|
+        rules &= Q(**{p + "kinds__contains": [wanted]}) | ~Q(**{p + "kinds__has_any_keys": others})
+    else:  # quoted codes searched for in the list's text (INSTR: LIKE ignores case)
+        kinds_text = Cast(p + "kinds", output_field=TextField())
+        for kind in engine.KINDS:
+            aliases[f"names_kind_{kind}"] = StrIndex(kinds_text, Value(f'"{kind}"'))
+        rules &= Q(**{f"names_kind_{wanted}__gt": 0}) | Q(
+            **{f"names_kind_{kind}": 0 for kind in others}
+        )
     latitude = opps.latitude[j]
     if not np.isnan(latitude) and not np.isnan(opps.longitude[j]):
         aliases["north_south_km"] = ExpressionWrapper(
@@ -349,7 +352,8 @@ def people_for(
         allowed = allowed.filter(pk__in=people.values("pk"))
     aliases, rules = hard_rules(opps)
     ids = np.array(
-        allowed.alias(**aliases).filter(rules).values_list("pk", flat=True), dtype=np.int64
+        allowed.alias(**aliases).filter(rules).order_by().values_list("pk", flat=True),
+        dtype=np.int64,
     )
     codes = tuple(code for code, _ in tags)
     entry = columns.cached(authority_id, version, codes)
