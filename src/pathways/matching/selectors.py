@@ -357,20 +357,21 @@ def people_for(
     )
     codes = tuple(code for code, _ in tags)
     entry = columns.cached(authority_id, version, codes)
-    if entry is not None and np.isin(ids, entry.ids).all():
-        cols, held = entry.people, entry.ids
+    rows = np.isin(entry.ids, ids) if entry is not None else None
+    if entry is not None and rows is not None and rows.sum() == len(ids):
+        cols = entry.people  # everyone the rules let through is held
     elif len(ids) < columns.cache_from():
         # Few to rank (one person, a small authority): load just them, keep nothing.
         cols = load_people(matchable_people(authority_id).filter(pk__in=ids.tolist()), tags)
-        held = np.asarray(cols.ids, dtype=np.int64)
+        rows = np.isin(np.asarray(cols.ids, dtype=np.int64), ids)
     else:
         entry = columns.load(
             authority_id, version, codes, lambda: load_people(matchable_people(authority_id), tags)
         )
-        cols, held = entry.people, entry.ids
+        cols, rows = entry.people, np.isin(entry.ids, ids)
     cols = dataclasses.replace(cols, labels=dict(tags))
     grid = engine.score_grid(cols, opps)
-    grid.eligible[:, 0] &= np.isin(held, ids)
+    grid.eligible[:, 0] &= rows
     grid.score[~grid.eligible[:, 0], 0] = 0
     return [_match(cols, opps, grid, i, 0) for i in engine.rank_column(grid, 0, top)]
 
