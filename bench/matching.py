@@ -8,9 +8,12 @@ matching selector against the bare SQL it needs, each pair measured in one run.
    ``scipy.optimize.linear_sum_assignment`` on the same matrix; the totals must agree.
 3. End to end: ``selectors.people_for(opportunity, top=50)`` over 100,000 profiles in
    a synthetic database (SQLite in a temporary folder; PostgreSQL too when DATABASE_URL
-   names an empty database) against the bare SQL that fetches the same columns.
+   names an empty database, or with ``--existing`` a copy that already holds people):
+   the plain way (every person's columns loaded), cold (the cache emptied first) and
+   warm (columns cached, the hard rules asked of the database), against the bare SQL
+   of the plain way and of the warm call's own queries.
 
-    uv run python bench/matching.py [--people 100000] [--runs 7] [--skip-db]
+    uv run python bench/matching.py [--people 100000] [--runs 7] [--skip-db] [--existing]
 
 See bench/README.md. Timings are printed, never asserted.
 """
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db-runs", type=int, default=5, help="timed runs from the database")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-db", action="store_true", help="only the in-memory parts")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure a PostgreSQL database that already holds people (a copy of "
+        "pathways_100k, say) instead of building one; SQLite is skipped",
+    )
     parser.add_argument("--db-only", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -298,42 +308,59 @@ def from_database(args: argparse.Namespace) -> dict[str, Any]:
     """Runs in its own process (the database is chosen before Django starts)."""
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count, Exists, OuterRef
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from pathways.core.models import Authority
     from pathways.employers.opportunities.models import Opportunity, open_on
-    from pathways.matching import engine, selectors
+    from pathways.matching import columns, engine, selectors
     from pathways.people.models import Person
     from pathways.workspace.synthetic import Scale, generate
 
     call_command("migrate", interactive=False, verbosity=0)
+    built, counts = 0.0, {}
     if Person.objects.exists():
-        return {"error": "the database named by DATABASE_URL already holds people"}
-    # About 56% of people end up in support (0.54 leaves a margin); as many of them as
-    # --people are profiled. Enough workers that nobody waits for want of one.
-    people = int(args.people / 0.54) + 100
-    scale = Scale(
-        authorities=1,
-        workers_per_team=int(people * 0.0095) + 10,
-        people=people,
-        referrals=people,
-        seed=args.seed,
-        prefix="MATCH",
-        employers=60,
-        opportunities=200,
-        profiles=args.people,
+        if not args.existing:
+            return {"error": "the database named by DATABASE_URL already holds people"}
+    else:
+        # About 56% of people end up in support (0.54 leaves a margin); as many of them
+        # as --people are profiled. Enough workers that nobody waits for want of one.
+        people = int(args.people / 0.54) + 100
+        scale = Scale(
+            authorities=1,
+            workers_per_team=int(people * 0.0095) + 10,
+            people=people,
+            referrals=people,
+            seed=args.seed,
+            prefix="MATCH",
+            employers=60,
+            opportunities=200,
+            profiles=args.people,
+        )
+        start = time.perf_counter()
+        world = generate(scale)
+        built = time.perf_counter() - start
+        counts = dict(world.counts)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    # The authority with the most people to match, and its open job that the most of
+    # them could take: the most work for the selector.
+    matchable = selectors.matchable_people(OuterRef("pk"))
+    authority = (
+        Authority.objects.annotate(
+            n=Count("people", filter=Exists(matchable.filter(pk=OuterRef("people"))))
+        )
+        .order_by("-n", "pk")
+        .first()
     )
-    start = time.perf_counter()
-    world = generate(scale)
-    built = time.perf_counter() - start
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    authority = world.authorities[0]
-    matchable = selectors.matchable_people(authority).count()
+    if authority is None:
+        return {"error": "no authority"}
+    matchable_count = selectors.matchable_people(authority).count()
+    people_total = Person.objects.count()
     today_open = Opportunity.objects.filter(
         open_on(timezone.localdate()), authority=authority, kind="employed"
     ).order_by("opportunity_ref")
-    # The open job that the most people could take: the most work for the selector.
     tags = selectors.vocabulary()
     cols = selectors.load_people(selectors.matchable_people(authority), tags)
     best, best_count = None, -1
@@ -342,10 +369,18 @@ def from_database(args: argparse.Namespace) -> dict[str, Any]:
         count = int(engine.score_grid(cols, opps).eligible.sum())
         if count > best_count:
             best, best_count = candidate, count
-    assert best is not None
+    if best is None:
+        return {"error": "no open paid job in the authority"}
     opportunity = Opportunity.objects.select_related("authority").get(pk=best.pk)
 
-    def selector() -> list:
+    def plain() -> list:
+        return selectors.people_for(opportunity, top=args.top, cached=False)
+
+    def cold() -> list:
+        columns.clear()
+        return selectors.people_for(opportunity, top=args.top)
+
+    def warm() -> list:
         return selectors.people_for(opportunity, top=args.top)
 
     open_episode = (
@@ -383,6 +418,7 @@ def from_database(args: argparse.Namespace) -> dict[str, Any]:
     vocabulary_sql = "SELECT code, label FROM core_interesttag ORDER BY code"
 
     def bare() -> int:
+        """Every matchable person's columns, as the plain way needs them."""
         rows = 0
         with connection.cursor() as cursor:
             for sql, params in (
@@ -396,46 +432,69 @@ def from_database(args: argparse.Namespace) -> dict[str, Any]:
                 rows += len(cursor.fetchall())
         return rows
 
-    def load() -> Any:
-        return selectors.load_people(selectors.matchable_people(authority), tags)
-
     with connection.cursor() as cursor:
         cursor.execute(people_sql, [authority.pk])
         bare_people = len(cursor.fetchall())
-    if bare_people != len(cols) or bare_people != matchable:
+    if bare_people != len(cols) or bare_people != matchable_count:
         return {"error": f"bare SQL found {bare_people} people, the selector {len(cols)}"}
-    with CaptureQueriesContext(connection) as captured:
-        matches = selector()
-    sent = [q["sql"] for q in captured.captured_queries]
 
-    def its_sql() -> int:
-        """The queries the selector sent, as the database received them, run bare."""
-        rows = 0
-        with connection.cursor() as cursor:
-            for sql in sent:
-                cursor.execute(sql)
-                rows += len(cursor.fetchall())
-        return rows
+    def sent_by(call: Callable[[], Any]) -> tuple[list, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            found = call()
+        return found, [q["sql"] for q in captured.captured_queries]
 
-    if its_sql() != bare():
+    expected, plain_sent = sent_by(plain)
+    got_cold, cold_sent = sent_by(cold)
+    got_warm, warm_sent = sent_by(warm)
+    same = [m.as_dict() for m in expected]
+    if [m.as_dict() for m in got_cold] != same or [m.as_dict() for m in got_warm] != same:
+        return {"error": "the cached ranking differs from the plain one"}
+
+    def run_bare(sent: list[str]) -> Callable[[], int]:
+        def its_sql() -> int:
+            """The queries the selector sent, as the database received them, run bare."""
+            rows = 0
+            with connection.cursor() as cursor:
+                for sql in sent:
+                    cursor.execute(sql)
+                    rows += len(cursor.fetchall())
+            return rows
+
+        return its_sql
+
+    if run_bare(plain_sent)() != bare():
         return {"error": "the selector's queries and the bare SQL return different rows"}
-    timed_selector, timed_load, timed_own, timed_bare = medians(
-        [selector, load, its_sql, bare], args.db_runs, warm=1
+    warm_sql = run_bare(warm_sent)
+    t_plain, t_cold, t_warm, t_warm_sql, t_bare = medians(
+        [plain, cold, warm, warm_sql, bare], args.db_runs, warm=1
     )
+    # What the cache holds: memory still allocated after a cold call has returned.
+    columns.clear()
+    gc.collect()
+    tracemalloc.start()
+    found = cold()
+    gc.collect()
+    held_mb = tracemalloc.get_traced_memory()[0] / 2**20
+    tracemalloc.stop()
+    del found
     return {
         "database": f"{connection.vendor} ({connection.Database.__name__})",
         "built": built,
-        "counts": dict(world.counts),
-        "matchable": matchable,
+        "counts": counts,
+        "people": people_total,
+        "matchable": matchable_count,
+        "authority": authority.name,
         "opportunity": f"{opportunity.opportunity_ref} {opportunity.title}",
         "eligible": best_count,
-        "matches": len(matches),
-        "best": [m.score for m in matches[:5]],
-        "selector": timed_selector,
-        "bare": timed_bare,
-        "load": timed_load,
-        "own": timed_own,
-        "queries": len(sent),
+        "matches": len(expected),
+        "best": [m.score for m in expected[:5]],
+        "plain": t_plain,
+        "cold": t_cold,
+        "warm": t_warm,
+        "warm_sql": t_warm_sql,
+        "bare": t_bare,
+        "queries": [len(plain_sent), len(cold_sent), len(warm_sent)],
+        "held_mb": held_mb,
     }
 
 
@@ -450,6 +509,7 @@ def run_database(url: str, args: argparse.Namespace) -> dict[str, Any]:
         f"--top={args.top}",
         f"--db-runs={args.db_runs}",
         f"--seed={args.seed}",
+        *(["--existing"] if args.existing else []),
     ]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -479,37 +539,50 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if not args.skip_db:
-        urls = [sqlite] + ([postgres] if postgres.startswith("postgres") else [])
+        urls = [] if args.existing else [sqlite]
+        urls += [postgres] if postgres.startswith("postgres") else []
         print(
-            f"\nfrom the database: selectors.people_for(opportunity, top={args.top}) against "
-            f"the bare SQL fetching the same columns; median of {args.db_runs} runs each"
+            f"\nfrom the database: selectors.people_for(opportunity, top={args.top}); "
+            f"median of {args.db_runs} runs each"
         )
         print(
-            "load: selectors.load_people alone (the people's rows into the engine's "
-            "columns); its SQL: the queries the selector sent, run bare\n"
+            "plain: every matchable person's columns loaded for the match (cached=False); "
+            "cold: the cache emptied first;\nwarm: the columns cached (the hard rules still "
+            "asked of the database); its SQL: the queries the warm call sent, run bare;\n"
+            "bare SQL: the plain way's columns fetched bare (the floor of plain and cold)\n"
         )
         print(
-            f"{'database':24} {'profiles':>9} {'eligible':>9} {'queries':>7} {'selector':>10} "
-            f"{'load':>10} {'its SQL':>10} {'bare SQL':>10} {'ratio':>6}  target"
+            f"{'database':22} {'profiles':>8} {'eligible':>8} {'queries':>7} {'plain':>8} "
+            f"{'cold':>8} {'warm':>8} {'its SQL':>8} {'bare SQL':>8} {'warm/SQL':>8} "
+            f"{'cold/bare':>9}  target"
         )
         for url in urls:
             result = run_database(url, args)
             if "error" in result:
-                print(f"{url.split(':')[0]:24} {result['error']}")
+                print(f"{url.split(':')[0]:22} {result['error']}")
                 continue
+            r = result
+            ms = {
+                k: f"{r[k] * 1000:>6.0f}ms" for k in ("plain", "cold", "warm", "warm_sql", "bare")
+            }
             print(
-                f"{result['database']:24} {result['matchable']:>9,} {result['eligible']:>9,} "
-                f"{result['queries']:>7} {result['selector'] * 1000:>8.0f}ms "
-                f"{result['load'] * 1000:>8.0f}ms {result['own'] * 1000:>8.0f}ms "
-                f"{result['bare'] * 1000:>8.0f}ms {result['selector'] / result['bare']:>6.2f}"
-                f"  < {RANK_TARGET} s"
+                f"{r['database']:22} {r['matchable']:>8,} {r['eligible']:>8,} "
+                f"{'/'.join(map(str, r['queries'])):>7} {ms['plain']} {ms['cold']} "
+                f"{ms['warm']} {ms['warm_sql']} {ms['bare']} "
+                f"{r['warm'] / r['warm_sql']:>8.2f} {r['cold'] / r['bare']:>9.2f}  "
+                f"< {RANK_TARGET} s"
             )
-            counts = result["counts"]
+            built = (
+                f"built in {r['built']:.0f} s: {r['counts']['people']:,} people, "
+                f"{r['counts']['episodes.open']:,} in support, "
+                f"{r['counts']['opportunities']} opportunities"
+                if r["counts"]
+                else f"an existing database of {r['people']:,} people"
+            )
             print(
-                f"{'':24} built in {result['built']:.0f} s: {counts['people']:,} people, "
-                f"{counts['episodes.open']:,} in support, {counts['opportunities']} "
-                f"opportunities; ranked for {result['opportunity']}; best scores "
-                f"{result['best']}"
+                f"{'':22} {built}; {r['authority']}; ranked for {r['opportunity']}; "
+                f"best scores {r['best']}; queries plain/cold/warm; the cache holds "
+                f"{r['held_mb']:.0f} MB"
             )
     workdir.cleanup()
     return 0

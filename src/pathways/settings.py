@@ -288,6 +288,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 PATHWAYS_PERMITTED_WORK_WEEKLY_LIMIT = os.environ.get(
     "PATHWAYS_PERMITTED_WORK_WEEKLY_LIMIT", "195.50"
 )
+# Matching keeps each authority's people's columns in each process's memory
+# (matching.columns, decision 0054): for at most this many seconds, for this many
+# authorities, once a match has at least PATHWAYS_MATCHING_CACHE_FROM people to rank.
+PATHWAYS_MATCHING_CACHE_SECONDS = int(os.environ.get("PATHWAYS_MATCHING_CACHE_SECONDS", 3600))
+PATHWAYS_MATCHING_CACHE_AUTHORITIES = int(os.environ.get("PATHWAYS_MATCHING_CACHE_AUTHORITIES", 16))
+PATHWAYS_MATCHING_CACHE_FROM = int(os.environ.get("PATHWAYS_MATCHING_CACHE_FROM", 1000))
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Pathways ------------------------------------------------------------------------

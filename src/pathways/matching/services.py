@@ -8,6 +8,10 @@ and an administrator tidies the list here. Every action is for administrators
 and on the audit trail: django-auditlog records the tag's own rows, and a merge records
 each profile's and opportunity's change of interests (a profile's is on its person's
 trail) plus one entry saying what was merged into what.
+
+And raising the version of an authority's matching columns when something they hold
+changes (``columns_changed`` and its siblings, called by the receivers in
+``matching.invalidation``), so that no process ranks people from stale columns.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from pathways.casework.models import VocationalProfile
 from pathways.core import audit
 from pathways.core.errors import ActionRefused
-from pathways.core.models import InterestTag, User
+from pathways.core.models import Authority, InterestTag, User
 from pathways.employers.opportunities.models import Opportunity
+from pathways.matching.models import ColumnsVersion
 from pathways.matching.policy import may_manage_interests
+from pathways.people.models import Person
 
 LABEL_LENGTH: int = InterestTag._meta.get_field("label").max_length  # type: ignore[assignment]
 CODE_LENGTH: int = InterestTag._meta.get_field("code").max_length  # type: ignore[assignment]
@@ -169,3 +175,54 @@ def retire_interest(actor: User, tag: InterestTag) -> None:
             "Merge it into another interest instead."
         )
     tag.delete()
+
+
+# --- the version of each authority's matching columns --------------------------------
+
+
+def _raise_versions(select: str, params: list[Any]) -> None:
+    """Add one to the version of each authority ``select`` names (a row for one made at
+    version 1): one statement, in the caller's transaction, so the change and the new
+    version are committed (or undone) together."""
+    table = connection.ops.quote_name(ColumnsVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (authority_id, version) {select} "  # noqa: S608
+            f"ON CONFLICT (authority_id) DO UPDATE SET version = {table}.version + 1",
+            params,
+        )
+
+
+def columns_changed(authority_id: int) -> None:
+    """Something ranked by matching changed for people of this authority."""
+    _raise_versions("SELECT %s, 1 WHERE 1 = 1", [authority_id])
+
+
+def columns_changed_for_people(person_ids: list[int]) -> None:
+    """As ``columns_changed``, for the authorities of these people."""
+    if not person_ids:
+        return
+    table = Person._meta.db_table
+    marks = ", ".join(["%s"] * len(person_ids))
+    _raise_versions(
+        f"SELECT DISTINCT authority_id, 1 FROM {table} WHERE id IN ({marks})",  # noqa: S608
+        list(person_ids),
+    )
+
+
+def columns_changed_for_profiles(profile_ids: list[int]) -> None:
+    """As ``columns_changed``, for the authorities of these vocational profiles' people."""
+    if not profile_ids:
+        return
+    people, profiles = Person._meta.db_table, VocationalProfile._meta.db_table
+    marks = ", ".join(["%s"] * len(profile_ids))
+    _raise_versions(
+        f"SELECT DISTINCT p.authority_id, 1 FROM {people} p "  # noqa: S608
+        f"JOIN {profiles} v ON v.person_id = p.id WHERE v.id IN ({marks})",
+        list(profile_ids),
+    )
+
+
+def all_columns_changed() -> None:
+    """Every authority's columns (a change whose people are not known, or bulk data)."""
+    _raise_versions(f"SELECT id, 1 FROM {Authority._meta.db_table} WHERE 1 = 1", [])  # noqa: S608

@@ -86,6 +86,7 @@ from pathways.employment.models import (
     PlacementTerms,
     PostStartCheck,
 )
+from pathways.matching.services import columns_changed
 from pathways.people.models import BreakGlass, CareCost, Consent, Contact, Person
 from pathways.privacy import retention
 from pathways.privacy.models import (
@@ -487,6 +488,7 @@ def _identifiers(person: Person) -> list[str]:
 
 
 def _anonymise(person: Person) -> None:
+    columns_changed(person.authority_id)  # no cached matching column keeps the old name
     Person.objects.filter(pk=person.pk).update(
         person_ref=f"ERASED-{secrets.token_hex(6).upper()}",
         given_name="Erased",
