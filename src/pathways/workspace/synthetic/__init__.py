@@ -41,6 +41,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from pathways.matching.services import all_columns_changed
 from pathways.workspace.synthetic.base import (
     FAMILY_NAMES,
     GIVEN_NAMES,
@@ -105,4 +106,7 @@ def generate(
         )
         builder.placements(world, people)
         say(f"placements: {world.counts['placements']}")
+        # Rows written in bulk send no signals: a matching cache in a running process
+        # learns of them through the version of every authority's columns.
+        all_columns_changed()
     return world
