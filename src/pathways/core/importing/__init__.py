@@ -43,7 +43,7 @@ from pathways.core.importing.parsers import (
 )
 from pathways.core.importing.planning import Context, differs, fetch_by, in_chunks, plan_save
 from pathways.core.importing.problems import FILE_COLUMN, Problem, RowProblem
-from pathways.core.importing.running import OPERATOR, Outcome, RowResult, run_import
+from pathways.core.importing.running import OPERATOR, Outcome, Progress, RowResult, run_import
 
 __all__ = [
     "FILE_COLUMN",
@@ -56,6 +56,7 @@ __all__ = [
     "Outcome",
     "Parser",
     "Problem",
+    "Progress",
     "Row",
     "RowProblem",
     "RowResult",
