@@ -120,7 +120,9 @@ def main() -> int:  # noqa: C901 - a script, read top to bottom
     write_people(path, args.rows, codes, args.seed)
     megabytes = path.stat().st_size / 1e6
     vendor = connection.vendor
-    print(f"{vendor}: {args.rows:,} people in a {megabytes:.1f} MB CSV over {len(codes)} authorities")
+    print(
+        f"{vendor}: {args.rows:,} people in a {megabytes:.1f} MB CSV over {len(codes)} authorities"
+    )
 
     def run_import() -> float:
         out, err = io.StringIO(), io.StringIO()

@@ -23,9 +23,9 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
-import hashlib
 import zipfile
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
@@ -159,8 +159,7 @@ def read_table(source: Source, *, max_unpacked_bytes: int | None = None) -> Tabl
 
 
 _NOT_UTF8 = (
-    "the file is not UTF-8 text; in Excel choose Save As and the type "
-    "'CSV UTF-8 (Comma delimited)'"
+    "the file is not UTF-8 text; in Excel choose Save As and the type 'CSV UTF-8 (Comma delimited)'"
 )
 
 

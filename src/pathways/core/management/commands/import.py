@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import getpass
 import sys
+from argparse import BooleanOptionalAction
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from argparse import BooleanOptionalAction
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -106,16 +105,13 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(outcome.summary())
 
-
     def _flush(self, lines: list[str]) -> None:
         for line in lines:
             self.stdout.write(line)
         lines.clear()
 
     @contextmanager
-    def _progress_bar(
-        self, shown: bool
-    ) -> Iterator[Callable[[importing.Progress], None] | None]:
+    def _progress_bar(self, shown: bool) -> Iterator[Callable[[importing.Progress], None] | None]:
         """A rich progress bar on stderr counting the rows checked, or nothing."""
         if not shown:
             yield None
@@ -123,7 +119,8 @@ class Command(BaseCommand):
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-        console = Console(file=self.stderr._out, force_terminal=self.stderr.isatty() or None)
+        stream: TextIO = self.stderr._out  # type: ignore[assignment]  # the wrapped stream
+        console = Console(file=stream, force_terminal=self.stderr.isatty() or None)
         bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -135,9 +132,7 @@ class Command(BaseCommand):
         task = bar.add_task("checking", total=None, text="")
 
         def advance(progress: importing.Progress) -> None:
-            bar.update(
-                task, completed=progress.checked, total=progress.total, text=progress.text()
-            )
+            bar.update(task, completed=progress.checked, total=progress.total, text=progress.text())
 
         with bar:
             yield advance
