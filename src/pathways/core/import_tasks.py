@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django_tasks import task
 
@@ -35,10 +35,11 @@ class ProgressWriter:
         self.run_id = str(run_id)
         self.table = ImportRun._meta.db_table
         self.other: Any = None
-        if connection.vendor == "postgresql":
+        default = connections[DEFAULT_DB_ALIAS]
+        if default.vendor == "postgresql":
             # The same database, a connection of our own: autocommit, so each write is
             # seen by the page at once, whatever the import's transaction holds.
-            self.other = type(connection)(dict(connection.settings_dict), alias="import-progress")
+            self.other = type(default)(dict(default.settings_dict), alias="import-progress")
 
     def __call__(self, progress: importing.Progress) -> None:
         if self.other is None:
@@ -85,6 +86,17 @@ def run_upload(run_id: str) -> str:
             rows_kept=0,
             time_limit=settings.PATHWAYS_IMPORT_BACKGROUND_TIME_LIMIT,
         )
+    except Exception:
+        # Whatever went wrong was rolled back with the import; the page must not wait.
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED,
+            summary="the import failed unexpectedly, so nothing was imported",
+            stopped="the import failed unexpectedly, so nothing was imported; "
+            "try again, and tell the service's operator if it happens again",
+            data=b"",
+            finished_at=timezone.now(),
+        )
+        raise
     finally:
         writer.close()
     lines = outcome.problem_lines()
