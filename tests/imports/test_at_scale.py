@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from pathways.core import import_tasks, importing
+from pathways.core import import_tasks, import_views, importing
 from pathways.core.importing import running
 from pathways.core.models import ImportRun, Role
 from pathways.people.models import Person
@@ -277,3 +277,14 @@ class TestUploadPageProgress:
         assert client.get(page_url).status_code == 403
         client.logout()
         assert client.get(page_url).status_code == 302  # to sign in
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_the_first_rows_and_counts_them_all(client, team, monkeypatch):
+    monkeypatch.setattr(import_views, "ROWS_SHOWN", 3)
+    client.force_login(staff(Role.ADMIN, team, email="admin@example.org"))
+    data = SimpleUploadedFile("people.csv", people(5).encode(), content_type="text/csv")
+    html = client.post("/imports/", {"kind": "people", "file": data}).content.decode()
+    assert "dry run: would import: 5 created, 0 updated, 0 unchanged" in html
+    assert "The first 3 rows are listed here; the counts above cover all 5." in html
+    assert "E09000025 C000002" in html and "E09000025 C000003" not in html

@@ -40,6 +40,8 @@ PENDING = "pathways_pending_import"
 #: The most problems the page lists: a hostile or badly broken file can have a million,
 #: and a page that long helps no one (the command line prints them all).
 PROBLEMS_SHOWN = 500
+#: The rows the preview lists (its counts cover every row).
+ROWS_SHOWN = 1000
 
 
 def _too_large() -> str:
@@ -109,6 +111,7 @@ def _run(
         channel="web",
         authority_ids=remit,
         remote_addr=audit.client_address(request),
+        rows_kept=ROWS_SHOWN,
     )
 
 
