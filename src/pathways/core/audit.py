@@ -269,7 +269,7 @@ def _insert(model: type[M], rows: list[M]) -> None:
         )
         for row, (new_id,) in zip(rows, cursor.fetchall(), strict=True):
             row.pk = new_id
-        columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(db.ops.quote_name(str(f.column)) for f in fields)
         with cursor.cursor.copy(f"COPY {db.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(
