@@ -66,6 +66,7 @@ bench: install
 	$(UV) run --frozen python bench/run.py
 	$(UV) run --frozen python bench/matching.py
 	$(UV) run --frozen python bench/reports.py
+	$(UV) run --frozen python bench/imports.py
 	@if [ -n "$$DATABASE_URL" ]; then $(UV) run --frozen python bench/providers.py; else echo "bench/providers.py: needs PostgreSQL (DATABASE_URL)"; fi
 
 clean:

@@ -366,6 +366,14 @@ PATHWAYS_IMPORT_MAX_UNPACKED_BYTES = int(
 # Seconds an import may spend reading, checking and writing before it stops, changing
 # nothing, and says at which row it stopped.
 PATHWAYS_IMPORT_TIME_LIMIT = float(os.environ.get("PATHWAYS_IMPORT_TIME_LIMIT", 120))
+# Issue 15 (decision 0056): a confirmed upload of more rows than this is imported on the
+# task queue (`pathways db_worker`), its page showing the rows checked as it goes; a
+# smaller one is imported within the request, as before. The queued import may take
+# PATHWAYS_IMPORT_BACKGROUND_TIME_LIMIT seconds (it holds no web worker).
+PATHWAYS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("PATHWAYS_IMPORT_BACKGROUND_ROWS", 5000))
+PATHWAYS_IMPORT_BACKGROUND_TIME_LIMIT = float(
+    os.environ.get("PATHWAYS_IMPORT_BACKGROUND_TIME_LIMIT", 1800)
+)
 
 # --- issue 11, small numbers (reporting/disclosure.py, decision 0024) ------------------
 # Commissioners and other aggregate-only viewers see a count of 1 to N-1 people as "<N"

@@ -6,4 +6,5 @@ app_name = "imports"
 urlpatterns = [
     path("", import_views.upload, name="upload"),
     path("confirm/", import_views.confirm, name="confirm"),
+    path("runs/<uuid:run_id>/", import_views.run_page, name="run"),
 ]

@@ -6,6 +6,12 @@ checked again and imported for real; starting again or confirming removes them.
 
 A file over ``PATHWAYS_IMPORT_MAX_UPLOAD_BYTES`` is refused as it arrives
 (``core.uploads``), and only an administrator's upload is read at all.
+
+A confirmed file of more than ``PATHWAYS_IMPORT_BACKGROUND_ROWS`` rows is imported on
+the task queue (``core.import_tasks``): the admin is sent to the run's page, which
+shows the rows checked so far and refreshes itself (htmx polls its status; without
+JavaScript the page reloads), and then how the import ended. Only the admin who
+started a run sees its page.
 """
 
 from __future__ import annotations
@@ -19,20 +25,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from pathways.core import audit, importing, policies, uploads
+from pathways.core import audit, import_tasks, importing, policies, uploads
+from pathways.core.importing.files import estimate_rows
 from pathways.core.importing.limits import size
-from pathways.core.models import Role
+from pathways.core.models import ImportRun, Role
 from pathways.core.types import AuthedRequest
 
 PENDING = "pathways_pending_import"
 #: The most problems the page lists: a hostile or badly broken file can have a million,
 #: and a page that long helps no one (the command line prints them all).
 PROBLEMS_SHOWN = 500
+#: The rows the preview lists (its counts cover every row).
+ROWS_SHOWN = 1000
 
 
 def _too_large() -> str:
@@ -102,6 +111,7 @@ def _run(
         channel="web",
         authority_ids=remit,
         remote_addr=audit.client_address(request),
+        rows_kept=ROWS_SHOWN,
     )
 
 
@@ -175,6 +185,21 @@ def confirm(request: AuthedRequest) -> HttpResponse:
         return redirect("imports:upload")
     kind = importing.kinds()[pending["kind"]]
     data = base64.b64decode(pending["data"])
+    rows = estimate_rows(data, at_most=settings.PATHWAYS_IMPORT_MAX_ROWS)
+    if rows is not None and rows > settings.PATHWAYS_IMPORT_BACKGROUND_ROWS:
+        run = ImportRun.objects.create(
+            kind=kind.name,
+            file_name=pending["file_name"],
+            sha256=pending["sha256"],
+            data=data,
+            actor=request.user,
+            authority_ids=None if remit is None else sorted(remit),
+            remote_addr=audit.client_address(request),
+            rows_total=rows,
+        )
+        request.session.pop(PENDING, None)
+        import_tasks.start(run)
+        return redirect("imports:run", run_id=run.pk)
     outcome = _run(request, kind, pending["file_name"], data, remit=remit, dry_run=False)
     request.session.pop(PENDING, None)
     if not outcome.ok:
@@ -183,3 +208,30 @@ def confirm(request: AuthedRequest) -> HttpResponse:
     added = "".join(f"; {line}" for line in outcome.addition_lines())
     messages.success(request, f"{outcome.file_name}: {outcome.summary()}{added}")
     return redirect("imports:upload")
+
+
+def _own_run(request: AuthedRequest, run_id: Any) -> ImportRun:
+    """The run, if the admin asking started it (anyone else is told it is not there)."""
+    _remit(request)
+    run = ImportRun.objects.filter(pk=run_id, actor=request.user).defer("data").first()
+    if run is None:
+        raise Http404("No such import")
+    return run
+
+
+@login_required
+def run_page(request: AuthedRequest, run_id: Any) -> HttpResponse:
+    """A queued import: the rows checked so far, then how it ended."""
+    run = _own_run(request, run_id)
+    template = (
+        "core/imports/run_status.html"
+        if request.headers.get("HX-Request")
+        else "core/imports/run.html"
+    )
+    progress = importing.Progress(run.rows_checked, run.rows_total)
+    context = {"run": run, "more_problems": _more(run), "progress_text": progress.text()}
+    return render(request, template, context)
+
+
+def _more(run: ImportRun) -> int:
+    return max(run.problem_count - len(run.problems), 0)

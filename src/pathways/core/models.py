@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -303,3 +304,49 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} for {self.on}"
+
+
+class ImportRun(models.Model):
+    """An import the upload page runs on the task queue (issue 15, decision 0056): the
+    file while it waits, how far the import has got, and how it ended.
+
+    ``rows_checked`` is written while the import runs, from outside its transaction
+    (``core.import_tasks``), so the page can show it; the file is emptied when the
+    import ends.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Nothing imported"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField(blank=True)
+    actor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    #: The authorities the import may touch (None: every one, for a superuser).
+    authority_ids = models.JSONField(null=True, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    #: The first problems, as ``FILE:LINE: column: message``, and how many there were.
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    stopped = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import of {self.kind} from {self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -10,8 +10,9 @@ the few hundred lines here.
 A kind (``authorities``, ``people``, …) is declared next to the models it writes as a
 :class:`Kind`: its columns with their parsers, its key, and a ``plan`` function that
 turns one parsed row into a :class:`Change` (create, update or unchanged, and how to
-write it). :func:`run_import` reads the file, parses every cell, plans every row,
-and writes only when there is no problem anywhere.
+write it). :func:`run_import` streams the file a batch of rows at a time (parse,
+plan, write) inside one transaction, and keeps what it wrote only when there is no
+problem anywhere (decision 0056).
 
 The package, by concern: ``problems`` (what can be wrong and how it is reported),
 ``parsers`` (cell text to values), ``changes`` (what a planned row does), ``kinds``
@@ -43,7 +44,7 @@ from pathways.core.importing.parsers import (
 )
 from pathways.core.importing.planning import Context, differs, fetch_by, in_chunks, plan_save
 from pathways.core.importing.problems import FILE_COLUMN, Problem, RowProblem
-from pathways.core.importing.running import OPERATOR, Outcome, RowResult, run_import
+from pathways.core.importing.running import OPERATOR, Outcome, Progress, RowResult, run_import
 
 __all__ = [
     "FILE_COLUMN",
@@ -56,6 +57,7 @@ __all__ = [
     "Outcome",
     "Parser",
     "Problem",
+    "Progress",
     "Row",
     "RowProblem",
     "RowResult",

@@ -156,7 +156,17 @@ def plan_save(
             then(obj)
         return obj
 
+    if instance is None and then is None and _all_saved(lookup, fields):
+        return Change(action, changed, write, new=model(**lookup, **fields))
     return Change(action, changed, write)
+
+
+def _all_saved(*values: dict[str, Any]) -> bool:
+    """Whether every related record among the values is saved already (a record made
+    by an earlier row's write is not, so its row is written on its own, in order)."""
+    return all(
+        not isinstance(v, Model) or v.pk is not None for group in values for v in group.values()
+    )
 
 
 def differs(instance: Model, name: str, value: Any) -> bool:

@@ -1,24 +1,37 @@
 """Running an import: read, parse, plan, then write all of it or none of it.
 
-:func:`run_import` is the one entry point, for the ``import`` command and the upload
-page alike: it parses every cell of the file, checks the header and duplicate keys,
-plans every row in one transaction, writes only when no row has a problem, and records
-one audit entry per real run. It keeps to the limits of :mod:`.limits`: a file with
-more rows than ``PATHWAYS_IMPORT_MAX_ROWS`` is refused as soon as reading reaches that
-row, and an import still running after ``PATHWAYS_IMPORT_TIME_LIMIT`` seconds stops at
-the row it reached and changes nothing. Its :class:`Outcome` is what the caller shows: the
-problems, or what happened to each row.
+:func:`run_import` is the one entry point, for the ``import`` command, the upload page
+and its background task alike. It reads the file as a stream, a batch of rows at a
+time (issue 15, decision 0056): each batch is parsed, checked against the keys seen so
+far (only the keys are kept, for duplicates), planned with the kind's ``prepare`` and
+``plan``, and written at once, inside the one transaction the whole import runs in.
+A row with a problem stops the writing (the rest is still checked, so every problem is
+reported) and the transaction is rolled back at the end: still all or nothing. A dry
+run plans every batch and writes none, in the same few queries a batch however many
+rows it holds (so a batch plans against the records as they were before the import,
+where a real run's later batches see its earlier ones: a new employer named in two
+batches is planned as new twice, and created once).
+New records are inserted a batch at a time with their audit entries
+(``core.audit.create_recorded``); updates are saved one by one as before.
+
+It keeps to the limits of :mod:`.limits`: a file with more rows than
+``PATHWAYS_IMPORT_MAX_ROWS`` is refused as soon as reading reaches that row, and an
+import still running after ``PATHWAYS_IMPORT_TIME_LIMIT`` seconds stops at the row it
+reached and changes nothing. Its :class:`Outcome` is what the caller shows: the
+problems, or the counts and the first rows (``rows_kept`` of them; ``on_row`` sees
+every one). ``progress`` is called after each batch with the rows checked so far.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
+from pathlib import Path
 from typing import Any
 
 from auditlog.cid import correlation_id
@@ -26,9 +39,17 @@ from auditlog.context import set_actor, set_extra_data
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, transaction
+from django.db.models import Model
 
+from pathways.core.audit import create_recorded
 from pathways.core.importing.changes import Action, Change
-from pathways.core.importing.files import UnreadableFile, read_table
+from pathways.core.importing.files import (
+    Source,
+    UnreadableFile,
+    estimate_rows,
+    read_table,
+    sha256_of,
+)
 from pathways.core.importing.kinds import Kind, Row
 from pathways.core.importing.limits import Clock, Limits, OutOfTime
 from pathways.core.importing.planning import Context
@@ -37,6 +58,12 @@ from pathways.core.models import User
 
 #: Who the audit trail names when the command line runs an import without ``--as``.
 OPERATOR = "operator"
+#: Rows parsed, planned and written together: large enough that a batch's lookups and
+#: inserts are a few statements, small enough that a batch's rows take little memory.
+BATCH_ROWS = 2000
+#: The rows an outcome lists by default (the preview page shows them; the counts cover
+#: every row).
+ROWS_KEPT = 1000
 
 
 @dataclass
@@ -49,6 +76,27 @@ class RowResult:
     changed: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far an import has got: data rows checked, of about ``total`` (None: unknown)."""
+
+    checked: int
+    total: int | None
+
+    def text(self) -> str:
+        """``12,000 of 100,000 rows checked``, as the page and the command say it."""
+        if self.total is None or self.total < self.checked:
+            return f"{self.checked:,} rows checked"
+        return f"{self.checked:,} of {self.total:,} rows checked"
+
+
+def _no_counts() -> dict[str, int]:
+    return {"created": 0, "updated": 0, "unchanged": 0}
+
+
+_COUNTED = {"create": "created", "update": "updated", "unchanged": "unchanged"}
+
+
 @dataclass
 class Outcome:
     """What an import did (or, for a dry run, would do), or why it did nothing."""
@@ -58,11 +106,14 @@ class Outcome:
     sha256: str
     dry_run: bool
     problems: list[Problem] = field(default_factory=list)
+    #: The first rows (``rows_kept`` of them); :attr:`counts` covers them all.
     rows: list[RowResult] = field(default_factory=list)
     #: Why the import stopped before checking every row (its time ran out), if it did.
     stopped: str | None = None
     #: What the import adds (or would add) to shared lists, such as new interests.
     additions: dict[str, list[str]] = field(default_factory=dict)
+    rows_kept: int | None = ROWS_KEPT
+    counted: dict[str, int] = field(default_factory=_no_counts)
 
     @property
     def ok(self) -> bool:
@@ -70,11 +121,24 @@ class Outcome:
 
     @property
     def counts(self) -> dict[str, int]:
-        out = {"created": 0, "updated": 0, "unchanged": 0}
-        names = {"create": "created", "update": "updated", "unchanged": "unchanged"}
-        for row in self.rows:
-            out[names[row.action]] += 1
-        return out
+        return dict(self.counted)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counted.values())
+
+    @property
+    def rows_not_listed(self) -> int:
+        return self.total - len(self.rows)
+
+    def note(self, result: RowResult) -> None:
+        self.counted[_COUNTED[result.action]] += 1
+        if self.rows_kept is None or len(self.rows) < self.rows_kept:
+            self.rows.append(result)
+
+    def forget_rows(self) -> None:
+        self.rows = []
+        self.counted = _no_counts()
 
     def problem_lines(self, shown_as: str | None = None) -> list[str]:
         return [p.format(shown_as or self.file_name) for p in self.problems]
@@ -96,10 +160,14 @@ class Outcome:
         return f"dry run: would import: {counts}" if self.dry_run else f"imported: {counts}"
 
 
+class _RollBack(Exception):
+    """Leaves the import's transaction so that nothing it wrote stays."""
+
+
 def run_import(
     kind: Kind,
     file_name: str,
-    data: bytes,
+    data: Source,
     *,
     actor: User | None = None,
     dry_run: bool = False,
@@ -107,16 +175,23 @@ def run_import(
     authority_ids: frozenset[int] | None = None,
     remote_addr: str | None = None,
     audit_extra: dict[str, Any] | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    on_row: Callable[[RowResult], None] | None = None,
+    rows_kept: int | None = ROWS_KEPT,
+    time_limit: float | None = None,
 ) -> Outcome:
-    """Validate every row of ``data``; unless a dry run, write all of it or none of it.
+    """Check every row of ``data`` (bytes or a path) and write all of it or none of it.
 
-    The planning and the writes share one transaction, so the counts describe exactly
-    what was written. Real runs, successful or refused, are recorded in the audit
-    trail; dry runs write nothing at all.
+    One transaction holds the whole import, so the counts describe exactly what was
+    written; a dry run, or a file with any problem, is rolled back. Real runs,
+    successful or refused, are recorded in the audit trail; dry runs leave nothing.
+    ``time_limit`` replaces ``PATHWAYS_IMPORT_TIME_LIMIT`` (a queued import's longer one).
     """
-    outcome = Outcome(kind, file_name, hashlib.sha256(data).hexdigest(), dry_run)
+    if isinstance(data, str):
+        data = Path(data)
+    outcome = Outcome(kind, file_name, sha256_of(data), dry_run, rows_kept=rows_kept)
     limits = Limits.from_settings()
-    clock = Clock(limits.seconds)
+    clock = Clock(limits.seconds if time_limit is None else time_limit)
     context = Context(actor=actor, authority_ids=authority_ids)
     cid = f"import-{uuid.uuid4().hex}"
     record = partial(
@@ -128,53 +203,77 @@ def run_import(
         cid=cid,
         extra=audit_extra or {},
     )
+    total = estimate_rows(data, at_most=limits.max_rows) if progress is not None else None
     try:
-        rows = _parse(kind, data, outcome.problems, limits, clock)
-        if dry_run:
-            _plan(kind, rows, context, outcome, clock)
-            return outcome
-        try:
-            with transaction.atomic():
-                changes = _plan(kind, rows, context, outcome, clock)
-                if outcome.ok:
-                    with _attributed(actor, remote_addr, cid):
-                        for result, change in zip(outcome.rows, changes, strict=True):
-                            clock.check(result.line)
-                            if change.write is not None:
-                                change.write()
-                    record()
-        except DatabaseError as exc:
-            outcome.rows = []
-            outcome.problems.append(
-                Problem(
-                    1, FILE_COLUMN, f"the database refused the import, so nothing changed ({exc})"
-                )
+        with transaction.atomic(), _attributed(actor, remote_addr, cid):
+            _check_and_write(
+                kind, data, context, outcome, limits, clock, total, progress, on_row, dry_run
             )
+            if dry_run or not outcome.ok:
+                raise _RollBack
+            record()
+    except _RollBack:
+        pass
+    except DatabaseError as exc:
+        outcome.forget_rows()
+        outcome.problems.append(
+            Problem(1, FILE_COLUMN, f"the database refused the import, so nothing changed ({exc})")
+        )
     except OutOfTime as exc:  # raised inside the transaction, so nothing was written
-        outcome.rows = []
+        outcome.forget_rows()
         outcome.stopped = exc.message
         outcome.problems.append(Problem(exc.line, FILE_COLUMN, exc.message))
         outcome.problems.sort(key=lambda p: p.line)
-        if dry_run:
-            return outcome
     if not outcome.ok:
-        record()
+        outcome.forget_rows()
+        outcome.additions = {}
+        if not dry_run:
+            record()
     return outcome
 
 
-def _parse(
-    kind: Kind, data: bytes, problems: list[Problem], limits: Limits, clock: Clock
-) -> list[Row]:
-    """Read the file and parse every cell, recording each problem found."""
+def _check_and_write(
+    kind: Kind,
+    data: Source,
+    context: Context,
+    outcome: Outcome,
+    limits: Limits,
+    clock: Clock,
+    total: int | None,
+    progress: Callable[[Progress], None] | None,
+    on_row: Callable[[RowResult], None] | None,
+    dry_run: bool,
+) -> None:
+    """Read, check and (while no row has a problem) write the file a batch at a time."""
+    rows = _rows(kind, data, outcome.problems, limits, clock)
+    checked = 0
+    try:
+        while batch := list(islice(rows, BATCH_ROWS)):
+            changes = _plan(kind, batch, context, outcome, clock, on_row)
+            if outcome.ok and not dry_run:
+                _write(changes, clock)
+            checked += len(batch)
+            if progress is not None:
+                progress(Progress(checked, total))
+    finally:
+        rows.close()
+    outcome.problems.sort(key=lambda p: p.line)
+    outcome.additions = {name: sorted(items) for name, items in context.additions.items()}
+
+
+def _rows(
+    kind: Kind, data: Source, problems: list[Problem], limits: Limits, clock: Clock
+) -> Generator[Row, None, None]:
+    """Read the file and parse every cell, recording each problem found (duplicate keys
+    too: the keys are all this keeps of the rows it has passed on)."""
     table = read_table(data, max_unpacked_bytes=limits.max_unpacked_bytes)
-    rows: list[Row] = []
     try:
         header = next(table, None)
         if header is None or not any(header[1]):
             problems.append(
                 Problem(1, FILE_COLUMN, "the file is empty; row 1 must name the columns")
             )
-            return []
+            return
         if len(header[1]) == 1 and ";" in header[1][0]:
             problems.append(
                 Problem(
@@ -184,11 +283,12 @@ def _parse(
                     "'CSV UTF-8 (Comma delimited)'",
                 )
             )
-            return []
+            return
         positions = _match_header(kind, header[1], problems)
         if problems:
-            return []
+            return
         present = frozenset(positions.values())
+        first_line: dict[tuple, int] = {}
         for line, cells in table:
             if line > limits.max_rows + 1:
                 problems.append(
@@ -199,18 +299,17 @@ def _parse(
                         f"one import can take at most {limits.max_rows:,}, so split the file",
                     )
                 )
-                return []
+                return
             clock.check(line)
             if not any(cells):
                 continue
-            rows.append(_parse_row(kind, line, cells, positions, present, problems))
+            row = _parse_row(kind, line, cells, positions, present, problems)
+            _check_duplicate_key(kind, row, first_line, problems)
+            yield row
     except UnreadableFile as exc:
         problems.append(Problem(exc.line, FILE_COLUMN, exc.message))
-        return []
     finally:
         table.close()  # a workbook left part-read is closed now, not when collected
-    _check_duplicate_keys(kind, rows, problems)
-    return rows
 
 
 def _match_header(kind: Kind, names: list[str], problems: list[Problem]) -> dict[int, str]:
@@ -298,32 +397,37 @@ def control_character(raw: str) -> str | None:
     )
 
 
-def _check_duplicate_keys(kind: Kind, rows: list[Row], problems: list[Problem]) -> None:
-    first_line: dict[tuple, int] = {}
-    for row in rows:
-        if any(k in row.failed for k in kind.key):
-            continue
-        key = tuple(row.values.get(k) for k in kind.key)
-        if key in first_line:
-            problems.append(
-                Problem(
-                    row.line,
-                    kind.key[-1],
-                    f"{kind.label(row)} is also on line {first_line[key]}; "
-                    "each record may appear only once",
-                )
+def _check_duplicate_key(
+    kind: Kind, row: Row, first_line: dict[tuple, int], problems: list[Problem]
+) -> None:
+    if any(k in row.failed for k in kind.key):
+        return
+    key = tuple(row.values.get(k) for k in kind.key)
+    if key in first_line:
+        problems.append(
+            Problem(
+                row.line,
+                kind.key[-1],
+                f"{kind.label(row)} is also on line {first_line[key]}; "
+                "each record may appear only once",
             )
-        else:
-            first_line[key] = row.line
+        )
+    else:
+        first_line[key] = row.line
 
 
 def _plan(
-    kind: Kind, rows: list[Row], context: Context, outcome: Outcome, clock: Clock
-) -> list[Change]:
-    """Plan every row that parsed; collect problems from the rest of the checks."""
+    kind: Kind,
+    rows: list[Row],
+    context: Context,
+    outcome: Outcome,
+    clock: Clock,
+    on_row: Callable[[RowResult], None] | None,
+) -> list[tuple[int, Change]]:
+    """Plan every row of a batch that parsed; collect problems from the rest of the checks."""
     if kind.prepare is not None:
         kind.prepare(rows, context)
-    changes: list[Change] = []
+    changes: list[tuple[int, Change]] = []
     for row in rows:
         clock.check(row.line)
         try:
@@ -336,14 +440,35 @@ def _plan(
         finally:
             outcome.problems.extend(row.problems)
         if not row.failed and not row.problems:
-            changes.append(change)
-            outcome.rows.append(RowResult(row.line, kind.label(row), change.action, change.changed))
-    outcome.problems.sort(key=lambda p: p.line)
-    if not outcome.ok:
-        outcome.rows = []
-        return []
-    outcome.additions = {name: sorted(items) for name, items in context.additions.items()}
+            changes.append((row.line, change))
+            result = RowResult(row.line, kind.label(row), change.action, change.changed)
+            outcome.note(result)
+            if on_row is not None:
+                on_row(result)
     return changes
+
+
+def _write(changes: list[tuple[int, Change]], clock: Clock) -> None:
+    """Make a batch's changes in the file's order; runs of new records of one model are
+    inserted together, each with the audit entry a single save would have written."""
+    pending: list[Model] = []
+
+    def flush() -> None:
+        if pending:
+            create_recorded(pending)
+            pending.clear()
+
+    for line, change in changes:
+        clock.check(line)
+        new = change.new
+        if new is not None:
+            if pending and type(pending[0]) is not type(new):
+                flush()
+            pending.append(new)
+        elif change.write is not None:
+            flush()
+            change.write()
+    flush()
 
 
 @contextmanager
