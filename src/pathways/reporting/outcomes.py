@@ -324,57 +324,64 @@ def employment_rate(authorities: Authorities, on: dt.date) -> dict:
 
 
 def _rate_sql(authority_count: int, day_count: int, vendor: str) -> str:
-    """The counting query of ``rate_counts``: each day (a row of ``d`` with the birth
-    dates bounding each cohort's ages that day) joined to the people of the
-    authorities in either cohort, each with their paid hours that day in tenths (so
-    that the bands are exact on SQLite's floating point too), counted per day.
+    """The counting query of ``rate_counts``: for each day, the people of the
+    authorities in either cohort that day, each with their paid hours that day in
+    tenths (so that the bands are exact on SQLite's floating point too), counted; one
+    branch a day, the days' branches joined by UNION ALL into one query.
 
-    The hours are a correlated subquery per cohort member (an index probe on the
-    placements' person), so that one authority reads only its own people's jobs."""
+    Each day's cohort is a CTE read twice (so PostgreSQL reads the people once): the
+    people, and the paid hours of the day's paid jobs of those people, grouped by
+    person (not a subquery per person: the database would repeat it in every sum).
+    Each day's dates are literals, so that the planner sees how many people each
+    condition keeps (one authority: a few index probes; all of them: hash joins)."""
     cast = "::date" if vendor == "postgresql" else ""
-    dates = ", ".join(
-        f"(%s{cast}, %s{cast}, %s{cast}, %s{cast}, %s{cast})" for _ in range(day_count)
-    )
     ids = ", ".join(["%s"] * authority_count)
     learning_disability = (
         "p.primary_support_reason = %s AND p.long_term_support = %s"
-        " AND p.date_of_birth <= d.ld_latest AND p.date_of_birth > d.ld_earliest"
+        f" AND p.date_of_birth <= %s{cast} AND p.date_of_birth > %s{cast}"
     )
     mental_health = (
-        "p.secondary_mental_health = %s"
-        " AND p.date_of_birth <= d.mh_latest AND p.date_of_birth > d.mh_earliest"
+        f"p.secondary_mental_health = %s AND p.date_of_birth <= %s{cast}"
+        f" AND p.date_of_birth > %s{cast}"
     )
     columns = []
     for cohort in COHORTS:
         flag = "ld" if cohort == LEARNING_DISABILITY else "mh"
         columns += [
             f"SUM(c.{flag}) AS {cohort}_denominator",
-            f"SUM(CASE WHEN c.tenths IS NOT NULL THEN c.{flag} ELSE 0 END) AS {cohort}_numerator",
-            f"SUM(CASE WHEN c.tenths < 160 THEN c.{flag} ELSE 0 END) AS {cohort}_under_16",
-            f"SUM(CASE WHEN c.tenths >= 160 AND c.tenths < 300 THEN c.{flag} ELSE 0 END)"
+            f"SUM(CASE WHEN h.tenths IS NOT NULL THEN c.{flag} ELSE 0 END) AS {cohort}_numerator",
+            f"SUM(CASE WHEN h.tenths < 160 THEN c.{flag} ELSE 0 END) AS {cohort}_under_16",
+            f"SUM(CASE WHEN h.tenths >= 160 AND h.tenths < 300 THEN c.{flag} ELSE 0 END)"
             f" AS {cohort}_16_to_29",
-            f"SUM(CASE WHEN c.tenths >= 300 THEN c.{flag} ELSE 0 END) AS {cohort}_30_plus",
+            f"SUM(CASE WHEN h.tenths >= 300 THEN c.{flag} ELSE 0 END) AS {cohort}_30_plus",
         ]
-    return f"""
-WITH d (day, ld_latest, ld_earliest, mh_latest, mh_earliest) AS (VALUES {dates})
-SELECT c.day, {", ".join(columns)}
-FROM (
-  SELECT d.day,
+    cohort = f"""c{{n}} AS (
+  SELECT p.id,
          CASE WHEN {learning_disability} THEN 1 ELSE 0 END AS ld,
-         CASE WHEN {mental_health} THEN 1 ELSE 0 END AS mh,
-         (SELECT SUM(ROUND(10 * COALESCE(
-                   (SELECT t.hours_per_week FROM employment_placementterms t
-                    WHERE t.placement_id = pl.id AND t.effective_from <= d.day
-                    ORDER BY t.effective_from DESC LIMIT 1),
-                   pl.hours_per_week)))
-          FROM employment_placement pl
-          WHERE pl.person_id = p.id AND pl.paid = %s AND pl.start_date <= d.day
-            AND (pl.end_date IS NULL OR pl.end_date >= d.day)) AS tenths
-  FROM d CROSS JOIN people_person p
+         CASE WHEN {mental_health} THEN 1 ELSE 0 END AS mh
+  FROM people_person p
   WHERE p.authority_id IN ({ids}) AND (({learning_disability}) OR ({mental_health}))
-) c
-GROUP BY c.day
+)"""
+    branch = f"""
+SELECT %s{cast} AS day, {", ".join(columns)}
+FROM c{{n}} c
+LEFT JOIN (
+  SELECT pl.person_id,
+         SUM(ROUND(10 * COALESCE(
+           (SELECT t.hours_per_week FROM employment_placementterms t
+            WHERE t.placement_id = pl.id AND t.effective_from <= %s{cast}
+            ORDER BY t.effective_from DESC LIMIT 1),
+           pl.hours_per_week))) AS tenths
+  FROM employment_placement pl
+  WHERE pl.paid = %s AND pl.start_date <= %s{cast}
+    AND (pl.end_date IS NULL OR pl.end_date >= %s{cast})
+    AND pl.person_id IN (SELECT id FROM c{{n}})
+  GROUP BY pl.person_id
+) h ON h.person_id = c.id
 """
+    cohorts = ",\n".join(cohort.format(n=n) for n in range(day_count))
+    branches = "\nUNION ALL\n".join(branch.format(n=n) for n in range(day_count))
+    return f"WITH {cohorts}\n{branches}"
 
 
 def rate_counts(authority_ids: Collection[int], days: Collection[dt.date]) -> dict[dt.date, dict]:
@@ -387,24 +394,24 @@ def rate_counts(authority_ids: Collection[int], days: Collection[dt.date]) -> di
         return out
     ld_young, ld_old = COHORT_AGES[LEARNING_DISABILITY]
     mh_young, mh_old = COHORT_AGES[SECONDARY_MENTAL_HEALTH]
-    params: list[Any] = []
+    cohorts: list[Any] = []  # the parameters of each day's cohort, then of each day's count
+    branches: list[Any] = []
     for day in days:
-        params += [
-            day,
+        ld = [
+            SupportReason.LEARNING_DISABILITY.value,
+            True,
             latest_birth_date(day, ld_young),
             latest_birth_date(day, ld_old + 1),
-            latest_birth_date(day, mh_young),
-            latest_birth_date(day, mh_old + 1),
         ]
-    ld = [SupportReason.LEARNING_DISABILITY.value, True]
-    mh = [True]
-    params += ld + mh + [True] + list(authority_ids) + ld + mh
+        mh = [True, latest_birth_date(day, mh_young), latest_birth_date(day, mh_old + 1)]
+        cohorts += [*ld, *mh, *authority_ids, *ld, *mh]
+        branches += [day, day, True, day, day]
     connection = connections[router.db_for_read(Person)]
     sql = _rate_sql(len(authority_ids), len(days), connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, cohorts + branches)
         for day, *figures in cursor.fetchall():
-            if isinstance(day, str):  # SQLite gives the VALUES' dates back as text
+            if isinstance(day, str):  # SQLite gives a parameter's date back as text
                 day = dt.date.fromisoformat(day)
             out[day] = {key: int(value or 0) for key, value in zip(keys, figures, strict=True)}
     return out
@@ -472,6 +479,66 @@ def _measures(
     return tuple(measures)
 
 
+def outcome_counts(
+    authority_ids: Collection[int], start: dt.date, end: dt.date
+) -> list[tuple[str | None, int, int, int, int]]:
+    """Per primary support reason (as stored: blank or None for none), the paid jobs
+    counting towards each measure (OUTCOME_MEASURES, in order), counted by the
+    database in one query: the rule of ``_measures`` with each milestone's date
+    turned into a range of start dates (a job reaches day N of the period when it
+    started N days before a day of it) and its still-there test into the job's
+    length in days."""
+    if not authority_ids:
+        return []
+    connection = connections[router.db_for_read(Placement)]
+    if connection.vendor == "sqlite":
+        length = "julianday(pl.end_date) - julianday(pl.start_date)"
+    else:
+        length = "pl.end_date - pl.start_date"
+    columns = ["SUM(CASE WHEN pl.start_date >= %s AND pl.start_date <= %s THEN 1 ELSE 0 END)"]
+    params: list[Any] = [start, end]
+    for days in MILESTONES.values():
+        columns.append(
+            "SUM(CASE WHEN pl.start_date >= %s AND pl.start_date <= %s"
+            f" AND (pl.end_date IS NULL OR {length} >= %s) THEN 1 ELSE 0 END)"
+        )
+        params += [start - dt.timedelta(days=days), end - dt.timedelta(days=days), days]
+    earliest = start - dt.timedelta(days=max(MILESTONES.values()))
+    ids = ", ".join(["%s"] * len(authority_ids))
+    sql = f"""
+SELECT pp.primary_support_reason, {", ".join(columns)}
+FROM employment_placement pl JOIN people_person pp ON pp.id = pl.person_id
+WHERE pl.authority_id IN ({ids}) AND pl.paid = %s
+  AND pl.start_date >= %s AND pl.start_date <= %s
+GROUP BY pp.primary_support_reason
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *authority_ids, True, earliest, end])
+        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+
+
+def outcomes_by_lines(authorities: Authorities, start: dt.date, end: dt.date) -> dict:
+    """``outcomes`` counted in Python from the rows' lines (``_outcome_lines``): the
+    reference the counting query is tested against."""
+    codes, lines = _outcome_lines(authorities, start, end)
+    needs: dict[str, dict[str, int]] = {
+        need: dict.fromkeys(OUTCOME_MEASURES, 0) for need in [*SupportReason.values, UNKNOWN_NEED]
+    }
+    total = dict.fromkeys(OUTCOME_MEASURES, 0)
+    for line in lines:
+        by_need = needs.setdefault(line.need, dict.fromkeys(OUTCOME_MEASURES, 0))
+        for measure in line.measures:
+            total[measure] += 1
+            by_need[measure] += 1
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "authorities": sorted(codes.values()),
+        **total,
+        "by_need": needs,
+    }
+
+
 def _outcome_lines(
     authorities: Authorities, start: dt.date, end: dt.date
 ) -> tuple[dict[int, str], list[OutcomeLine]]:
@@ -511,17 +578,13 @@ def outcomes(authorities: Authorities, start: dt.date, end: dt.date) -> dict:
         need: dict.fromkeys(OUTCOME_MEASURES, 0) for need in [*SupportReason.values, UNKNOWN_NEED]
     }
     total = dict.fromkeys(OUTCOME_MEASURES, 0)
-    # The same rule as ``_outcome_lines``, without who the people are: only the dates
-    # and the need, so the report costs little more than reading the jobs.
-    for started, ended, need in _outcome_placements(codes, start, end).values_list(
-        "start_date", "end_date", "person__primary_support_reason"
-    ):
-        measures = _measures(start, end, started, ended)
-        if measures:
-            by_need = needs.setdefault(need or UNKNOWN_NEED, dict.fromkeys(OUTCOME_MEASURES, 0))
-            for measure in measures:
-                total[measure] += 1
-                by_need[measure] += 1
+    for need, *counts in outcome_counts(codes, start, end):
+        if not any(counts):
+            continue  # jobs in the window that count towards nothing: no group for them
+        by_need = needs.setdefault(need or UNKNOWN_NEED, dict.fromkeys(OUTCOME_MEASURES, 0))
+        for measure, count in zip(OUTCOME_MEASURES, counts, strict=True):
+            total[measure] += int(count or 0)
+            by_need[measure] += int(count or 0)
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
