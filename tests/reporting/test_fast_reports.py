@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
@@ -113,9 +114,18 @@ def build(world: list[dict]) -> list:
 
 
 @EXAMPLES
-@given(world=people, asked=st.lists(days, min_size=1, max_size=8), which=st.integers(0, 2))
-def test_the_counting_query_gives_the_lines_figures(world, asked, which):
-    with transaction.atomic():
+@given(
+    world=people,
+    asked=st.lists(days, min_size=1, max_size=8),
+    which=st.integers(0, 2),
+    narrow=st.booleans(),
+)
+def test_the_counting_query_gives_the_lines_figures(world, asked, which, narrow):
+    """Both shapes of the query (jobs matched to the cohort first, for a few
+    authorities, or not, for many) give the lines' figures."""
+    with transaction.atomic(), mock.patch.object(
+        reports, "NARROW_AUTHORITIES", 10 if narrow else 0
+    ):
         authorities = build(world)
         chosen = [authorities[which]] if which < 2 else authorities
         with CaptureQueriesContext(connection) as ctx:

@@ -323,6 +323,11 @@ def employment_rate(authorities: Authorities, on: dt.date) -> dict:
     return employment_rates(authorities, [on])[on]
 
 
+#: Up to this many authorities, ``rate_counts`` matches the day's jobs to the cohort
+#: first (see ``_rate_sql``); the figures are the same either way.
+NARROW_AUTHORITIES = 10
+
+
 def _rate_sql(authority_count: int, day_count: int, vendor: str) -> str:
     """The counting query of ``rate_counts``: for each day, the people of the
     authorities in either cohort that day, each with their paid hours that day in
@@ -336,6 +341,11 @@ def _rate_sql(authority_count: int, day_count: int, vendor: str) -> str:
     condition keeps (one authority: a few index probes; all of them: hash joins)."""
     cast = "::date" if vendor == "postgresql" else ""
     ids = ", ".join(["%s"] * authority_count)
+    # Matching the day's paid jobs to the cohort before adding up their hours only
+    # pays for a few authorities (index probes on the jobs' person); for many, the
+    # day's paid jobs of everyone are fewer than the cohort, and the LEFT JOIN keeps
+    # only the cohort's anyway: the same figures, a cheaper plan.
+    narrow = authority_count <= NARROW_AUTHORITIES
     learning_disability = (
         "p.primary_support_reason = %s AND p.long_term_support = %s"
         f" AND p.date_of_birth <= %s{cast} AND p.date_of_birth > %s{cast}"
@@ -372,10 +382,9 @@ LEFT JOIN (
             WHERE t.placement_id = pl.id AND t.effective_from <= %s{cast}
             ORDER BY t.effective_from DESC LIMIT 1),
            pl.hours_per_week))) AS tenths
-  FROM employment_placement pl
+  FROM employment_placement pl {"JOIN c{n} cp ON cp.id = pl.person_id" if narrow else ""}
   WHERE pl.paid = %s AND pl.start_date <= %s{cast}
     AND (pl.end_date IS NULL OR pl.end_date >= %s{cast})
-    AND pl.person_id IN (SELECT id FROM c{{n}})
   GROUP BY pl.person_id
 ) h ON h.person_id = c.id
 """
