@@ -346,6 +346,20 @@ def _rate_sql(authority_count: int, day_count: int, vendor: str) -> str:
     # day's paid jobs of everyone are fewer than the cohort, and the LEFT JOIN keeps
     # only the cohort's anyway: the same figures, a cheaper plan.
     narrow = authority_count <= NARROW_AUTHORITIES
+    if narrow:  # the terms in force: a probe per job
+        terms_hours = f"""(SELECT t.hours_per_week FROM employment_placementterms t
+            WHERE t.placement_id = pl.id AND t.effective_from <= %s{cast}
+            ORDER BY t.effective_from DESC LIMIT 1)"""
+        jobs_join = "JOIN c{n} cp ON cp.id = pl.person_id"
+    else:  # the terms in force: those with no later terms by the day, joined
+        terms_hours = "t.hours_per_week"
+        jobs_join = f"""LEFT JOIN (
+    SELECT t.placement_id, t.hours_per_week FROM employment_placementterms t
+    WHERE t.effective_from <= %s{cast} AND NOT EXISTS (
+      SELECT 1 FROM employment_placementterms later
+      WHERE later.placement_id = t.placement_id AND later.effective_from <= %s{cast}
+        AND later.effective_from > t.effective_from)
+  ) t ON t.placement_id = pl.id"""
     learning_disability = (
         "p.primary_support_reason = %s AND p.long_term_support = %s"
         f" AND p.date_of_birth <= %s{cast} AND p.date_of_birth > %s{cast}"
@@ -376,13 +390,8 @@ def _rate_sql(authority_count: int, day_count: int, vendor: str) -> str:
 SELECT %s{cast} AS day, {", ".join(columns)}
 FROM c{{n}} c
 LEFT JOIN (
-  SELECT pl.person_id,
-         SUM(ROUND(10 * COALESCE(
-           (SELECT t.hours_per_week FROM employment_placementterms t
-            WHERE t.placement_id = pl.id AND t.effective_from <= %s{cast}
-            ORDER BY t.effective_from DESC LIMIT 1),
-           pl.hours_per_week))) AS tenths
-  FROM employment_placement pl {"JOIN c{n} cp ON cp.id = pl.person_id" if narrow else ""}
+  SELECT pl.person_id, SUM(ROUND(10 * COALESCE({terms_hours}, pl.hours_per_week))) AS tenths
+  FROM employment_placement pl {jobs_join}
   WHERE pl.paid = %s AND pl.start_date <= %s{cast}
     AND (pl.end_date IS NULL OR pl.end_date >= %s{cast})
   GROUP BY pl.person_id
@@ -405,6 +414,7 @@ def rate_counts(authority_ids: Collection[int], days: Collection[dt.date]) -> di
     mh_young, mh_old = COHORT_AGES[SECONDARY_MENTAL_HEALTH]
     cohorts: list[Any] = []  # the parameters of each day's cohort, then of each day's count
     branches: list[Any] = []
+    narrow = len(authority_ids) <= NARROW_AUTHORITIES
     for day in days:
         ld = [
             SupportReason.LEARNING_DISABILITY.value,
@@ -414,7 +424,8 @@ def rate_counts(authority_ids: Collection[int], days: Collection[dt.date]) -> di
         ]
         mh = [True, latest_birth_date(day, mh_young), latest_birth_date(day, mh_old + 1)]
         cohorts += [*ld, *mh, *authority_ids, *ld, *mh]
-        branches += [day, day, True, day, day]
+        # the narrow shape has the day once (its terms' probe), the wide twice
+        branches += [day, day] + ([] if narrow else [day]) + [True, day, day]
     connection = connections[router.db_for_read(Person)]
     sql = _rate_sql(len(authority_ids), len(days), connection.vendor)
     with connection.cursor() as cursor:
