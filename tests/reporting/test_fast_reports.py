@@ -92,8 +92,9 @@ def build(world: list[dict]) -> list:
             n += 1
             start = job["start"]
             end = start + dt.timedelta(days=job["length"]) if job["length"] is not None else None
+            where = 1 - row["authority"] if job["elsewhere"] else row["authority"]
             placement = Placement.objects.create(
-                authority=authorities[1 - row["authority"] if job["elsewhere"] else row["authority"]],
+                authority=authorities[where],
                 placement_ref=f"H{n:05d}",
                 person=person,
                 employer=employer,
@@ -123,8 +124,9 @@ def build(world: list[dict]) -> list:
 def test_the_counting_query_gives_the_lines_figures(world, asked, which, narrow):
     """Both shapes of the query (jobs matched to the cohort first, for a few
     authorities, or not, for many) give the lines' figures."""
-    with transaction.atomic(), mock.patch.object(
-        reports, "NARROW_AUTHORITIES", 10 if narrow else 0
+    with (
+        transaction.atomic(),
+        mock.patch.object(reports, "NARROW_AUTHORITIES", 10 if narrow else 0),
     ):
         authorities = build(world)
         chosen = [authorities[which]] if which < 2 else authorities
@@ -143,9 +145,7 @@ def test_the_outcome_counts_give_the_lines_figures(world, start, weeks, which):
         authorities = build(world)
         chosen = [authorities[which]] if which < 2 else authorities
         end = start + dt.timedelta(weeks=weeks)
-        assert reports.outcomes(chosen, start, end) == reports.outcomes_by_lines(
-            chosen, start, end
-        )
+        assert reports.outcomes(chosen, start, end) == reports.outcomes_by_lines(chosen, start, end)
         transaction.set_rollback(True)
 
 

@@ -50,11 +50,11 @@ def rate_trend(
     ``known`` is the report already counted on ``on``, reused when ``on`` is itself a
     quarter end."""
     ends = quarter_ends(on)
-    reused = known["reporting_date"] if known is not None else None
-    counted = reports.employment_rates(
-        authorities, [end for end in ends if end.isoformat() != reused]
-    )
-    return [known if end.isoformat() == reused else counted[end] for end in ends]
+    counted: dict[str, dict] = {known["reporting_date"]: known} if known is not None else {}
+    missing = [end for end in ends if end.isoformat() not in counted]
+    for day, figures in reports.employment_rates(authorities, missing).items():
+        counted[day.isoformat()] = figures
+    return [counted[end.isoformat()] for end in ends]
 
 
 @dataclass(frozen=True)
