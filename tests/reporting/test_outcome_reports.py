@@ -776,7 +776,7 @@ def _people(authority, n: int) -> None:
 @pytest.mark.parametrize(
     ("name", "call", "queries"),
     [
-        ("employment_rate", lambda a: reports.employment_rate(a, ON), 2),
+        ("employment_rate", lambda a: reports.employment_rate(a, ON), 1),
         ("employment_rate_rows", lambda a: reports.employment_rate_rows(a, ON), 2),
         ("outcomes", lambda a: reports.outcomes(a, FROM, TO), 1),
         ("outcome_rows", lambda a: reports.outcome_rows(a, FROM, TO), 1),

@@ -454,17 +454,18 @@ PAGE = SIGNED_IN + 1 + 1
 @pytest.mark.parametrize(
     ("url", "fixed"),
     [
-        # the employment rate (2), its rows by need (2, and 1 for the people's needs),
-        # and the trend: 7 more quarter ends at 2 each (the 8th is the reporting date)
+        # the employment rate (1), its rows by need (2, and 1 for the people's needs),
+        # and the trend: the 7 other quarter ends in 1 (the 8th is the reporting date)
         # and 1 for the authorities' targets and comparators
-        (PAGES["employment-rate"], PAGE + 2 + 3 + 14 + 1),
+        (PAGES["employment-rate"], PAGE + 1 + 3 + 1 + 1),
         # the outcomes (1); the job starts by year (1) and the job-start targets (1)
         (PAGES["outcomes"], PAGE + 1 + 2),
         # the savings with their rows (2), and 1 for the people's needs; the programme's
         # cost: contracts, claim lines, purchases, care costs, placements (5)
         (PAGES["savings"], PAGE + 2 + 1 + 5),
-        (CHARTS["employment-rate"], SIGNED_IN + 2),
-        (CHARTS["trend"], SIGNED_IN + 16 + 1),
+        (CHARTS["employment-rate"], SIGNED_IN + 1),
+        # the 8 quarter ends in 1, and 1 for the targets and comparators
+        (CHARTS["trend"], SIGNED_IN + 1 + 1),
         (CHARTS["outcomes"], SIGNED_IN + 1),
         (CHARTS["years"], SIGNED_IN + 2),
         (CHARTS["savings"], SIGNED_IN + 2),

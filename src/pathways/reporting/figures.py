@@ -46,15 +46,15 @@ def rate_trend(
     authorities: list[Authority], on: dt.date, *, known: dict | None = None
 ) -> list[dict]:
     """``employment_rate`` on each of the last 8 quarter ends up to ``on``, oldest
-    first: two queries a quarter, whatever the number of people. ``known`` is the
-    report already counted on ``on``, reused when ``on`` is itself a quarter end."""
-    points = []
-    for end in quarter_ends(on):
-        if known is not None and known["reporting_date"] == end.isoformat():
-            points.append(known)
-        else:
-            points.append(reports.employment_rate(authorities, end))
-    return points
+    first, in one query whatever the number of people (``outcomes.employment_rates``).
+    ``known`` is the report already counted on ``on``, reused when ``on`` is itself a
+    quarter end."""
+    ends = quarter_ends(on)
+    counted: dict[str, dict] = {known["reporting_date"]: known} if known is not None else {}
+    missing = [end for end in ends if end.isoformat() not in counted]
+    for day, figures in reports.employment_rates(authorities, missing).items():
+        counted[day.isoformat()] = figures
+    return [counted[end.isoformat()] for end in ends]
 
 
 @dataclass(frozen=True)
