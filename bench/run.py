@@ -73,8 +73,9 @@ def main() -> int:
     from pathways.core import policies
     from pathways.core.models import Membership, Role, Team
     from pathways.people.models import Person
+    from pathways.people.policy import ended_since
     from pathways.people.selectors import search_people
-    from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral
+    from pathways.referrals.models import LIVE_STATUSES, WAITING_STATUSES, Referral, Status
     from pathways.referrals.selectors import waiting_list
     from pathways.workspace.synthetic import Scale, generate
 
@@ -169,6 +170,11 @@ def main() -> int:
         [team.authority_id, pattern, pattern, args.search],
     )
     live_list = ", ".join(["%s"] * len(live))
+    decided_list = ", ".join(["%s"] * (len(live) + 1))
+    since = ended_since()  # the grace period after a relationship ends
+    # The team manager sees people referred to the team (live, or decided within the
+    # grace period) and those whose support the team or they give (open, or ended
+    # within it): the relationships of people.policy, written by hand.
     search_team_sql = sql(
         f"""
         SELECT p.*, a.*
@@ -176,14 +182,32 @@ def main() -> int:
         JOIN core_authority a ON a.id = p.authority_id
         WHERE {name_match}
           AND p.id IN (SELECT r.person_id FROM referrals_referral r
-                       WHERE r.team_id = %s AND r.status IN ({live_list})
+                       WHERE r.team_id = %s
+                         AND (r.status IN ({live_list})
+                              OR (r.status = %s AND r.allocated_on > %s)
+                              OR (r.status NOT IN ({decided_list}) AND r.decided_on > %s))
                        UNION
                        SELECT e.person_id FROM casework_episode e
-                       WHERE e.ended_on IS NULL AND (e.team_id = %s OR e.worker_id = %s))
+                       WHERE (e.ended_on IS NULL OR e.ended_on > %s)
+                         AND (e.team_id = %s OR e.worker_id = %s))
         ORDER BY p.family_name, p.given_name, p.person_ref
         LIMIT 50
         """,
-        [pattern, pattern, args.search, team.pk, *live, team.pk, manager.pk],
+        [
+            pattern,
+            pattern,
+            args.search,
+            team.pk,
+            *live,
+            str(Status.ALLOCATED),
+            since,
+            *live,
+            str(Status.ALLOCATED),
+            since,
+            since,
+            team.pk,
+            manager.pk,
+        ],
     )
 
     cases = [

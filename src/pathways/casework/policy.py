@@ -95,9 +95,9 @@ def open_episode_with(_scope: Scope, user: Any, teams: list[int]) -> Q:
     """A person with an episode allocated to the user or held by one of their teams that
     is open, or closed within the grace period (``people.policy.ended_since``)."""
     current = Q(ended_on__isnull=True) | ended_recently("ended_on")
-    q = Q(pk__in=Episode.objects.filter(current, worker=user).values("person_id"))
+    q = Q(pk__any_of=Episode.objects.filter(current, worker=user).values("person_id"))
     if teams:
-        q |= Q(pk__in=Episode.objects.filter(current, team_id__in=teams).values("person_id"))
+        q |= Q(pk__any_of=Episode.objects.filter(current, team_id__in=teams).values("person_id"))
     return q
 
 

@@ -136,7 +136,7 @@ def break_glass_open(_scope: Scope, user: Any, _teams: list[int]) -> Q:
     """A person whose record the user opened in an emergency, while that lasts
     (``BreakGlass``: read only, registered with ``read_only=True``)."""
     return Q(
-        pk__in=BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+        pk__any_of=BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values(
             "person_id"
         )
     )

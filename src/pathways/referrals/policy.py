@@ -37,8 +37,15 @@ class ReferralPolicy(Policy):
         """Referrals to the user's teams while the user may see the person (a declined
         referral goes with the person when the grace period ends), and every referral
         in an authority the user sees whole."""
-        return (Q(team_id__in=scope.casework_team_ids) & person_policy.people_q(scope, user)) | Q(
-            authority_id__in=scope.personal_data_authorities
+        whole = scope.personal_data_authorities
+        related = [t for t in scope.casework_team_ids if scope.authority_by_team[t] not in whole]
+        # A live referral to one of those teams is itself what makes its person visible
+        # (``live_referral_to_team``): saying so first lets the database skip working
+        # out the user's people for the waiting list and triage, where every row is one.
+        return (
+            Q(team_id__in=related, status__in=LIVE_STATUSES)
+            | (Q(team_id__in=scope.casework_team_ids) & person_policy.people_q(scope, user))
+            | Q(authority_id__in=whole)
         )
 
 
@@ -52,7 +59,7 @@ def live_referral_to_team(_scope: Scope, _user: Any, teams: list[int]) -> Q | No
         | (Q(status=Status.ALLOCATED) & ended_recently("allocated_on"))
         | (~Q(status__in=[*LIVE_STATUSES, Status.ALLOCATED]) & ended_recently("decided_on"))
     )
-    return Q(pk__in=Referral.objects.filter(current, team_id__in=teams).values("person_id"))
+    return Q(pk__any_of=Referral.objects.filter(current, team_id__in=teams).values("person_id"))
 
 
 referral_policy = ReferralPolicy()
