@@ -15,6 +15,9 @@ itself and stops the server.
     uv run python bench/load.py                          # the demo on SQLite
     createdb -h 127.0.0.1 -U postgres pathways_load
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pathways_load uv run python bench/load.py
+
+With ``--existing`` it uses the data already in ``DATABASE_URL`` (a copy of a synthetic
+database made by ``pathways synthetic``) instead of loading the demo.
 """
 
 from __future__ import annotations
@@ -64,11 +67,13 @@ def _run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Completed
     return subprocess.run([str(PATHWAYS), *args], env=env, check=True, cwd=ROOT, **kwargs)
 
 
-def prepare(env: dict[str, str], users: int) -> dict:
-    """Migrate, load the demo (once: it refuses real data) and make the sessions."""
+def prepare(env: dict[str, str], users: int, existing: bool) -> dict:
+    """Migrate, load the demo (once: it refuses real data) unless the data is already
+    there, and make the sessions."""
     _run(["migrate", "--no-input", "-v", "0"], env, timeout=900)
-    env_demo = {**env, "DJANGO_DEBUG": "true"}
-    _run(["demo"], env_demo, timeout=900, stdout=subprocess.DEVNULL)
+    if not existing:
+        env_demo = {**env, "DJANGO_DEBUG": "true"}
+        _run(["demo"], env_demo, timeout=900, stdout=subprocess.DEVNULL)
     made = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "load_prepare.py"), str(users)],
         env=env,
@@ -183,13 +188,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="measured seconds (30)")
     parser.add_argument("--web-workers", type=int, default=os.cpu_count() * 2 + 1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="use the data already in DATABASE_URL (pathways synthetic) instead of the demo",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/load.sqlite3"
         env = _environment(database_url, f"{tmp}/static")
         print(f"Preparing {database_url.split('@')[-1]} (migrate, demo, sessions)...", flush=True)
-        plan = prepare(env, args.users)
+        if args.existing and not os.environ.get("DATABASE_URL"):
+            raise SystemExit("--existing needs DATABASE_URL")
+        plan = prepare(env, args.users, args.existing)
         server, base = start_server(env, args.web_workers, args.threads)
         try:
             floor = measure(base, plan, args.users, min(10.0, args.seconds), health_only=True)
