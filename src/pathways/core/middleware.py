@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from pathways.core.models import ApiToken, hash_token
+from pathways.core.policies import request_memo
 
 API_PREFIX = "/api/"
 #: How stale a token's "last used" time may be before a call writes it again.
@@ -101,6 +102,18 @@ def note_sign_in_time(sender: Any, request: HttpRequest, user: Any, **kwargs: An
     session = getattr(request, "session", None)
     if session is not None:
         session[IdleTimeoutMiddleware.SESSION_KEY] = int(time.time())
+
+
+class PolicyMemoMiddleware:
+    """Policies remember what they work out for the length of one request
+    (``core.policies.request_memo``), never longer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_memo():
+            return self.get_response(request)
 
 
 class NoStoreMiddleware:

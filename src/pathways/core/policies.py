@@ -21,7 +21,9 @@ policies.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -136,23 +138,45 @@ def scope_of(user: Any) -> Scope:
 
 
 def forget_scope(user: Any) -> None:
-    """Call after changing a user's memberships, or the relationships that make rows
-    visible to them, for the same user object (a request's user is new each request)."""
-    for memo in ("_pathways_scope", "_pathways_seen"):
-        if hasattr(user, memo):
-            delattr(user, memo)
+    """Call after changing a user's memberships in the same request."""
+    if hasattr(user, "_pathways_scope"):
+        del user._pathways_scope
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+#: What policies learnt while serving one request (``request_memo``): None outside one,
+#: so that commands and long-lived user objects always ask the database afresh.
+_request_memo: ContextVar[dict[Any, Any] | None] = ContextVar("pathways_policy_memo", default=None)
+
+
+@contextmanager
+def request_memo() -> Iterator[None]:
+    """Let policies remember, for the length of one request, the rows they showed the
+    user and the SQL of the people the user may see (``PolicyMemoMiddleware``)."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
+def remembered(key: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, worked out once per request for ``key`` (every time outside one)."""
+    memo = _request_memo.get()
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
 def _seen(user: Any) -> set[tuple[str, str, Any]]:
-    """Rows this user object was already shown through a policy (policy, model, pk): a page
-    that fetched a row need not ask the database again whether the user may see it
-    when it asks what they may do with it."""
-    seen = getattr(user, "_pathways_seen", None)
-    if seen is None:
-        seen = set()
-        if user is not None and getattr(user, "is_authenticated", False):
-            user._pathways_seen = seen
-    return seen
+    """Rows this request already showed the user through a policy (policy, model, pk):
+    a page that fetched a row need not ask the database again whether the user may see
+    it when it asks what they may do with it. Outside a request: an empty set each time."""
+    return remembered(("seen", getattr(user, "pk", None)), set)
 
 
 class Policy(ABC):
