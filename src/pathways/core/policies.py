@@ -107,6 +107,14 @@ class Scope:
         """Authorities whose residents' records this user may read in full."""
         return self.authorities_for(*(AUTHORITY_WIDE_ROLES - {Role.COMMISSIONER}))
 
+    @property
+    def relationship_team_ids(self) -> list[int]:
+        """Casework teams whose relationships (referrals, episodes) make people visible:
+        those in an authority the user already sees whole add nobody (an intake
+        officer's own team), and leaving them out keeps the queries lean."""
+        whole = self.personal_data_authorities
+        return sorted(t for t in self.casework_team_ids if self.authority_by_team[t] not in whole)
+
 
 def scope_of(user: Any) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -96,11 +96,8 @@ class PersonPolicy(Policy):
         return self._scope_q(scope, user, read_only=True)
 
     def _scope_q(self, scope: Scope, user: Any, *, read_only: bool) -> Q:
-        whole = scope.personal_data_authorities
-        # A team's relationships add nobody when its authority is already seen whole
-        # (an intake officer's own team): leaving them out keeps the query lean.
-        teams = [t for t in scope.casework_team_ids if scope.authority_by_team[t] not in whole]
-        q = Q(authority_id__in=whole)
+        teams = scope.relationship_team_ids
+        q = Q(authority_id__in=scope.personal_data_authorities)
         for relationship in self.relationships:
             if relationship in self.read_only and not read_only:
                 continue

@@ -37,15 +37,14 @@ class ReferralPolicy(Policy):
         """Referrals to the user's teams while the user may see the person (a declined
         referral goes with the person when the grace period ends), and every referral
         in an authority the user sees whole."""
-        whole = scope.personal_data_authorities
-        related = [t for t in scope.casework_team_ids if scope.authority_by_team[t] not in whole]
-        # A live referral to one of those teams is itself what makes its person visible
-        # (``live_referral_to_team``): saying so first lets the database skip working
-        # out the user's people for the waiting list and triage, where every row is one.
+        # A live referral to one of the teams whose relationships make people visible
+        # is itself what makes its person visible (``live_referral_to_team``): saying
+        # so first lets the database skip working out the user's people for the
+        # waiting list and triage, where every row is one.
         return (
-            Q(team_id__in=related, status__in=LIVE_STATUSES)
+            Q(team_id__in=scope.relationship_team_ids, status__in=LIVE_STATUSES)
             | (Q(team_id__in=scope.casework_team_ids) & person_policy.people_q(scope, user))
-            | Q(authority_id__in=whole)
+            | Q(authority_id__in=scope.personal_data_authorities)
         )
 
 
