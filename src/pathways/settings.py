@@ -295,6 +295,9 @@ PATHWAYS_PERMITTED_WORK_WEEKLY_LIMIT = os.environ.get(
 PATHWAYS_MATCHING_CACHE_SECONDS = int(os.environ.get("PATHWAYS_MATCHING_CACHE_SECONDS", 3600))
 PATHWAYS_MATCHING_CACHE_AUTHORITIES = int(os.environ.get("PATHWAYS_MATCHING_CACHE_AUTHORITIES", 16))
 PATHWAYS_MATCHING_CACHE_FROM = int(os.environ.get("PATHWAYS_MATCHING_CACHE_FROM", 1000))
+# When that many people or fewer changed since a process cached an authority's columns,
+# it reloads just theirs (decision 0060); more, and it loads the authority again.
+PATHWAYS_MATCHING_PATCH_UP_TO = int(os.environ.get("PATHWAYS_MATCHING_PATCH_UP_TO", 2000))
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Pathways ------------------------------------------------------------------------

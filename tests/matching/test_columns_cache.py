@@ -18,7 +18,8 @@ from pathways.casework.models import Episode, VocationalProfile
 from pathways.core.models import InterestTag, OpportunityKind, Role
 from pathways.employers.opportunities.models import Opportunity
 from pathways.matching import columns, selectors, services
-from pathways.matching.models import ColumnsVersion
+from pathways.matching.models import ColumnsChange, ColumnsVersion
+from pathways.people.models import Person
 from tests.factories import (
     AuthorityFactory,
     EmployerFactory,
@@ -362,3 +363,137 @@ def test_each_hard_rule_is_asked_of_the_database(world, change):
     VocationalProfile.objects.filter(pk=profiles["P1"].pk).update(**change)
     assert refs(opp) == ["P2"]
     assert refs(opp, cached=False) == ["P2"]
+
+
+# --- a few people changed: just their columns are reloaded ----------------------------
+
+
+def entry_version(opp: Opportunity) -> int:
+    entry = columns._entries.get(opp.authority_id)
+    return entry.version if entry is not None else -1
+
+
+def test_a_changed_profile_reloads_just_that_person(world):
+    opp, profiles = world
+    ranking(opp)
+    profile = profiles["P2"]
+    profile.max_hours = 12  # the job's 16 hours are now too many
+    profile.save()
+    with CaptureQueriesContext(connection) as patched:
+        assert refs(opp) == ["P1"]
+    # the five of a warm match, the changes since, and P2's columns (two queries)
+    assert len(patched) == 8
+    assert entry_version(opp) == columns.version_of(opp.authority_id)
+    assert len(columns._entries[opp.authority_id].people) == 2  # P1 kept, P2 patched in
+    with CaptureQueriesContext(connection) as warm:
+        assert refs(opp) == ["P1"]
+    assert len(warm) == 5
+
+
+def test_a_change_that_names_nobody_loads_everyone_again(world):
+    opp, _ = world
+    ranking(opp)
+    services.columns_changed(opp.authority_id)  # a bulk write: who changed is not known
+    with CaptureQueriesContext(connection) as reloaded:
+        ranking(opp)
+    assert len(reloaded) == 8  # the changes since say nobody, so the cold match's seven
+
+
+def test_more_changed_people_than_the_limit_load_everyone_again(world, settings):
+    opp, profiles = world
+    settings.PATHWAYS_MATCHING_PATCH_UP_TO = 1
+    ranking(opp)
+    for profile in profiles.values():
+        profile.max_hours = 30
+        profile.save()
+    with CaptureQueriesContext(connection) as reloaded:
+        assert refs(opp) == ["P1", "P2"]
+    assert len(reloaded) == 8
+
+
+def test_columns_older_than_the_changes_kept_load_everyone_again(world):
+    opp, profiles = world
+    ranking(opp)
+    profiles["P1"].save()
+    profiles["P2"].save()
+    version = columns.version_of(opp.authority_id)
+    ColumnsChange.objects.filter(authority=opp.authority, version=version - 1).delete()
+    with CaptureQueriesContext(connection) as reloaded:
+        ranking(opp)
+    assert len(reloaded) == 8
+    assert entry_version(opp) == version
+
+
+def test_changes_are_pruned_to_the_versions_kept(world, monkeypatch):
+    opp, profiles = world
+    monkeypatch.setattr(services, "CHANGES_KEPT", 4)
+    monkeypatch.setattr(services, "PRUNE_EVERY", 2)
+    for _ in range(10):
+        profiles["P1"].save()
+    version = columns.version_of(opp.authority_id)
+    kept = set(
+        ColumnsChange.objects.filter(authority=opp.authority).values_list("version", flat=True)
+    )
+    assert min(kept) > version - 6  # never more than CHANGES_KEPT + PRUNE_EVERY versions
+    assert max(kept) == version
+
+
+change_kinds = st.sampled_from(["hours", "interests", "close", "reopen", "delete", "move", "new"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    people=st.lists(person_spec(), min_size=1, max_size=8),
+    opportunity=opportunity_spec(),
+    changes=st.lists(st.tuples(change_kinds, st.integers(0, 7), half_hours), max_size=6),
+)
+@pytest.mark.django_db
+def test_patched_columns_rank_as_a_fresh_load(people, opportunity, changes):
+    """Warm columns brought up to date change by change rank exactly as loading
+    everyone's columns afresh: profiles saved, interests changed, support closed and
+    reopened, people deleted, moved away or added (the columns are kept from the first
+    person: the autouse fixture)."""
+    with transaction.atomic():
+        columns.clear()
+        tags = {
+            c: InterestTag.objects.get_or_create(code=c, defaults={"label": c})[0] for c in CODES
+        }
+        team = TeamFactory(authority=AuthorityFactory())
+        elsewhere = AuthorityFactory()
+        make_people(team, people, tags)
+        employer = EmployerFactory(organisation=team.organisation)
+        opp = make_opportunity(team, employer, 0, opportunity, tags)
+        assert ranking(opp) == ranking(opp, cached=False)
+        for n, (change, which, hours) in enumerate(changes):
+            found = list(Person.objects.filter(authority=team.authority).order_by("person_ref"))
+            if change == "new" or not found:
+                person = PersonFactory(authority=team.authority, person_ref=f"N{n:03d}")
+                EpisodeFactory(team=team, person=person, stage=STAGES[which % len(STAGES)])
+                ProfileFactory(person=person, max_hours=hours).interests.set(
+                    [tags[CODES[which % len(CODES)]]]
+                )
+                assert ranking(opp) == ranking(opp, cached=False), (n, change)
+                continue
+            person = found[which % len(found)]
+            profile = VocationalProfile.objects.filter(person=person).first()
+            if change == "hours" and profile is not None:
+                profile.max_hours = hours
+                profile.min_hours = None
+                profile.save()
+            elif change == "interests" and profile is not None:
+                profile.interests.set([tags[CODES[(which + n) % len(CODES)]]])
+            elif change == "close":
+                for episode in Episode.objects.filter(person=person, ended_on__isnull=True):
+                    episode.ended_on = dt.date.today()
+                    episode.save()
+            elif change == "reopen":
+                EpisodeFactory(team=team, person=person, stage=STAGES[which % len(STAGES)])
+            elif change == "delete":  # as an erasure does: their support, then them
+                for episode in Episode.objects.filter(person=person):
+                    episode.delete()
+                person.delete()
+            elif change == "move":
+                person.authority = elsewhere
+                person.save()
+            assert ranking(opp) == ranking(opp, cached=False), (n, change)
+        transaction.set_rollback(True)

@@ -6,12 +6,15 @@ everyone matchable in an authority (``selectors.load_people`` of
 ``selectors.matchable_people``) are loaded once and kept, keyed with the authority's
 ``ColumnsVersion`` (read fresh on every match, one small query) and the interest
 codes they were built with. Any change to what they hold raises the version in the
-writer's transaction (``matching.invalidation``), so the next match in every process
-loads them again. An entry older than ``PATHWAYS_MATCHING_CACHE_SECONDS`` is loaded
-again too (a safety net for writes that send no signal), and only the
-``PATHWAYS_MATCHING_CACHE_AUTHORITIES`` most recently used authorities are kept. A
-match that finds fewer than ``PATHWAYS_MATCHING_CACHE_FROM`` people passing the hard
-rules (one person's candidacy, a small authority) loads just them and keeps nothing.
+writer's transaction (``matching.invalidation``) and says whose columns changed
+(``ColumnsChange``), so the next match in every process reloads just those people's
+columns and patches its copy (or loads everyone again, when who changed is not known
+or more than ``PATHWAYS_MATCHING_PATCH_UP_TO`` people did). An entry older than
+``PATHWAYS_MATCHING_CACHE_SECONDS`` is loaded again too (a safety net for writes that
+send no signal), and only the ``PATHWAYS_MATCHING_CACHE_AUTHORITIES`` most recently
+used authorities are kept. A match that finds fewer than ``PATHWAYS_MATCHING_CACHE_FROM``
+people passing the hard rules (one person's candidacy, a small authority) loads just
+them and keeps nothing.
 
 The cache only ever narrows, never widens, who is ranked: the hard rules are asked of
 the database on every match (``selectors.people_for``), and someone they let through
@@ -30,7 +33,7 @@ import numpy as np
 from django.conf import settings
 
 from pathways.matching import engine
-from pathways.matching.models import ColumnsVersion
+from pathways.matching.models import ColumnsChange, ColumnsVersion
 
 
 @dataclass
@@ -56,6 +59,12 @@ def cache_from() -> int:
     return int(getattr(settings, "PATHWAYS_MATCHING_CACHE_FROM", 1000))
 
 
+def patch_up_to() -> int:
+    """Up to how many changed people columns a few versions old are brought up to date
+    rather than loaded whole again."""
+    return int(getattr(settings, "PATHWAYS_MATCHING_PATCH_UP_TO", 2000))
+
+
 def capacity() -> int:
     return int(getattr(settings, "PATHWAYS_MATCHING_CACHE_AUTHORITIES", 16))
 
@@ -70,21 +79,67 @@ def version_of(authority_id: int) -> int:
     return found or 0
 
 
-def cached(authority_id: int, version: int, codes: tuple[str, ...]) -> Entry | None:
-    """The kept columns if they are still current, else None."""
+def changed_since(authority_id: int, since: int, version: int) -> set[int] | None:
+    """The people whose columns changed after version ``since`` up to ``version``, or
+    None when that is not known: a change that named nobody, or versions whose changes
+    have been pruned (one query)."""
+    rows = list(
+        ColumnsChange.objects.filter(
+            authority_id=authority_id, version__gt=since, version__lte=version
+        ).values_list("version", "person_id")
+    )
+    if {v for v, _ in rows} != set(range(since + 1, version + 1)):
+        return None
+    people = {person_id for _, person_id in rows}
+    if None in people:
+        return None
+    return people  # type: ignore[return-value]
+
+
+def cached(
+    authority_id: int,
+    version: int,
+    codes: tuple[str, ...],
+    reload: Callable[[list[int]], engine.People] | None = None,
+) -> Entry | None:
+    """The kept columns if they are still current, else None. Columns a few versions
+    old are brought up to date with ``reload`` (the columns of the people given by id,
+    as they are now) when the changes since name at most ``PATHWAYS_MATCHING_PATCH_UP_TO``
+    people; otherwise they are dropped."""
     with _lock:
         entry = _entries.get(authority_id)
         if entry is None:
             return None
-        if (
-            entry.version != version
-            or entry.codes != codes
-            or time.monotonic() - entry.loaded_at > max_age()
-        ):
+        if entry.codes != codes or time.monotonic() - entry.loaded_at > max_age():
             del _entries[authority_id]
             return None
-        _entries.move_to_end(authority_id)
-        return entry
+        if entry.version == version:
+            _entries.move_to_end(authority_id)
+            return entry
+    changed = (
+        changed_since(authority_id, entry.version, version)
+        if reload is not None and entry.version < version
+        else None
+    )
+    if reload is None or changed is None or len(changed) > patch_up_to():
+        with _lock:
+            if _entries.get(authority_id) is entry:
+                del _entries[authority_id]
+        return None
+    people = entry.people.patched(changed, reload(sorted(changed)))
+    patched = Entry(
+        version=version,
+        codes=codes,
+        loaded_at=entry.loaded_at,  # the age limit counts from the last whole load
+        people=people,
+        ids=np.asarray(people.ids, dtype=np.int64),
+    )
+    with _lock:
+        current = _entries.get(authority_id)
+        if current is None or current.version <= version:
+            _entries[authority_id] = patched
+            _entries.move_to_end(authority_id)
+    return patched
 
 
 def load(

@@ -29,8 +29,9 @@ More shared interests never lower a score: the interest part only grows with the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -108,6 +109,42 @@ class People:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def patched(self, changed: Collection[int], fresh: People) -> People:
+        """These columns with the people ``changed`` (ids) replaced by ``fresh`` (their
+        columns now, built with the same vocabulary; someone changed but not in
+        ``fresh`` is dropped), still in reference order: what ``build`` would give for
+        everyone's rows now."""
+        if fresh.vocabulary != self.vocabulary:
+            raise ValueError("fresh columns were built with another vocabulary")
+        gone = np.fromiter(changed, dtype=np.int64, count=len(changed))
+        kept = np.flatnonzero(~np.isin(np.asarray(self.ids, dtype=np.int64), gone))
+        refs = [self.refs[i] for i in kept] + fresh.refs
+        order = sorted(range(len(refs)), key=refs.__getitem__)
+
+        def lists(mine: list, theirs: list) -> list:
+            joined = [mine[i] for i in kept] + theirs
+            return [joined[i] for i in order]
+
+        def arrays(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+            return np.concatenate([mine[kept], theirs])[order]
+
+        return dataclasses.replace(
+            self,
+            ids=lists(self.ids, fresh.ids),
+            refs=[refs[i] for i in order],
+            names=lists(self.names, fresh.names),
+            min_hours=arrays(self.min_hours, fresh.min_hours),
+            max_hours=arrays(self.max_hours, fresh.max_hours),
+            max_travel_km=arrays(self.max_travel_km, fresh.max_travel_km),
+            latitude=arrays(self.latitude, fresh.latitude),
+            longitude=arrays(self.longitude, fresh.longitude),
+            kinds=arrays(self.kinds, fresh.kinds),
+            paid_only=arrays(self.paid_only, fresh.paid_only),
+            stage=arrays(self.stage, fresh.stage),
+            interests=arrays(self.interests, fresh.interests),
+            better_off_on=lists(self.better_off_on, fresh.better_off_on),
+        )
 
     @classmethod
     def build(

@@ -9,8 +9,10 @@ its interests; the stage of their open episode, and whether they have one. A sav
 names its ``update_fields`` and touches none of those raises nothing (recording an
 activity moves the episode's last contact, which matching does not read).
 
-Writes that send no signal (``QuerySet.update``, ``bulk_create``, raw SQL, the synthetic
-generator) must call ``matching.services.columns_changed`` themselves; until they do,
+Each receiver names the people changed (``services.people_changed``), so that a process
+with the authority's columns cached reloads just theirs. Writes that send no signal
+(``QuerySet.update``, ``bulk_create``, raw SQL, the synthetic generator) must call
+``matching.services.columns_changed`` (or ``people_changed``) themselves; until they do,
 the cache's age limit (``PATHWAYS_MATCHING_CACHE_SECONDS``) bounds how stale a ranking
 can be, and the hard rules, always asked of the database, keep anyone they exclude out.
 """
@@ -47,13 +49,15 @@ def _touches(update_fields: Iterable[str] | None, fields: frozenset[str]) -> boo
 
 
 def person_saved(sender: Any, instance: Person, created: bool, **kwargs: Any) -> None:
-    # A new person has no profile or episode yet: those raise it when they come.
+    # A new person has no profile or episode yet: those raise it when they come. A
+    # person moved to another authority is reloaded there; the old authority's columns
+    # may keep them, but the hard rules, asked of the database, no longer let them by.
     if not created and _touches(kwargs.get("update_fields"), PERSON_FIELDS):
-        services.columns_changed(instance.authority_id)
+        services.people_changed([(instance.authority_id, instance.pk)])
 
 
 def person_deleted(sender: Any, instance: Person, **kwargs: Any) -> None:
-    services.columns_changed(instance.authority_id)
+    services.people_changed([(instance.authority_id, instance.pk)])
 
 
 def profile_written(sender: Any, instance: VocationalProfile, **kwargs: Any) -> None:
@@ -62,11 +66,12 @@ def profile_written(sender: Any, instance: VocationalProfile, **kwargs: Any) -> 
 
 def episode_saved(sender: Any, instance: Episode, created: bool, **kwargs: Any) -> None:
     if created or _touches(kwargs.get("update_fields"), EPISODE_FIELDS):
-        services.columns_changed(instance.authority_id)
+        services.columns_changed_for_people([instance.person_id])
 
 
 def episode_deleted(sender: Any, instance: Episode, **kwargs: Any) -> None:
-    services.columns_changed(instance.authority_id)
+    # With its person (a cascade) the person's own receiver says so.
+    services.columns_changed_for_people([instance.person_id])
 
 
 def interests_changed(

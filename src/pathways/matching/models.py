@@ -23,3 +23,25 @@ class ColumnsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Matching columns of authority {self.authority_id}: version {self.version}"
+
+
+class ColumnsChange(models.Model):
+    """Whose columns one raise of an authority's ``ColumnsVersion`` changed: a row per
+    person, or one row with no person when who changed is not known (a bulk write, an
+    erasure, a retired interest). A process whose cached columns are a few versions old
+    reloads just the people changed since (``matching.columns``) instead of the whole
+    authority; it reloads everyone when any row of those versions names no person, or
+    when the rows have been pruned (only the last ``services.CHANGES_KEPT`` versions of
+    an authority are kept). Written in the writer's transaction with the version."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField()
+    #: No foreign key: a deleted person's row must outlive them, to drop their columns.
+    person_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["authority", "version"], name="matching_change_version")]
+
+    def __str__(self) -> str:
+        who = f"person {self.person_id}" if self.person_id else "everyone"
+        return f"Matching columns of authority {self.authority_id}, v{self.version}: {who}"

@@ -335,7 +335,8 @@ def people_for(
 
     ``people`` defaults to everyone matchable in the opportunity's authority; pages
     pass it narrowed to what the user may see. Five queries while the authority's
-    columns are cached; seven when they are not (fewer than
+    columns are cached and current; eight when a few people changed since (their
+    columns reloaded); seven when they are not cached (fewer than
     ``PATHWAYS_MATCHING_CACHE_FROM`` people passing the hard rules load alone and are
     not kept). ``cached=False`` loads every matchable person's columns for this match
     alone: the plain way, with the same ranking (the tests compare the two)."""
@@ -356,7 +357,12 @@ def people_for(
         dtype=np.int64,
     )
     codes = tuple(code for code, _ in tags)
-    entry = columns.cached(authority_id, version, codes)
+    entry = columns.cached(
+        authority_id,
+        version,
+        codes,
+        lambda changed: load_people(matchable_people(authority_id).filter(pk__in=changed), tags),
+    )
     rows = np.isin(entry.ids, ids) if entry is not None else None
     if entry is not None and rows is not None and rows.sum() == len(ids):
         cols = entry.people  # everyone the rules let through is held

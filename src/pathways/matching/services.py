@@ -17,6 +17,8 @@ changes (``columns_changed`` and its siblings, called by the receivers in
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +30,7 @@ from pathways.core import audit
 from pathways.core.errors import ActionRefused
 from pathways.core.models import Authority, InterestTag, User
 from pathways.employers.opportunities.models import Opportunity
-from pathways.matching.models import ColumnsVersion
+from pathways.matching.models import ColumnsChange, ColumnsVersion
 from pathways.matching.policy import may_manage_interests
 from pathways.people.models import Person
 
@@ -179,50 +181,91 @@ def retire_interest(actor: User, tag: InterestTag) -> None:
 
 # --- the version of each authority's matching columns --------------------------------
 
+#: How many versions of an authority's changes are kept (``ColumnsChange``): a process
+#: whose columns are older than that reloads them whole.
+CHANGES_KEPT = 1000
+#: The old changes are pruned when an authority's version reaches a multiple of this.
+PRUNE_EVERY = 100
 
-def _raise_versions(select: str, params: list[Any]) -> None:
+
+def _raise_versions(select: str, params: list[Any]) -> dict[int, int]:
     """Add one to the version of each authority ``select`` names (a row for one made at
     version 1): one statement, in the caller's transaction, so the change and the new
-    version are committed (or undone) together."""
+    version are committed (or undone) together. The new version of each authority."""
     table = connection.ops.quote_name(ColumnsVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (authority_id, version) {select} "  # noqa: S608
-            f"ON CONFLICT (authority_id) DO UPDATE SET version = {table}.version + 1",
+            f"ON CONFLICT (authority_id) DO UPDATE SET version = {table}.version + 1 "
+            "RETURNING authority_id, version",
             params,
         )
+        return {authority_id: version for authority_id, version in cursor.fetchall()}
+
+
+def _record(versions: dict[int, int], people: dict[int, set[int]] | None) -> None:
+    """Say whose columns each new version changed (``people`` by authority; None: not
+    known), and prune the changes no process can still need."""
+    ColumnsChange.objects.bulk_create(
+        [
+            ColumnsChange(authority_id=authority_id, version=version, person_id=person_id)
+            for authority_id, version in versions.items()
+            for person_id in (sorted(people[authority_id]) if people is not None else [None])
+        ]
+    )
+    for authority_id, version in versions.items():
+        if version % PRUNE_EVERY == 0:
+            ColumnsChange.objects.filter(
+                authority_id=authority_id, version__lte=version - CHANGES_KEPT
+            ).delete()
+
+
+def _values(authority_ids: Iterable[int]) -> tuple[str, list[int]]:
+    ids = sorted(set(authority_ids))
+    return "VALUES " + ", ".join(["(%s, 1)"] * len(ids)), ids
 
 
 def columns_changed(authority_id: int) -> None:
-    """Something ranked by matching changed for people of this authority."""
-    _raise_versions("SELECT %s, 1 WHERE 1 = 1", [authority_id])
+    """Something ranked by matching changed for people of this authority, who exactly
+    not known: every process reloads the authority's columns."""
+    select, params = _values([authority_id])
+    _record(_raise_versions(select, params), None)
 
 
-def columns_changed_for_people(person_ids: list[int]) -> None:
-    """As ``columns_changed``, for the authorities of these people."""
-    if not person_ids:
+def people_changed(people: Iterable[tuple[int, int]]) -> None:
+    """These people's columns changed (pairs of authority id and person id, the
+    authority the person is in now, or was in if they were deleted): a process with
+    the authority's columns cached reloads just theirs."""
+    by_authority: dict[int, set[int]] = defaultdict(set)
+    for authority_id, person_id in people:
+        by_authority[authority_id].add(person_id)
+    if not by_authority:
         return
-    table = Person._meta.db_table
-    marks = ", ".join(["%s"] * len(person_ids))
-    _raise_versions(
-        f"SELECT DISTINCT authority_id, 1 FROM {table} WHERE id IN ({marks})",  # noqa: S608
-        list(person_ids),
-    )
+    select, params = _values(by_authority)
+    _record(_raise_versions(select, params), by_authority)
 
 
-def columns_changed_for_profiles(profile_ids: list[int]) -> None:
-    """As ``columns_changed``, for the authorities of these vocational profiles' people."""
-    if not profile_ids:
-        return
-    people, profiles = Person._meta.db_table, VocationalProfile._meta.db_table
-    marks = ", ".join(["%s"] * len(profile_ids))
-    _raise_versions(
-        f"SELECT DISTINCT p.authority_id, 1 FROM {people} p "  # noqa: S608
-        f"JOIN {profiles} v ON v.person_id = p.id WHERE v.id IN ({marks})",
-        list(profile_ids),
-    )
+def columns_changed_for_people(person_ids: Iterable[int]) -> None:
+    """As ``people_changed``, for these people (by id) in their authorities."""
+    ids = sorted(set(person_ids))
+    if ids:
+        people_changed(Person.objects.filter(pk__in=ids).values_list("authority_id", "pk"))
+
+
+def columns_changed_for_profiles(profile_ids: Iterable[int]) -> None:
+    """As ``people_changed``, for the people of these vocational profiles."""
+    ids = sorted(set(profile_ids))
+    if ids:
+        people_changed(
+            VocationalProfile.objects.filter(pk__in=ids).values_list(
+                "person__authority_id", "person_id"
+            )
+        )
 
 
 def all_columns_changed() -> None:
     """Every authority's columns (a change whose people are not known, or bulk data)."""
-    _raise_versions(f"SELECT id, 1 FROM {Authority._meta.db_table} WHERE 1 = 1", [])  # noqa: S608
+    authority_ids = list(Authority.objects.values_list("pk", flat=True))
+    if authority_ids:
+        select, params = _values(authority_ids)
+        _record(_raise_versions(select, params), None)
