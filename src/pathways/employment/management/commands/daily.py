@@ -73,8 +73,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Appointment reminders: {reminders} sent.")
         self.stdout.write(
-            f"Deleted, kept no longer: {deleted['import_runs']} finished upload runs, "
-            f"{deleted['help_requests_set_aside']} help requests set aside as not real."
+            f"Deleted, kept long enough: finished upload runs {deleted['import_runs']}, "
+            f"help requests set aside as not real {deleted['help_requests_set_aside']}."
         )
         for name, counts in summary["queue"].items():
             self.stdout.write(f"  {name}: {counts['due']} due, {counts['overdue']} overdue")
