@@ -11,6 +11,7 @@ deleting any entry raises, and the app has no page or command that tries.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -355,6 +356,7 @@ def record_event(actor: Any, obj: Any, *, channel: str, what: str, **data: Any) 
 
 #: What a scrubbed entry shows in place of a value.
 ERASED = "(erased)"
+_BATCH = 500
 
 
 def _scrubbed(value: Any, identifiers: Iterable[str]) -> Any:
@@ -389,10 +391,29 @@ def scrub_values(entries: QuerySet[LogEntry], identifiers: Iterable[str] = ()) -
         elif entry.changes is not None:
             entry.changes = {}
         entry.additional_data = _scrubbed(entry.additional_data, identifiers)
+    # Entries alike once scrubbed (the CREATE entries of rows from one form, the reads
+    # of one page) are updated together, one UPDATE ... WHERE id IN (...) a chunk,
+    # when that is no more statements than ``bulk_update``'s batches: Django builds a
+    # CASE per row and field, which took 9 of the 10 s to scrub 5,000 help requests.
+    alike: dict[str, list[LogEntry]] = {}
+    for entry in rows:
+        key = json.dumps([entry.changes, entry.additional_data], sort_keys=True, default=str)
+        alike.setdefault(key, []).append(entry)
+    chunks = [same[i : i + _BATCH] for same in alike.values() for i in range(0, len(same), _BATCH)]
+    if len(chunks) <= -(-len(rows) // _BATCH):
+        for chunk in chunks:
+            LogEntry.objects.filter(pk__in=[e.pk for e in chunk]).update(
+                object_repr=ERASED,
+                changes_text="",
+                serialized_data=None,
+                changes=chunk[0].changes,
+                additional_data=chunk[0].additional_data,
+            )
+        return len(rows)
     LogEntry.objects.bulk_update(
         rows,
         ["object_repr", "changes_text", "serialized_data", "changes", "additional_data"],
-        batch_size=500,
+        batch_size=_BATCH,
     )
     return len(rows)
 
