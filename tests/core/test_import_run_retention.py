@@ -65,6 +65,10 @@ def test_the_setting_decides_how_long(admin, settings):
     settings.PATHWAYS_IMPORT_RUN_KEEP_DAYS = 7
     assert purge_finished_runs(timezone.localdate()) == 1
     assert names() == set()
+    run(admin, Status.DONE, 0, "just-now.csv")
+    settings.PATHWAYS_IMPORT_RUN_KEEP_DAYS = -5  # a mistake: counts as 0, kept today
+    assert purge_finished_runs(timezone.localdate()) == 0
+    assert names() == {"just-now.csv"}
 
 
 def test_a_date_to_come_deletes_nothing_early_and_a_past_date_less(admin, settings):

@@ -127,7 +127,8 @@ def purge_finished_runs(on: dt.date) -> int:
     ``PATHWAYS_IMPORT_RUN_KEEP_DAYS`` days up to ``on`` (never counting from a day
     still to come): how many were deleted. Waiting and running ones stay, however old.
     """
-    day = min(on, timezone.localdate()) - dt.timedelta(days=settings.PATHWAYS_IMPORT_RUN_KEEP_DAYS)
+    keep = max(0, settings.PATHWAYS_IMPORT_RUN_KEEP_DAYS)  # negative counts as 0
+    day = min(on, timezone.localdate()) - dt.timedelta(days=keep)
     cutoff = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     finished = [ImportRun.Status.DONE, ImportRun.Status.FAILED]
     old = Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)

@@ -348,9 +348,8 @@ def purge_set_aside(on: dt.date) -> int:
     request's audit entries (what the person wrote, the reason it was set aside) are
     blanked and the entries kept; one entry on each records the deletion; the rows go
     with auditlog switched off, so their values are not copied into a new entry."""
-    day = min(on, timezone.localdate()) - dt.timedelta(
-        days=settings.PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS
-    )
+    keep = max(0, settings.PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS)  # negative counts as 0
+    day = min(on, timezone.localdate()) - dt.timedelta(days=keep)
     cutoff = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     old = Q(dealt_with_at__lt=cutoff) | Q(dealt_with_at__isnull=True, received_at__lt=cutoff)
     with transaction.atomic():
@@ -377,7 +376,7 @@ def purge_set_aside(on: dt.date) -> int:
                 "authority_id": r.authority_id,
                 "received_on": timezone.localdate(r.received_at).isoformat(),
                 "set_aside_on": timezone.localdate(r.dealt_with_at or r.received_at).isoformat(),
-                "kept_days": settings.PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS,
+                "kept_days": keep,
             },
         )
         with disable_auditlog():
