@@ -378,6 +378,9 @@ PATHWAYS_IMPORT_BACKGROUND_ROWS = int(os.environ.get("PATHWAYS_IMPORT_BACKGROUND
 PATHWAYS_IMPORT_BACKGROUND_TIME_LIMIT = float(
     os.environ.get("PATHWAYS_IMPORT_BACKGROUND_TIME_LIMIT", 1800)
 )
+# Decision 0058: days a finished ImportRun (its summary and first problems, which can
+# quote the file) is kept for its page before `pathways daily` deletes it.
+PATHWAYS_IMPORT_RUN_KEEP_DAYS = int(os.environ.get("PATHWAYS_IMPORT_RUN_KEEP_DAYS", 30))
 
 # --- issue 11, small numbers (reporting/disclosure.py, decision 0024) ------------------
 # Commissioners and other aggregate-only viewers see a count of 1 to N-1 people as "<N"
@@ -493,6 +496,12 @@ PATHWAYS_HELP_REQUEST_LIMIT_PER_AUTHORITY = int(
 # A form sent back sooner than this many seconds after it was shown was filled in by a
 # program: it is answered as if received, and dropped.
 PATHWAYS_HELP_REQUEST_MIN_SECONDS = float(os.environ.get("PATHWAYS_HELP_REQUEST_MIN_SECONDS", 4))
+# Decision 0058: days a request set aside as not real is kept (for a complaint that
+# nobody answered, or an officer's mistake to be put right) before `pathways daily`
+# deletes it and blanks the values on its audit trail.
+PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS = int(
+    os.environ.get("PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS", 90)
+)
 AUDITLOG_INCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
     *AUDITLOG_INCLUDE_TRACKING_MODELS,
     {"model": "referrals.HelpRequest", "exclude_fields": ["client_key"]},

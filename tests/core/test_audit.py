@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.html import escape
 
 from pathways.core import audit
 from pathways.core.audit import AuditTrailIsAppendOnly
+from pathways.core.models import Team
 from pathways.referrals import services
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,40 @@ def test_the_library_command_that_would_flush_the_trail_refuses(intake, referral
         with pytest.raises(CommandError, match="append-only"):
             call_command("auditlogflush", *args)
     assert audit.person_trail(referral.person).exists()
+
+
+@pytest.mark.parametrize(
+    ("batch", "row_by_row"), [(500, True), (3, False)], ids=["row-by-row", "alike-together"]
+)
+def test_scrubbing_keeps_the_entries_and_removes_the_values(
+    intake, team, monkeypatch, django_assert_max_num_queries, batch, row_by_row
+):
+    """``scrub_values`` (erasure, decision 0023; set-aside help requests, 0058): the
+    same result whether it updates each entry (few entries) or alike ones together."""
+    monkeypatch.setattr(audit, "_BATCH", batch)
+    teams = [TeamFactory(name=f"Philippa Quist's team {i}") for i in range(6)]
+    audit.record_events(
+        intake, teams, channel="cli", what="read", data=lambda t: {"note": "Philippa asked"}
+    )
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Team),
+        object_pk__in=[str(t.pk) for t in teams],
+    )
+    before = sorted((e.pk, e.action, e.actor_id, e.timestamp) for e in entries)
+    assert any("Philippa" in str(e.changes) for e in entries)  # the CREATE entries
+
+    with django_assert_max_num_queries(1 + -(-len(before) // batch)) as queries:
+        assert audit.scrub_values(entries.all(), ["Philippa", ""]) == len(before)
+    # Django's bulk_update writes a CASE per row; alike entries need none.
+    assert any("CASE" in q["sql"] for q in queries.captured_queries) == row_by_row
+
+    after = list(entries.all())
+    assert sorted((e.pk, e.action, e.actor_id, e.timestamp) for e in after) == before
+    for entry in after:
+        assert entry.object_repr == audit.ERASED and entry.changes_text == ""
+        assert "Philippa" not in str(entry.changes) and "Quist" not in str(entry.changes)
+        if entry.action == LogEntry.Action.CREATE:
+            assert entry.changes["name"] == [audit.ERASED, audit.ERASED]
+        else:
+            assert entry.additional_data["note"] == "(erased) asked"
+            assert entry.additional_data["what"] == "read"

@@ -10,14 +10,21 @@ The import runs in one transaction, so what it writes is invisible until it ends
 progress is written through a second connection of its own, in autocommit, so the
 page sees it at once (:class:`ProgressWriter`). SQLite allows one writer at a time, so
 there the run's progress is written only when it ends.
+
+A finished run (imported, or nothing imported) keeps its summary and first problems,
+which can quote the file, for ``PATHWAYS_IMPORT_RUN_KEEP_DAYS`` days, so its page can
+be seen again; ``pathways daily`` then deletes it (:func:`purge_finished_runs`,
+decision 0058). A run waiting or importing is never deleted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -113,3 +120,17 @@ def run_upload(run_id: str) -> str:
         ended["rows_checked"] = ended["rows_total"] = outcome.total
     ImportRun.objects.filter(pk=run.pk).update(**ended)
     return str(ended["summary"])
+
+
+def purge_finished_runs(on: dt.date) -> int:
+    """Delete the runs that finished before the first of the last
+    ``PATHWAYS_IMPORT_RUN_KEEP_DAYS`` days up to ``on`` (never counting from a day
+    still to come): how many were deleted. Waiting and running ones stay, however old.
+    """
+    keep = max(0, settings.PATHWAYS_IMPORT_RUN_KEEP_DAYS)  # negative counts as 0
+    day = min(on, timezone.localdate()) - dt.timedelta(days=keep)
+    cutoff = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    finished = [ImportRun.Status.DONE, ImportRun.Status.FAILED]
+    old = Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    deleted, _ = ImportRun.objects.filter(old, status__in=finished).delete()
+    return deleted

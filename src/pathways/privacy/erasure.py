@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +74,7 @@ from pathways.commissioning.models import (
     OnwardReferral,
     Purchase,
 )
-from pathways.core.audit import record_event
+from pathways.core.audit import ERASED, record_event, scrub_values
 from pathways.core.errors import ActionRefused, IllegalTransition
 from pathways.core.models import Membership, Role
 from pathways.employers.models import Candidacy, CandidacyStep, RotationPlacement
@@ -99,7 +99,6 @@ from pathways.privacy.models import (
 from pathways.privacy.retention_policy import erasure_request_policy
 from pathways.referrals.models import LIVE_STATUSES, HelpRequest, Referral
 
-ERASED = "(erased)"
 DPO_ONLY = "Only the data protection officer of the person's authority can do this."
 
 
@@ -542,38 +541,11 @@ def _trail_q(person: Person) -> Q:
     return q
 
 
-def _scrubbed(value: Any, identifiers: Iterable[str]) -> Any:
-    if isinstance(value, str):
-        for identifier in identifiers:
-            value = value.replace(identifier, ERASED)
-        return value
-    if isinstance(value, dict):
-        return {k: _scrubbed(v, identifiers) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrubbed(v, identifiers) for v in value]
-    return value
-
-
 def _scrub_trail(person: Person, identifiers: list[str]) -> int:
     """Keep each of the person's audit entries (what was done, when, by whom, from
     where) but remove the values: which fields changed stays, not from what to what.
 
     The trail is append-only through ``pre_save``/``pre_delete`` signals on LogEntry
-    (``core.audit``); a bulk update sends neither, and this is the one place that
-    uses one, inside the erasure's transaction (decision 0023)."""
-    entries = list(LogEntry.objects.filter(_trail_q(person)))
-    for entry in entries:
-        entry.object_repr = ERASED
-        entry.changes_text = ""
-        entry.serialized_data = None
-        if isinstance(entry.changes, dict):
-            entry.changes = {field: [ERASED, ERASED] for field in entry.changes}
-        elif entry.changes is not None:
-            entry.changes = {}
-        entry.additional_data = _scrubbed(entry.additional_data, identifiers)
-    LogEntry.objects.bulk_update(
-        entries,
-        ["object_repr", "changes_text", "serialized_data", "changes", "additional_data"],
-        batch_size=500,
-    )
-    return len(entries)
+    (``core.audit``); ``audit.scrub_values`` is a bulk update that sends neither,
+    here inside the erasure's transaction (decision 0023)."""
+    return scrub_values(LogEntry.objects.filter(_trail_q(person)), identifiers)

@@ -9,6 +9,10 @@ sooner than ``PATHWAYS_HELP_REQUEST_MIN_SECONDS`` is refused; and hourly limits 
 address and per authority, counted in the database so every process agrees. The first
 two are answered exactly as if the request had been received (a program learns
 nothing), and dropped; each refusal is on the audit trail of the authority.
+
+A request set aside as not real is kept ``PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS``
+days after it was set aside, then ``pathways daily`` deletes it (:func:`purge_set_aside`,
+decision 0058).
 """
 
 from __future__ import annotations
@@ -20,14 +24,18 @@ import re
 import time
 from typing import Any
 
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from pathways.core.audit import DENIED, record_event
+from pathways.core.audit import DENIED, record_event, record_events, scrub_values
 from pathways.core.errors import ActionRefused, ConcurrentEdit, IllegalTransition, PermissionDenied
 from pathways.core.models import Authority, Team, User
 from pathways.core.unusual import Confirmed
@@ -324,3 +332,53 @@ def set_aside(
     help_request.reason = reason.strip()
     _done(help_request, actor, ["status", "reason"])
     return help_request
+
+
+# --- Keeping them no longer than needed (decision 0058) ----------------------------
+
+
+def purge_set_aside(on: dt.date) -> int:
+    """Delete the requests set aside as not real before the first of the last
+    ``PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS`` days up to ``on`` (never counting
+    from a day still to come): how many were deleted. Nothing points at a request
+    (it points at its referral, and one set aside has none), so it is deleted, not
+    anonymised.
+
+    As an erasure does (decision 0023), in one transaction: the values on the
+    request's audit entries (what the person wrote, the reason it was set aside) are
+    blanked and the entries kept; one entry on each records the deletion; the rows go
+    with auditlog switched off, so their values are not copied into a new entry."""
+    keep = max(0, settings.PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS)  # negative counts as 0
+    day = min(on, timezone.localdate()) - dt.timedelta(days=keep)
+    cutoff = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    old = Q(dealt_with_at__lt=cutoff) | Q(dealt_with_at__isnull=True, received_at__lt=cutoff)
+    with transaction.atomic():
+        rows = list(
+            HelpRequest.objects.select_for_update()
+            .filter(old, status=HelpStatus.NOT_REAL, referral__isnull=True)
+            .order_by("pk")
+        )
+        if not rows:
+            return 0
+        content_type = ContentType.objects.get_for_model(HelpRequest)
+        scrub_values(
+            LogEntry.objects.filter(
+                content_type=content_type, object_pk__in=[str(r.pk) for r in rows]
+            ),
+            {v for r in rows for v in (r.given_name, r.family_name, r.email, r.phone)},
+        )
+        record_events(
+            None,
+            rows,
+            channel="cli",
+            what="help request deleted: set aside as not real",
+            data=lambda r: {
+                "authority_id": r.authority_id,
+                "received_on": timezone.localdate(r.received_at).isoformat(),
+                "set_aside_on": timezone.localdate(r.dealt_with_at or r.received_at).isoformat(),
+                "kept_days": keep,
+            },
+        )
+        with disable_auditlog():
+            HelpRequest.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return len(rows)
