@@ -126,8 +126,34 @@ def start_server(env: dict[str, str], workers: int, threads: int) -> tuple[subpr
     raise SystemExit(f"the server did not start: {process.stderr.read().decode()[-2000:]}")
 
 
-def measure(base: str, plan: dict, users: int, seconds: float, only: str | None) -> dict:
-    """Run locust for ``seconds``; the statistics per page."""
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the web server (its master and workers), PostgreSQL
+    (every ``postgres`` process on the machine: run on a quiet one) and this process
+    (locust, the clients)."""
+    import psutil
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system
+
+    server = psutil.Process(server_pid)
+    web = used(server) + sum(used(child) for child in server.children(recursive=True))
+    database = sum(
+        used(process)
+        for process in psutil.process_iter(["name"])
+        if process.info["name"] == "postgres"
+    )
+    return {"web": web, "database": database, "clients": used(psutil.Process())}
+
+
+def measure(
+    base: str, plan: dict, users: int, seconds: float, only: str | None, server_pid: int
+) -> dict:
+    """Run locust for ``seconds``; the statistics per page, and the CPU each side used
+    for a request ("cpu": milliseconds of web server, database and clients)."""
     import gevent
     from locust import FastHttpUser, constant, task
     from locust.env import Environment
@@ -164,7 +190,9 @@ def measure(base: str, plan: dict, users: int, seconds: float, only: str | None)
     runner.start(users, spawn_rate=users)
     gevent.sleep(min(3.0, seconds / 5))  # everyone ramped up and warm
     environment.stats.reset_all()
+    before = cpu_seconds(server_pid)
     gevent.sleep(seconds)
+    after = cpu_seconds(server_pid)
     runner.quit()
     stats = {}
     for entry in environment.stats.entries.values():
@@ -178,6 +206,9 @@ def measure(base: str, plan: dict, users: int, seconds: float, only: str | None)
         }
     total = environment.stats.total
     stats["all"] = {
+        "cpu": {
+            side: 1000 * (after[side] - before[side]) / max(total.num_requests, 1) for side in after
+        },
         "requests": total.num_requests,
         "failures": total.num_failures,
         "rps": total.num_requests / seconds,
@@ -210,11 +241,12 @@ def main() -> None:
         plan = prepare(env, args.users, args.existing)
         server, base = start_server(env, args.web_workers, args.threads)
         try:
+            floor_seconds = min(10.0, args.seconds)
             floors = {
-                name: measure(base, plan, args.users, min(10.0, args.seconds), only=name)
+                name: measure(base, plan, args.users, floor_seconds, name, server.pid)
                 for name in FLOORS
             }
-            pages = measure(base, plan, args.users, args.seconds, only=None)
+            pages = measure(base, plan, args.users, args.seconds, only=None, server_pid=server.pid)
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -245,6 +277,15 @@ def main() -> None:
             f"{row['median']:>6.0f}ms{row['p95']:>5.0f}ms{row['p99']:>5.0f}ms{ratios}"
         )
     total = pages["all"]
+    print("\nCPU a request (ms): web server, PostgreSQL, the clients (locust)")
+    for name, row in (("/health/", floor), ("/notifications/", signed_in), ("pages", total)):
+        cpu = row["cpu"]
+        print(
+            f"  {name:<16}{cpu['web']:>7.1f}{cpu['database']:>7.1f}{cpu['clients']:>7.1f}"
+            f"   all: {sum(cpu.values()):.1f} ms, so at most "
+            f"{1000 * (os.cpu_count() or 1) / max(sum(cpu.values()), 0.001):.0f} requests/s "
+            "on these cores"
+        )
     print(
         f"\ntarget: {TARGET_RPS} requests/s with p95 under {TARGET_P95_MS} ms: "
         f"{'met' if total['rps'] >= TARGET_RPS and total['p95'] < TARGET_P95_MS else 'not met'}"
