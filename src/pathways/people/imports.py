@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from pathways.core.importing import (
     Change,
@@ -57,6 +58,11 @@ def known_person(row: Row, ctx: Context) -> Person:
 # --- people ---------------------------------------------------------------------------
 
 
+def _prepare_people(rows: list[Row], ctx: Context) -> None:
+    prefetch_people(rows, ctx)
+    ctx.cache["today"] = timezone.localdate()  # once a batch, not once a row
+
+
 def _plan_person(row: Row, ctx: Context) -> Change:
     authority = row.attempt(ctx.authority, row["authority"])
     existing = ctx.cache["people"].get((getattr(authority, "pk", None), row["person_ref"]))
@@ -72,7 +78,7 @@ def _plan_person(row: Row, ctx: Context) -> Change:
     if row.failed & {"latitude", "longitude"}:
         del after["latitude"], after["longitude"]  # the bad cell is reported already
     try:
-        clean_person_fields(after)
+        clean_person_fields(after, today=ctx.cache["today"])
     except ValidationError as exc:
         for column, messages in exc.message_dict.items():
             for message in messages:
@@ -111,7 +117,7 @@ PEOPLE = Kind(
     ),
     key=("authority", "person_ref"),
     plan=_plan_person,
-    prepare=prefetch_people,
+    prepare=_prepare_people,
 )
 
 #: The record's own fields: every column of a person but the key.
