@@ -31,6 +31,7 @@ from django.db.models import (
     CharField,
     DateField,
     DateTimeField,
+    DecimalField,
     EmailField,
     Field,
     ForeignKey,
@@ -364,6 +365,7 @@ _AS_IS_TYPES: dict[type[Field], tuple[type, ...]] = {
     ),
     BooleanField: (bool,),
     DateField: (dt.date,),
+    DecimalField: (),  # None only: a Decimal is checked (a NaN is refused)
 }
 
 
@@ -486,7 +488,9 @@ def _creation_changes(model: type[Model], rows: Sequence[Model]) -> list[dict | 
         for field, name, case in plan:
             try:
                 if case == "text":
-                    value = smart_str(getattr(row, name))
+                    value = getattr(row, name)
+                    if type(value) is not str:
+                        value = smart_str(value)
                 elif case == "id":
                     value = smart_str(getattr(row, name), strings_only=True)
                 else:
@@ -494,7 +498,7 @@ def _creation_changes(model: type[Model], rows: Sequence[Model]) -> list[dict | 
             except (ObjectDoesNotExist, AttributeError):
                 value = get_field_value(row, field)  # its default, as it works it out
             if value != "None":  # a new row's "old" value, for every field
-                changes[field.name] = ("None", smart_str(value))
+                changes[field.name] = ("None", value if type(value) is str else smart_str(value))
         out.append(changes or None)
     return out
 
