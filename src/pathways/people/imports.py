@@ -32,12 +32,24 @@ from pathways.people.services import clean_person_fields
 
 
 def prefetch_people(rows: list[Row], ctx: Context) -> None:
-    """People the file names, by (authority id, person_ref), in one query."""
+    """People the file names, by (authority id, person_ref), in one query (a few for a
+    big batch).
+
+    An authority that had nobody on record when the import first named it is not asked
+    again: nobody the file names can be on record there but the people this import
+    wrote, and the file names each of those once. (Issue 15: on a table PostgreSQL has
+    not yet analysed, such as one a first big import is filling, it answers by reading
+    every person of the authority, so each batch's lookup took longer than the last.)
+    """
     codes = {r.values.get("authority") for r in rows} - {None}
+    had_people: dict[str, bool] = ctx.cache.setdefault("authority_had_people", {})
+    for code in codes - had_people.keys():
+        had_people[code] = Person.objects.filter(authority__code=code).exists()
+    codes = {code for code in codes if had_people[code]}
     ctx.cache["people"] = fetch_by(
         Person.objects.filter(authority__code__in=codes),
         "person_ref",
-        {r.values.get("person_ref") for r in rows} - {None},
+        {r.values.get("person_ref") for r in rows if r.values.get("authority") in codes} - {None},
         key=lambda person: (person.authority_id, person.person_ref),
     )
 
