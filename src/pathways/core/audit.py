@@ -11,8 +11,8 @@ deleting any entry raises, and the app has no page or command that tries.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from auditlog.cid import get_cid
@@ -263,20 +263,23 @@ def create_recorded(rows: Sequence[M]) -> list[M]:
     fields = _written_fields(model)
     db = connections[using]
     if db.vendor == "postgresql" and fields and not any(row.pk is not None for row in rows):
-        getters = [f.attname if _pre_save_is_plain(f) else partial(_pre_saved, f) for f in fields]
-        _copy_in(db, model, fields, ([_value(row, g) for g in getters] for row in rows), rows)
+        _copy_in(db, model, fields, _pre_saved_values(fields, rows), rows)
     else:
         model._default_manager.using(using).bulk_create(rows)
     _insert_entries(_creation_entries(model, rows))
     return rows
 
 
-def _pre_saved(field: Field, row: Model) -> Any:
-    return field.pre_save(row, True)
-
-
-def _value(row: Model, getter: str | Callable[[Model], Any]) -> Any:
-    return getattr(row, getter) if isinstance(getter, str) else getter(row)
+def _pre_saved_values(fields: list[Field], rows: Sequence[Model]) -> Iterator[list[Any]]:
+    """Each new row's ``pre_save`` values of ``fields``: its attributes, read together,
+    but for a field that works its value out (``auto_now``)."""
+    read = attrgetter(*(f.attname for f in fields))
+    worked_out = [(i, f) for i, f in enumerate(fields) if not _pre_save_is_plain(f)]
+    for row in rows:
+        values = list(read(row)) if len(fields) > 1 else [read(row)]
+        for i, field in worked_out:
+            values[i] = field.pre_save(row, True)
+        yield values
 
 
 def _written_fields(model: type[Model]) -> list[Field] | None:
