@@ -308,9 +308,9 @@ def _copy_in(
     value_rows: Iterable[list[Any]],
     rows: Sequence[Model] | None = None,
 ) -> list[int]:
-    """``COPY`` rows of ``fields`` values (one list per row, in ``fields`` order, the
-    primary key's value left out: it is drawn from the table's sequence first) into
-    ``model``'s table; the new ids, given also to ``rows`` if they are the models.
+    """``COPY`` rows of ``fields`` values (one list per row, in ``fields`` order; the
+    primary key's place is filled with an id drawn from the table's sequence first)
+    into ``model``'s table; the new ids, given also to ``rows`` if they are the models.
 
     Issue 15: Django's INSERT of a few thousand rows spent most of its time quoting the
     parameters; COPY sends them as they are. A value each field would hand the driver
@@ -390,7 +390,8 @@ _PER_ROW = ("object_pk", "object_id", "object_repr", "changes", "additional_data
 def _creation_entries(model: type[Model], rows: Sequence[Model]) -> list[dict[str, Any]]:
     """The CREATE entry of each of ``rows`` (saved already), as its field values by
     attribute name: the values django-auditlog gives an entry for a row saved alone,
-    with what ``pre_save``'s receivers set on the first entry given to every one."""
+    with what ``pre_save``'s receivers set on the first entry given to every one, and
+    one timestamp for them all."""
     content_type = ContentType.objects.get_for_model(model)
     per_row = []
     for row, changes in zip(rows, _creation_changes(model, rows), strict=True):
@@ -411,7 +412,7 @@ def _creation_entries(model: type[Model], rows: Sequence[Model]) -> list[dict[st
         timestamp=timezone.now(),
         **dict(zip(_PER_ROW, per_row[0], strict=True)),
     )
-    names = [f.attname for f in _written_fields(LogEntry) or ()]
+    names = [f.attname for f in LogEntry._meta.concrete_fields if not f.generated]
     before = {name: getattr(first, name) for name in names}
     using = router.db_for_write(LogEntry)
     pre_save.send(sender=LogEntry, instance=first, raw=False, using=using, update_fields=None)

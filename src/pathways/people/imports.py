@@ -41,7 +41,7 @@ def prefetch_people(rows: list[Row], ctx: Context) -> None:
     not yet analysed, such as one a first big import is filling, it answers by reading
     every person of the authority, so each batch's lookup took longer than the last.)
     """
-    codes = {r.values.get("authority") for r in rows} - {None}
+    codes: set[str] = {r.values["authority"] for r in rows if r.values.get("authority")}
     had_people: dict[str, bool] = ctx.cache.setdefault("authority_had_people", {})
     for code in codes - had_people.keys():
         had_people[code] = Person.objects.filter(authority__code=code).exists()

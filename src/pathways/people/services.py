@@ -71,15 +71,15 @@ def clean_person_fields(fields: dict[str, Any], *, today: dt.date | None = None)
     dob = out.get("date_of_birth")
     if dob:
         today = today or timezone.localdate()
-    if dob and dob >= today:
-        raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
-    if dob and age_on(dob, today) > MAX_AGE:
-        raise ValidationError(
-            {
-                "date_of_birth": f"Date of birth must make the person {MAX_AGE} or younger: "
-                "check the year"
-            }
-        )
+        if dob >= today:
+            raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+        if age_on(dob, today) > MAX_AGE:
+            raise ValidationError(
+                {
+                    "date_of_birth": f"Date of birth must make the person {MAX_AGE} or "
+                    "younger: check the year"
+                }
+            )
     if "conditions" in out:
         conditions = list(dict.fromkeys(out["conditions"] or []))  # no repeats, order kept
         unknown = [c for c in conditions if c not in _CONDITIONS]
