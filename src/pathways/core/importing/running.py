@@ -12,7 +12,9 @@ rows it holds (so a batch plans against the records as they were before the impo
 where a real run's later batches see its earlier ones: a new employer named in two
 batches is planned as new twice, and created once).
 New records are inserted a batch at a time with their audit entries
-(``core.audit.create_recorded``); updates are saved one by one as before.
+(``core.audit.create_recorded``); updates are saved one by one as before. Python's
+cyclic garbage collector is paused while a batch is worked and runs between batches
+(decision 0059).
 
 It keeps to the limits of :mod:`.limits`: a file with more rows than
 ``PATHWAYS_IMPORT_MAX_ROWS`` is refused as soon as reading reaches that row, and an
