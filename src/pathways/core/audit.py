@@ -253,7 +253,8 @@ def create_recorded(rows: Sequence[M]) -> list[M]:
     entry only and what its receivers set is given to every entry, and the entries are
     written as values, never built as models one by one; they share one timestamp, the
     moment they were written (issue 15: building, signalling and preparing each entry
-    was a third of an import's time).
+    was a third of an import's time). A receiver that set something different on each
+    entry would see only the first; Pathways connects none (decision 0059).
     """
     rows = list(rows)
     if not rows:
