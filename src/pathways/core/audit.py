@@ -254,7 +254,8 @@ def create_recorded(rows: Sequence[M]) -> list[M]:
     written as values, never built as models one by one; they share one timestamp, the
     moment they were written (issue 15: building, signalling and preparing each entry
     was a third of an import's time). A receiver that set something different on each
-    entry would see only the first; Pathways connects none (decision 0059).
+    entry would see only the first; Pathways' own receiver (``_refuse_update``) sets
+    nothing (decision 0059).
     """
     rows = list(rows)
     if not rows:
