@@ -4,12 +4,14 @@ command line and, for a long upload, on its page while it runs on the task queue
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import tracemalloc
 from pathlib import Path
 
 import pytest
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -121,6 +123,97 @@ class TestAllOrNothing:
             return {k: v for k, v in entry.changes.items() if k not in ("id", "person_ref")}
 
         assert changes(imported) == changes(alone)
+
+
+@pytest.mark.django_db
+def test_people_inserted_together_are_the_rows_and_entries_of_people_saved_alone(
+    authority, team, small_batches
+):
+    """The batch path (COPY on PostgreSQL, each entry's values worked out without a
+    model or a signal of its own) writes the same person rows, and the same CREATE
+    entries, as saving each person alone with django-auditlog's own signal."""
+    admin = staff(Role.ADMIN, team, email="admin@example.org")
+    lines = [
+        "authority,person_ref,given_name,family_name,date_of_birth,postcode,latitude,"
+        "longitude,primary_support_reason,conditions,long_term_support,ehc_plan,email,phone"
+    ]
+    lines += [
+        f"E09000025,C{i:03d},Sam{i},O'Neil,1990-01-{1 + i % 28:02d},,,,,,,,,"
+        for i in range(150)  # two batches
+    ]
+    lines += [
+        "E09000025,C900,Aisha,Khan,12/03/1985,e15 1ab,51.5416,-0.0035,mental_health,"
+        "autism;learning_disability,yes,no,Aisha@Example.org,07700 900123",
+    ]
+    outcome = importing.run_import(
+        importing.kinds()["people"],
+        "people.csv",
+        ("\n".join(lines) + "\n").encode(),
+        actor=admin,
+        remote_addr="10.0.0.7",
+        channel="web",
+    )
+    assert outcome.ok and outcome.counts["created"] == 151
+    imported = list(Person.objects.order_by("pk"))
+
+    own = [f.attname for f in Person._meta.concrete_fields if f.attname not in ("id",)]
+    with set_actor(admin, remote_addr="10.0.0.7"):
+        alone = [
+            Person.objects.create(
+                **{name: getattr(p, name) for name in own if name != "person_ref"},
+                person_ref=f"{p.person_ref}-alone",
+            )
+            for p in (imported[0], imported[-1])
+        ]
+    import_entry = LogEntry.objects.get(additional_data__what="import of people from people.csv")
+
+    def row(person):
+        return {
+            k: v
+            for k, v in Person.objects.filter(pk=person.pk).values()[0].items()
+            if k not in ("id", "person_ref")
+        }
+
+    def entry(person):
+        return LogEntry.objects.get(
+            content_type__model="person", object_pk=str(person.pk), action=0
+        )
+
+    for together, single in zip((imported[0], imported[-1]), alone, strict=True):
+        assert row(together) == row(single)
+        a, b = entry(together), entry(single)
+        for name in (
+            "actor",
+            "actor_email",
+            "remote_addr",
+            "object_repr",
+            "changes_text",
+            "serialized_data",
+            "remote_port",
+        ):
+            assert getattr(a, name) == getattr(b, name), name
+        assert a.actor == admin and a.remote_addr == "10.0.0.7"
+        assert a.object_id == together.pk and b.object_id == single.pk
+        assert a.additional_data == {"person_id": together.pk}
+        assert b.additional_data == {"person_id": single.pk}
+        assert a.cid == import_entry.cid
+        differs = {k for k in a.changes if a.changes[k] != b.changes.get(k)}
+        assert set(a.changes) == set(b.changes) and differs == {"id", "person_ref"}
+    last = entry(imported[-1]).changes
+    assert last["conditions"][1] == '["learning_disability", "autism"]'
+    assert last["latitude"] == ["None", "51.541600"] and last["long_term_support"][1] == "True"
+    assert last["email"][1] == "aisha@example.org" and last["postcode"][1] == "E15 1AB"
+    assert LogEntry.objects.filter(content_type__model="person", action=0).count() == 153
+
+
+@pytest.mark.django_db
+def test_the_garbage_collector_runs_again_after_an_import(tmp_path, authority):
+    """The collector is paused while a batch is worked, never left paused."""
+    path = tmp_path / "people.csv"
+    path.write_text(people(3))
+    assert run_command(path)[0] == 0 and gc.isenabled()
+    path.write_text(people(3, bad_line=3))
+    assert run_command(path)[0] == 1 and gc.isenabled()
 
 
 @pytest.mark.django_db

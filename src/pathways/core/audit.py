@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from auditlog.cid import get_cid
@@ -20,8 +21,36 @@ from auditlog.diff import model_instance_diff, track_field
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, router
-from django.db.models import NOT_PROVIDED, Max, Model, Q, QuerySet
+from django.db.models import (
+    NOT_PROVIDED,
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    EmailField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    JSONField,
+    Max,
+    Model,
+    PositiveBigIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    Q,
+    QuerySet,
+    SlugField,
+    SmallAutoField,
+    SmallIntegerField,
+    TextField,
+    URLField,
+)
 from django.db.models.signals import pre_delete, pre_save
 from django.utils import timezone
 from django.utils.encoding import smart_str
@@ -237,67 +266,202 @@ def create_recorded(rows: Sequence[M]) -> list[M]:
     Saving one at a time sends two INSERTs per row: a claim of 10,000 lines took 21 s
     (bench/providers.py). django-auditlog has no bulk path; its ``pre_log`` and
     ``post_log`` signals are not sent here (Pathways connects none).
+
+    The entries of one call differ only in the row each describes; what ``pre_save``'s
+    receivers fill in (django-auditlog's actor, address and extra data of the context
+    the call runs in) is the same for all of them. So the signal is sent for the first
+    entry only and what its receivers set is given to every entry, and the entries are
+    written as values, never built as models one by one; they share one timestamp, the
+    moment they were written (issue 15: building, signalling and preparing each entry
+    was a third of an import's time). A receiver that set something different on each
+    entry would see only the first; Pathways' own receiver (``_refuse_update``) sets
+    nothing (decision 0059).
     """
     rows = list(rows)
     if not rows:
         return rows
     model = type(rows[0])
-    _insert(model, rows)
-    content_type = ContentType.objects.get_for_model(model)
-    cid = get_cid()
-    using = router.db_for_write(LogEntry)
-    entries = []
-    for row, changes in zip(rows, _creation_changes(model, rows), strict=True):
-        get_additional_data = getattr(row, "get_additional_data", None)
-        entry = LogEntry(
-            content_type=content_type,
-            object_pk=str(row.pk),
-            object_id=row.pk if isinstance(row.pk, int) else None,
-            object_repr=smart_str(row),
-            action=LogEntry.Action.CREATE,
-            changes=changes,
-            cid=cid,
-            additional_data=get_additional_data() if callable(get_additional_data) else None,
-        )
-        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
-        entries.append(entry)
-    _insert(LogEntry, entries)
+    using = router.db_for_write(model)
+    fields = _written_fields(model)
+    db = connections[using]
+    if db.vendor == "postgresql" and fields and not any(row.pk is not None for row in rows):
+        _copy_in(db, model, fields, _pre_saved_values(fields, rows), rows)
+    else:
+        model._default_manager.using(using).bulk_create(rows)
+    _insert_entries(_creation_entries(model, rows))
     return rows
 
 
-def _insert(model: type[M], rows: list[M]) -> None:
-    """``bulk_create`` the rows; on PostgreSQL, ``COPY`` them in, with their ids drawn
-    from the table's sequence first (issue 15: Django's INSERT of a few thousand rows
-    spent most of its time quoting the parameters; COPY sends them as they are)."""
-    using = router.db_for_write(model)
-    db = connections[using]
+def _pre_saved_values(fields: list[Field], rows: Sequence[Model]) -> Iterator[list[Any]]:
+    """Each new row's ``pre_save`` values of ``fields``: its attributes, read together,
+    but for a field that works its value out (``auto_now``)."""
+    read = attrgetter(*(f.attname for f in fields))
+    worked_out = [(i, f) for i, f in enumerate(fields) if not _pre_save_is_plain(f)]
+    for row in rows:
+        values = list(read(row)) if len(fields) > 1 else [read(row)]
+        for i, field in worked_out:
+            values[i] = field.pre_save(row, True)
+        yield values
+
+
+def _written_fields(model: type[Model]) -> list[Field] | None:
+    """The columns an insert of ``model`` writes, or None when the database fills some
+    in itself (a ``db_default``) and only Django's own insert knows how."""
     fields = [f for f in model._meta.concrete_fields if not f.generated]
-    if (
-        db.vendor != "postgresql"
-        or any(f.db_default is not NOT_PROVIDED for f in fields)
-        or any(row.pk is not None for row in rows)
-    ):
-        model._default_manager.using(using).bulk_create(rows)
-        return
+    if any(f.db_default is not NOT_PROVIDED for f in fields):
+        return None
+    return fields
+
+
+def _pre_save_is_plain(field: Field) -> bool:
+    """Whether ``field.pre_save`` of a new row is only the row's attribute."""
+    return type(field).pre_save in _PLAIN_PRE_SAVE and not (
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    )
+
+
+_PLAIN_PRE_SAVE = {Field.pre_save, DateField.pre_save, DateTimeField.pre_save}
+
+
+def _copy_in(
+    db: Any,
+    model: type[Model],
+    fields: list[Field],
+    value_rows: Iterable[list[Any]],
+    rows: Sequence[Model] | None = None,
+) -> list[int]:
+    """``COPY`` rows of ``fields`` values (one list per row, in ``fields`` order; the
+    primary key's place is filled with an id drawn from the table's sequence first)
+    into ``model``'s table; the new ids, given also to ``rows`` if they are the models.
+
+    Issue 15: Django's INSERT of a few thousand rows spent most of its time quoting the
+    parameters; COPY sends them as they are. A value each field would hand the driver
+    unchanged (``_as_is``) skips ``get_db_prep_save``."""
     table = model._meta.db_table
     pk = model._meta.pk
     assert pk is not None
+    value_rows = list(value_rows)
     with db.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [db.ops.quote_name(table), pk.column, len(rows)],
+            [db.ops.quote_name(table), pk.column, len(value_rows)],
         )
-        for row, (new_id,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = new_id
+        ids = [new_id for (new_id,) in cursor.fetchall()]
+        position = fields.index(pk)
+        prepared = [(_as_is(f), f) for f in fields]
         columns = ", ".join(db.ops.quote_name(str(f.column)) for f in fields)
         with cursor.cursor.copy(f"COPY {db.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-            for row in rows:
+            for values, new_id in zip(value_rows, ids, strict=True):
+                values[position] = new_id
                 copy.write_row(
-                    [f.get_db_prep_save(f.pre_save(row, add=True), connection=db) for f in fields]
+                    [
+                        value
+                        if type(value) in as_is
+                        else field.get_db_prep_save(value, connection=db)
+                        for value, (as_is, field) in zip(values, prepared, strict=True)
+                    ]
                 )
-    for row in rows:
-        row._state.adding = False
-        row._state.db = using
+    if rows is not None:
+        for row, new_id in zip(rows, ids, strict=True):
+            row.pk = new_id
+            row._state.adding = False
+            row._state.db = db.alias
+    return ids
+
+
+#: The field classes whose ``get_db_prep_save`` on PostgreSQL hands a value of these
+#: types to the driver as it is (a CharField's str, an IntegerField's int): ``_copy_in``
+#: skips that per-value work for them (issue 15). Exact classes: a subclass may convert.
+_AS_IS_TYPES: dict[type[Field], tuple[type, ...]] = {
+    **dict.fromkeys((CharField, EmailField, SlugField, TextField, URLField), (str,)),
+    **dict.fromkeys(
+        (
+            AutoField,
+            BigAutoField,
+            BigIntegerField,
+            IntegerField,
+            PositiveBigIntegerField,
+            PositiveIntegerField,
+            PositiveSmallIntegerField,
+            SmallAutoField,
+            SmallIntegerField,
+        ),
+        (int,),
+    ),
+    BooleanField: (bool,),
+    DateField: (dt.date,),
+    DecimalField: (),  # None only: a Decimal is checked (a NaN is refused)
+}
+
+
+def _as_is(field: Field) -> frozenset[type]:
+    """The types of value ``field`` sends to PostgreSQL unchanged (none: always prepare)."""
+    if type(field) is ForeignKey:
+        return _as_is(field.target_field)
+    types = _AS_IS_TYPES.get(type(field))
+    if types is None:
+        return frozenset()
+    return frozenset((*types, type(None)))
+
+
+#: The fields of an entry that tell its row apart; every other is the same for all the
+#: entries of one ``create_recorded``.
+_PER_ROW = ("object_pk", "object_id", "object_repr", "changes", "additional_data")
+
+
+def _creation_entries(model: type[Model], rows: Sequence[Model]) -> list[dict[str, Any]]:
+    """The CREATE entry of each of ``rows`` (saved already), as its field values by
+    attribute name: the values django-auditlog gives an entry for a row saved alone,
+    with what ``pre_save``'s receivers set on the first entry given to every one, and
+    one timestamp for them all."""
+    content_type = ContentType.objects.get_for_model(model)
+    per_row = []
+    for row, changes in zip(rows, _creation_changes(model, rows), strict=True):
+        get_additional_data = getattr(row, "get_additional_data", None)
+        per_row.append(
+            (
+                str(row.pk),
+                row.pk if isinstance(row.pk, int) else None,
+                smart_str(row),
+                changes,
+                get_additional_data() if callable(get_additional_data) else None,
+            )
+        )
+    first = LogEntry(
+        content_type=content_type,
+        action=LogEntry.Action.CREATE,
+        cid=get_cid(),
+        timestamp=timezone.now(),
+        **dict(zip(_PER_ROW, per_row[0], strict=True)),
+    )
+    names = [f.attname for f in LogEntry._meta.concrete_fields if not f.generated]
+    before = {name: getattr(first, name) for name in names}
+    using = router.db_for_write(LogEntry)
+    pre_save.send(sender=LogEntry, instance=first, raw=False, using=using, update_fields=None)
+    shared = {name: getattr(first, name) for name in names}
+    # A receiver that sets one of a row's own fields sets it for every row, as it would
+    # have on each entry saved alone.
+    own = [(i, name) for i, name in enumerate(_PER_ROW) if shared[name] == before[name]]
+    entries = []
+    for values in per_row:
+        entry = dict(shared)
+        for i, name in own:
+            entry[name] = values[i]
+        entries.append(entry)
+    return entries
+
+
+def _insert_entries(entries: list[dict[str, Any]]) -> None:
+    """Write entries given as field values: one COPY on PostgreSQL, one bulk insert
+    elsewhere."""
+    using = router.db_for_write(LogEntry)
+    db = connections[using]
+    fields = _written_fields(LogEntry)
+    if db.vendor == "postgresql" and fields:
+        names = [f.attname for f in fields]
+        _copy_in(db, LogEntry, fields, ([entry[n] for n in names] for entry in entries))
+    else:
+        LogEntry.objects.using(using).bulk_create([LogEntry(**entry) for entry in entries])
 
 
 def _creation_changes(model: type[Model], rows: Sequence[Model]) -> list[dict | None]:
@@ -309,7 +473,9 @@ def _creation_changes(model: type[Model], rows: Sequence[Model]) -> list[dict | 
     value is the text ``None`` for every field. The diff lists the reverse relations
     too (a related manager's text, the same for every new row), and reading a reverse
     one-to-one asks the database each time: those are worked out once, on the first
-    row, which was just inserted and so has no one-to-one partner yet.
+    row, which was just inserted and so has no one-to-one partner yet. A field's value
+    is read as django-auditlog's ``get_field_value`` reads it, without asking it again
+    for each row which of its cases the field is.
     """
     from auditlog.diff import get_field_value
     from auditlog.registry import auditlog
@@ -330,13 +496,35 @@ def _creation_changes(model: type[Model], rows: Sequence[Model]) -> list[dict | 
         if rel.one_to_one:
             rel.set_cached_value(first, None)  # just inserted: nothing points at it yet
     shared = model_instance_diff(None, first, fields_to_check=related) if related else None
+    # get_field_value's cases, once per field: a date and time or JSON is asked of it
+    # for each row; a relation is its id (``strings_only``: None stays None); any other
+    # field is the text of its value.
+    by_id = not getattr(settings, "AUDITLOG_USE_FK_STRING_REPRESENTATION", False)
+    plan: list[tuple[Field, str, str]] = []
+    for field in own:
+        if isinstance(field, DateTimeField | JSONField):
+            plan.append((field, field.name, "ask"))
+        elif by_id and (field.one_to_one or field.many_to_one) and hasattr(field, "rel_class"):
+            plan.append((field, field.get_attname(), "id"))
+        else:
+            plan.append((field, field.name, "text"))
     out: list[dict | None] = []
     for row in rows:
         changes = dict(shared or {})
-        for field in own:
-            value = get_field_value(row, field)
+        for field, name, case in plan:
+            try:
+                if case == "text":
+                    value = getattr(row, name)
+                    if type(value) is not str:
+                        value = smart_str(value)
+                elif case == "id":
+                    value = smart_str(getattr(row, name), strings_only=True)
+                else:
+                    value = get_field_value(row, field)
+            except (ObjectDoesNotExist, AttributeError):
+                value = get_field_value(row, field)  # its default, as it works it out
             if value != "None":  # a new row's "old" value, for every field
-                changes[field.name] = ("None", smart_str(value))
+                changes[field.name] = ("None", value if type(value) is str else smart_str(value))
         out.append(changes or None)
     return out
 

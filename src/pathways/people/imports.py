@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from pathways.core.importing import (
     Change,
@@ -31,12 +32,24 @@ from pathways.people.services import clean_person_fields
 
 
 def prefetch_people(rows: list[Row], ctx: Context) -> None:
-    """People the file names, by (authority id, person_ref), in one query."""
-    codes = {r.values.get("authority") for r in rows} - {None}
+    """People the file names, by (authority id, person_ref), in one query (a few for a
+    big batch).
+
+    An authority that had nobody on record when the import first named it is not asked
+    again: nobody the file names can be on record there but the people this import
+    wrote, and the file names each of those once. (Issue 15: on a table PostgreSQL has
+    not yet analysed, such as one a first big import is filling, it answers by reading
+    every person of the authority, so each batch's lookup took longer than the last.)
+    """
+    codes: set[str] = {r.values["authority"] for r in rows if r.values.get("authority")}
+    had_people: dict[str, bool] = ctx.cache.setdefault("authority_had_people", {})
+    for code in codes - had_people.keys():
+        had_people[code] = Person.objects.filter(authority__code=code).exists()
+    codes = {code for code in codes if had_people[code]}
     ctx.cache["people"] = fetch_by(
         Person.objects.filter(authority__code__in=codes),
         "person_ref",
-        {r.values.get("person_ref") for r in rows} - {None},
+        {r.values.get("person_ref") for r in rows if r.values.get("authority") in codes} - {None},
         key=lambda person: (person.authority_id, person.person_ref),
     )
 
@@ -57,6 +70,11 @@ def known_person(row: Row, ctx: Context) -> Person:
 # --- people ---------------------------------------------------------------------------
 
 
+def _prepare_people(rows: list[Row], ctx: Context) -> None:
+    prefetch_people(rows, ctx)
+    ctx.cache["today"] = timezone.localdate()  # once a batch, not once a row
+
+
 def _plan_person(row: Row, ctx: Context) -> Change:
     authority = row.attempt(ctx.authority, row["authority"])
     existing = ctx.cache["people"].get((getattr(authority, "pk", None), row["person_ref"]))
@@ -72,7 +90,7 @@ def _plan_person(row: Row, ctx: Context) -> Change:
     if row.failed & {"latitude", "longitude"}:
         del after["latitude"], after["longitude"]  # the bad cell is reported already
     try:
-        clean_person_fields(after)
+        clean_person_fields(after, today=ctx.cache["today"])
     except ValidationError as exc:
         for column, messages in exc.message_dict.items():
             for message in messages:
@@ -111,7 +129,7 @@ PEOPLE = Kind(
     ),
     key=("authority", "person_ref"),
     plan=_plan_person,
-    prepare=prefetch_people,
+    prepare=_prepare_people,
 )
 
 #: The record's own fields: every column of a person but the key.

@@ -55,9 +55,13 @@ YOUNG_AGE = 14
 OLD_AGE = 80
 
 
-def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
+_CONDITIONS = frozenset(Condition.values)
+
+
+def clean_person_fields(fields: dict[str, Any], *, today: dt.date | None = None) -> dict[str, Any]:
     """Normalise and validate the fields a form, import or API call supplies: what is
-    impossible is refused here (``unusual_person_fields`` lists what is only unusual)."""
+    impossible is refused here (``unusual_person_fields`` lists what is only unusual).
+    ``today`` is the service's date (an import works it out once a batch)."""
     out = dict(fields)
     if "postcode" in out:
         try:
@@ -65,18 +69,20 @@ def clean_person_fields(fields: dict[str, Any]) -> dict[str, Any]:
         except ValueError as exc:
             raise ValidationError({"postcode": str(exc)}) from exc
     dob = out.get("date_of_birth")
-    if dob and dob >= timezone.localdate():
-        raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
-    if dob and age_on(dob, timezone.localdate()) > MAX_AGE:
-        raise ValidationError(
-            {
-                "date_of_birth": f"Date of birth must make the person {MAX_AGE} or younger: "
-                "check the year"
-            }
-        )
+    if dob:
+        today = today or timezone.localdate()
+        if dob >= today:
+            raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+        if age_on(dob, today) > MAX_AGE:
+            raise ValidationError(
+                {
+                    "date_of_birth": f"Date of birth must make the person {MAX_AGE} or "
+                    "younger: check the year"
+                }
+            )
     if "conditions" in out:
         conditions = list(dict.fromkeys(out["conditions"] or []))  # no repeats, order kept
-        unknown = [c for c in conditions if c not in Condition.values]
+        unknown = [c for c in conditions if c not in _CONDITIONS]
         if unknown:
             raise ValidationError({"conditions": f"Unknown condition: {', '.join(unknown)}"})
         out["conditions"] = conditions
