@@ -191,3 +191,37 @@ def test_a_specialist_sees_what_is_due_their_cases_and_the_waiting_list(client, 
     for words in ("Due", "My cases", "My team's waiting list", episode.person.full_name):
         assert words in page
     assert "Commissioning" not in page and "Administration" not in page
+
+
+def test_a_triager_sees_new_referrals_and_who_among_them_is_coming_back(client, intake, team):
+    assert "No new referrals are waiting for triage." in home(client, intake)
+    returning = PersonFactory(authority=team.authority)
+    EpisodeFactory(team=team, person=returning, ended_on=TODAY() - dt.timedelta(days=200))
+    ReferralFactory(
+        team=team, person=returning, status="received", received_on=TODAY(), source="self"
+    )
+    ReferralFactory(team=team, status="received", received_on=TODAY() - dt.timedelta(days=3))
+    ReferralFactory(team=team, status="accepted")  # on the waiting list, not to triage
+    elsewhere = TeamFactory(authority=team.authority)
+    ReferralFactory(team=elsewhere, status="received")  # not the intake officer's team
+    page = home(client, intake)
+    assert '<a class="govuk-link" href="/referrals/triage/">2 new referrals are waiting' in page
+    oldest = (TODAY() - dt.timedelta(days=3)).strftime("%-d %B %Y")
+    assert f"the oldest received {oldest}" in page
+    assert "1 of them is someone coming back: they had support from the service before." in page
+
+
+def test_the_triage_summary_does_not_grow_with_referrals(client, intake, team):
+    ReferralFactory(team=team, status="received")
+    few = queries(client, intake)
+    for _ in range(5):
+        person = PersonFactory(authority=team.authority)
+        EpisodeFactory(team=team, person=person, ended_on=TODAY() - dt.timedelta(days=50))
+        ReferralFactory(team=team, person=person, status="received")
+    assert queries(client, intake) == few
+
+
+def test_a_specialist_who_does_not_triage_is_not_shown_the_referrals(client, coach, team):
+    ReferralFactory(team=team, status="received")
+    page = home(client, coach)
+    assert "waiting for triage" not in page

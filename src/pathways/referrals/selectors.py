@@ -14,11 +14,13 @@ from django.db.models import (
     Aggregate,
     Count,
     DateField,
+    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
     Min,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -86,6 +88,23 @@ def triage_list(user: User, team: Team | None = None) -> QuerySet[Referral]:
     if team is not None:
         qs = qs.filter(team=team)
     return qs.order_by("received_on", "id")
+
+
+def triage_summary(user: User, teams: Sequence[Team]) -> dict[str, Any]:
+    """How many new referrals to these teams await the user's decision, how many of them
+    are people coming back (support from the service before: the "I want help again"
+    requests among them), and the day the oldest was received. One query."""
+    returning = Exists(Episode.objects.filter(person=OuterRef("person_id")))
+    return (
+        triage_list(user)
+        .filter(team__in=teams)
+        .order_by()
+        .aggregate(
+            new=Count("pk"),
+            returning=Count("pk", filter=Q(returning)),
+            oldest=Min("received_on"),
+        )
+    )
 
 
 def waiting_list(user: User, team: Team | None = None) -> QuerySet[Referral]:

@@ -1,7 +1,8 @@
 """What "My work" shows each member of staff: the sections their roles come for.
 
 - Casework (intake officers, specialists, managers, package approvers): what is due,
-  their cases, their teams' waiting list, package changes to approve.
+  their cases, new referrals to triage (and who among them is coming back), their
+  teams' waiting list, package changes to approve.
 - Commissioning (commissioners): claims to decide, contracts in force and ending, the
   provider comparison, targets and the reports.
 - Data protection (data protection officers; admins for subject access): requests due,
@@ -28,8 +29,8 @@ from pathways.employers.pledges.policy import may_see_pledges
 from pathways.matching.policy import may_manage_interests
 from pathways.privacy.policy import DATA_PROTECTION
 from pathways.privacy.work import DataProtectionWork, data_protection_work
-from pathways.referrals.policy import may_work_waiting_list
-from pathways.referrals.selectors import teams_of, waiting_list
+from pathways.referrals.policy import may_triage, may_work_waiting_list
+from pathways.referrals.selectors import teams_of, triage_summary, waiting_list
 from pathways.reporting import providers
 from pathways.reporting.access import may_see_reports
 from pathways.reporting.caseload import TeamLine, caseload
@@ -74,13 +75,15 @@ def administers(user: Any) -> bool:
 @dataclass(frozen=True)
 class Casework:
     """Each part None when it is not for the user: what is due and their cases for
-    those who hold cases, the waiting list for those who work from it, the count of
-    package changes for approvers."""
+    those who hold cases, the new referrals for those who triage (with the people coming
+    back among them), the waiting list for those who work from it, the count of package
+    changes for approvers."""
 
     due: list[dict[str, Any]] | None
     cases: list[Any] | None
     waiting: list[Any] | None
     awaiting_approval: int | None
+    to_triage: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def casework(user: Any, today: dt.date, teams: list[Team]) -> Casework:
         if may_work_waiting_list(user)
         else None,
         awaiting_approval=(packages_awaiting(user).count() if may_approve_packages(user) else None),
+        to_triage=triage_summary(user, teams) if may_triage(user) else None,
     )
 
 
