@@ -572,7 +572,7 @@ class Appointment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
     cancelled_reason = models.TextField(blank=True)
     reminded_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the day-before reminder was sent"
+        null=True, blank=True, help_text="When the day-before reminder was queued"
     )
     reminder_attempts = models.PositiveSmallIntegerField(
         default=0, help_text="Tries of the reminder's email"
