@@ -355,6 +355,24 @@ class TestEpisodePage:
         assert "The email could not be delivered (5 tries)" in shown
         assert "Sent" not in shown
 
+    def test_a_retry_the_start_overtook_says_it_was_not_sent(self, client, coach, episode):
+        started = Appointment.objects.create(  # made directly: it started an hour ago
+            episode=episode,
+            starts_at=timezone.now() - dt.timedelta(hours=1),
+            minutes=90,
+            place="Phone call",
+            purpose="Check in",
+            with_whom=coach,
+            created_by=coach,
+            reminded_at=timezone.now() - dt.timedelta(days=1),
+            reminder_attempts=1,
+            reminder_error="SMTPServerDisconnected: Connection unexpectedly closed",
+            reminder_retry_at=timezone.now() - dt.timedelta(hours=2),  # the worker was down
+        )
+        assert started.reminder_retrying
+        shown = self.reminder_of(client, coach, episode)
+        assert "Reminder not sent" in shown and "tried again" not in shown
+
     def test_a_reminder_sent_says_when(self, client, coach, episode, tomorrow):
         Appointment.objects.filter(pk=tomorrow.pk).update(
             reminded_at=timezone.now(), reminder_attempts=2
