@@ -264,7 +264,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "casework.VocationalProfile", "m2m_fields": ["interests"]},
     "casework.Goal",
     "casework.Step",
-    "casework.Appointment",
+    # The reminder's email bookkeeping, written by the worker, is not a change anyone made.
+    {
+        "model": "casework.Appointment",
+        "exclude_fields": ["reminder_attempts", "reminder_error", "reminder_retry_at"],
+    },
     "casework.Feedback",
     "employers.Employer",
     "employers.EmployerSite",

@@ -1,16 +1,21 @@
 """The day-before reminder: sent to whoever wants one, once, and never for an
-appointment cancelled, moved or in a closed episode."""
+appointment cancelled, moved or in a closed episode; tried again when the mail server
+fails, and shown to staff when it could not be sent."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import smtplib
 from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from pathways.casework import appointments, reminders, services
 from pathways.casework.models import Appointment
@@ -155,3 +160,223 @@ def test_the_daily_run_sends_to_whoever_is_registered(
 def test_nobody_who_asked_for_reminders_means_none_sent(tomorrow, mailoutbox):
     assert reminders.send_due_reminders(today()) == 0
     assert mailoutbox == []
+
+
+# --- When the mail server fails --------------------------------------------------------
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+FAILING = "tests.casework.test_reminders.FailingSMTP"
+WORKING = "django.core.mail.backends.locmem.EmailBackend"
+
+
+class FailingSMTP(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def waiting() -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(status=TaskResultStatus.READY))
+
+
+def run_retries_now() -> None:
+    """The retries' time comes, and the worker runs them."""
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
+    run_worker()
+
+
+def reminded_by_worker(on: dt.date | None = None) -> None:
+    """The daily run queues the reminders (on commit); the worker picks them up."""
+    reminders.send_appointment_reminders(on or today(), to_sam)
+    run_worker()
+
+
+@pytest.mark.django_db(transaction=True)
+class TestRetries:
+    """The production path: the reminder is a row in the task table and the worker
+    (`pathways db_worker`) sends it, or tries again."""
+
+    @pytest.fixture(autouse=True)
+    def _database_queue_and_a_failing_server(self, settings):
+        settings.TASKS = DATABASE_QUEUE
+        settings.EMAIL_BACKEND = FAILING
+        settings.PATHWAYS_NOTIFY_EMAIL_ATTEMPTS = 3
+
+    def test_a_failure_is_recorded_and_tried_again_later(self, tomorrow):
+        reminded_by_worker()
+        tomorrow.refresh_from_db()
+        assert tomorrow.reminded_at is not None and tomorrow.reminder_attempts == 1
+        assert tomorrow.reminder_error == "SMTPServerDisconnected: Connection unexpectedly closed"
+        assert tomorrow.reminder_retrying and not tomorrow.reminder_failed
+        failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
+        assert failed.exception_class_path == "pathways.core.notifications.EmailNotSent"
+        [retry] = waiting()
+        wait = retry.run_after - timezone.now()
+        assert dt.timedelta(seconds=30) < wait <= dt.timedelta(minutes=1)
+        assert abs(retry.run_after - tomorrow.reminder_retry_at) < dt.timedelta(seconds=5)
+        run_worker()  # too soon: the retry waits
+        assert len(waiting()) == 1 and mail.outbox == []
+        # The daily job run again queues nothing more: the reminder is on its way.
+        assert reminders.send_appointment_reminders(today(), to_sam) == 0
+        assert len(waiting()) == 1
+
+    def test_a_success_after_a_failure_sends_exactly_one(self, tomorrow, settings):
+        reminded_by_worker()
+        settings.EMAIL_BACKEND = WORKING  # the server is back
+        run_retries_now()
+        run_retries_now()  # nothing left to do
+        assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+        assert "tomorrow at 9:30am" in mail.outbox[0].subject
+        tomorrow.refresh_from_db()
+        assert tomorrow.reminder_attempts == 2 and tomorrow.reminder_error == ""
+        assert tomorrow.reminder_retry_at is None
+        assert not tomorrow.reminder_failed and not tomorrow.reminder_retrying
+        assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == 1
+        # The same try queued twice (two workers, a duplicate row) sends no second one.
+        claimed = tomorrow.reminded_at.isoformat()
+        assert (
+            reminders.send_reminder_email.call(tomorrow.pk, ["sam@example.org"], claimed)
+            == "already sent"
+        )
+        assert len(mail.outbox) == 1
+
+    def test_the_tries_stop_at_the_limit(self, tomorrow):
+        reminded_by_worker()
+        for _ in range(4):
+            run_retries_now()
+        tomorrow.refresh_from_db()
+        assert tomorrow.reminder_attempts == 3 and tomorrow.reminded_at is not None
+        assert "SMTPServerDisconnected" in tomorrow.reminder_error
+        assert tomorrow.reminder_failed and tomorrow.reminder_retry_at is None
+        assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 3
+        assert waiting() == [] and mail.outbox == []
+
+    def test_no_retry_once_it_is_cancelled(self, coach, tomorrow, settings):
+        reminded_by_worker()
+        tomorrow.refresh_from_db()
+        appointments.cancel_appointment(coach, tomorrow, expected_version=1, reason="Ill")
+        settings.EMAIL_BACKEND = WORKING
+        run_retries_now()
+        assert mail.outbox == [] and waiting() == []
+        tomorrow.refresh_from_db()
+        assert tomorrow.reminder_attempts == 1
+        assert DBTaskResult.objects.get(status=TaskResultStatus.SUCCESSFUL).return_value == (
+            "not booked"
+        )
+
+    def test_no_retry_of_the_old_day_once_it_is_moved(self, coach, tomorrow, settings):
+        reminded_by_worker()
+        tomorrow.refresh_from_db()
+        moved = appointments.change_appointment(
+            coach, tomorrow, expected_version=1, starts_at=at(1, 15)
+        )
+        moved.refresh_from_db()
+        # Moving starts its reminder afresh, with every try.
+        assert moved.reminded_at is None and moved.reminder_attempts == 0
+        assert moved.reminder_error == "" and moved.reminder_retry_at is None
+        settings.EMAIL_BACKEND = WORKING
+        # The new time's reminder is queued and sent before the old try comes round.
+        reminded_by_worker()
+        assert len(mail.outbox) == 1 and "tomorrow at 3:00pm" in mail.outbox[0].subject
+        run_retries_now()  # the old try: the appointment moved since it was queued
+        assert len(mail.outbox) == 1 and waiting() == []
+        moved.refresh_from_db()
+        assert moved.reminder_attempts == 1 and moved.reminder_error == ""
+        returned = DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL)
+        assert sorted(r.return_value for r in returned) == ["moved", "sent"]
+
+    def test_no_retry_once_it_has_started(self, tomorrow, settings):
+        reminded_by_worker()
+        # The worker was held up until after the start (made directly: it is a test).
+        Appointment.objects.filter(pk=tomorrow.pk).update(
+            starts_at=timezone.now() - dt.timedelta(minutes=5)
+        )
+        settings.EMAIL_BACKEND = WORKING
+        run_retries_now()
+        assert mail.outbox == [] and waiting() == []
+        tomorrow.refresh_from_db()
+        assert tomorrow.reminder_attempts == 1 and tomorrow.reminder_failed
+
+    def test_no_retry_is_queued_for_after_the_start(self, coach, episode):
+        soon = Appointment.objects.create(  # made directly: booking needs a later day
+            episode=episode,
+            starts_at=timezone.now() + dt.timedelta(seconds=30),
+            minutes=30,
+            place="Phone call",
+            purpose="Check in",
+            with_whom=coach,
+            created_by=coach,
+            reminded_at=timezone.now(),
+        )
+        reminders.send_reminder_email.enqueue(
+            soon.pk, ["sam@example.org"], soon.reminded_at.isoformat()
+        )
+        run_worker()
+        soon.refresh_from_db()
+        assert soon.reminder_attempts == 1 and soon.reminder_failed
+        assert waiting() == []
+
+
+class TestEpisodePage:
+    """Staff see, on the appointment, that its reminder could not be sent."""
+
+    def reminder_of(self, client, coach, episode) -> str:
+        client.force_login(coach)
+        html = client.get(f"/episodes/{episode.pk}/").content.decode()
+        start = html.index('<dt class="govuk-summary-list__key">Reminder</dt>')
+        return html[start : html.index("</dd>", start)]
+
+    def test_a_reminder_tried_again_says_so(self, client, coach, episode, tomorrow):
+        retry_at = timezone.now() + dt.timedelta(minutes=4)
+        Appointment.objects.filter(pk=tomorrow.pk).update(
+            reminded_at=timezone.now(),
+            reminder_attempts=2,
+            reminder_error="SMTPServerDisconnected: Connection unexpectedly closed",
+            reminder_retry_at=retry_at,
+        )
+        shown = self.reminder_of(client, coach, episode)
+        assert '<strong class="govuk-tag govuk-tag--yellow">Reminder will be tried again' in shown
+        assert f"tried again at {timezone.localtime(retry_at):%H:%M}" in shown
+        assert "SMTP" not in shown  # the server's words are for the administrator
+
+    def test_a_reminder_given_up_says_it_was_not_sent(self, client, coach, episode, tomorrow):
+        Appointment.objects.filter(pk=tomorrow.pk).update(
+            reminded_at=timezone.now(),
+            reminder_attempts=5,
+            reminder_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        )
+        shown = self.reminder_of(client, coach, episode)
+        assert '<strong class="govuk-tag govuk-tag--red">Reminder not sent</strong>' in shown
+        assert "The email could not be delivered (5 tries)" in shown
+        assert "Sent" not in shown
+
+    def test_a_retry_the_start_overtook_says_it_was_not_sent(self, client, coach, episode):
+        started = Appointment.objects.create(  # made directly: it started an hour ago
+            episode=episode,
+            starts_at=timezone.now() - dt.timedelta(hours=1),
+            minutes=90,
+            place="Phone call",
+            purpose="Check in",
+            with_whom=coach,
+            created_by=coach,
+            reminded_at=timezone.now() - dt.timedelta(days=1),
+            reminder_attempts=1,
+            reminder_error="SMTPServerDisconnected: Connection unexpectedly closed",
+            reminder_retry_at=timezone.now() - dt.timedelta(hours=2),  # the worker was down
+        )
+        assert started.reminder_retrying
+        shown = self.reminder_of(client, coach, episode)
+        assert "Reminder not sent" in shown and "tried again" not in shown
+
+    def test_a_reminder_sent_says_when(self, client, coach, episode, tomorrow):
+        Appointment.objects.filter(pk=tomorrow.pk).update(
+            reminded_at=timezone.now(), reminder_attempts=2
+        )
+        shown = self.reminder_of(client, coach, episode)
+        assert f"Sent {timezone.localdate():%-d %B %Y}" in shown
+        assert "not sent" not in shown.lower()

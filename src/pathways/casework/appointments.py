@@ -153,12 +153,14 @@ def change_appointment(
     changed = [name for name, value in fields.items() if getattr(appointment, name) != value]
     if not changed:
         return appointment
-    if "starts_at" in changed:
-        appointment.reminded_at = None
-        changed.append("reminded_at")
     for name in changed:
-        if name != "reminded_at":
-            setattr(appointment, name, fields[name])
+        setattr(appointment, name, fields[name])
+    if "starts_at" in changed:  # a new reminder for the new day, with every try again
+        appointment.reminded_at = None
+        appointment.reminder_attempts = 0
+        appointment.reminder_error = ""
+        appointment.reminder_retry_at = None
+        changed += ["reminded_at", "reminder_attempts", "reminder_error", "reminder_retry_at"]
     appointment.version += 1
     appointment.save(update_fields=[*changed, "version"])
     return appointment

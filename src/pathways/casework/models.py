@@ -544,7 +544,10 @@ class Appointment(models.Model):
     ``uid`` names it in calendar files (``casework.ics``) for good, so a changed or
     cancelled appointment replaces the one already in the person's calendar; ``version``
     guards against lost updates and is the calendar's SEQUENCE. ``reminded_at`` is set
-    when the day-before reminder is sent, so it is sent once (``casework.reminders``).
+    when the day-before reminder is queued, so it is sent once (``casework.reminders``);
+    the worker records each try of its email (``reminder_attempts``), the mail server's
+    last error (``reminder_error``, blank once sent) and when it tries again
+    (``reminder_retry_at``, none once it has given up).
     """
 
     class Status(models.TextChoices):
@@ -569,7 +572,16 @@ class Appointment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.BOOKED)
     cancelled_reason = models.TextField(blank=True)
     reminded_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the day-before reminder was sent"
+        null=True, blank=True, help_text="When the day-before reminder was queued"
+    )
+    reminder_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Tries of the reminder's email"
+    )
+    reminder_error = models.CharField(
+        max_length=500, blank=True, help_text="Why the last try of the reminder's email failed"
+    )
+    reminder_retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reminder's email is tried again"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -597,6 +609,16 @@ class Appointment(models.Model):
     @property
     def is_booked(self) -> bool:
         return self.status == self.Status.BOOKED
+
+    @property
+    def reminder_failed(self) -> bool:
+        """The reminder's email could not be delivered and will not be tried again."""
+        return bool(self.reminder_error) and self.reminder_retry_at is None
+
+    @property
+    def reminder_retrying(self) -> bool:
+        """The reminder's email failed and is tried again at ``reminder_retry_at``."""
+        return bool(self.reminder_error) and self.reminder_retry_at is not None
 
 
 class Feeling(models.TextChoices):

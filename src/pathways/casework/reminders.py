@@ -10,6 +10,17 @@ Each reminder is recorded on the appointment (``reminded_at``) in the transactio
 queues its email, which is sent on commit by a django-tasks task on the database queue
 (``pathways db_worker``), as notifications are (``core.notifications``): running the
 day's job twice, or at the same time, sends nobody a second reminder.
+
+The task sends with the appointment's row locked, so two workers never send it twice,
+and records each try on it (``reminder_attempts``). When the mail server fails, it
+records the error (``reminder_error``), queues another try 1, 4, 16, 64 minutes later
+(``core.notifications.retry_delay``), up to ``PATHWAYS_NOTIFY_EMAIL_ATTEMPTS`` tries,
+and fails the run so the queue's result shows it. It tries no more once the appointment
+is cancelled, moved to another time (the task carries the ``reminded_at`` it was queued
+for: a moved appointment's new reminder is its own) or has started, which is also when
+no retry is queued for a time after the start; ``reminder_retry_at`` says when it tries
+again, and is none once it has given up, so the episode page can say the reminder could
+not be sent.
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ from django_tasks import task
 
 from pathways.casework.models import Appointment
 from pathways.casework.selectors import appointments_needing_reminder, day_bounds
+from pathways.core.notifications import EmailNotSent, email_error, enqueue_email, retry_delay
 
 Recipients = Callable[[Appointment], Sequence[str]]
 
@@ -73,9 +85,11 @@ def send_appointment_reminders(on: dt.date, recipients_for: Recipients) -> int:
             fresh.episode = appointment.episode  # the audit entry reads the person from it
             fresh.reminded_at = timezone.now()
             fresh.save(update_fields=["reminded_at"])
-            pk = fresh.pk
+            pk, claimed = fresh.pk, fresh.reminded_at.isoformat()
             transaction.on_commit(
-                lambda pk=pk, to=addresses: send_reminder_email.enqueue(pk, to)  # type: ignore[misc]
+                lambda pk=pk, to=addresses, claimed=claimed: send_reminder_email.enqueue(  # type: ignore[misc]
+                    pk, to, claimed
+                )
             )
         sent += 1
     return sent
@@ -107,15 +121,71 @@ def reminder_email(appointment: Appointment) -> tuple[str, str]:
     return subject, body
 
 
+def _attempt(appointment_id: int, addresses: list[str], claimed: str | None) -> tuple[str, int]:
+    """Send the reminder once, recording the outcome; what happened and the tries."""
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("with_whom")
+            .filter(pk=appointment_id)
+            .first()
+        )
+        if appointment is None or appointment.status != Appointment.Status.BOOKED:
+            return "not booked", 0
+        attempts = appointment.reminder_attempts
+        if appointment.reminded_at is None:
+            return "moved", attempts  # its time changed: the reminder goes again for the new day
+        if claimed is not None and appointment.reminded_at != dt.datetime.fromisoformat(claimed):
+            return "moved", attempts  # moved, and its new day's reminder queued: that one goes
+        if attempts and not appointment.reminder_error:
+            return "already sent", attempts
+        now = timezone.now()
+        if appointment.starts_at <= now:
+            if appointment.reminder_retry_at is not None:
+                appointment.reminder_retry_at = None  # given up: too late to remind
+                appointment.save(update_fields=["reminder_retry_at"])
+            return "started", attempts
+        subject, body = reminder_email(appointment)
+        appointment.reminder_attempts = attempts = attempts + 1
+        fields = ["reminder_attempts", "reminder_error", "reminder_retry_at"]
+        try:
+            send_mail(subject, body, None, addresses)
+        except Exception as exc:  # the mail server's every way of failing
+            appointment.reminder_error = email_error(exc)
+            retry_at = now + retry_delay(attempts)
+            again = (
+                attempts < settings.PATHWAYS_NOTIFY_EMAIL_ATTEMPTS
+                and retry_at < appointment.starts_at
+            )
+            appointment.reminder_retry_at = retry_at if again else None
+            appointment.save(update_fields=fields)
+            return ("failed, again" if again else "failed"), attempts
+        appointment.reminder_error = ""
+        appointment.reminder_retry_at = None
+        appointment.save(update_fields=fields)
+        return "sent", attempts
+
+
 @task()
-def send_reminder_email(appointment_id: int, addresses: list[str]) -> str:
-    """The task: email one reminder, unless the appointment was cancelled or moved
-    since it was queued."""
-    appointment = Appointment.objects.select_related("with_whom").filter(pk=appointment_id).first()
-    if appointment is None or appointment.status != Appointment.Status.BOOKED:
-        return "not booked"
-    if appointment.reminded_at is None:
-        return "moved"  # its time changed: the reminder goes again for the new day
-    subject, body = reminder_email(appointment)
-    send_mail(subject, body, None, addresses)
-    return "sent"
+def send_reminder_email(
+    appointment_id: int, addresses: list[str], claimed: str | None = None
+) -> str:
+    """The task: email one reminder, unless the appointment was cancelled, moved or has
+    started since it was queued (``claimed``: the ``reminded_at`` it was queued for).
+    When the mail server fails, record the error, queue another try with a growing
+    delay (up to ``PATHWAYS_NOTIFY_EMAIL_ATTEMPTS``, and none after the appointment
+    starts) and fail this run, so the queue's result shows it too."""
+    outcome, attempts = _attempt(appointment_id, addresses, claimed)
+    if not outcome.startswith("failed"):
+        return outcome
+    if outcome == "failed, again":
+        enqueue_email(
+            send_reminder_email,
+            appointment_id,
+            addresses,
+            claimed,
+            delay=retry_delay(attempts),
+        )
+    raise EmailNotSent(
+        f"Attempt {attempts} to email the reminder of appointment {appointment_id} failed."
+    )

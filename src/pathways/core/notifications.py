@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
 
 from pathways.core.audit import record_event
 from pathways.core.models import EmailOptOut, Notification, User
@@ -79,7 +80,8 @@ def quietly() -> Iterator[None]:
 
 
 class EmailNotSent(Exception):
-    """The mail server refused or could not be reached; the notice records why."""
+    """The mail server refused or could not be reached; the notice (or whatever the
+    email was about: an appointment's reminder) records why."""
 
 
 # --- Writes ------------------------------------------------------------------------
@@ -227,13 +229,22 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=4 ** (attempts - 1))
 
 
-def queue_email(notification_id: int, *, delay: dt.timedelta | None = None) -> None:
-    """Put the notice's email on the task queue (later by ``delay`` where the backend
-    can wait; a backend that runs tasks at once tries again at once)."""
-    job = send_notification_email
+def email_error(exc: BaseException) -> str:
+    """What a failed send records: the kind of failure and the server's words."""
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def enqueue_email(job: Task[..., Any], *args: Any, delay: dt.timedelta | None = None) -> None:
+    """Put an email task on the queue (later by ``delay`` where the backend can wait; a
+    backend that runs tasks at once tries again at once)."""
     if delay is not None and job.get_backend().supports_defer:
         job = job.using(run_after=timezone.now() + delay)
-    job.enqueue(notification_id)
+    job.enqueue(*args)
+
+
+def queue_email(notification_id: int, *, delay: dt.timedelta | None = None) -> None:
+    """Put the notice's email on the task queue (``enqueue_email``)."""
+    enqueue_email(send_notification_email, notification_id, delay=delay)
 
 
 def _attempt(notification_id: int) -> tuple[str, int]:
@@ -259,7 +270,7 @@ def _attempt(notification_id: int) -> tuple[str, int]:
         try:
             send_mail(subject, body, None, [recipient.email])
         except Exception as exc:  # the mail server's every way of failing
-            notice.email_error = f"{type(exc).__name__}: {exc}"[:500]
+            notice.email_error = email_error(exc)
             notice.save(update_fields=["email_attempts", "email_error"])
             return "failed", notice.email_attempts
         notice.emailed_at = timezone.now()
