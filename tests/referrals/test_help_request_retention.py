@@ -145,3 +145,22 @@ def test_the_daily_run_deletes_them_and_says_how_many(authority, intake, setting
     out = StringIO()
     call_command("daily", stdout=out)
     assert "help requests set aside as not real 1." in out.getvalue()
+
+
+def test_a_purge_leaves_what_the_kept_entries_say_whole(client, authority, intake, settings):
+    """A one-letter name must not be cut out of every entry kept ("h(erased)lp")."""
+    settings.PATHWAYS_HELP_REQUEST_SET_ASIDE_KEEP_DAYS = 90
+    client.force_login(intake)
+    requests = [receive(authority, 1, "e"), receive(authority, 2, "a")]
+    for request in requests:
+        client.get(reverse("referrals:help-request", args=[request.pk]))
+        set_aside(intake, request, 100)
+    assert purge_set_aside(timezone.localdate()) == 2
+    kept = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(HelpRequest),
+        object_pk__in=[str(r.pk) for r in requests],
+    )
+    whats = {e.additional_data["what"] for e in kept if (e.additional_data or {}).get("what")}
+    assert "help request" in whats
+    assert "help request deleted: set aside as not real" in whats
+    assert not any("erased" in json.dumps(e.additional_data) for e in kept)
