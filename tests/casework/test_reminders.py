@@ -380,3 +380,78 @@ class TestEpisodePage:
         shown = self.reminder_of(client, coach, episode)
         assert f"Sent {timezone.localdate():%-d %B %Y}" in shown
         assert "not sent" not in shown.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+class TestHeldUp:
+    """The worker comes to a reminder late, or twice."""
+
+    @pytest.fixture(autouse=True)
+    def _database_queue(self, settings):
+        settings.TASKS = DATABASE_QUEUE
+        settings.EMAIL_BACKEND = WORKING
+        settings.PATHWAYS_NOTIFY_EMAIL_ATTEMPTS = 3
+
+    def test_a_first_try_after_the_start_is_not_sent_and_says_so(self, client, coach, tomorrow):
+        reminders.send_appointment_reminders(today(), to_sam)  # queued; the worker is down
+        Appointment.objects.filter(pk=tomorrow.pk).update(
+            starts_at=timezone.now() - dt.timedelta(minutes=5)
+        )
+        run_worker()
+        assert mail.outbox == []
+        tomorrow.refresh_from_db()
+        assert tomorrow.reminder_attempts == 0 and tomorrow.reminder_failed
+        shown = TestEpisodePage().reminder_of(client, coach, tomorrow.episode)
+        assert "Reminder not sent" in shown
+        assert "It could not go before the appointment started." in shown
+        assert "Sent" not in shown
+
+    def test_a_second_copy_of_a_task_makes_no_try_beyond_the_limit(self, tomorrow, settings):
+        Appointment.objects.filter(pk=tomorrow.pk).update(
+            reminded_at=timezone.now(),
+            reminder_attempts=3,
+            reminder_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        )
+        tomorrow.refresh_from_db()
+        reminders.send_reminder_email.enqueue(
+            tomorrow.pk, ["sam@example.org"], tomorrow.reminded_at.isoformat()
+        )
+        run_worker()
+        assert mail.outbox == []
+        tomorrow.refresh_from_db()
+        assert tomorrow.reminder_attempts == 3
+
+
+def test_a_reminder_queued_but_not_yet_tried_says_queued(client, coach, episode, tomorrow):
+    Appointment.objects.filter(pk=tomorrow.pk).update(reminded_at=timezone.now())
+    shown = TestEpisodePage().reminder_of(client, coach, episode)
+    assert f"Queued {timezone.localdate():%-d %B %Y}: the email goes shortly" in shown
+    assert "Sent" not in shown
+
+
+def test_reminders_sent_before_tries_were_counted_show_as_sent_once_started(coach, episode):
+    """Migration 0012: a past appointment's reminder, queued before 0011, counts as sent;
+    one still to come is left for the worker (its email may still be on the queue)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    past = Appointment.objects.create(
+        episode=episode,
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        minutes=30,
+        place="Phone call",
+        purpose="Check in",
+        with_whom=coach,
+        created_by=coach,
+        reminded_at=timezone.now() - dt.timedelta(days=4),
+    )
+    coming = book(coach, episode, at(2, 10))
+    Appointment.objects.filter(pk=coming.pk).update(reminded_at=timezone.now())
+    import_module("pathways.casework.migrations.0012_reminders_sent_before_retries").mark_sent(
+        apps, None
+    )
+    past.refresh_from_db()
+    coming.refresh_from_db()
+    assert past.reminder_attempts == 1
+    assert coming.reminder_attempts == 0

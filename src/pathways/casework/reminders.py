@@ -121,6 +121,10 @@ def reminder_email(appointment: Appointment) -> tuple[str, str]:
     return subject, body
 
 
+#: Why a reminder never tried went unsent (its page says so in its own words).
+TOO_LATE = "Not tried: the appointment had started before the worker came to it."
+
+
 def _attempt(appointment_id: int, addresses: list[str], claimed: str | None) -> tuple[str, int]:
     """Send the reminder once, recording the outcome; what happened and the tries."""
     with transaction.atomic():
@@ -139,11 +143,16 @@ def _attempt(appointment_id: int, addresses: list[str], claimed: str | None) -> 
             return "moved", attempts  # moved, and its new day's reminder queued: that one goes
         if attempts and not appointment.reminder_error:
             return "already sent", attempts
+        if attempts >= settings.PATHWAYS_NOTIFY_EMAIL_ATTEMPTS:
+            return "given up", attempts  # a second copy of a task: the tries are used up
         now = timezone.now()
         if appointment.starts_at <= now:
-            if appointment.reminder_retry_at is not None:
-                appointment.reminder_retry_at = None  # given up: too late to remind
-                appointment.save(update_fields=["reminder_retry_at"])
+            given_up = ["reminder_retry_at"]
+            appointment.reminder_retry_at = None  # too late to remind
+            if not appointment.reminder_error:  # never tried: the worker was held up
+                appointment.reminder_error = TOO_LATE
+                given_up.append("reminder_error")
+            appointment.save(update_fields=given_up)
             return "started", attempts
         subject, body = reminder_email(appointment)
         appointment.reminder_attempts = attempts = attempts + 1
