@@ -373,14 +373,22 @@ def entry_version(opp: Opportunity) -> int:
     return entry.version if entry is not None else -1
 
 
+def loaded_at(opp: Opportunity) -> float | None:
+    """When the authority's columns were last loaded whole (a patch keeps it)."""
+    entry = columns._entries.get(opp.authority_id)
+    return entry.loaded_at if entry is not None else None
+
+
 def test_a_changed_profile_reloads_just_that_person(world):
     opp, profiles = world
     ranking(opp)
+    whole = loaded_at(opp)
     profile = profiles["P2"]
     profile.max_hours = 12  # the job's 16 hours are now too many
     profile.save()
     with CaptureQueriesContext(connection) as patched:
         assert refs(opp) == ["P1"]
+    assert loaded_at(opp) == whole  # patched, not loaded again
     # the five of a warm match, the changes since, and P2's columns (two queries)
     assert len(patched) == 8
     assert entry_version(opp) == columns.version_of(opp.authority_id)
@@ -393,27 +401,32 @@ def test_a_changed_profile_reloads_just_that_person(world):
 def test_a_change_that_names_nobody_loads_everyone_again(world):
     opp, _ = world
     ranking(opp)
+    whole = loaded_at(opp)
     services.columns_changed(opp.authority_id)  # a bulk write: who changed is not known
     with CaptureQueriesContext(connection) as reloaded:
         ranking(opp)
     assert len(reloaded) == 8  # the changes since say nobody, so the cold match's seven
+    assert loaded_at(opp) != whole
 
 
 def test_more_changed_people_than_the_limit_load_everyone_again(world, settings):
     opp, profiles = world
     settings.PATHWAYS_MATCHING_PATCH_UP_TO = 1
     ranking(opp)
+    whole = loaded_at(opp)
     for profile in profiles.values():
         profile.max_hours = 30
         profile.save()
     with CaptureQueriesContext(connection) as reloaded:
         assert refs(opp) == ["P1", "P2"]
     assert len(reloaded) == 8
+    assert loaded_at(opp) != whole
 
 
 def test_columns_older_than_the_changes_kept_load_everyone_again(world):
     opp, profiles = world
     ranking(opp)
+    whole = loaded_at(opp)
     profiles["P1"].save()
     profiles["P2"].save()
     version = columns.version_of(opp.authority_id)
@@ -422,6 +435,7 @@ def test_columns_older_than_the_changes_kept_load_everyone_again(world):
         ranking(opp)
     assert len(reloaded) == 8
     assert entry_version(opp) == version
+    assert loaded_at(opp) != whole
 
 
 def test_changes_are_pruned_to_the_versions_kept(world, monkeypatch):
@@ -464,6 +478,7 @@ def test_patched_columns_rank_as_a_fresh_load(people, opportunity, changes):
         employer = EmployerFactory(organisation=team.organisation)
         opp = make_opportunity(team, employer, 0, opportunity, tags)
         assert ranking(opp) == ranking(opp, cached=False)
+        whole = loaded_at(opp)
         for n, (change, which, hours) in enumerate(changes):
             found = list(Person.objects.filter(authority=team.authority).order_by("person_ref"))
             if change == "new" or not found:
@@ -473,6 +488,7 @@ def test_patched_columns_rank_as_a_fresh_load(people, opportunity, changes):
                     [tags[CODES[which % len(CODES)]]]
                 )
                 assert ranking(opp) == ranking(opp, cached=False), (n, change)
+                assert loaded_at(opp) == whole, (n, change)  # patched, never loaded again
                 continue
             person = found[which % len(found)]
             profile = VocationalProfile.objects.filter(person=person).first()
@@ -496,4 +512,5 @@ def test_patched_columns_rank_as_a_fresh_load(people, opportunity, changes):
                 person.authority = elsewhere
                 person.save()
             assert ranking(opp) == ranking(opp, cached=False), (n, change)
+            assert loaded_at(opp) == whole, (n, change)  # patched, never loaded again
         transaction.set_rollback(True)
