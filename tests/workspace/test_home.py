@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pathways.core.models import Role
+from pathways.core.models import Membership, Role
 from pathways.privacy.models import SubjectAccessRequest
 from pathways.privacy.subject_access import log_subject_access_request
 from tests.commissioning.conftest import make_world
@@ -208,7 +208,7 @@ def test_a_triager_sees_new_referrals_and_who_among_them_is_coming_back(client, 
     assert '<a class="govuk-link" href="/referrals/triage/">2 new referrals are waiting' in page
     oldest = (TODAY() - dt.timedelta(days=3)).strftime("%-d %B %Y")
     assert f"the oldest received {oldest}" in page
-    assert "1 of them is someone coming back: they had support from the service before." in page
+    assert "1 of them is someone coming back: they had support from the team before." in page
 
 
 def test_the_triage_summary_does_not_grow_with_referrals(client, intake, team):
@@ -225,3 +225,18 @@ def test_a_specialist_who_does_not_triage_is_not_shown_the_referrals(client, coa
     ReferralFactory(team=team, status="received")
     page = home(client, coach)
     assert "waiting for triage" not in page
+
+
+def test_only_the_teams_a_user_triages_in_are_counted(client, team):
+    """A specialist in one team who triages in another sees only the other's."""
+    both = staff(Role.EMPLOYMENT_SPECIALIST, team, email="both@example.org")
+    other = TeamFactory(authority=team.authority)
+    Membership.objects.create(user=both, team=other, role=Role.INTAKE_OFFICER)
+    ReferralFactory(team=team, status="received")  # where they are a specialist
+    ReferralFactory(team=other, status="received")
+    open_now = PersonFactory(authority=team.authority)
+    EpisodeFactory(team=other, person=open_now)  # still in support: not coming back
+    ReferralFactory(team=other, person=open_now, status="received")
+    page = home(client, both)
+    assert "2 new referrals are waiting for triage" in page
+    assert "coming back" not in page

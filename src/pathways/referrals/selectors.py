@@ -91,13 +91,24 @@ def triage_list(user: User, team: Team | None = None) -> QuerySet[Referral]:
 
 
 def triage_summary(user: User, teams: Sequence[Team]) -> dict[str, Any]:
-    """How many new referrals to these teams await the user's decision, how many of them
-    are people coming back (support from the service before: the "I want help again"
-    requests among them), and the day the oldest was received. One query."""
-    returning = Exists(Episode.objects.filter(person=OuterRef("person_id")))
+    """How many new referrals to those of these teams where the user triages await a
+    decision, how many of them are people coming back to the team (an ended episode
+    with it: the "I want help again" requests among them), and the day the oldest was
+    received. One query."""
+    scope = policies.scope_of(user)
+    triaged = [
+        team.pk
+        for team in teams
+        if scope.is_superuser or scope.has_role_in_team(team.pk, *policies.TRIAGE_ROLES)
+    ]
+    returning = Exists(
+        Episode.objects.filter(
+            person=OuterRef("person_id"), team=OuterRef("team_id"), ended_on__isnull=False
+        )
+    )
     return (
         triage_list(user)
-        .filter(team__in=teams)
+        .filter(team__in=triaged)
         .order_by()
         .aggregate(
             new=Count("pk"),
