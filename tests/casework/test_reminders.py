@@ -63,6 +63,21 @@ def book(coach, episode, starts_at, purpose="Talk about your CV") -> Appointment
     )
 
 
+def made_directly(coach, episode, starts_at: dt.datetime, **fields) -> Appointment:
+    """An appointment written straight to the table (booking refuses a time already
+    past or too soon), with the reminder fields given."""
+    return Appointment.objects.create(
+        episode=episode,
+        starts_at=starts_at,
+        minutes=30,
+        place="Phone call",
+        purpose="Check in",
+        with_whom=coach,
+        created_by=coach,
+        **fields,
+    )
+
+
 def to_sam(_appointment: Appointment) -> list[str]:
     return ["sam@example.org"]
 
@@ -303,15 +318,8 @@ class TestRetries:
         assert tomorrow.reminder_attempts == 1 and tomorrow.reminder_failed
 
     def test_no_retry_is_queued_for_after_the_start(self, coach, episode):
-        soon = Appointment.objects.create(  # made directly: booking needs a later day
-            episode=episode,
-            starts_at=timezone.now() + dt.timedelta(seconds=30),
-            minutes=30,
-            place="Phone call",
-            purpose="Check in",
-            with_whom=coach,
-            created_by=coach,
-            reminded_at=timezone.now(),
+        soon = made_directly(
+            coach, episode, timezone.now() + dt.timedelta(seconds=30), reminded_at=timezone.now()
         )
         reminders.send_reminder_email.enqueue(
             soon.pk, ["sam@example.org"], soon.reminded_at.isoformat()
@@ -356,14 +364,10 @@ class TestEpisodePage:
         assert "Sent" not in shown
 
     def test_a_retry_the_start_overtook_says_it_was_not_sent(self, client, coach, episode):
-        started = Appointment.objects.create(  # made directly: it started an hour ago
-            episode=episode,
-            starts_at=timezone.now() - dt.timedelta(hours=1),
-            minutes=90,
-            place="Phone call",
-            purpose="Check in",
-            with_whom=coach,
-            created_by=coach,
+        started = made_directly(  # it started an hour ago
+            coach,
+            episode,
+            timezone.now() - dt.timedelta(hours=1),
             reminded_at=timezone.now() - dt.timedelta(days=1),
             reminder_attempts=1,
             reminder_error="SMTPServerDisconnected: Connection unexpectedly closed",
@@ -436,14 +440,10 @@ def test_reminders_sent_before_tries_were_counted_show_as_sent_once_started(coac
 
     from django.apps import apps
 
-    past = Appointment.objects.create(
-        episode=episode,
-        starts_at=timezone.now() - dt.timedelta(days=3),
-        minutes=30,
-        place="Phone call",
-        purpose="Check in",
-        with_whom=coach,
-        created_by=coach,
+    past = made_directly(
+        coach,
+        episode,
+        timezone.now() - dt.timedelta(days=3),
         reminded_at=timezone.now() - dt.timedelta(days=4),
     )
     coming = book(coach, episode, at(2, 10))
