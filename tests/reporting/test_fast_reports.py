@@ -180,3 +180,61 @@ def test_the_trend_is_one_query_and_reuses_the_reporting_date(authority):
     with CaptureQueriesContext(connection) as ctx:
         again = rate_trend([authority], on, known=known)
     assert len(ctx.captured_queries) == 1 and again == trend and again[-1] is known
+
+
+def test_the_trend_over_many_authorities_counts_each_band_edge_and_birthday():
+    """The trend's shape for many authorities (each person read once for all the days)
+    on people at the hours bands' edges, a change of terms, a job recorded elsewhere
+    and an 18th birthday between two quarter ends: the lines' figures, day by day."""
+
+    def job(hours: str, **more) -> dict:
+        return {
+            "paid": True,
+            "start": dt.date(2024, 1, 1),
+            "length": None,
+            "hours": Decimal(hours),
+            "terms": [],
+            "elsewhere": False,
+            **more,
+        }
+
+    def person(reason, born, *jobs, mental_health=None, authority=0) -> dict:
+        return {
+            "authority": authority,
+            "born": born,
+            "reason": reason,
+            "long_term": True,
+            "mental_health": mental_health,
+            "jobs": list(jobs),
+        }
+
+    ld, mh = SupportReason.LEARNING_DISABILITY, SupportReason.MENTAL_HEALTH
+    world = [
+        person(ld, dt.date(1990, 3, 27), job("15.9")),
+        person(ld, dt.date(1991, 5, 1), job("16.0"), authority=1),
+        person(mh, dt.date(1985, 1, 1), job("29.9"), mental_health=True),
+        person(
+            mh, dt.date(1980, 7, 7), job("30.0", terms=[(100, Decimal("8.0"))]), mental_health=True
+        ),
+        person(ld, dt.date(2006, 6, 15), job("20.0")),  # 18 on 15 June 2024
+        person(ld, dt.date(2006, 9, 30), job("10.0")),  # 18 on the quarter end itself
+        person(ld, dt.date(1970, 2, 2), job("12.0", elsewhere=True), authority=1),
+        person(ld, dt.date(1975, 4, 4)),  # in the cohort, not in work
+    ]
+    asked = [dt.date(2024, 3, 31), dt.date(2024, 6, 30), dt.date(2024, 9, 30), dt.date(2025, 3, 31)]
+    with (
+        transaction.atomic(),
+        mock.patch.object(reports, "NARROW_AUTHORITIES", 0),
+    ):
+        authorities = build(world)
+        counted = reports.employment_rates(authorities, asked)
+        for day in asked:
+            assert counted[day] == reports.employment_rate_by_lines(authorities, day), day
+        june = counted[dt.date(2024, 6, 30)]["learning_disability"]
+        assert june["denominator"] == 5 and june["numerator"] == 4
+        assert june["hours_bands"] == {"under_16": 2, "16_to_29": 2, "30_plus": 0}
+        september = counted[dt.date(2024, 9, 30)]["learning_disability"]
+        assert september["denominator"] == 6 and september["numerator"] == 5
+        march = counted[dt.date(2024, 3, 31)]["secondary_mental_health"]
+        assert march["hours_bands"]["30_plus"] == 1  # before the change of terms
+        transaction.set_rollback(True)

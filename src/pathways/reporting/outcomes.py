@@ -409,6 +409,66 @@ LEFT JOIN (
     return f"WITH {cohorts}\n{branches}"
 
 
+def _trend_sql(authority_count: int, day_count: int, vendor: str) -> str:
+    """The counting query of ``rate_counts`` for several days over many authorities:
+    each person read once, not once a day. The people who could be in either cohort on
+    some day (``b``) are counted against every day for the denominators (``den``: a
+    cross join of a few hundred thousand people with the days, added up by day, nothing
+    sorted); each day's paid jobs, with the hours of the terms in force that day, are
+    added up by person and day (``h``) and matched to those people by id for the
+    numerators and bands (``num``). The same rule as ``_rate_sql`` (a hypothesis test
+    compares them with the lines), about three times as fast for England's trend: the
+    day-by-day shape scans a million people eight times."""
+    cast = "::date" if vendor == "postgresql" else ""
+    ids = ", ".join(["%s"] * authority_count)
+    values = ", ".join([f"(%s{cast}, %s{cast}, %s{cast}, %s{cast}, %s{cast})"] * day_count)
+    in_cohort = {
+        LEARNING_DISABILITY: "b.ld = 1 AND b.born <= d.ld_latest AND b.born > d.ld_earliest",
+        SECONDARY_MENTAL_HEALTH: "b.mh = 1 AND b.born <= d.mh_latest AND b.born > d.mh_earliest",
+    }
+    denominators, numerators, figures = [], [], []
+    for cohort in COHORTS:
+        member = in_cohort[cohort]
+        denominators.append(f"SUM(CASE WHEN {member} THEN 1 ELSE 0 END) AS {cohort}_denominator")
+        numerators += [
+            f"SUM(CASE WHEN {member} THEN 1 ELSE 0 END) AS {cohort}_numerator",
+            f"SUM(CASE WHEN {member} AND h.tenths < 160 THEN 1 ELSE 0 END) AS {cohort}_under_16",
+            f"SUM(CASE WHEN {member} AND h.tenths >= 160 AND h.tenths < 300 THEN 1 ELSE 0 END)"
+            f" AS {cohort}_16_to_29",
+            f"SUM(CASE WHEN {member} AND h.tenths >= 300 THEN 1 ELSE 0 END) AS {cohort}_30_plus",
+        ]
+        figures += [f"den.{cohort}_denominator"]
+        figures += [f"num.{cohort}_{name}" for name in ("numerator", *BANDS)]
+    learning_disability = "p.primary_support_reason = %s AND p.long_term_support = %s"
+    return f"""WITH d(day, ld_latest, ld_earliest, mh_latest, mh_earliest) AS (VALUES {values}),
+b AS (
+  SELECT p.id, p.date_of_birth AS born,
+         CASE WHEN {learning_disability} THEN 1 ELSE 0 END AS ld,
+         CASE WHEN p.secondary_mental_health = %s THEN 1 ELSE 0 END AS mh
+  FROM people_person p
+  WHERE p.authority_id IN ({ids})
+    AND (({learning_disability}) OR p.secondary_mental_health = %s)
+),
+den AS (SELECT d.day, {", ".join(denominators)} FROM b CROSS JOIN d GROUP BY d.day),
+h AS (
+  SELECT d.day, pl.person_id,
+         SUM(ROUND(10 * COALESCE((SELECT t.hours_per_week FROM employment_placementterms t
+           WHERE t.placement_id = pl.id AND t.effective_from <= d.day
+           ORDER BY t.effective_from DESC LIMIT 1), pl.hours_per_week))) AS tenths
+  FROM employment_placement pl
+  JOIN d ON pl.start_date <= d.day AND (pl.end_date IS NULL OR pl.end_date >= d.day)
+  WHERE pl.paid = %s
+  GROUP BY d.day, pl.person_id
+),
+num AS (
+  SELECT h.day, {", ".join(numerators)}
+  FROM h JOIN b ON b.id = h.person_id JOIN d ON d.day = h.day
+  GROUP BY h.day
+)
+SELECT den.day, {", ".join(figures)}
+FROM den LEFT JOIN num ON num.day = den.day"""  # noqa: S608 (fixed text and placeholders; values are parameters)
+
+
 def rate_counts(authority_ids: Collection[int], days: Collection[dt.date]) -> dict[dt.date, dict]:
     """Per day: each cohort's people counted, those in paid work, and those in each
     hours band (``{cohort}_denominator``, ``{cohort}_numerator``, ``{cohort}_{band}``),
@@ -419,9 +479,24 @@ def rate_counts(authority_ids: Collection[int], days: Collection[dt.date]) -> di
         return out
     ld_young, ld_old = COHORT_AGES[LEARNING_DISABILITY]
     mh_young, mh_old = COHORT_AGES[SECONDARY_MENTAL_HEALTH]
+    narrow = len(authority_ids) <= NARROW_AUTHORITIES
+    connection = connections[router.db_for_read(Person)]
+    if not narrow and len(days) > 1:
+        sql = _trend_sql(len(authority_ids), len(days), connection.vendor)
+        params: list[Any] = []
+        for day in days:
+            params += [
+                day,
+                latest_birth_date(day, ld_young),
+                latest_birth_date(day, ld_old + 1),
+                latest_birth_date(day, mh_young),
+                latest_birth_date(day, mh_old + 1),
+            ]
+        static = [SupportReason.LEARNING_DISABILITY.value, True, True]
+        params += [*static, *authority_ids, *static, True]
+        return _counted(out, keys, connection, sql, params)
     cohorts: list[Any] = []  # the parameters of each day's cohort, then of each day's count
     branches: list[Any] = []
-    narrow = len(authority_ids) <= NARROW_AUTHORITIES
     for day in days:
         ld = [
             SupportReason.LEARNING_DISABILITY.value,
@@ -433,10 +508,16 @@ def rate_counts(authority_ids: Collection[int], days: Collection[dt.date]) -> di
         cohorts += [*ld, *mh, *authority_ids, *ld, *mh]
         # the narrow shape has the day once (its terms' probe), the wide twice
         branches += [day, day] + ([] if narrow else [day]) + [True, day, day]
-    connection = connections[router.db_for_read(Person)]
     sql = _rate_sql(len(authority_ids), len(days), connection.vendor)
+    return _counted(out, keys, connection, sql, cohorts + branches)
+
+
+def _counted(
+    out: dict[dt.date, dict], keys: list[str], connection: Any, sql: str, params: list[Any]
+) -> dict[dt.date, dict]:
+    """``out`` with the figures of each day the query counted."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, cohorts + branches)
+        cursor.execute(sql, params)
         for day, *figures in cursor.fetchall():
             if isinstance(day, str):  # SQLite gives a parameter's date back as text
                 day = dt.date.fromisoformat(day)
