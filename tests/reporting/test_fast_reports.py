@@ -76,6 +76,13 @@ people = st.lists(
 )
 
 
+def counting(ctx: CaptureQueriesContext) -> list[str]:
+    """The statements that read data: not a savepoint or its release, nor ``SET LOCAL``
+    (PostgreSQL's trend over many authorities turns JIT off for its transaction)."""
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(control)]
+
+
 def build(world: list[dict]) -> list:
     authorities = [AuthorityFactory(), AuthorityFactory()]
     employer = EmployerFactory()
@@ -132,7 +139,7 @@ def test_the_counting_query_gives_the_lines_figures(world, asked, which, narrow)
         chosen = [authorities[which]] if which < 2 else authorities
         with CaptureQueriesContext(connection) as ctx:
             counted = reports.employment_rates(chosen, asked)
-        assert len(ctx.captured_queries) == 1
+        assert len(counting(ctx)) == 1
         for day in asked:
             assert counted[day] == reports.employment_rate_by_lines(chosen, day), day
         transaction.set_rollback(True)
@@ -170,7 +177,7 @@ def test_the_trend_is_one_query_and_reuses_the_reporting_date(authority):
     on = dt.date(2026, 3, 31)
     with CaptureQueriesContext(connection) as ctx:
         trend = rate_trend([authority], on)
-    assert len(ctx.captured_queries) == 1
+    assert len(counting(ctx)) == 1
     assert [point["reporting_date"] for point in trend] == [
         end.isoformat() for end in quarter_ends(on)
     ]
@@ -179,7 +186,7 @@ def test_the_trend_is_one_query_and_reuses_the_reporting_date(authority):
     known = reports.employment_rate([authority], on)
     with CaptureQueriesContext(connection) as ctx:
         again = rate_trend([authority], on, known=known)
-    assert len(ctx.captured_queries) == 1 and again == trend and again[-1] is known
+    assert len(counting(ctx)) == 1 and again == trend and again[-1] is known
 
 
 def test_the_trend_over_many_authorities_counts_each_band_edge_and_birthday():
