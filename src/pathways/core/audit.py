@@ -162,46 +162,23 @@ def record_access_bulk(
     what: str = "person record",
     request: Any = None,
 ) -> list[LogEntry]:
-    """Record that ``actor`` read each of ``people``, exactly as ``record_access`` would.
-
-    ``bulk_create`` skips ``pre_save``, where django-auditlog fills in the request's
-    actor, address and port, and where the trail refuses updates; sending the signal
-    for each new entry first keeps the rows identical to single saves.
-    """
+    """Record that ``actor`` read each of ``people``, exactly as ``record_access`` would."""
     people = list(people)
     if not people:
         return []
-    content_type = ContentType.objects.get_for_model(type(people[0]))
-    actor_or_none = actor if getattr(actor, "pk", None) else None
-    now = timezone.now()
-    cid = get_cid()
-    using = router.db_for_write(LogEntry)
     notes = _notes(actor, outcome, [p.pk for p in people])
-    entries = []
-    for person in people:
-        entry = LogEntry(
-            content_type=content_type,
-            object_pk=str(person.pk),
-            object_id=person.pk,
-            object_repr=str(person),
-            action=LogEntry.Action.ACCESS,
-            actor=actor_or_none,
-            actor_email=getattr(actor, "email", None),
-            remote_addr=client_address(request),
-            changes=None,
-            cid=cid,
-            timestamp=now,
-            additional_data={
-                "person_id": person.pk,
-                "channel": channel,
-                "outcome": outcome,
-                "what": what,
-                **notes.get(person.pk, {}),
-            },
-        )
-        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
-        entries.append(entry)
-    return LogEntry.objects.using(using).bulk_create(entries)
+    return _access_entries(
+        actor,
+        people,
+        request=request,
+        additional=lambda person: {
+            "person_id": person.pk,
+            "channel": channel,
+            "outcome": outcome,
+            "what": what,
+            **notes.get(person.pk, {}),
+        },
+    )
 
 
 def record_reads(
@@ -224,10 +201,38 @@ def record_events(
 ) -> list[LogEntry]:
     """``record_event`` for each of ``rows`` (of one model), written in one statement;
     ``data`` gives each row's extra ``additional_data``."""
+    return _access_entries(
+        actor,
+        rows,
+        request=request,
+        additional=lambda row: {
+            "channel": channel,
+            "outcome": ALLOWED,
+            "what": what,
+            **(data(row) if data else {}),
+        },
+    )
+
+
+def _access_entries(
+    actor: Any,
+    rows: Iterable[Any],
+    *,
+    request: Any,
+    additional: Callable[[Any], dict[str, Any]],
+) -> list[LogEntry]:
+    """An ``ACCESS`` entry on each of ``rows`` (of one model), with ``additional(row)``
+    as its ``additional_data``, written in one statement.
+
+    ``bulk_create`` skips ``pre_save``, where django-auditlog fills in the request's
+    actor, address and port, and where the trail refuses updates; sending the signal
+    for each new entry first keeps the rows identical to single saves.
+    """
     rows = list(rows)
     if not rows:
         return []
     content_type = ContentType.objects.get_for_model(type(rows[0]))
+    actor_or_none = actor if getattr(actor, "pk", None) else None
     now = timezone.now()
     cid = get_cid()
     using = router.db_for_write(LogEntry)
@@ -239,18 +244,13 @@ def record_events(
             object_id=row.pk,
             object_repr=str(row),
             action=LogEntry.Action.ACCESS,
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=actor_or_none,
             actor_email=getattr(actor, "email", None),
             remote_addr=client_address(request),
             changes=None,
             cid=cid,
             timestamp=now,
-            additional_data={
-                "channel": channel,
-                "outcome": ALLOWED,
-                "what": what,
-                **(data(row) if data else {}),
-            },
+            additional_data=additional(row),
         )
         pre_save.send(sender=LogEntry, instance=entry, raw=False, using=using, update_fields=None)
         entries.append(entry)
