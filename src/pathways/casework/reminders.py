@@ -147,12 +147,15 @@ def _attempt(appointment_id: int, addresses: list[str], claimed: str | None) -> 
             return "given up", attempts  # a second copy of a task: the tries are used up
         now = timezone.now()
         if appointment.starts_at <= now:
-            given_up = ["reminder_retry_at"]
-            appointment.reminder_retry_at = None  # too late to remind
+            given_up = []
+            if appointment.reminder_retry_at is not None:
+                appointment.reminder_retry_at = None  # too late to remind
+                given_up.append("reminder_retry_at")
             if not appointment.reminder_error:  # never tried: the worker was held up
                 appointment.reminder_error = TOO_LATE
                 given_up.append("reminder_error")
-            appointment.save(update_fields=given_up)
+            if given_up:
+                appointment.save(update_fields=given_up)
             return "started", attempts
         subject, body = reminder_email(appointment)
         appointment.reminder_attempts = attempts = attempts + 1
