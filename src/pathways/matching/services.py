@@ -188,24 +188,30 @@ CHANGES_KEPT = 1000
 PRUNE_EVERY = 100
 
 
-def _raise_versions(select: str, params: list[Any]) -> dict[int, int]:
-    """Add one to the version of each authority ``select`` names (a row for one made at
+def _raise_versions(authority_ids: list[int]) -> dict[int, int]:
+    """Add one to the version of each of these authorities (a row for one made at
     version 1): one statement, in the caller's transaction, so the change and the new
     version are committed (or undone) together. The new version of each authority."""
     table = connection.ops.quote_name(ColumnsVersion._meta.db_table)
+    rows = ", ".join(["(%s, 1)"] * len(authority_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (authority_id, version) {select} "  # noqa: S608
+            f"INSERT INTO {table} (authority_id, version) VALUES {rows} "  # noqa: S608
             f"ON CONFLICT (authority_id) DO UPDATE SET version = {table}.version + 1 "
             "RETURNING authority_id, version",
-            params,
+            authority_ids,
         )
         return {authority_id: version for authority_id, version in cursor.fetchall()}
 
 
-def _record(versions: dict[int, int], people: dict[int, set[int]] | None) -> None:
-    """Say whose columns each new version changed (``people`` by authority; None: not
-    known), and prune the changes no process can still need."""
+def _changed(authority_ids: Iterable[int], people: dict[int, set[int]] | None) -> None:
+    """Raise these authorities' versions and say whose columns each new version changed
+    (``people`` by authority; None: not known), pruning the changes no process can
+    still need."""
+    ids = sorted(set(authority_ids))
+    if not ids:
+        return
+    versions = _raise_versions(ids)
     ColumnsChange.objects.bulk_create(
         [
             ColumnsChange(authority_id=authority_id, version=version, person_id=person_id)
@@ -220,16 +226,10 @@ def _record(versions: dict[int, int], people: dict[int, set[int]] | None) -> Non
             ).delete()
 
 
-def _values(authority_ids: Iterable[int]) -> tuple[str, list[int]]:
-    ids = sorted(set(authority_ids))
-    return "VALUES " + ", ".join(["(%s, 1)"] * len(ids)), ids
-
-
 def columns_changed(authority_id: int) -> None:
     """Something ranked by matching changed for people of this authority, who exactly
     not known: every process reloads the authority's columns."""
-    select, params = _values([authority_id])
-    _record(_raise_versions(select, params), None)
+    _changed([authority_id], None)
 
 
 def people_changed(people: Iterable[tuple[int, int]]) -> None:
@@ -239,10 +239,7 @@ def people_changed(people: Iterable[tuple[int, int]]) -> None:
     by_authority: dict[int, set[int]] = defaultdict(set)
     for authority_id, person_id in people:
         by_authority[authority_id].add(person_id)
-    if not by_authority:
-        return
-    select, params = _values(by_authority)
-    _record(_raise_versions(select, params), by_authority)
+    _changed(by_authority, by_authority)
 
 
 def columns_changed_for_people(person_ids: Iterable[int]) -> None:
@@ -265,7 +262,4 @@ def columns_changed_for_profiles(profile_ids: Iterable[int]) -> None:
 
 def all_columns_changed() -> None:
     """Every authority's columns (a change whose people are not known, or bulk data)."""
-    authority_ids = list(Authority.objects.values_list("pk", flat=True))
-    if authority_ids:
-        select, params = _values(authority_ids)
-        _record(_raise_versions(select, params), None)
+    _changed(Authority.objects.values_list("pk", flat=True), None)
